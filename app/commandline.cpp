@@ -1,0 +1,250 @@
+#include "app/commandline.h"
+
+#include "app/applogging.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include <cstring>
+
+namespace paydesk::app {
+
+namespace {
+
+QCommandLineOption apiBaseOption()
+{
+    return {QStringLiteral("api-base"),
+            QStringLiteral("Stripe API base URL (default https://api.stripe.com); plain http is "
+                           "accepted for loopback addresses only."),
+            QStringLiteral("URL")};
+}
+
+QCommandLineOption cacheOption()
+{
+    return {QStringLiteral("cache"), QStringLiteral("SQLite cache file to use."),
+            QStringLiteral("FILE")};
+}
+
+QCommandLineOption valueOption(const char *name, const char *description, const char *valueName)
+{
+    return {QString::fromLatin1(name), QString::fromLatin1(description),
+            QString::fromLatin1(valueName)};
+}
+
+QCommandLineOption flagOption(const char *name, const char *description)
+{
+    return {QString::fromLatin1(name), QString::fromLatin1(description)};
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QString overviewText()
+{
+    QString text = QStringLiteral(
+        "Paydesk is a desktop dashboard for Stripe merchants: payments, customers, "
+        "subscriptions, disputes and analytics from a local cache, with exactly-once refunds and "
+        "cancellations.\n\nWithout a command, opens the window. Commands:\n");
+    for (const Subcommand &s : subcommands())
+        text += QStringLiteral("  %1 %2\n      %3\n")
+                    .arg(s.name, -12)
+                    .arg(s.synopsis, s.description);
+    text += QStringLiteral(
+        "\nRun 'paydesk COMMAND --help' for the options of a command. The API key "
+        "comes from STRIPE_API_KEY or the profile's keychain entry.");
+    return text;
+}
+
+int runSubcommand(const Subcommand &command, const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(command.description);
+    parser.addHelpOption();
+    parser.addOptions(command.options);
+    parser.addPositionalArgument(command.name, command.synopsis);
+    // arguments[0] is the program, arguments[1] the subcommand name.
+    QStringList args = arguments;
+    args.removeAt(1);
+    if (!parser.parse(args)) {
+        err() << "paydesk " << command.name << ": " << parser.errorText() << '\n';
+        err().flush();
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText().replace(QStringLiteral("[options] "),
+                                           QStringLiteral("%1 [options] ").arg(command.name));
+        out().flush();
+        return ExitOk;
+    }
+    // Each later capability replaces this branch with its handler; until then the command says
+    // plainly that it does nothing rather than pretending to succeed.
+    err() << "paydesk " << command.name << ": not implemented yet\n";
+    err().flush();
+    return ExitNotImplemented;
+}
+
+int runGui(const QCommandLineParser &parser)
+{
+    ui::MainWindow::Account account;
+    if (parser.isSet(QStringLiteral("demo"))) {
+        account.name = QObject::tr("Demo merchant");
+        account.testMode = true;
+        account.demo = true;
+    } else {
+        account.name = parser.isSet(QStringLiteral("profile"))
+            ? parser.value(QStringLiteral("profile"))
+            : QObject::tr("No account connected");
+        account.testMode = true;
+    }
+    qCInfo(lcApp) << "opening the main window" << (account.demo ? "(demo)" : "");
+    ui::MainWindow window(account);
+    window.show();
+    return QApplication::exec();
+}
+
+} // namespace
+
+const QList<Subcommand> &subcommands()
+{
+    static const QList<Subcommand> list = [] {
+        QList<Subcommand> l;
+        l.append(
+            {QStringLiteral("sandbox"),
+             QStringLiteral(
+                 "[--port N] [--seed S] [--scale CHARGES] [--now UNIX_TIME] [--fixture FILE] ..."),
+             QStringLiteral("Run the local Stripe-compatible server with the demo merchant."),
+             {valueOption("port", "TCP port on 127.0.0.1 (default: a free one).", "N"),
+              valueOption("seed", "Seed of the demo merchant's generator.", "S"),
+              valueOption("scale", "Approximate number of charges (default 50000).", "CHARGES"),
+              valueOption("now", "Fix the sandbox clock to this Unix time.", "UNIX_TIME"),
+              valueOption("fixture", "Load Stripe objects from a JSON file instead.", "FILE"),
+              valueOption("latency-ms", "Added latency per request.", "N"),
+              valueOption("jitter-ms", "Random extra latency per request.", "N"),
+              valueOption("rate-limit", "Requests per second before 429 errors.", "RPS"),
+              valueOption("fail-rate", "Probability of a 500/503 answer.", "P"),
+              valueOption("drop-rate", "Probability of dropping the connection mid-body.", "P"),
+              valueOption("malformed-rate", "Probability of truncated or malformed JSON.", "P"),
+              valueOption("webhook-url", "POST every event here.", "URL"),
+              valueOption("webhook-secret", "Signing secret for webhook POSTs.", "S")}});
+        l.append(
+            {QStringLiteral("sync"),
+             QStringLiteral("[--api-base URL] [--cache FILE]"),
+             QStringLiteral("Backfill or incrementally sync the account into the local cache."),
+             {apiBaseOption(), cacheOption()}});
+        l.append({QStringLiteral("export"),
+                  QStringLiteral(
+                      "payments|customers|subscriptions|refunds|disputes [--format csv|json]"),
+                  QStringLiteral("Write cached objects as CSV or JSON to stdout."),
+                  {valueOption("format", "csv (default) or json.", "FORMAT"), apiBaseOption(),
+                   cacheOption()}});
+        l.append({QStringLiteral("report"),
+                  QStringLiteral(
+                      "revenue|mrr|churn|payments [--interval day|week|month] [--currency C]"),
+                  QStringLiteral("Print an analytics report computed from the cache."),
+                  {valueOption("interval", "day, week or month.", "INTERVAL"),
+                   valueOption("currency", "Report in this currency.", "C"), apiBaseOption(),
+                   cacheOption()}});
+        l.append(
+            {QStringLiteral("customer"),
+             QStringLiteral(
+                 "create --email E [--name N] [--phone P] [--description D] [--metadata k=v]"),
+             QStringLiteral("Create a customer."),
+             {valueOption("email", "Email address.", "E"), valueOption("name", "Full name.", "N"),
+              valueOption("phone", "Phone number.", "P"),
+              valueOption("description", "Free-text description.", "D"),
+              valueOption("metadata", "Metadata entry; repeatable.", "k=v"), apiBaseOption(),
+              cacheOption()}});
+        l.append(
+            {QStringLiteral("refund"),
+             QStringLiteral("CHARGE_OR_PAYMENT_INTENT_ID [--amount 12.34] [--reason R]"),
+             QStringLiteral("Refund a payment in full or in part, exactly once."),
+             {valueOption("amount", "Amount to refund in the payment's currency (default: all).",
+                          "AMOUNT"),
+              valueOption("reason", "duplicate, fraudulent or requested_by_customer.", "R"),
+              apiBaseOption(), cacheOption()}});
+        l.append({QStringLiteral("subscription"),
+                  QStringLiteral("cancel SUB_ID [--at-period-end]"),
+                  QStringLiteral("Cancel a subscription now or at the end of its period."),
+                  {flagOption("at-period-end", "Cancel when the current period ends."),
+                   apiBaseOption(), cacheOption()}});
+        return l;
+    }();
+    return list;
+}
+
+QString subcommandName(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (std::strcmp(a, "--profile") == 0) {
+            ++i; // Skip its value.
+            continue;
+        }
+        if (a[0] == '-')
+            continue;
+        return QString::fromLocal8Bit(a);
+    }
+    return {};
+}
+
+bool isHeadless(int argc, char **argv)
+{
+    if (!subcommandName(argc, argv).isEmpty())
+        return true;
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (std::strcmp(a, "--help") == 0 || std::strcmp(a, "-h") == 0
+            || std::strcmp(a, "--version") == 0 || std::strcmp(a, "-v") == 0
+            || std::strcmp(a, "--help-all") == 0)
+            return true;
+    }
+    return false;
+}
+
+int run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(overviewText());
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("profile"),
+                      QStringLiteral("Open this profile (Stripe account)."),
+                      QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("demo"),
+         QStringLiteral("Open the window on an in-process sandbox with the demo merchant.")});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("Optional command to run headless (see above)."),
+                                 QStringLiteral("[command]"));
+    parser.process(arguments); // Exits for --help, --version and unknown options.
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return runGui(parser);
+
+    const QString name = positional.first();
+    for (const Subcommand &s : subcommands()) {
+        if (s.name == name) {
+            // Keep the program name and everything from the subcommand on.
+            const qsizetype at = arguments.indexOf(name, 1);
+            return runSubcommand(s, QStringList {arguments.first()} + arguments.mid(at));
+        }
+    }
+    err() << "paydesk: unknown command '" << name << "'. Run 'paydesk --help' for the list.\n";
+    err().flush();
+    return ExitUsage;
+}
+
+} // namespace paydesk::app

@@ -1,0 +1,127 @@
+#include <QProcess>
+#include <QTest>
+
+// Runs the real `paydesk` binary the way a script or cron job would: no display, output on
+// stdout, diagnostics on stderr, meaningful exit codes.
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Result run(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM")); // Headless commands must not need one.
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PAYDESK_BINARY), args);
+        if (!p.waitForFinished(30000))
+            return {};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+
+private Q_SLOTS:
+    void version();
+    void helpListsEveryCommand();
+    void subcommandHelp_data();
+    void subcommandHelp();
+    void notImplementedCommandsSaySo_data();
+    void notImplementedCommandsSaySo();
+    void unknownCommandIsAUsageError();
+    void unknownOptionIsAnError();
+};
+
+void TestCli::version()
+{
+    const Result r = run({QStringLiteral("--version")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral("paydesk " PAYDESK_VERSION));
+}
+
+void TestCli::helpListsEveryCommand()
+{
+    const Result r = run({QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    for (const char *cmd :
+         {"sandbox", "sync", "export", "report", "customer", "refund", "subscription"})
+        QVERIFY2(r.out.contains(QStringLiteral("  %1 ").arg(QString::fromLatin1(cmd))), cmd);
+    QVERIFY(r.out.contains(QStringLiteral("--demo")));
+    QVERIFY(r.out.contains(QStringLiteral("--profile")));
+    QVERIFY(r.out.contains(QStringLiteral("STRIPE_API_KEY")));
+}
+
+void TestCli::subcommandHelp_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QStringList>("options");
+    QTest::newRow("sandbox") << QStringLiteral("sandbox")
+                             << QStringList {QStringLiteral("--port"), QStringLiteral("--scale"),
+                                             QStringLiteral("--fail-rate"),
+                                             QStringLiteral("--webhook-secret")};
+    QTest::newRow("sync") << QStringLiteral("sync")
+                          << QStringList {QStringLiteral("--api-base"), QStringLiteral("--cache")};
+    QTest::newRow("refund") << QStringLiteral("refund")
+                            << QStringList {QStringLiteral("--amount"), QStringLiteral("--reason")};
+    QTest::newRow("subscription") << QStringLiteral("subscription")
+                                  << QStringList {QStringLiteral("--at-period-end")};
+}
+
+void TestCli::subcommandHelp()
+{
+    QFETCH(QString, command);
+    QFETCH(QStringList, options);
+    const Result r = run({command, QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    for (const QString &o : options)
+        QVERIFY2(r.out.contains(o), qPrintable(o));
+}
+
+void TestCli::notImplementedCommandsSaySo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("sync") << QStringList {QStringLiteral("sync")};
+    QTest::newRow("export") << QStringList {QStringLiteral("export"), QStringLiteral("payments")};
+    QTest::newRow("report") << QStringList {QStringLiteral("report"), QStringLiteral("mrr")};
+    QTest::newRow("customer") << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
+                                              QStringLiteral("--email"), QStringLiteral("a@b.c")};
+    QTest::newRow("refund") << QStringList {QStringLiteral("refund"), QStringLiteral("ch_1")};
+    QTest::newRow("subscription") << QStringList {
+        QStringLiteral("subscription"), QStringLiteral("cancel"), QStringLiteral("sub_1")};
+}
+
+void TestCli::notImplementedCommandsSaySo()
+{
+    QFETCH(QStringList, args);
+    const Result r = run(args);
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(QStringLiteral("not implemented yet")), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::unknownCommandIsAUsageError()
+{
+    const Result r = run({QStringLiteral("frobnicate")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains(QStringLiteral("unknown command 'frobnicate'")));
+}
+
+void TestCli::unknownOptionIsAnError()
+{
+    const Result r = run({QStringLiteral("sync"), QStringLiteral("--no-such-option")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains(QStringLiteral("no-such-option")));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,170 @@
+#include "ui/mainwindow.h"
+
+#include "ui/pageplaceholder.h"
+#include "ui/statusbadge.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace paydesk::ui {
+
+namespace {
+
+constexpr MainWindow::Page kPages[] = {
+    MainWindow::Page::Home,          MainWindow::Page::Payments, MainWindow::Page::Customers,
+    MainWindow::Page::Subscriptions, MainWindow::Page::Disputes, MainWindow::Page::Analytics,
+    MainWindow::Page::Activity,
+};
+
+QString pageExplanation(MainWindow::Page page)
+{
+    switch (page) {
+    case MainWindow::Page::Home:
+        return MainWindow::tr(
+            "Today's volume, MRR, subscribers and anything that needs attention.");
+    case MainWindow::Page::Payments:
+        return MainWindow::tr("Every payment of the account, with search, filters and refunds.");
+    case MainWindow::Page::Customers:
+        return MainWindow::tr("Customers, their payments, subscriptions and payment methods.");
+    case MainWindow::Page::Subscriptions:
+        return MainWindow::tr("Subscriptions by status and plan, with cancellation.");
+    case MainWindow::Page::Disputes:
+        return MainWindow::tr("Open disputes and their evidence due dates.");
+    case MainWindow::Page::Analytics:
+        return MainWindow::tr("Revenue, MRR movements, churn, cohorts and payment analytics.");
+    case MainWindow::Page::Activity:
+        return MainWindow::tr("Staff actions, their state and the audit log.");
+    }
+    return {};
+}
+
+} // namespace
+
+MainWindow::MainWindow(const Account &account, QWidget *parent)
+    : QMainWindow(parent)
+    , m_navigation(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+{
+    setWindowTitle(account.testMode ? tr("%1 (test mode) — Paydesk").arg(account.name)
+                                    : tr("%1 — Paydesk").arg(account.name));
+    setWindowIcon(QIcon(QStringLiteral(":/paydesk/icons/paydesk.svg")));
+
+    buildNavigation();
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    buildStatusBar(account);
+    resize(1200, 760);
+    showPage(Page::Home);
+}
+
+void MainWindow::buildNavigation()
+{
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setFixedWidth(200);
+    m_navigation->setSpacing(2);
+    m_navigation->setStyleSheet(QStringLiteral(
+        "QListWidget#navigation { background: palette(window); padding-top: 12px; }"
+        "QListWidget#navigation::item { padding: 7px 14px; border-radius: 6px; margin: 0 8px; }"
+        "QListWidget#navigation::item:selected { background: #e8e6ff; color: #3d33cc; }"));
+
+    int shortcut = 1;
+    for (Page page : kPages) {
+        auto *item = new QListWidgetItem(pageTitle(page), m_navigation);
+        item->setData(Qt::UserRole, QVariant::fromValue(page));
+        item->setToolTip(tr("%1 (Ctrl+%2)").arg(pageTitle(page)).arg(shortcut));
+        m_pages->addWidget(new PagePlaceholder(pageTitle(page), pageExplanation(page), m_pages));
+
+        auto *action = new QAction(this);
+        action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(shortcut)));
+        connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
+        addAction(action);
+        ++shortcut;
+    }
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0)
+            return;
+        m_pages->setCurrentIndex(row);
+        Q_EMIT currentPageChanged(kPages[row]);
+    });
+}
+
+void MainWindow::buildStatusBar(const Account &account)
+{
+    m_accountLabel
+        = new QLabel(account.demo ? tr("%1 (demo data)").arg(account.name) : account.name, this);
+    m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
+    m_modeBadge = new StatusBadge(
+        account.testMode ? tr("TEST MODE") : tr("LIVE"),
+        account.testMode ? StatusBadge::Tone::Warning : StatusBadge::Tone::Success, this);
+    m_modeBadge->setObjectName(QStringLiteral("modeBadge"));
+    m_syncLabel = new QLabel(tr("Never synced"), this);
+    m_syncLabel->setObjectName(QStringLiteral("syncLabel"));
+    m_onlineBadge = new StatusBadge(this);
+    m_onlineBadge->setObjectName(QStringLiteral("onlineBadge"));
+    setOnline(false);
+
+    statusBar()->addWidget(m_modeBadge);
+    statusBar()->addWidget(m_accountLabel);
+    statusBar()->addPermanentWidget(m_syncLabel);
+    statusBar()->addPermanentWidget(m_onlineBadge);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_navigation->setCurrentRow(int(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return kPages[std::max(0, m_pages->currentIndex())];
+}
+
+QString MainWindow::pageTitle(Page page)
+{
+    switch (page) {
+    case Page::Home:
+        return tr("Home");
+    case Page::Payments:
+        return tr("Payments");
+    case Page::Customers:
+        return tr("Customers");
+    case Page::Subscriptions:
+        return tr("Subscriptions");
+    case Page::Disputes:
+        return tr("Disputes");
+    case Page::Analytics:
+        return tr("Analytics");
+    case Page::Activity:
+        return tr("Activity");
+    }
+    return {};
+}
+
+void MainWindow::setOnline(bool online)
+{
+    m_onlineBadge->setText(online ? tr("Online") : tr("Offline"));
+    m_onlineBadge->setTone(online ? StatusBadge::Tone::Success : StatusBadge::Tone::Neutral);
+}
+
+void MainWindow::setLastSync(const QDateTime &when)
+{
+    m_syncLabel->setText(
+        when.isValid()
+            ? tr("Last synced %1").arg(QLocale().toString(when.toLocalTime(), QLocale::ShortFormat))
+            : tr("Never synced"));
+}
+
+} // namespace paydesk::ui
