@@ -1,10 +1,13 @@
 #include "app/commandline.h"
 
 #include "app/applogging.h"
+#include "app/demosandbox.h"
+#include "app/sandboxcommand.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QStatusBar>
 #include <QTextStream>
 
 #include <cstring>
@@ -87,6 +90,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         out().flush();
         return ExitOk;
     }
+    if (command.name == QLatin1String("sandbox"))
+        return runSandboxCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     err() << "paydesk " << command.name << ": not implemented yet\n";
@@ -110,6 +115,24 @@ int runGui(const QCommandLineParser &parser)
     qCInfo(lcApp) << "opening the main window" << (account.demo ? "(demo)" : "");
     ui::MainWindow window(account);
     window.show();
+    // The demo merchant is served by an in-process sandbox on a free loopback port, generated
+    // on a worker thread so that the window is responsive at once.
+    std::unique_ptr<DemoSandbox> demo;
+    if (account.demo) {
+        demo = std::make_unique<DemoSandbox>();
+        window.statusBar()->showMessage(QObject::tr("Generating the demo merchant…"));
+        QObject::connect(demo.get(), &DemoSandbox::ready, &window, [&window](const QUrl &url) {
+            window.statusBar()->showMessage(QObject::tr("Demo sandbox at %1").arg(url.toString()),
+                                            10000);
+            window.setOnline(true);
+        });
+        QObject::connect(demo.get(), &DemoSandbox::failed, &window,
+                         [&window](const QString &message) {
+                             window.statusBar()->showMessage(
+                                 QObject::tr("Demo sandbox failed: %1").arg(message));
+                         });
+        demo->start();
+    }
     return QApplication::exec();
 }
 

@@ -1,0 +1,855 @@
+#include "sandbox/demomerchant.h"
+
+#include "sandbox/objects.h"
+#include "sandbox/store.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#define L(s) QStringLiteral(s)
+
+namespace paydesk::sandbox {
+
+namespace {
+
+constexpr qint64 kDay = 86400;
+
+struct PriceInfo
+{
+    QString id;
+    QString product;
+    QString productName;
+    QString currency;
+    qint64 unitAmount = 0;
+    QString interval;
+    int tier = 0;
+    QJsonObject json;
+};
+
+struct CustomerInfo
+{
+    QString id;
+    qint64 created = 0;
+    QString email;
+    QString name;
+    QString country;
+    QString currency;
+    QString paymentMethod;
+    CardInfo card;
+};
+
+struct CouponInfo
+{
+    QString id;
+    int percentOff = 0;
+    QString duration; // once, repeating, forever
+    int months = 0;
+    QJsonObject json;
+};
+
+const char *const kFirstNames[]
+    = {"Ava",   "Liam",  "Noah",  "Emma",  "Mia",    "Lucas",  "Sofia", "Mateo", "Hana", "Yuki",
+       "Lena",  "Jonas", "Chloe", "Hugo",  "Amelia", "Oliver", "Isla",  "Leo",   "Aiko", "Ren",
+       "Clara", "Felix", "Zoe",   "Elias", "Nora",   "Omar",   "Priya", "Diego", "Sara", "Tom"};
+const char *const kLastNames[]
+    = {"Smith",  "Johnson", "Garcia", "Müller", "Schmidt", "Martin", "Bernard", "Tanaka",
+       "Sato",   "Brown",   "Wilson", "Dubois", "Rossi",   "Jones",  "Taylor",  "Fischer",
+       "Suzuki", "Nguyen",  "Kim",    "Lopez",  "Evans",   "Walker", "Wright",  "Moreau"};
+
+struct CountryInfo
+{
+    const char *code;
+    const char *currency;
+    int weight;
+};
+const CountryInfo kCountries[]
+    = {{"US", "usd", 48}, {"CA", "usd", 5}, {"AU", "usd", 4}, {"GB", "gbp", 12},
+       {"DE", "eur", 10}, {"FR", "eur", 8}, {"NL", "eur", 5}, {"JP", "jpy", 8}};
+
+const char *const kDeclineCodes[]
+    = {"insufficient_funds", "generic_decline", "do_not_honor", "expired_card",
+       "incorrect_cvc",      "lost_card",       "stolen_card",  "card_velocity_exceeded"};
+const int kDeclineWeights[] = {38, 25, 12, 8, 6, 4, 3, 4};
+
+class Generator
+{
+public:
+    Generator(Store &store, IdGenerator &ids, const DemoMerchantOptions &options)
+        : m_store(store)
+        , m_ids(ids)
+        , m_rng(options.seed * 7919 + 17)
+        , m_now(options.now)
+        , m_start(options.now - 730 * kDay)
+        , m_targetCharges(std::max<qint64>(options.charges, 1))
+    { }
+
+    void run()
+    {
+        m_store.account = accountObject(m_start - 90 * kDay);
+        buildCatalog();
+        const qint64 customerCount = std::max<qint64>(10, m_targetCharges / 25);
+        m_customers.reserve(size_t(customerCount));
+        for (qint64 i = 0; i < customerCount; ++i)
+            makeCustomer(i);
+        // Subscribers first: their invoices are most of the recurring history.
+        for (const CustomerInfo &c : m_customers) {
+            if (m_rng.chance(0.55))
+                simulateSubscription(c, c.created + m_rng.range(0, 3 * kDay), true);
+        }
+        // One-off payments fill the history up to the requested number of charges.
+        const qint64 oneOff = std::max<qint64>(0, m_targetCharges - m_chargeCount);
+        for (qint64 i = 0; i < oneOff; ++i)
+            oneOffPayment();
+        m_store.finish();
+        emitRecentEvents();
+    }
+
+private:
+    template<typename T, std::size_t N>
+    const T &pick(const T (&items)[N])
+    {
+        return items[m_rng.range(0, qint64(N) - 1)];
+    }
+
+    template<std::size_t N>
+    int weighted(const int (&weights)[N])
+    {
+        int total = 0;
+        for (int w : weights)
+            total += w;
+        qint64 r = m_rng.range(0, total - 1);
+        for (std::size_t i = 0; i < N; ++i) {
+            if (r < weights[i])
+                return int(i);
+            r -= weights[i];
+        }
+        return 0;
+    }
+
+    void buildCatalog()
+    {
+        const qint64 t = m_start - 60 * kDay;
+        struct Plan
+        {
+            const char *name;
+            const char *description;
+            qint64 usdMonthly;
+        };
+        const Plan plans[] = {{"Starter Roast", "One 250 g bag a month", 1800},
+                              {"Connoisseur", "Two single-origin bags a month", 3400},
+                              {"Office Pack", "Five 1 kg bags for teams", 12900}};
+        // Local prices per currency (minor units): EUR, GBP, JPY.
+        const qint64 eur[] = {1700, 3200, 11900}, gbp[] = {1500, 2800, 10500},
+                     jpy[] = {2600, 4900, 18500};
+        for (int tier = 0; tier < 3; ++tier) {
+            const QString product = m_ids.next("prod");
+            m_store.products.appendUnsorted(
+                productObject(product, t, QString::fromUtf8(plans[tier].name),
+                              QString::fromUtf8(plans[tier].description)));
+            auto addPrice = [&](const QString &currency, qint64 amount, const QString &interval) {
+                PriceInfo p;
+                p.id = m_ids.next("price");
+                p.product = product;
+                p.productName = QString::fromUtf8(plans[tier].name);
+                p.currency = currency;
+                p.unitAmount = amount;
+                p.interval = interval;
+                p.tier = tier;
+                p.json = priceObject(
+                    p.id, t, product, currency, amount, interval, 1,
+                    p.productName
+                        + (interval == QLatin1String("year") ? L(" yearly") : L(" monthly")));
+                m_store.prices.appendUnsorted(p.json);
+                m_prices.push_back(p);
+            };
+            addPrice(L("usd"), plans[tier].usdMonthly, L("month"));
+            addPrice(L("usd"), plans[tier].usdMonthly * 10, L("year")); // Two months free.
+            addPrice(L("eur"), eur[tier], L("month"));
+            addPrice(L("eur"), eur[tier] * 10, L("year"));
+            addPrice(L("gbp"), gbp[tier], L("month"));
+            addPrice(L("jpy"), jpy[tier], L("month"));
+        }
+        const QString gear = m_ids.next("prod");
+        m_store.products.appendUnsorted(
+            productObject(gear, t, L("Brewing gear"), L("Grinders, kettles and filters")));
+
+        const struct
+        {
+            const char *id;
+            const char *name;
+            int percent;
+            const char *duration;
+            int months;
+        } coupons[] = {{"WELCOME20", "Welcome 20% off", 20, "once", 0},
+                       {"LAUNCH3", "Launch: 25% off for 3 months", 25, "repeating", 3},
+                       {"PARTNER10", "Partner 10% forever", 10, "forever", 0}};
+        for (const auto &c : coupons) {
+            CouponInfo info {QString::fromLatin1(c.id),
+                             c.percent,
+                             QString::fromLatin1(c.duration),
+                             c.months,
+                             {}};
+            info.json = couponObject(info.id, t, QString::fromUtf8(c.name), c.percent,
+                                     info.duration, c.months);
+            m_store.coupons.appendUnsorted(info.json);
+            m_coupons.push_back(info);
+        }
+    }
+
+    const PriceInfo &priceFor(int tier, const QString &currency, const QString &interval) const
+    {
+        for (const PriceInfo &p : m_prices) {
+            if (p.tier == tier && p.currency == currency && p.interval == interval)
+                return p;
+        }
+        for (const PriceInfo &p : m_prices) {
+            if (p.tier == tier && p.currency == currency)
+                return p;
+        }
+        return m_prices.front();
+    }
+
+    CardInfo randomCard(const QString &country)
+    {
+        CardInfo card;
+        const int b = weighted({55, 30, 10, 5});
+        const char *brands[] = {"visa", "mastercard", "amex", "discover"};
+        card.brand = QString::fromLatin1(brands[b]);
+        card.last4 = QString::number(m_rng.range(0, 9999)).rightJustified(4, u'0');
+        card.country = m_rng.chance(0.93) ? country : L("US");
+        const int f = weighted({62, 34, 4});
+        const char *fundings[] = {"credit", "debit", "prepaid"};
+        card.funding = QString::fromLatin1(fundings[f]);
+        card.expMonth = int(m_rng.range(1, 12));
+        card.expYear = int(m_rng.range(2026, 2031));
+        return card;
+    }
+
+    void makeCustomer(qint64 index)
+    {
+        CustomerInfo c;
+        // Acquisition grows over time: density rises linearly towards now.
+        c.created = m_start + qint64(std::sqrt(m_rng.uniform()) * double(m_now - m_start - kDay));
+        int weights[std::size(kCountries)];
+        for (std::size_t i = 0; i < std::size(kCountries); ++i)
+            weights[i] = kCountries[i].weight;
+        const CountryInfo &country = kCountries[weighted(weights)];
+        c.country = QString::fromLatin1(country.code);
+        c.currency = QString::fromLatin1(country.currency);
+        const QString first = QString::fromUtf8(pick(kFirstNames));
+        const QString last = QString::fromUtf8(pick(kLastNames));
+        c.name = first + u' ' + last;
+        c.email = (first + u'.' + last).toLower().replace(u'ü', u'u') + QString::number(index)
+            + L("@example.com");
+        c.id = m_ids.next("cus");
+        c.card = randomCard(c.country);
+        c.paymentMethod = m_ids.next("pm");
+        const QString phone = m_rng.chance(0.6)
+            ? L("+1555") + QString::number(m_rng.range(1000000, 9999999))
+            : QString();
+        m_store.customers.appendUnsorted(
+            customerObject(c.id, c.created, c.email, c.name, phone, c.country, c.paymentMethod));
+        m_store.paymentMethods.appendUnsorted(
+            paymentMethodObject(c.paymentMethod, c.created, c.id, c.card, c.name, c.email),
+            c.id.toLatin1());
+        m_customers.push_back(c);
+    }
+
+    struct PaymentResult
+    {
+        QString charge;
+        QString paymentIntent;
+        bool succeeded = false;
+    };
+
+    // One PaymentIntent with its charge, balance transaction and possibly a refund or a dispute.
+    PaymentResult pay(const CustomerInfo *customer, qint64 created, qint64 amount,
+                      const QString &currency, const QString &description, const QString &invoice,
+                      bool forceSuccess = false, double successRate = 0.92)
+    {
+        ChargeSpec s;
+        s.id = m_ids.next("ch");
+        s.paymentIntent = m_ids.next("pi");
+        s.created = created;
+        s.amount = amount;
+        s.currency = currency;
+        s.invoice = invoice;
+        s.description = description;
+        if (customer) {
+            s.customer = customer->id;
+            s.paymentMethod = customer->paymentMethod;
+            s.card = customer->card;
+            s.receiptEmail = customer->email;
+            s.billingName = customer->name;
+        } else {
+            s.card = randomCard(L("US"));
+            s.paymentMethod = m_ids.next("pm");
+            s.receiptEmail
+                = L("guest") + QString::number(m_rng.range(1, 99999)) + L("@example.net");
+        }
+        // Radar: most payments are normal risk; the riskiest are blocked outright.
+        const double risk = m_rng.uniform();
+        s.riskScore = int(m_rng.range(0, 64));
+        s.riskLevel = L("normal");
+        if (risk > 0.98) {
+            s.riskLevel = L("highest");
+            s.riskScore = int(m_rng.range(76, 99));
+        } else if (risk > 0.94) {
+            s.riskLevel = L("elevated");
+            s.riskScore = int(m_rng.range(65, 75));
+        }
+        s.succeeded = forceSuccess
+            || (s.riskLevel != QLatin1String("highest") && m_rng.chance(successRate));
+        if (!s.succeeded) {
+            s.failureCode = L("card_declined");
+            s.declineCode = s.riskLevel == QLatin1String("highest")
+                ? L("highest_risk_level")
+                : QString::fromLatin1(kDeclineCodes[weighted(kDeclineWeights)]);
+            if (s.declineCode == QLatin1String("expired_card"))
+                s.failureCode = L("expired_card");
+            if (s.declineCode == QLatin1String("incorrect_cvc"))
+                s.failureCode = L("incorrect_cvc");
+        }
+
+        qint64 refunded = 0;
+        bool disputed = false;
+        if (s.succeeded) {
+            s.balanceTransaction = m_ids.next("txn");
+            const qint64 usd = toUsdMinor(amount, currency);
+            const qint64 fee = stripeFee(usd, s.card.country);
+            m_store.balanceTransactions.appendUnsorted(
+                balanceTransactionObject(
+                    s.balanceTransaction, created, s.id, L("charge"), usd, fee, L("usd"),
+                    currency == QLatin1String("usd") ? 0.0 : usdRate(currency), description),
+                {}, L("charge").toLatin1());
+            const double r = m_rng.uniform();
+            if (r < 0.045) {
+                // Refund: most in full, some partial, within a month of the charge.
+                const bool full = m_rng.chance(0.7);
+                refunded = full ? amount : std::max<qint64>(1, amount * m_rng.range(10, 70) / 100);
+                const qint64 when = std::min(m_now - 60, created + m_rng.range(3600, 30 * kDay));
+                const QString refundId = m_ids.next("re");
+                const QString txn = m_ids.next("txn");
+                const qint64 usdRefund = toUsdMinor(refunded, currency);
+                m_store.balanceTransactions.appendUnsorted(
+                    balanceTransactionObject(
+                        txn, when, refundId, L("refund"), -usdRefund, 0, L("usd"),
+                        currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
+                        L("REFUND FOR CHARGE")),
+                    {}, QByteArrayLiteral("refund"));
+                const char *reasons[] = {"requested_by_customer", "duplicate", "fraudulent"};
+                m_store.refunds.appendUnsorted(
+                    refundObject(refundId, when, s.id, s.paymentIntent, refunded, currency,
+                                 QString::fromLatin1(reasons[weighted({80, 15, 5})]), txn),
+                    s.id.toLatin1(), s.paymentIntent.toLatin1());
+            } else if (r < 0.051) {
+                disputed = true;
+                const qint64 when
+                    = std::min(m_now - 60, created + m_rng.range(5 * kDay, 60 * kDay));
+                const char *statuses[] = {"warning_needs_response",
+                                          "warning_under_review",
+                                          "warning_closed",
+                                          "needs_response",
+                                          "under_review",
+                                          "won",
+                                          "lost"};
+                QString status = QString::fromLatin1(statuses[weighted({4, 3, 5, 12, 14, 32, 30})]);
+                // Recent disputes are still open; old ones are decided.
+                if (m_now - when > 75 * kDay && !status.startsWith(QLatin1String("warning")))
+                    status = m_rng.chance(0.5) ? L("won") : L("lost");
+                const char *reasons[]
+                    = {"fraudulent", "product_not_received", "subscription_canceled",
+                       "duplicate",  "credit_not_processed", "general"};
+                const QString disputeId = m_ids.next("dp");
+                QJsonArray txns;
+                if (!status.startsWith(QLatin1String("warning"))) {
+                    const QString txn = m_ids.next("txn");
+                    const qint64 usdAmount = toUsdMinor(amount, currency);
+                    const QJsonObject withdrawal = balanceTransactionObject(
+                        txn, when, disputeId, L("adjustment"), -usdAmount, 1500, L("usd"),
+                        currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
+                        L("Chargeback withdrawal"));
+                    m_store.balanceTransactions.appendUnsorted(withdrawal, {},
+                                                               QByteArrayLiteral("adjustment"));
+                    txns.append(withdrawal);
+                    if (status == QLatin1String("won")) {
+                        const QString back = m_ids.next("txn");
+                        const QJsonObject reversal = balanceTransactionObject(
+                            back, when + 40 * kDay < m_now ? when + 40 * kDay : when, disputeId,
+                            L("adjustment"), usdAmount + 1500, 0, L("usd"),
+                            currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
+                            L("Chargeback reversal"));
+                        m_store.balanceTransactions.appendUnsorted(reversal, {},
+                                                                   QByteArrayLiteral("adjustment"));
+                        txns.append(reversal);
+                    }
+                }
+                m_store.disputes.appendUnsorted(
+                    disputeObject(disputeId, when, s.id, s.paymentIntent, amount, currency,
+                                  QString::fromLatin1(reasons[weighted({40, 20, 15, 8, 10, 7})]),
+                                  status, txns),
+                    s.customer.toLatin1(), status.toLatin1());
+            }
+        }
+        s.amountRefunded = refunded;
+        s.disputed = disputed;
+        m_store.charges.appendUnsorted(chargeObject(s), s.customer.toLatin1(),
+                                       s.paymentIntent.toLatin1());
+        m_store.paymentIntents.appendUnsorted(paymentIntentObject(s), s.customer.toLatin1(),
+                                              s.succeeded
+                                                  ? QByteArrayLiteral("succeeded")
+                                                  : QByteArrayLiteral("requires_payment_method"));
+        ++m_chargeCount;
+        return {s.id, s.paymentIntent, s.succeeded};
+    }
+
+    void oneOffPayment()
+    {
+        const CustomerInfo *customer = m_rng.chance(0.9)
+            ? &m_customers[size_t(m_rng.range(0, qint64(m_customers.size()) - 1))]
+            : nullptr;
+        const qint64 from = customer ? customer->created : m_start;
+        const qint64 created
+            = from + qint64(m_rng.uniform() * double(std::max<qint64>(1, m_now - from - 120)));
+        const QString currency = customer ? customer->currency : L("usd");
+        const qint64 base
+            = m_rng.chance(0.3) ? 4900 : m_rng.range(12, 240) * 100 + (m_rng.chance(0.5) ? 99 : 0);
+        qint64 amount = base;
+        if (currency == QLatin1String("jpy"))
+            amount = (base * 150 / 100 / 10) * 10; // Whole yen, rounded to 10.
+        else if (currency != QLatin1String("usd"))
+            amount = base * 9 / 10;
+        const char *descriptions[] = {"Brewing gear", "Gift box", "Espresso grinder",
+                                      "Tasting workshop", "Coffee beans 1 kg"};
+        pay(customer, created,
+            std::max<qint64>(amount, currency == QLatin1String("jpy") ? 100 : 100), currency,
+            QString::fromLatin1(pick(descriptions)), {});
+    }
+
+    static qint64 addInterval(qint64 t, const QString &interval)
+    {
+        const QDateTime d = QDateTime::fromSecsSinceEpoch(t, Qt::UTC);
+        return (interval == QLatin1String("year") ? d.addYears(1) : d.addMonths(1))
+            .toSecsSinceEpoch();
+    }
+
+    QJsonObject lineItem(const PriceInfo &price, qint64 quantity, qint64 amount, qint64 start,
+                         qint64 end, bool proration, const QString &subscription,
+                         const QString &item, const QString &description, qint64 discount)
+    {
+        QJsonArray discountAmounts;
+        if (discount > 0)
+            discountAmounts.append(
+                QJsonObject {{L("amount"), discount}, {L("discount"), m_ids.next("di")}});
+        return {{L("id"), m_ids.next("il")},
+                {L("object"), L("line_item")},
+                {L("amount"), amount},
+                {L("amount_excluding_tax"), amount},
+                {L("currency"), price.currency},
+                {L("description"), description},
+                {L("discount_amounts"), discountAmounts},
+                {L("discountable"), !proration},
+                {L("discounts"), QJsonArray()},
+                {L("livemode"), false},
+                {L("metadata"), QJsonObject()},
+                {L("period"), QJsonObject {{L("end"), end}, {L("start"), start}}},
+                {L("plan"), QJsonValue::Null},
+                {L("price"), price.json},
+                {L("proration"), proration},
+                {L("proration_details"), QJsonObject {{L("credited_items"), QJsonValue::Null}}},
+                {L("quantity"), quantity},
+                {L("subscription"), subscription},
+                {L("subscription_item"), item},
+                {L("tax_amounts"), QJsonArray()},
+                {L("tax_rates"), QJsonArray()},
+                {L("type"), L("subscription")},
+                {L("unit_amount_excluding_tax"), QString::number(price.unitAmount)}};
+    }
+
+    void simulateSubscription(const CustomerInfo &c, qint64 start, bool mayReactivate)
+    {
+        if (start >= m_now - kDay)
+            return;
+        int tier = weighted({55, 33, 12});
+        const QString interval
+            = (c.currency == QLatin1String("usd") || c.currency == QLatin1String("eur"))
+                && m_rng.chance(0.2)
+            ? L("year")
+            : L("month");
+        const PriceInfo *price = &priceFor(tier, c.currency, interval);
+        qint64 quantity = tier == 2 ? m_rng.range(1, 6) : 1;
+        const QString subId = m_ids.next("sub");
+        const QString itemId = m_ids.next("si");
+        const CouponInfo *coupon
+            = m_rng.chance(0.15) ? &m_coupons[size_t(m_rng.range(0, 2))] : nullptr;
+
+        const bool trial = m_rng.chance(0.3);
+        qint64 trialEnd = 0;
+        QString status = L("active");
+        qint64 endedAt = 0, canceledAt = 0;
+        QString cancelReason;
+        bool cancelAtPeriodEnd = false;
+        qint64 periodStart = start;
+        qint64 periodEnd = addInterval(start, interval);
+        QString latestInvoice;
+        qint64 t = start;
+        if (trial) {
+            trialEnd = start + 14 * kDay;
+            periodEnd = trialEnd;
+            if (trialEnd > m_now) {
+                status = L("trialing");
+            } else if (m_rng.chance(0.25)) {
+                // The trial lapses: canceled when it ends, nothing was ever paid.
+                status = L("canceled");
+                canceledAt = endedAt = trialEnd;
+                cancelReason = L("cancellation_requested");
+            }
+            t = trialEnd;
+        }
+
+        int period = 0;
+        int pendingProration = 0; // Tier change during the last period: +1 up, -1 down.
+        const PriceInfo *previousPrice = price;
+        while (status == QLatin1String("active") && t < m_now) {
+            periodStart = t;
+            periodEnd = addInterval(t, interval);
+            // Invoice for this period.
+            const QString invoiceId = m_ids.next("in");
+            QJsonArray lines;
+            qint64 subtotal = 0;
+            if (pendingProration != 0) {
+                // Unused time on the old price is credited, the remaining time on the new one
+                // charged.
+                const qint64 credit = -(previousPrice->unitAmount * quantity) / 2;
+                const qint64 charge = (price->unitAmount * quantity) / 2;
+                lines.append(lineItem(*previousPrice, quantity, credit, periodStart - 15 * kDay,
+                                      periodStart, true, subId, itemId,
+                                      L("Unused time on ") + previousPrice->productName, 0));
+                lines.append(lineItem(*price, quantity, charge, periodStart - 15 * kDay,
+                                      periodStart, true, subId, itemId,
+                                      L("Remaining time on ") + price->productName, 0));
+                subtotal += credit + charge;
+                pendingProration = 0;
+            }
+            const qint64 base = price->unitAmount * quantity;
+            qint64 discount = 0;
+            if (coupon
+                && (coupon->duration == QLatin1String("forever")
+                    || (coupon->duration == QLatin1String("once") && period == 0)
+                    || (coupon->duration == QLatin1String("repeating") && period < coupon->months)))
+                discount = base * coupon->percentOff / 100;
+            lines.prepend(
+                lineItem(*price, quantity, base, periodStart, periodEnd, false, subId, itemId,
+                         QString::number(quantity) + L(" × ") + price->productName, discount));
+            subtotal += base;
+            const qint64 total = std::max<qint64>(0, subtotal - discount);
+
+            // Collect payment, with smart retries over a week.
+            bool paid = total == 0;
+            int attempts = 0;
+            QString chargeId, piId;
+            if (!paid) {
+                const qint64 tries[] = {0, 3 * kDay, 5 * kDay, 7 * kDay};
+                for (qint64 offset : tries) {
+                    if (t + offset >= m_now)
+                        break;
+                    ++attempts;
+                    const auto r = pay(&c, t + offset + m_rng.range(60, 3600), total,
+                                       price->currency, L("Subscription update"), invoiceId, false,
+                                       attempts == 1 ? 0.93 : 0.5);
+                    chargeId = r.charge;
+                    piId = r.paymentIntent;
+                    if (r.succeeded) {
+                        paid = true;
+                        break;
+                    }
+                }
+            }
+            QString invoiceStatus = paid ? L("paid") : L("open");
+            if (!paid && attempts >= 4) {
+                // Dunning exhausted: past_due, then canceled or left unpaid.
+                if (m_rng.chance(0.6)) {
+                    status = L("canceled");
+                    canceledAt = endedAt = std::min(m_now - 60, t + 8 * kDay);
+                    cancelReason = L("payment_failed");
+                    invoiceStatus = L("uncollectible");
+                } else {
+                    status = L("unpaid");
+                }
+            } else if (!paid) {
+                status = L("past_due");
+            }
+            m_store.invoices.appendUnsorted(invoiceObject(invoiceId, t, c, subId, *price, lines,
+                                                          subtotal, discount, total, invoiceStatus,
+                                                          chargeId, piId, attempts, periodStart,
+                                                          periodEnd, coupon),
+                                            c.id.toLatin1(), invoiceStatus.toLatin1());
+            latestInvoice = invoiceId;
+            if (status != QLatin1String("active"))
+                break;
+
+            // Movements during the period.
+            const double churn = interval == QLatin1String("year") ? 0.12 : 0.03;
+            if (m_rng.chance(churn)) {
+                if (m_rng.chance(0.5)) {
+                    canceledAt = endedAt = periodStart
+                        + m_rng.range(kDay, std::max<qint64>(kDay, periodEnd - periodStart - kDay));
+                    if (canceledAt >= m_now) {
+                        canceledAt = endedAt = 0;
+                    } else {
+                        status = L("canceled");
+                        cancelReason = L("cancellation_requested");
+                        break;
+                    }
+                } else {
+                    canceledAt = periodStart + m_rng.range(kDay, 10 * kDay);
+                    if (canceledAt >= m_now) {
+                        canceledAt = 0;
+                    } else {
+                        cancelAtPeriodEnd = true;
+                        cancelReason = L("cancellation_requested");
+                        if (periodEnd <= m_now) {
+                            status = L("canceled");
+                            endedAt = periodEnd;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (!cancelAtPeriodEnd && m_rng.chance(0.03)) {
+                const int newTier = std::clamp(tier + (m_rng.chance(0.65) ? 1 : -1), 0, 2);
+                if (newTier != tier) {
+                    previousPrice = price;
+                    tier = newTier;
+                    price = &priceFor(tier, c.currency, interval);
+                    pendingProration = 1;
+                }
+            }
+            if (tier == 2 && m_rng.chance(0.03))
+                quantity = std::max<qint64>(1, quantity + (m_rng.chance(0.6) ? 1 : -1));
+            if (cancelAtPeriodEnd)
+                break;
+            t = periodEnd;
+            ++period;
+        }
+
+        QJsonObject item {{L("id"), itemId},
+                          {L("object"), L("subscription_item")},
+                          {L("billing_thresholds"), QJsonValue::Null},
+                          {L("created"), start},
+                          {L("metadata"), QJsonObject()},
+                          {L("plan"), QJsonValue::Null},
+                          {L("price"), price->json},
+                          {L("quantity"), quantity},
+                          {L("subscription"), subId},
+                          {L("tax_rates"), QJsonArray()}};
+        QJsonValue discount;
+        if (coupon && (coupon->duration != QLatin1String("repeating") || period < coupon->months)
+            && coupon->duration != QLatin1String("once")) {
+            discount = QJsonObject {
+                {L("id"), m_ids.next("di")},
+                {L("object"), L("discount")},
+                {L("checkout_session"), QJsonValue::Null},
+                {L("coupon"), coupon->json},
+                {L("customer"), c.id},
+                {L("end"),
+                 coupon->duration == QLatin1String("repeating")
+                     ? QJsonValue(addInterval(start, L("month")) + (coupon->months - 1) * 30 * kDay)
+                     : QJsonValue()},
+                {L("invoice"), QJsonValue::Null},
+                {L("invoice_item"), QJsonValue::Null},
+                {L("promotion_code"), QJsonValue::Null},
+                {L("start"), start},
+                {L("subscription"), subId}};
+        }
+        const QJsonObject sub {
+            {L("id"), subId},
+            {L("object"), L("subscription")},
+            {L("application"), QJsonValue::Null},
+            {L("automatic_tax"), QJsonObject {{L("enabled"), false}}},
+            {L("billing_cycle_anchor"), trial ? trialEnd : start},
+            {L("cancel_at"), cancelAtPeriodEnd ? QJsonValue(periodEnd) : QJsonValue()},
+            {L("cancel_at_period_end"), cancelAtPeriodEnd && status != QLatin1String("canceled")},
+            {L("canceled_at"), canceledAt ? QJsonValue(canceledAt) : QJsonValue()},
+            {L("cancellation_details"),
+             QJsonObject {
+                 {L("comment"), QJsonValue::Null},
+                 {L("feedback"), QJsonValue::Null},
+                 {L("reason"), cancelReason.isEmpty() ? QJsonValue() : QJsonValue(cancelReason)}}},
+            {L("collection_method"), L("charge_automatically")},
+            {L("created"), start},
+            {L("currency"), price->currency},
+            {L("current_period_end"), periodEnd},
+            {L("current_period_start"), periodStart},
+            {L("customer"), c.id},
+            {L("days_until_due"), QJsonValue::Null},
+            {L("default_payment_method"), c.paymentMethod},
+            {L("description"), QJsonValue::Null},
+            {L("discount"), discount},
+            {L("ended_at"), endedAt ? QJsonValue(endedAt) : QJsonValue()},
+            {L("items"),
+             listObject(L("/v1/subscription_items?subscription=") + subId, QJsonArray {item},
+                        false)},
+            {L("latest_invoice"),
+             latestInvoice.isEmpty() ? QJsonValue() : QJsonValue(latestInvoice)},
+            {L("livemode"), false},
+            {L("metadata"), QJsonObject()},
+            {L("pause_collection"), QJsonValue::Null},
+            {L("quantity"), quantity},
+            {L("start_date"), start},
+            {L("status"), status},
+            {L("test_clock"), QJsonValue::Null},
+            {L("trial_end"), trial ? QJsonValue(trialEnd) : QJsonValue()},
+            {L("trial_start"), trial ? QJsonValue(start) : QJsonValue()}};
+        m_store.subscriptions.appendUnsorted(sub, c.id.toLatin1(), status.toLatin1());
+
+        // Some former subscribers come back.
+        if (mayReactivate && status == QLatin1String("canceled") && endedAt > 0
+            && m_rng.chance(0.25))
+            simulateSubscription(c, endedAt + m_rng.range(30, 200) * kDay, false);
+    }
+
+    QJsonObject invoiceObject(const QString &id, qint64 created, const CustomerInfo &c,
+                              const QString &subscription, const PriceInfo &price,
+                              const QJsonArray &lines, qint64 subtotal, qint64 discount,
+                              qint64 total, const QString &status, const QString &charge,
+                              const QString &paymentIntent, int attempts, qint64 periodStart,
+                              qint64 periodEnd, const CouponInfo *coupon)
+    {
+        const bool paid = status == QLatin1String("paid");
+        QJsonArray discountAmounts;
+        if (discount > 0)
+            discountAmounts.append(QJsonObject {{L("amount"), discount},
+                                                {L("discount"), coupon ? coupon->id : QString()}});
+        return {{L("id"), id},
+                {L("object"), L("invoice")},
+                {L("account_country"), L("US")},
+                {L("account_name"), L("Northwind Coffee Roasters")},
+                {L("amount_due"), total},
+                {L("amount_paid"), paid ? total : 0},
+                {L("amount_remaining"), paid ? 0 : total},
+                {L("amount_shipping"), 0},
+                {L("attempt_count"), attempts},
+                {L("attempted"), attempts > 0},
+                {L("auto_advance"), !paid && status == QLatin1String("open")},
+                {L("automatic_tax"),
+                 QJsonObject {{L("enabled"), false}, {L("status"), QJsonValue::Null}}},
+                {L("billing_reason"), L("subscription_cycle")},
+                {L("charge"), charge.isEmpty() ? QJsonValue() : QJsonValue(charge)},
+                {L("collection_method"), L("charge_automatically")},
+                {L("created"), created},
+                {L("currency"), price.currency},
+                {L("customer"), c.id},
+                {L("customer_email"), c.email},
+                {L("customer_name"), c.name},
+                {L("default_tax_rates"), QJsonArray()},
+                {L("description"), QJsonValue::Null},
+                {L("discount"), QJsonValue::Null},
+                {L("discounts"), QJsonArray()},
+                {L("due_date"), QJsonValue::Null},
+                {L("hosted_invoice_url"), QString(L("https://invoice.stripe.com/i/") + id)},
+                {L("lines"), listObject(L("/v1/invoices/") + id + L("/lines"), lines, false)},
+                {L("livemode"), false},
+                {L("metadata"), QJsonObject()},
+                {L("number"), QString(id.mid(3, 8).toUpper() + L("-0001"))},
+                {L("paid"), paid},
+                {L("paid_out_of_band"), false},
+                {L("payment_intent"),
+                 paymentIntent.isEmpty() ? QJsonValue() : QJsonValue(paymentIntent)},
+                {L("payment_settings"),
+                 QJsonObject {{L("default_mandate"), QJsonValue::Null},
+                              {L("payment_method_options"), QJsonValue::Null},
+                              {L("payment_method_types"), QJsonValue::Null}}},
+                {L("period_end"), periodEnd},
+                {L("period_start"), periodStart},
+                {L("post_payment_credit_notes_amount"), 0},
+                {L("pre_payment_credit_notes_amount"), 0},
+                {L("starting_balance"), 0},
+                {L("status"), status},
+                {L("status_transitions"),
+                 QJsonObject {{L("finalized_at"), created + 3600},
+                              {L("marked_uncollectible_at"), QJsonValue::Null},
+                              {L("paid_at"), paid ? QJsonValue(created + 3600) : QJsonValue()},
+                              {L("voided_at"), QJsonValue::Null}}},
+                {L("subscription"), subscription},
+                {L("subtotal"), subtotal},
+                {L("subtotal_excluding_tax"), subtotal},
+                {L("tax"), QJsonValue::Null},
+                {L("total"), total},
+                {L("total_discount_amounts"), discountAmounts},
+                {L("total_excluding_tax"), total},
+                {L("total_tax_amounts"), QJsonArray()}};
+    }
+
+    // The events of the last 30 days (Stripe's retention), from the objects created then.
+    void emitRecentEvents()
+    {
+        const qint64 since = m_now - 30 * kDay;
+        auto emitFor = [&](const Collection &collection, auto typeOf) {
+            collection.forEach([&](const Collection::Entry &e) {
+                if (e.created < since)
+                    return;
+                const QJsonObject object = QJsonDocument::fromJson(e.json).object();
+                const QString type = typeOf(object);
+                if (type.isEmpty())
+                    return;
+                m_store.events.appendUnsorted(
+                    eventObject(m_ids.next("evt"), e.created, type, object), {}, type.toLatin1());
+            });
+        };
+        emitFor(m_store.customers, [](const QJsonObject &) { return L("customer.created"); });
+        emitFor(m_store.subscriptions,
+                [](const QJsonObject &) { return L("customer.subscription.created"); });
+        emitFor(m_store.invoices, [](const QJsonObject &o) {
+            return o.value(L("status")).toString() == QLatin1String("paid")
+                ? L("invoice.paid")
+                : L("invoice.payment_failed");
+        });
+        emitFor(m_store.paymentIntents, [](const QJsonObject &o) {
+            return o.value(L("status")).toString() == QLatin1String("succeeded")
+                ? L("payment_intent.succeeded")
+                : L("payment_intent.payment_failed");
+        });
+        emitFor(m_store.charges, [](const QJsonObject &o) {
+            return o.value(L("status")).toString() == QLatin1String("succeeded")
+                ? L("charge.succeeded")
+                : L("charge.failed");
+        });
+        m_store.refunds.forEach([&](const Collection::Entry &e) {
+            if (e.created < since)
+                return;
+            // charge.refunded carries the charge, as Stripe sends it.
+            if (auto charge = m_store.charges.get(e.owner))
+                m_store.events.appendUnsorted(
+                    eventObject(m_ids.next("evt"), e.created, L("charge.refunded"), *charge), {},
+                    QByteArrayLiteral("charge.refunded"));
+        });
+        emitFor(m_store.disputes, [](const QJsonObject &) { return L("charge.dispute.created"); });
+        m_store.events.finish();
+    }
+
+    Store &m_store;
+    IdGenerator &m_ids;
+    Rng m_rng;
+    qint64 m_now;
+    qint64 m_start;
+    qint64 m_targetCharges;
+    qint64 m_chargeCount = 0;
+    std::vector<PriceInfo> m_prices;
+    std::vector<CouponInfo> m_coupons;
+    std::vector<CustomerInfo> m_customers;
+};
+
+} // namespace
+
+void generateDemoMerchant(Store &store, IdGenerator &ids, const DemoMerchantOptions &options)
+{
+    Generator(store, ids, options).run();
+}
+
+} // namespace paydesk::sandbox

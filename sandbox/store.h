@@ -1,0 +1,41 @@
+#pragma once
+
+#include "sandbox/collection.h"
+
+#include <QJsonObject>
+
+namespace paydesk::sandbox {
+
+// Every object of the sandbox's one Stripe account, by type.
+struct Store
+{
+    QJsonObject account;
+    Collection customers {QStringLiteral("customer")};
+    Collection products {QStringLiteral("product")};
+    Collection prices {QStringLiteral("price")};
+    Collection coupons {QStringLiteral("coupon")};
+    Collection subscriptions {QStringLiteral("subscription")};
+    Collection invoices {QStringLiteral("invoice")};
+    Collection paymentIntents {QStringLiteral("payment_intent")};
+    Collection charges {QStringLiteral("charge")};
+    Collection refunds {QStringLiteral("refund")};
+    Collection disputes {QStringLiteral("dispute")};
+    Collection balanceTransactions {QStringLiteral("balance_transaction")};
+    Collection paymentMethods {QStringLiteral("payment_method")};
+    Collection events {QStringLiteral("event")};
+
+    void finish()
+    {
+        for (Collection *c : all())
+            c->finish();
+    }
+    QList<Collection *> all()
+    {
+        return {
+            &customers,      &products, &prices,  &coupons,  &subscriptions,       &invoices,
+            &paymentIntents, &charges,  &refunds, &disputes, &balanceTransactions, &paymentMethods,
+            &events};
+    }
+};
+
+} // namespace paydesk::sandbox

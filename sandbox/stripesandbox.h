@@ -1,0 +1,136 @@
+#pragma once
+
+#include "sandbox/httpserver.h"
+#include "sandbox/objects.h"
+#include "sandbox/store.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QUrl>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace paydesk::sandbox {
+
+class FormParams;
+
+struct FaultOptions
+{
+    int latencyMs = 0;
+    int jitterMs = 0;
+    double rateLimit = 0; // Requests per second; 0 = unlimited.
+    double failRate = 0; // 500/503 with Stripe-Should-Retry: true.
+    double dropRate = 0; // Connection dropped mid-body (after the request took effect).
+    double malformedRate = 0; // Truncated or non-JSON body (after the request took effect).
+};
+
+struct SandboxOptions
+{
+    quint64 seed = 1;
+    qint64 scale = 50000;
+    qint64 now = 0; // 0: the real clock.
+    QString fixtureFile; // Load these objects instead of generating the demo merchant.
+    FaultOptions faults;
+    QUrl webhookUrl;
+    QByteArray webhookSecret;
+};
+
+/*
+ * A local, stateful Stripe: the REST API of version 2023-08-16 over HTTP on 127.0.0.1, seeded
+ * with the demo merchant (or a fixture), with Stripe's idempotency, errors, events and
+ * webhooks, and fault injection for testing clients. `/_sandbox/stats` counts what happened so
+ * tests can prove that an action took effect exactly once; `/_sandbox/faults` changes the
+ * fault rates at run time and `/_sandbox/keys` configures restricted keys.
+ */
+class StripeSandbox final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit StripeSandbox(SandboxOptions options, QObject *parent = nullptr);
+    ~StripeSandbox() override;
+
+    // Generates or loads the data. Returns false with errorString() on a bad fixture.
+    bool load();
+    bool listen(quint16 port = 0);
+    QUrl baseUrl() const;
+    QString errorString() const { return m_error; }
+
+    // Answers one request (also usable without a socket, by benchmarks and tests).
+    HttpResponse handle(const HttpRequest &request);
+
+    Store &store() { return m_store; }
+    qint64 now() const;
+    void setFaults(const FaultOptions &faults) { m_options.faults = faults; }
+    // A restricted key and the permissions it has ("customers:read", "refunds:write", …).
+    void addRestrictedKey(const QByteArray &key, const QStringList &permissions);
+
+private:
+    struct Reply
+    {
+        int status = 200;
+        QJsonObject body;
+        QByteArray rawBody; // Used instead of body when set (pre-rendered lists).
+    };
+    struct IdempotentResult
+    {
+        QByteArray fingerprint;
+        int status = 200;
+        QByteArray body;
+    };
+
+    Reply route(const HttpRequest &request, const QStringList &segments, const FormParams &params);
+    Reply control(const HttpRequest &request, const QStringList &segments,
+                  const FormParams &params);
+    bool loadFixture();
+
+    Reply list(Collection &collection, const QString &url, const FormParams &params,
+               std::function<bool(const Collection::Entry &)> filter = {});
+    Reply retrieve(Collection &collection, const QString &id, const FormParams &params);
+    Reply search(Collection &collection, const QString &url, const FormParams &params);
+    QJsonObject expand(QJsonObject object, const QStringList &paths);
+
+    Reply createCustomer(const FormParams &params);
+    Reply updateCustomer(const QString &id, const FormParams &params);
+    Reply deleteCustomer(const QString &id);
+    Reply createPaymentIntent(const FormParams &params);
+    Reply confirmPaymentIntent(const QString &id, const FormParams &params);
+    Reply createRefund(const FormParams &params);
+    Reply updateSubscription(const QString &id, const FormParams &params);
+    Reply cancelSubscription(const QString &id, const FormParams &params);
+    Reply balance();
+
+    void emitEvent(const QString &type, const QJsonObject &object,
+                   const QJsonObject &previous = {});
+    void deliverWebhook(const QByteArray &payload);
+    QString resourceOf(const QStringList &segments) const;
+
+    static Reply error(int status, const QString &type, const QString &message,
+                       const QString &code = {}, const QString &param = {});
+    static Reply missing(const QString &what, const QString &id,
+                         const QString &param = QStringLiteral("id"));
+
+    SandboxOptions m_options;
+    Store m_store;
+    IdGenerator m_ids;
+    Rng m_faultRng;
+    std::unique_ptr<HttpServer> m_server;
+    QString m_error;
+    QHash<QByteArray, IdempotentResult> m_idempotency;
+    QHash<QByteArray, QSet<QString>> m_restrictedKeys;
+    QString m_currentRequestId;
+    QString m_currentIdempotencyKey;
+    // Rate limiter: requests counted in the current one-second window.
+    qint64 m_windowStartMs = 0;
+    int m_windowCount = 0;
+    // Counters for /_sandbox/stats.
+    QHash<QString, qint64> m_endpointCounts;
+    QHash<QString, qint64> m_counters;
+    QNetworkAccessManager *m_webhookClient = nullptr;
+    qint64 m_clockOffset = 0;
+};
+
+} // namespace paydesk::sandbox
