@@ -1,4 +1,4 @@
-#include "tests/support/npmpeer.h"
+#include "tests/support/peerprocess.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,7 +8,7 @@
 #include <QTest>
 #include <QUrlQuery>
 
-using paydesk::tests::NpmPeer;
+using paydesk::tests::PeerProcess;
 
 // Proves the third-party peer harness: stripe-stateful-mock starts on a free loopback port,
 // speaks Stripe's form-encoded API over real HTTP, keeps state, and stops.
@@ -47,7 +47,7 @@ private Q_SLOTS:
 
 void TestStripeMockHarness::createAndRetrieveCustomer()
 {
-    NpmPeer peer(QStringLiteral("start-stripe-mock.js"));
+    PeerProcess peer = PeerProcess::stripeMock();
     QVERIFY2(peer.start(), qPrintable(peer.errorString()));
     QCOMPARE(peer.baseUrl().host(), QStringLiteral("127.0.0.1"));
     QVERIFY(peer.baseUrl().port() > 0);
