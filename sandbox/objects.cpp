@@ -114,10 +114,6 @@ QJsonObject accountObject(qint64 created)
             {L("details_submitted"), true},
             {L("email"), L("owner@northwind.example")},
             {L("payouts_enabled"), true},
-            {L("settings"),
-             QJsonObject {{L("dashboard"),
-                           QJsonObject {{L("display_name"), L("Northwind Coffee")},
-                                        {L("timezone"), L("America/New_York")}}}}},
             {L("type"), L("standard")}};
 }
 
@@ -171,7 +167,6 @@ QJsonObject productObject(const QString &id, qint64 created, const QString &name
             {L("shippable"), QJsonValue::Null},
             {L("statement_descriptor"), QJsonValue::Null},
             {L("tax_code"), QJsonValue::Null},
-            {L("type"), L("service")},
             {L("unit_label"), QJsonValue::Null},
             {L("updated"), created},
             {L("url"), QJsonValue::Null}};
@@ -198,7 +193,6 @@ QJsonObject priceObject(const QString &id, qint64 created, const QString &produc
              recurring ? QJsonValue(QJsonObject {{L("aggregate_usage"), QJsonValue::Null},
                                                  {L("interval"), interval},
                                                  {L("interval_count"), intervalCount},
-                                                 {L("trial_period_days"), QJsonValue::Null},
                                                  {L("usage_type"), L("licensed")}})
                        : QJsonValue(QJsonValue::Null)},
             {L("tax_behavior"), L("exclusive")},

@@ -1426,7 +1426,6 @@ StripeSandbox::Reply StripeSandbox::cancelSubscription(const QString &id, const 
             {L("livemode"), false},
             {L("metadata"), QJsonObject()},
             {L("period"), QJsonObject {{L("end"), end}, {L("start"), t}}},
-            {L("plan"), QJsonValue::Null},
             {L("price"), price},
             {L("proration"), true},
             {L("proration_details"), QJsonObject {{L("credited_items"), QJsonValue::Null}}},
