@@ -11,6 +11,20 @@ QByteArray toCompactJson(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+namespace {
+// Objects are kept zlib-compressed (fastest level): Stripe JSON is repetitive, so a million
+// charges with their payment intents and balance transactions fit in memory.
+QByteArray compress(const QByteArray &json)
+{
+    return qCompress(json, 1);
+}
+} // namespace
+
+QByteArray Collection::Entry::json() const
+{
+    return blob.isEmpty() ? QByteArray() : qUncompress(blob);
+}
+
 Collection::Collection(QString objectName)
     : m_objectName(std::move(objectName))
 { }
@@ -21,7 +35,7 @@ void Collection::appendUnsorted(const QJsonObject &object, const QByteArray &own
     Entry e;
     e.id = object.value(QLatin1String("id")).toString().toLatin1();
     e.created = object.value(QLatin1String("created")).toInteger();
-    e.json = toCompactJson(object);
+    e.blob = compress(toCompactJson(object));
     e.owner = owner;
     e.key = key;
     m_entries.push_back(std::move(e));
@@ -50,7 +64,7 @@ void Collection::insert(const QJsonObject &object, const QByteArray &owner, cons
     Entry e;
     e.id = object.value(QLatin1String("id")).toString().toLatin1();
     e.created = object.value(QLatin1String("created")).toInteger();
-    e.json = toCompactJson(object);
+    e.blob = compress(toCompactJson(object));
     e.owner = owner;
     e.key = key;
     const auto at
@@ -78,7 +92,7 @@ std::optional<QJsonObject> Collection::get(const QByteArray &id) const
     const Entry *e = entry(id);
     if (!e)
         return std::nullopt;
-    return QJsonDocument::fromJson(e->json).object();
+    return QJsonDocument::fromJson(e->json()).object();
 }
 
 bool Collection::replace(const QJsonObject &object, const QByteArray &key)
@@ -88,7 +102,7 @@ bool Collection::replace(const QJsonObject &object, const QByteArray &key)
     if (it == m_index.cend())
         return false;
     Entry &e = m_entries[size_t(*it)];
-    e.json = toCompactJson(object);
+    e.blob = compress(toCompactJson(object));
     const QJsonValue customer = object.value(QLatin1String("customer"));
     if (customer.isString())
         e.owner = customer.toString().toLatin1();
@@ -103,7 +117,7 @@ bool Collection::remove(const QByteArray &id)
     if (it == m_index.cend())
         return false;
     m_entries[size_t(*it)].deleted = true;
-    m_entries[size_t(*it)].json.clear();
+    m_entries[size_t(*it)].blob.clear();
     m_index.erase(it);
     --m_live;
     return true;

@@ -13,10 +13,11 @@
 namespace paydesk::sandbox {
 
 /*
- * All objects of one Stripe type (charges, customers, …) in creation order, stored as compact
- * JSON so that a million charges fit in memory and a list page is a concatenation of stored
- * bytes. A few keys are kept beside the JSON (owner customer, a status-like key) so that the
- * common list filters do not have to parse anything.
+ * All objects of one Stripe type (charges, customers, …) in creation order, stored as
+ * compressed compact JSON so that a million charges fit in memory and a list page is a
+ * concatenation of stored objects without any JSON parsing. A few keys are kept beside the JSON
+ * (owner customer, a status-like key) so that the common list filters do not have to parse
+ * anything.
  */
 class Collection final
 {
@@ -25,10 +26,12 @@ public:
     {
         QByteArray id;
         qint64 created = 0;
-        QByteArray json;
+        QByteArray blob; // Compressed compact JSON; read it with json().
         QByteArray owner; // Customer of the object (for refunds: the charge).
         QByteArray key; // A type-specific filter key (charge: payment_intent, event: type, …).
         bool deleted = false;
+
+        QByteArray json() const;
     };
 
     struct ListQuery

@@ -791,7 +791,7 @@ private:
             collection.forEach([&](const Collection::Entry &e) {
                 if (e.created < since)
                     return;
-                const QJsonObject object = QJsonDocument::fromJson(e.json).object();
+                const QJsonObject object = QJsonDocument::fromJson(e.json()).object();
                 const QString type = typeOf(object);
                 if (type.isEmpty())
                     return;

@@ -480,7 +480,7 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
                 = QJsonDocument(QJsonObject {{L("e"), email}}).toJson(QJsonDocument::Compact);
             const QByteArray needle = QByteArray("\"email\":") + encoded.mid(5, encoded.size() - 6);
             return list(m_store.customers, url, params,
-                        [needle](const Collection::Entry &e) { return e.json.contains(needle); });
+                        [needle](const Collection::Entry &e) { return e.json().contains(needle); });
         }
         if (n == 2 && post)
             return createCustomer(params);
@@ -559,13 +559,13 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
             const QByteArray needle = QByteArray("\"charge\":\"") + charge + '"';
             if (!charge.isEmpty())
                 filter = [needle](const Collection::Entry &e) {
-                    return e.json.contains(needle);
+                    return e.json().contains(needle);
                 };
         } else if (r.collection == &m_store.prices && !params.value(L("product")).isEmpty()) {
             const QByteArray needle
                 = QByteArray("\"product\":\"") + params.value(L("product")).toLatin1() + '"';
             filter = [needle](const Collection::Entry &e) {
-                return e.json.contains(needle);
+                return e.json().contains(needle);
             };
         }
         return list(*r.collection, url, params, filter);
@@ -626,7 +626,7 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
             return list(m_store.subscriptions, url, params, [=](const Collection::Entry &e) {
                 if (!customer.isEmpty() && e.owner != customer)
                     return false;
-                if (!price.isEmpty() && !e.json.contains(priceNeedle))
+                if (!price.isEmpty() && !e.json().contains(priceNeedle))
                     return false;
                 if (wanted.isEmpty())
                     return e.key != "canceled";
@@ -662,9 +662,9 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
         if (n == 3) {
             std::optional<QJsonObject> found;
             m_store.subscriptions.forEach([&](const Collection::Entry &e) {
-                if (found || !e.json.contains(id.toLatin1()))
+                if (found || !e.json().contains(id.toLatin1()))
                     return;
-                const QJsonObject sub = QJsonDocument::fromJson(e.json).object();
+                const QJsonObject sub = QJsonDocument::fromJson(e.json()).object();
                 for (const QJsonValue &item :
                      sub.value(L("items")).toObject().value(L("data")).toArray()) {
                     if (item.toObject().value(L("id")).toString() == id)
@@ -685,7 +685,7 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
                 filter = [=](const Collection::Entry &e) {
                     return (customer.isEmpty() || e.owner == customer)
                         && (status.isEmpty() || e.key == status)
-                        && (sub.isEmpty() || e.json.contains(subNeedle));
+                        && (sub.isEmpty() || e.json().contains(subNeedle));
                 };
             return list(m_store.invoices, url, params, filter);
         }
@@ -776,9 +776,9 @@ StripeSandbox::Reply StripeSandbox::list(Collection &collection, const QString &
             body += ',';
         first = false;
         if (expansions.isEmpty())
-            body += e->json;
+            body += e->json();
         else
-            body += toCompactJson(expand(QJsonDocument::fromJson(e->json).object(), expansions));
+            body += toCompactJson(expand(QJsonDocument::fromJson(e->json()).object(), expansions));
     }
     body += "],\"has_more\":";
     body += page.hasMore ? "true" : "false";
@@ -808,7 +808,7 @@ QJsonObject StripeSandbox::expand(QJsonObject object, const QStringList &paths)
             QJsonArray data;
             m_store.refunds.forEach([&](const Collection::Entry &e) {
                 if (e.owner == charge)
-                    data.prepend(QJsonDocument::fromJson(e.json).object());
+                    data.prepend(QJsonDocument::fromJson(e.json()).object());
             });
             object.insert(head,
                           listObject(L("/v1/charges/%1/refunds").arg(QString::fromLatin1(charge)),
@@ -947,7 +947,7 @@ StripeSandbox::Reply StripeSandbox::search(Collection &collection, const QString
     // Newest first, like lists.
     QList<const Collection::Entry *> hits;
     collection.forEach([&](const Collection::Entry &e) {
-        if (matches(QJsonDocument::fromJson(e.json).object()))
+        if (matches(QJsonDocument::fromJson(e.json()).object()))
             hits.append(&e);
     });
     std::reverse(hits.begin(), hits.end());
@@ -956,7 +956,7 @@ StripeSandbox::Reply StripeSandbox::search(Collection &collection, const QString
     for (qint64 i = offset; i < end; ++i) {
         if (i > offset)
             body += ',';
-        body += hits.at(i)->json;
+        body += hits.at(i)->json();
     }
     const bool hasMore = end < hits.size();
     body += "],\"has_more\":";
@@ -977,7 +977,7 @@ StripeSandbox::Reply StripeSandbox::balance()
 {
     qint64 available = 0;
     m_store.balanceTransactions.forEach([&](const Collection::Entry &e) {
-        const QJsonObject o = QJsonDocument::fromJson(e.json).object();
+        const QJsonObject o = QJsonDocument::fromJson(e.json()).object();
         available += o.value(L("net")).toInteger();
     });
     const QJsonArray amounts {

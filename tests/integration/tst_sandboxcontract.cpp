@@ -246,7 +246,7 @@ void TestSandboxContract::sameSeedSameMerchant()
     auto fingerprint = [](StripeSandbox &s) {
         QCryptographicHash h(QCryptographicHash::Sha256);
         for (Collection *col : s.store().all())
-            col->forEach([&](const Collection::Entry &e) { h.addData(e.json); });
+            col->forEach([&](const Collection::Entry &e) { h.addData(e.json()); });
         return h.result();
     };
     QCOMPARE(fingerprint(a), fingerprint(b));
@@ -264,7 +264,7 @@ void TestSandboxContract::demoMerchantIsRealistic()
     store.disputes.forEach(
         [&](const Collection::Entry &e) { disputeStatuses.insert(QString::fromLatin1(e.key)); });
     store.charges.forEach([&](const Collection::Entry &e) {
-        const QJsonObject c = QJsonDocument::fromJson(e.json).object();
+        const QJsonObject c = QJsonDocument::fromJson(e.json()).object();
         currencies.insert(c.value(QStringLiteral("currency")).toString());
         const QJsonObject outcome = c.value(QStringLiteral("outcome")).toObject();
         risks.insert(outcome.value(QStringLiteral("risk_level")).toString());
