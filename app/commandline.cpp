@@ -7,7 +7,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QStatusBar>
 #include <QTextStream>
 
 #include <cstring>
@@ -120,17 +119,15 @@ int runGui(const QCommandLineParser &parser)
     std::unique_ptr<DemoSandbox> demo;
     if (account.demo) {
         demo = std::make_unique<DemoSandbox>();
-        window.statusBar()->showMessage(QObject::tr("Generating the demo merchant…"));
+        window.setStatusText(QObject::tr("Generating the demo merchant…"));
         QObject::connect(demo.get(), &DemoSandbox::ready, &window, [&window](const QUrl &url) {
-            window.statusBar()->showMessage(QObject::tr("Demo sandbox at %1").arg(url.toString()),
-                                            10000);
+            window.setStatusText(QObject::tr("Demo sandbox at %1").arg(url.toString()));
             window.setOnline(true);
         });
-        QObject::connect(demo.get(), &DemoSandbox::failed, &window,
-                         [&window](const QString &message) {
-                             window.statusBar()->showMessage(
-                                 QObject::tr("Demo sandbox failed: %1").arg(message));
-                         });
+        QObject::connect(
+            demo.get(), &DemoSandbox::failed, &window, [&window](const QString &message) {
+                window.setStatusText(QObject::tr("Demo sandbox failed: %1").arg(message));
+            });
         demo->start();
     }
     return QApplication::exec();

@@ -116,8 +116,13 @@ void MainWindow::buildStatusBar(const Account &account)
     m_onlineBadge->setObjectName(QStringLiteral("onlineBadge"));
     setOnline(false);
 
+    m_statusText = new QLabel(this);
+    m_statusText->setObjectName(QStringLiteral("statusText"));
+    m_statusText->setForegroundRole(QPalette::PlaceholderText);
+
     statusBar()->addWidget(m_modeBadge);
     statusBar()->addWidget(m_accountLabel);
+    statusBar()->addWidget(m_statusText, 1);
     statusBar()->addPermanentWidget(m_syncLabel);
     statusBar()->addPermanentWidget(m_onlineBadge);
 }
@@ -157,6 +162,11 @@ void MainWindow::setOnline(bool online)
 {
     m_onlineBadge->setText(online ? tr("Online") : tr("Offline"));
     m_onlineBadge->setTone(online ? StatusBadge::Tone::Success : StatusBadge::Tone::Neutral);
+}
+
+void MainWindow::setStatusText(const QString &text)
+{
+    m_statusText->setText(text);
 }
 
 void MainWindow::setLastSync(const QDateTime &when)

@@ -38,6 +38,9 @@ public:
 
     void setOnline(bool online);
     void setLastSync(const QDateTime &when);
+    // What Paydesk is busy with ("Generating the demo merchant…"). Unlike QStatusBar's
+    // temporary messages it never hides the mode badge.
+    void setStatusText(const QString &text);
 
 Q_SIGNALS:
     void currentPageChanged(paydesk::ui::MainWindow::Page page);
@@ -51,6 +54,7 @@ private:
     QLabel *m_accountLabel = nullptr;
     StatusBadge *m_modeBadge = nullptr;
     QLabel *m_syncLabel = nullptr;
+    QLabel *m_statusText = nullptr;
     StatusBadge *m_onlineBadge = nullptr;
 };
 

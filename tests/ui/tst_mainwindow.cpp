@@ -83,6 +83,15 @@ void TestMainWindow::statusBarShowsTestModeBadge()
     auto *account = window.findChild<QLabel *>(QStringLiteral("accountLabel"));
     QVERIFY(account->text().contains(QStringLiteral("Acme Coffee")));
     QVERIFY(window.windowTitle().contains(QStringLiteral("test mode")));
+
+    // Status text never hides the badge: test mode must be visible at all times.
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setStatusText(QStringLiteral("Generating the demo merchant…"));
+    QVERIFY(badge->isVisible());
+    QVERIFY(account->isVisible());
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("statusText"))->text(),
+             QStringLiteral("Generating the demo merchant…"));
 }
 
 void TestMainWindow::liveModeHasNoTestBadge()
