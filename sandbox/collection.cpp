@@ -18,6 +18,18 @@ QByteArray compress(const QByteArray &json)
 {
     return qCompress(json, 1);
 }
+
+Collection::Entry makeEntry(const QJsonObject &object, const QByteArray &owner,
+                            const QByteArray &key)
+{
+    Collection::Entry e;
+    e.id = object.value(QLatin1String("id")).toString().toLatin1();
+    e.created = object.value(QLatin1String("created")).toInteger();
+    e.blob = compress(toCompactJson(object));
+    e.owner = owner;
+    e.key = key;
+    return e;
+}
 } // namespace
 
 QByteArray Collection::Entry::json() const
@@ -32,13 +44,7 @@ Collection::Collection(QString objectName)
 void Collection::appendUnsorted(const QJsonObject &object, const QByteArray &owner,
                                 const QByteArray &key)
 {
-    Entry e;
-    e.id = object.value(QLatin1String("id")).toString().toLatin1();
-    e.created = object.value(QLatin1String("created")).toInteger();
-    e.blob = compress(toCompactJson(object));
-    e.owner = owner;
-    e.key = key;
-    m_entries.push_back(std::move(e));
+    m_entries.push_back(makeEntry(object, owner, key));
     ++m_live;
 }
 
@@ -61,12 +67,7 @@ void Collection::reindexFrom(qsizetype first)
 
 void Collection::insert(const QJsonObject &object, const QByteArray &owner, const QByteArray &key)
 {
-    Entry e;
-    e.id = object.value(QLatin1String("id")).toString().toLatin1();
-    e.created = object.value(QLatin1String("created")).toInteger();
-    e.blob = compress(toCompactJson(object));
-    e.owner = owner;
-    e.key = key;
+    Entry e = makeEntry(object, owner, key);
     const auto at
         = std::upper_bound(m_entries.begin(), m_entries.end(), e.created,
                            [](qint64 created, const Entry &x) { return created < x.created; });

@@ -76,6 +76,22 @@ QJsonObject changedFields(const QJsonObject &before, const QJsonObject &after)
     return previous;
 }
 
+// Stripe's metadata update rules: `metadata[k]=v` sets, `metadata[k]=` unsets one key and
+// `metadata=` unsets all of them.
+QJsonObject mergedMetadata(QJsonObject current, const QJsonValue &given)
+{
+    if (given.isString())
+        return {};
+    const QJsonObject changes = given.toObject();
+    for (auto it = changes.begin(); it != changes.end(); ++it) {
+        if (it.value().toString().isEmpty())
+            current.remove(it.key());
+        else
+            current.insert(it.key(), it.value());
+    }
+    return current;
+}
+
 std::optional<qint64> parseInteger(const QString &s)
 {
     bool ok = false;
@@ -1005,13 +1021,7 @@ StripeSandbox::Reply StripeSandbox::createCustomer(const FormParams &params)
                                    params.value(L("phone")), {}, {});
     if (params.has(L("description")))
         c.insert(L("description"), params.value(L("description")));
-    QJsonObject metadata;
-    const QJsonObject given = params.object(L("metadata"));
-    for (auto it = given.begin(); it != given.end(); ++it) {
-        if (!it.value().toString().isEmpty())
-            metadata.insert(it.key(), it.value());
-    }
-    c.insert(L("metadata"), metadata);
+    c.insert(L("metadata"), mergedMetadata({}, params.tree().value(L("metadata"))));
     if (params.has(L("address"))) {
         QJsonObject address = c.value(L("address")).toObject();
         const QJsonObject given = params.object(L("address"));
@@ -1043,21 +1053,9 @@ StripeSandbox::Reply StripeSandbox::updateCustomer(const QString &id, const Form
                          L("email_invalid"), key);
         c.insert(key, v.isEmpty() ? QJsonValue() : QJsonValue(v)); // Empty unsets.
     }
-    if (tree.contains(L("metadata"))) {
-        if (tree.value(L("metadata")).isString()) {
-            c.insert(L("metadata"), QJsonObject()); // metadata= clears all keys.
-        } else {
-            QJsonObject metadata = c.value(L("metadata")).toObject();
-            const QJsonObject given = tree.value(L("metadata")).toObject();
-            for (auto it = given.begin(); it != given.end(); ++it) {
-                if (it.value().toString().isEmpty())
-                    metadata.remove(it.key());
-                else
-                    metadata.insert(it.key(), it.value());
-            }
-            c.insert(L("metadata"), metadata);
-        }
-    }
+    if (tree.contains(L("metadata")))
+        c.insert(L("metadata"),
+                 mergedMetadata(c.value(L("metadata")).toObject(), tree.value(L("metadata"))));
     if (tree.contains(L("address"))) {
         QJsonObject address = c.value(L("address")).toObject();
         const QJsonObject given = tree.value(L("address")).toObject();
@@ -1123,7 +1121,7 @@ StripeSandbox::Reply StripeSandbox::createPaymentIntent(const FormParams &params
     pi.insert(L("status"),
               spec.paymentMethod.isEmpty() ? L("requires_payment_method")
                                            : L("requires_confirmation"));
-    pi.insert(L("metadata"), params.object(L("metadata")));
+    pi.insert(L("metadata"), mergedMetadata({}, params.tree().value(L("metadata"))));
     m_store.paymentIntents.insert(pi, customer.toLatin1(),
                                   pi.value(L("status")).toString().toLatin1());
     ++m_counters[L("payment_intents_created")];
@@ -1314,7 +1312,7 @@ StripeSandbox::Reply StripeSandbox::createRefund(const FormParams &params)
     const QString paymentIntent = charge.value(L("payment_intent")).toString();
     QJsonObject refund
         = refundObject(refundId, t, chargeId, paymentIntent, refundAmount, currency, reason, txn);
-    refund.insert(L("metadata"), params.object(L("metadata")));
+    refund.insert(L("metadata"), mergedMetadata({}, params.tree().value(L("metadata"))));
     m_store.refunds.insert(refund, chargeId.toLatin1(), paymentIntent.toLatin1());
 
     const QJsonObject before = charge;
@@ -1365,17 +1363,9 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
                    params.value(L("description")).isEmpty()
                        ? QJsonValue()
                        : QJsonValue(params.value(L("description"))));
-    if (tree.contains(L("metadata"))) {
-        QJsonObject metadata = sub.value(L("metadata")).toObject();
-        const QJsonObject given = tree.value(L("metadata")).toObject();
-        for (auto it = given.begin(); it != given.end(); ++it) {
-            if (it.value().toString().isEmpty())
-                metadata.remove(it.key());
-            else
-                metadata.insert(it.key(), it.value());
-        }
-        sub.insert(L("metadata"), metadata);
-    }
+    if (tree.contains(L("metadata")))
+        sub.insert(L("metadata"),
+                   mergedMetadata(sub.value(L("metadata")).toObject(), tree.value(L("metadata"))));
     const QJsonObject previous = changedFields(*existing, sub);
     m_store.subscriptions.replace(sub);
     if (!previous.isEmpty())
