@@ -77,8 +77,9 @@ void TestSandboxFaults::rateLimitAnswers429()
             ++ok;
         }
     }
-    // Ten requests take far less than two seconds, so at most two windows of three succeed.
-    QVERIFY2(ok >= 3 && ok <= 6, qPrintable(QString::number(ok)));
+    // Three per one-second window: the first three pass, and unless the machine is very slow
+    // (more than three seconds for ten requests) some are refused.
+    QVERIFY2(ok >= 3 && limited >= 1, qPrintable(QString::number(ok)));
     QCOMPARE(ok + limited, 10);
 }
 
