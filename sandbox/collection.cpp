@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <zstd.h>
 
 namespace paydesk::sandbox {
 
@@ -11,40 +12,127 @@ QByteArray toCompactJson(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-namespace {
-// Objects are kept zlib-compressed (fastest level): Stripe JSON is repetitive, so a million
-// charges with their payment intents and balance transactions fit in memory.
-QByteArray compress(const QByteArray &json)
+// A zstd dictionary for one object type, with the contexts to use it. A raw-content
+// dictionary (the text of one typical object) needs no training and already gives most of the
+// gain on objects that share their keys and most of their values.
+class JsonCodec final
 {
-    return qCompress(json, 1);
+public:
+    explicit JsonCodec(const QByteArray &sample)
+        : m_cdict(ZSTD_createCDict(sample.constData(), size_t(sample.size()), 1))
+        , m_ddict(ZSTD_createDDict(sample.constData(), size_t(sample.size())))
+    { }
+    ~JsonCodec()
+    {
+        ZSTD_freeCDict(m_cdict);
+        ZSTD_freeDDict(m_ddict);
+    }
+    JsonCodec(const JsonCodec &) = delete;
+    JsonCodec &operator=(const JsonCodec &) = delete;
+
+    QByteArray compress(const QByteArray &json) const
+    {
+        QByteArray out(qsizetype(ZSTD_compressBound(size_t(json.size()))), Qt::Uninitialized);
+        const size_t n
+            = ZSTD_compress_usingCDict(compressionContext(), out.data(), size_t(out.size()),
+                                       json.constData(), size_t(json.size()), m_cdict);
+        if (ZSTD_isError(n))
+            qFatal("zstd compression failed: %s", ZSTD_getErrorName(n));
+        out.truncate(qsizetype(n));
+        out.squeeze();
+        return out;
+    }
+
+    QByteArray decompress(const QByteArray &blob) const
+    {
+        const unsigned long long size
+            = ZSTD_getFrameContentSize(blob.constData(), size_t(blob.size()));
+        if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+            return {};
+        QByteArray out(qsizetype(size), Qt::Uninitialized);
+        const size_t n
+            = ZSTD_decompress_usingDDict(decompressionContext(), out.data(), size_t(out.size()),
+                                         blob.constData(), size_t(blob.size()), m_ddict);
+        if (ZSTD_isError(n))
+            return {};
+        return out;
+    }
+
+private:
+    // One context per thread: the sandbox may run on a worker thread (demo mode) while a
+    // test or benchmark reads from another.
+    static ZSTD_CCtx *compressionContext()
+    {
+        thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx *)> ctx(ZSTD_createCCtx(),
+                                                                             ZSTD_freeCCtx);
+        return ctx.get();
+    }
+    static ZSTD_DCtx *decompressionContext()
+    {
+        thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> ctx(ZSTD_createDCtx(),
+                                                                             ZSTD_freeDCtx);
+        return ctx.get();
+    }
+
+    ZSTD_CDict *m_cdict;
+    ZSTD_DDict *m_ddict;
+};
+
+QByteArray Collection::Entry::json() const
+{
+    return blob.isEmpty() || !codec ? QByteArray() : codec->decompress(blob);
 }
 
-Collection::Entry makeEntry(const QJsonObject &object, const QByteArray &owner,
-                            const QByteArray &key)
+const JsonCodec *Collection::codecFor(const QByteArray &json, const QByteArray &key)
 {
-    Collection::Entry e;
-    e.id = object.value(QLatin1String("id")).toString().toLatin1();
-    e.created = object.value(QLatin1String("created")).toInteger();
-    e.blob = compress(toCompactJson(object));
+    const QByteArray dictionaryKey = m_dictionaryPerKey ? key : QByteArray();
+    if (const JsonCodec *codec = m_codecByKey.value(dictionaryKey))
+        return codec;
+    m_codecs.push_back(std::make_unique<JsonCodec>(json));
+    m_codecByKey.insert(dictionaryKey, m_codecs.back().get());
+    return m_codecs.back().get();
+}
+
+Collection::Entry Collection::makeEntry(const QByteArray &json, const QByteArray &id,
+                                        qint64 created, const QByteArray &owner,
+                                        const QByteArray &key)
+{
+    Entry e;
+    e.id = id;
+    e.created = created;
+    e.codec = codecFor(json, key);
+    e.blob = e.codec->compress(json);
     e.owner = owner;
     e.key = key;
     return e;
 }
-} // namespace
 
-QByteArray Collection::Entry::json() const
+qint64 Collection::storedBytes() const
 {
-    return blob.isEmpty() ? QByteArray() : qUncompress(blob);
+    qint64 total = 0;
+    for (const Entry &e : m_entries)
+        total += e.blob.size();
+    return total;
 }
 
-Collection::Collection(QString objectName)
+Collection::Collection(QString objectName, bool dictionaryPerKey)
     : m_objectName(std::move(objectName))
+    , m_dictionaryPerKey(dictionaryPerKey)
 { }
+
+Collection::~Collection() = default;
 
 void Collection::appendUnsorted(const QJsonObject &object, const QByteArray &owner,
                                 const QByteArray &key)
 {
-    m_entries.push_back(makeEntry(object, owner, key));
+    appendUnsorted(toCompactJson(object), object.value(QLatin1String("id")).toString().toLatin1(),
+                   object.value(QLatin1String("created")).toInteger(), owner, key);
+}
+
+void Collection::appendUnsorted(const QByteArray &json, const QByteArray &id, qint64 created,
+                                const QByteArray &owner, const QByteArray &key)
+{
+    m_entries.push_back(makeEntry(json, id, created, owner, key));
     ++m_live;
 }
 
@@ -52,6 +140,7 @@ void Collection::finish()
 {
     std::stable_sort(m_entries.begin(), m_entries.end(),
                      [](const Entry &a, const Entry &b) { return a.created < b.created; });
+    m_entries.shrink_to_fit(); // Growth by doubling leaves up to half of the array unused.
     m_index.clear();
     m_index.reserve(qsizetype(m_entries.size()));
     reindexFrom(0);
@@ -67,7 +156,14 @@ void Collection::reindexFrom(qsizetype first)
 
 void Collection::insert(const QJsonObject &object, const QByteArray &owner, const QByteArray &key)
 {
-    Entry e = makeEntry(object, owner, key);
+    insert(toCompactJson(object), object.value(QLatin1String("id")).toString().toLatin1(),
+           object.value(QLatin1String("created")).toInteger(), owner, key);
+}
+
+void Collection::insert(const QByteArray &json, const QByteArray &id, qint64 created,
+                        const QByteArray &owner, const QByteArray &key)
+{
+    Entry e = makeEntry(json, id, created, owner, key);
     const auto at
         = std::upper_bound(m_entries.begin(), m_entries.end(), e.created,
                            [](qint64 created, const Entry &x) { return created < x.created; });
@@ -103,7 +199,9 @@ bool Collection::replace(const QJsonObject &object, const QByteArray &key)
     if (it == m_index.cend())
         return false;
     Entry &e = m_entries[size_t(*it)];
-    e.blob = compress(toCompactJson(object));
+    const QByteArray json = toCompactJson(object);
+    e.codec = codecFor(json, key.isEmpty() ? e.key : key);
+    e.blob = e.codec->compress(json);
     const QJsonValue customer = object.value(QLatin1String("customer"));
     if (customer.isString())
         e.owner = customer.toString().toLatin1();

@@ -1,11 +1,10 @@
 #include "sandbox/demomerchant.h"
 
+#include "sandbox/jsonwriter.h"
 #include "sandbox/objects.h"
 #include "sandbox/store.h"
 
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
 
 #include <algorithm>
 #include <cmath>
@@ -28,12 +27,13 @@ struct PriceInfo
     qint64 unitAmount = 0;
     QString interval;
     int tier = 0;
-    QJsonObject json;
+    QByteArray json;
 };
 
 struct CustomerInfo
 {
     QString id;
+    QByteArray idBytes; // Shared by every object of the customer (owner keys).
     qint64 created = 0;
     QString email;
     QString name;
@@ -49,7 +49,7 @@ struct CouponInfo
     int percentOff = 0;
     QString duration; // once, repeating, forever
     int months = 0;
-    QJsonObject json;
+    QByteArray json;
 };
 
 const char *const kFirstNames[]
@@ -148,9 +148,10 @@ private:
                      jpy[] = {2600, 4900, 18500};
         for (int tier = 0; tier < 3; ++tier) {
             const QString product = m_ids.next("prod");
-            m_store.products.appendUnsorted(
-                productObject(product, t, QString::fromUtf8(plans[tier].name),
-                              QString::fromUtf8(plans[tier].description)));
+            m_store.products.appendUnsorted(productJson(product, t,
+                                                        QString::fromUtf8(plans[tier].name),
+                                                        QString::fromUtf8(plans[tier].description)),
+                                            product.toLatin1(), t);
             auto addPrice = [&](const QString &currency, qint64 amount, const QString &interval) {
                 PriceInfo p;
                 p.id = m_ids.next("price");
@@ -160,11 +161,11 @@ private:
                 p.unitAmount = amount;
                 p.interval = interval;
                 p.tier = tier;
-                p.json = priceObject(
+                p.json = priceJson(
                     p.id, t, product, currency, amount, interval, 1,
                     p.productName
                         + (interval == QLatin1String("year") ? L(" yearly") : L(" monthly")));
-                m_store.prices.appendUnsorted(p.json);
+                m_store.prices.appendUnsorted(p.json, p.id.toLatin1(), t);
                 m_prices.push_back(p);
             };
             addPrice(L("usd"), plans[tier].usdMonthly, L("month"));
@@ -176,7 +177,8 @@ private:
         }
         const QString gear = m_ids.next("prod");
         m_store.products.appendUnsorted(
-            productObject(gear, t, L("Brewing gear"), L("Grinders, kettles and filters")));
+            productJson(gear, t, L("Brewing gear"), L("Grinders, kettles and filters")),
+            gear.toLatin1(), t);
 
         const struct
         {
@@ -194,9 +196,9 @@ private:
                              QString::fromLatin1(c.duration),
                              c.months,
                              {}};
-            info.json = couponObject(info.id, t, QString::fromUtf8(c.name), c.percent,
-                                     info.duration, c.months);
-            m_store.coupons.appendUnsorted(info.json);
+            info.json = couponJson(info.id, t, QString::fromUtf8(c.name), c.percent, info.duration,
+                                   c.months);
+            m_store.coupons.appendUnsorted(info.json, info.id.toLatin1(), t);
             m_coupons.push_back(info);
         }
     }
@@ -247,16 +249,18 @@ private:
         c.email = (first + u'.' + last).toLower().replace(u'ü', u'u') + QString::number(index)
             + L("@example.com");
         c.id = m_ids.next("cus");
+        c.idBytes = c.id.toLatin1();
         c.card = randomCard(c.country);
         c.paymentMethod = m_ids.next("pm");
         const QString phone = m_rng.chance(0.6)
             ? L("+1555") + QString::number(m_rng.range(1000000, 9999999))
             : QString();
         m_store.customers.appendUnsorted(
-            customerObject(c.id, c.created, c.email, c.name, phone, c.country, c.paymentMethod));
+            customerJson(c.id, c.created, c.email, c.name, phone, c.country, c.paymentMethod),
+            c.idBytes, c.created, c.idBytes);
         m_store.paymentMethods.appendUnsorted(
-            paymentMethodObject(c.paymentMethod, c.created, c.id, c.card, c.name, c.email),
-            c.id.toLatin1());
+            paymentMethodJson(c.paymentMethod, c.created, c.id, c.card, c.name, c.email),
+            c.paymentMethod.toLatin1(), c.created, c.idBytes);
         m_customers.push_back(c);
     }
 
@@ -323,10 +327,10 @@ private:
             const qint64 usd = toUsdMinor(amount, currency);
             const qint64 fee = stripeFee(usd, s.card.country);
             m_store.balanceTransactions.appendUnsorted(
-                balanceTransactionObject(
+                balanceTransactionJson(
                     s.balanceTransaction, created, s.id, L("charge"), usd, fee, L("usd"),
                     currency == QLatin1String("usd") ? 0.0 : usdRate(currency), description),
-                {}, L("charge").toLatin1());
+                s.balanceTransaction.toLatin1(), created, {}, QByteArrayLiteral("charge"));
             const double r = m_rng.uniform();
             if (r < 0.045) {
                 // Refund: most in full, some partial, within a month of the charge.
@@ -337,16 +341,16 @@ private:
                 const QString txn = m_ids.next("txn");
                 const qint64 usdRefund = toUsdMinor(refunded, currency);
                 m_store.balanceTransactions.appendUnsorted(
-                    balanceTransactionObject(
+                    balanceTransactionJson(
                         txn, when, refundId, L("refund"), -usdRefund, 0, L("usd"),
                         currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
                         L("REFUND FOR CHARGE")),
-                    {}, QByteArrayLiteral("refund"));
+                    txn.toLatin1(), when, {}, QByteArrayLiteral("refund"));
                 const char *reasons[] = {"requested_by_customer", "duplicate", "fraudulent"};
                 m_store.refunds.appendUnsorted(
-                    refundObject(refundId, when, s.id, s.paymentIntent, refunded, currency,
-                                 QString::fromLatin1(reasons[weighted({80, 15, 5})]), txn),
-                    s.id.toLatin1(), s.paymentIntent.toLatin1());
+                    refundJson(refundId, when, s.id, s.paymentIntent, refunded, currency,
+                               QString::fromLatin1(reasons[weighted({80, 15, 5})]), txn),
+                    refundId.toLatin1(), when, s.id.toLatin1(), s.paymentIntent.toLatin1());
             } else if (r < 0.051) {
                 disputed = true;
                 const qint64 when
@@ -366,41 +370,42 @@ private:
                     = {"fraudulent", "product_not_received", "subscription_canceled",
                        "duplicate",  "credit_not_processed", "general"};
                 const QString disputeId = m_ids.next("dp");
-                QJsonArray txns;
+                QByteArrayList txns;
                 if (!status.startsWith(QLatin1String("warning"))) {
+                    const double rate = currency == QLatin1String("usd") ? 0.0 : usdRate(currency);
                     const QString txn = m_ids.next("txn");
                     const qint64 usdAmount = toUsdMinor(amount, currency);
-                    const QJsonObject withdrawal = balanceTransactionObject(
-                        txn, when, disputeId, L("adjustment"), -usdAmount, 1500, L("usd"),
-                        currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
-                        L("Chargeback withdrawal"));
-                    m_store.balanceTransactions.appendUnsorted(withdrawal, {},
-                                                               QByteArrayLiteral("adjustment"));
-                    txns.append(withdrawal);
+                    txns.append(balanceTransactionJson(txn, when, disputeId, L("adjustment"),
+                                                       -usdAmount, 1500, L("usd"), rate,
+                                                       L("Chargeback withdrawal")));
+                    m_store.balanceTransactions.appendUnsorted(txns.last(), txn.toLatin1(), when,
+                                                               {}, QByteArrayLiteral("adjustment"));
                     if (status == QLatin1String("won")) {
                         const QString back = m_ids.next("txn");
-                        const QJsonObject reversal = balanceTransactionObject(
-                            back, when + 40 * kDay < m_now ? when + 40 * kDay : when, disputeId,
-                            L("adjustment"), usdAmount + 1500, 0, L("usd"),
-                            currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
-                            L("Chargeback reversal"));
-                        m_store.balanceTransactions.appendUnsorted(reversal, {},
+                        const qint64 backAt = when + 40 * kDay < m_now ? when + 40 * kDay : when;
+                        txns.append(balanceTransactionJson(back, backAt, disputeId, L("adjustment"),
+                                                           usdAmount + 1500, 0, L("usd"), rate,
+                                                           L("Chargeback reversal")));
+                        m_store.balanceTransactions.appendUnsorted(txns.last(), back.toLatin1(),
+                                                                   backAt, {},
                                                                    QByteArrayLiteral("adjustment"));
-                        txns.append(reversal);
                     }
                 }
                 m_store.disputes.appendUnsorted(
-                    disputeObject(disputeId, when, s.id, s.paymentIntent, amount, currency,
-                                  QString::fromLatin1(reasons[weighted({40, 20, 15, 8, 10, 7})]),
-                                  status, txns),
-                    s.customer.toLatin1(), status.toLatin1());
+                    disputeJson(disputeId, when, s.id, s.paymentIntent, amount, currency,
+                                QString::fromLatin1(reasons[weighted({40, 20, 15, 8, 10, 7})]),
+                                status, '[' + txns.join(',') + ']'),
+                    disputeId.toLatin1(), when, customer ? customer->idBytes : QByteArray(),
+                    status.toLatin1());
             }
         }
         s.amountRefunded = refunded;
         s.disputed = disputed;
-        m_store.charges.appendUnsorted(chargeObject(s), s.customer.toLatin1(),
-                                       s.paymentIntent.toLatin1());
-        m_store.paymentIntents.appendUnsorted(paymentIntentObject(s), s.customer.toLatin1(),
+        const QByteArray owner = customer ? customer->idBytes : QByteArray();
+        const QByteArray paymentIntentId = s.paymentIntent.toLatin1();
+        m_store.charges.appendUnsorted(chargeJson(s), s.id.toLatin1(), created, owner,
+                                       paymentIntentId);
+        m_store.paymentIntents.appendUnsorted(paymentIntentJson(s), paymentIntentId, created, owner,
                                               s.succeeded
                                                   ? QByteArrayLiteral("succeeded")
                                                   : QByteArrayLiteral("requires_payment_method"));
@@ -438,36 +443,27 @@ private:
             .toSecsSinceEpoch();
     }
 
-    QJsonObject lineItem(const PriceInfo &price, qint64 quantity, qint64 amount, qint64 start,
-                         qint64 end, bool proration, const QString &subscription,
-                         const QString &item, const QString &description, qint64 discount)
+    QByteArray lineItem(const PriceInfo &price, qint64 quantity, qint64 amount, qint64 start,
+                        qint64 end, bool proration, const QString &subscription,
+                        const QString &item, const QString &description, qint64 discount,
+                        const QString &discountId)
     {
-        QJsonArray discountAmounts;
-        if (discount > 0)
-            discountAmounts.append(
-                QJsonObject {{L("amount"), discount}, {L("discount"), m_ids.next("di")}});
-        return {{L("id"), m_ids.next("il")},
-                {L("object"), L("line_item")},
-                {L("amount"), amount},
-                {L("amount_excluding_tax"), amount},
-                {L("currency"), price.currency},
-                {L("description"), description},
-                {L("discount_amounts"), discountAmounts},
-                {L("discountable"), !proration},
-                {L("discounts"), QJsonArray()},
-                {L("livemode"), false},
-                {L("metadata"), QJsonObject()},
-                {L("period"), QJsonObject {{L("end"), end}, {L("start"), start}}},
-                {L("price"), price.json},
-                {L("proration"), proration},
-                {L("proration_details"), QJsonObject {{L("credited_items"), QJsonValue::Null}}},
-                {L("quantity"), quantity},
-                {L("subscription"), subscription},
-                {L("subscription_item"), item},
-                {L("tax_amounts"), QJsonArray()},
-                {L("tax_rates"), QJsonArray()},
-                {L("type"), L("subscription")},
-                {L("unit_amount_excluding_tax"), QString::number(price.unitAmount)}};
+        LineItemSpec l;
+        l.id = m_ids.next("il");
+        l.amount = amount;
+        l.currency = price.currency;
+        l.description = description;
+        l.discount = discount;
+        l.discountId = discountId;
+        l.proration = proration;
+        l.periodStart = start;
+        l.periodEnd = end;
+        l.price = price.json;
+        l.unitAmount = price.unitAmount;
+        l.quantity = quantity;
+        l.subscription = subscription;
+        l.subscriptionItem = item;
+        return lineItemJson(l);
     }
 
     void simulateSubscription(const CustomerInfo &c, qint64 start, bool mayReactivate)
@@ -486,6 +482,7 @@ private:
         const QString itemId = m_ids.next("si");
         const CouponInfo *coupon
             = m_rng.chance(0.15) ? &m_coupons[size_t(m_rng.range(0, 2))] : nullptr;
+        const QString discountId = coupon ? m_ids.next("di") : QString();
 
         const bool trial = m_rng.chance(0.3);
         qint64 trialEnd = 0;
@@ -519,7 +516,7 @@ private:
             periodEnd = addInterval(t, interval);
             // Invoice for this period.
             const QString invoiceId = m_ids.next("in");
-            QJsonArray lines;
+            QByteArrayList lines;
             qint64 subtotal = 0;
             if (pendingProration != 0) {
                 // Unused time on the old price is credited, the remaining time on the new one
@@ -528,10 +525,10 @@ private:
                 const qint64 charge = (price->unitAmount * quantity) / 2;
                 lines.append(lineItem(*previousPrice, quantity, credit, periodStart - 15 * kDay,
                                       periodStart, true, subId, itemId,
-                                      L("Unused time on ") + previousPrice->productName, 0));
+                                      L("Unused time on ") + previousPrice->productName, 0, {}));
                 lines.append(lineItem(*price, quantity, charge, periodStart - 15 * kDay,
                                       periodStart, true, subId, itemId,
-                                      L("Remaining time on ") + price->productName, 0));
+                                      L("Remaining time on ") + price->productName, 0, {}));
                 subtotal += credit + charge;
                 pendingProration = 0;
             }
@@ -542,9 +539,10 @@ private:
                     || (coupon->duration == QLatin1String("once") && period == 0)
                     || (coupon->duration == QLatin1String("repeating") && period < coupon->months)))
                 discount = base * coupon->percentOff / 100;
-            lines.prepend(
-                lineItem(*price, quantity, base, periodStart, periodEnd, false, subId, itemId,
-                         QString::number(quantity) + L(" × ") + price->productName, discount));
+            lines.prepend(lineItem(*price, quantity, base, periodStart, periodEnd, false, subId,
+                                   itemId,
+                                   QString::number(quantity) + L(" × ") + price->productName,
+                                   discount, coupon ? discountId : QString()));
             subtotal += base;
             const qint64 total = std::max<qint64>(0, subtotal - discount);
 
@@ -583,11 +581,27 @@ private:
             } else if (!paid) {
                 status = L("past_due");
             }
-            m_store.invoices.appendUnsorted(invoiceObject(invoiceId, t, c, subId, *price, lines,
-                                                          subtotal, discount, total, invoiceStatus,
-                                                          chargeId, piId, attempts, periodStart,
-                                                          periodEnd, coupon),
-                                            c.id.toLatin1(), invoiceStatus.toLatin1());
+            InvoiceSpec invoice;
+            invoice.id = invoiceId;
+            invoice.created = t;
+            invoice.customer = c.id;
+            invoice.customerEmail = c.email;
+            invoice.customerName = c.name;
+            invoice.subscription = subId;
+            invoice.currency = price->currency;
+            invoice.lines = '[' + lines.join(',') + ']';
+            invoice.subtotal = subtotal;
+            invoice.discount = discount;
+            invoice.discountId = discountId;
+            invoice.total = total;
+            invoice.status = invoiceStatus;
+            invoice.charge = chargeId;
+            invoice.paymentIntent = piId;
+            invoice.attempts = attempts;
+            invoice.periodStart = periodStart;
+            invoice.periodEnd = periodEnd;
+            m_store.invoices.appendUnsorted(invoiceJson(invoice), invoiceId.toLatin1(), t,
+                                            c.idBytes, invoiceStatus.toLatin1());
             latestInvoice = invoiceId;
             if (status != QLatin1String("active"))
                 break;
@@ -637,73 +651,48 @@ private:
             ++period;
         }
 
-        QJsonObject item {{L("id"), itemId},
-                          {L("object"), L("subscription_item")},
-                          {L("billing_thresholds"), QJsonValue::Null},
-                          {L("created"), start},
-                          {L("metadata"), QJsonObject()},
-                          {L("price"), price->json},
-                          {L("quantity"), quantity},
-                          {L("subscription"), subId},
-                          {L("tax_rates"), QJsonArray()}};
-        QJsonValue discount;
+        QByteArray discount;
         if (coupon && (coupon->duration != QLatin1String("repeating") || period < coupon->months)
             && coupon->duration != QLatin1String("once")) {
-            discount = QJsonObject {
-                {L("id"), m_ids.next("di")},
-                {L("object"), L("discount")},
-                {L("checkout_session"), QJsonValue::Null},
-                {L("coupon"), coupon->json},
-                {L("customer"), c.id},
-                {L("end"),
-                 coupon->duration == QLatin1String("repeating")
-                     ? QJsonValue(addInterval(start, L("month")) + (coupon->months - 1) * 30 * kDay)
-                     : QJsonValue()},
-                {L("invoice"), QJsonValue::Null},
-                {L("invoice_item"), QJsonValue::Null},
-                {L("promotion_code"), QJsonValue::Null},
-                {L("start"), start},
-                {L("subscription"), subId}};
+            JsonWriter w;
+            w.beginObject()
+                .str("id", discountId)
+                .str("object", "discount")
+                .null("checkout_session")
+                .raw("coupon", coupon->json)
+                .str("customer", c.id)
+                .numOrNull("end",
+                           coupon->duration == QLatin1String("repeating")
+                               ? addInterval(start, L("month")) + (coupon->months - 1) * 30 * kDay
+                               : 0)
+                .nulls({"invoice", "invoice_item", "promotion_code"})
+                .num("start", start)
+                .str("subscription", subId)
+                .endObject();
+            discount = w.take();
         }
-        const QJsonObject sub {
-            {L("id"), subId},
-            {L("object"), L("subscription")},
-            {L("application"), QJsonValue::Null},
-            {L("automatic_tax"), QJsonObject {{L("enabled"), false}}},
-            {L("billing_cycle_anchor"), trial ? trialEnd : start},
-            {L("cancel_at"), cancelAtPeriodEnd ? QJsonValue(periodEnd) : QJsonValue()},
-            {L("cancel_at_period_end"), cancelAtPeriodEnd && status != QLatin1String("canceled")},
-            {L("canceled_at"), canceledAt ? QJsonValue(canceledAt) : QJsonValue()},
-            {L("cancellation_details"),
-             QJsonObject {
-                 {L("comment"), QJsonValue::Null},
-                 {L("feedback"), QJsonValue::Null},
-                 {L("reason"), cancelReason.isEmpty() ? QJsonValue() : QJsonValue(cancelReason)}}},
-            {L("collection_method"), L("charge_automatically")},
-            {L("created"), start},
-            {L("currency"), price->currency},
-            {L("current_period_end"), periodEnd},
-            {L("current_period_start"), periodStart},
-            {L("customer"), c.id},
-            {L("days_until_due"), QJsonValue::Null},
-            {L("default_payment_method"), c.paymentMethod},
-            {L("description"), QJsonValue::Null},
-            {L("discount"), discount},
-            {L("ended_at"), endedAt ? QJsonValue(endedAt) : QJsonValue()},
-            {L("items"),
-             listObject(L("/v1/subscription_items?subscription=") + subId, QJsonArray {item},
-                        false)},
-            {L("latest_invoice"),
-             latestInvoice.isEmpty() ? QJsonValue() : QJsonValue(latestInvoice)},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("pause_collection"), QJsonValue::Null},
-            {L("start_date"), start},
-            {L("status"), status},
-            {L("test_clock"), QJsonValue::Null},
-            {L("trial_end"), trial ? QJsonValue(trialEnd) : QJsonValue()},
-            {L("trial_start"), trial ? QJsonValue(start) : QJsonValue()}};
-        m_store.subscriptions.appendUnsorted(sub, c.id.toLatin1(), status.toLatin1());
+        SubscriptionSpec sub;
+        sub.id = subId;
+        sub.created = start;
+        sub.customer = c.id;
+        sub.currency = price->currency;
+        sub.status = status;
+        sub.item = subscriptionItemJson(itemId, start, price->json, quantity, subId);
+        sub.discount = discount;
+        sub.billingCycleAnchor = trial ? trialEnd : start;
+        sub.currentPeriodStart = periodStart;
+        sub.currentPeriodEnd = periodEnd;
+        sub.cancelAtPeriodEnd = cancelAtPeriodEnd && status != QLatin1String("canceled");
+        sub.cancelAt = cancelAtPeriodEnd ? periodEnd : 0;
+        sub.canceledAt = canceledAt;
+        sub.endedAt = endedAt;
+        sub.cancellationReason = cancelReason;
+        sub.defaultPaymentMethod = c.paymentMethod;
+        sub.latestInvoice = latestInvoice;
+        sub.trialStart = trial ? start : 0;
+        sub.trialEnd = trialEnd;
+        m_store.subscriptions.appendUnsorted(subscriptionJson(sub), subId.toLatin1(), start,
+                                             c.idBytes, status.toLatin1());
 
         // Some former subscribers come back.
         if (mayReactivate && status == QLatin1String("canceled") && endedAt > 0
@@ -711,79 +700,8 @@ private:
             simulateSubscription(c, endedAt + m_rng.range(30, 200) * kDay, false);
     }
 
-    QJsonObject invoiceObject(const QString &id, qint64 created, const CustomerInfo &c,
-                              const QString &subscription, const PriceInfo &price,
-                              const QJsonArray &lines, qint64 subtotal, qint64 discount,
-                              qint64 total, const QString &status, const QString &charge,
-                              const QString &paymentIntent, int attempts, qint64 periodStart,
-                              qint64 periodEnd, const CouponInfo *coupon)
-    {
-        const bool paid = status == QLatin1String("paid");
-        QJsonArray discountAmounts;
-        if (discount > 0)
-            discountAmounts.append(QJsonObject {{L("amount"), discount},
-                                                {L("discount"), coupon ? coupon->id : QString()}});
-        return {{L("id"), id},
-                {L("object"), L("invoice")},
-                {L("account_country"), L("US")},
-                {L("account_name"), L("Northwind Coffee Roasters")},
-                {L("amount_due"), total},
-                {L("amount_paid"), paid ? total : 0},
-                {L("amount_remaining"), paid ? 0 : total},
-                {L("amount_shipping"), 0},
-                {L("attempt_count"), attempts},
-                {L("attempted"), attempts > 0},
-                {L("auto_advance"), !paid && status == QLatin1String("open")},
-                {L("automatic_tax"),
-                 QJsonObject {{L("enabled"), false}, {L("status"), QJsonValue::Null}}},
-                {L("billing_reason"), L("subscription_cycle")},
-                {L("charge"), charge.isEmpty() ? QJsonValue() : QJsonValue(charge)},
-                {L("collection_method"), L("charge_automatically")},
-                {L("created"), created},
-                {L("currency"), price.currency},
-                {L("customer"), c.id},
-                {L("customer_email"), c.email},
-                {L("customer_name"), c.name},
-                {L("default_tax_rates"), QJsonArray()},
-                {L("description"), QJsonValue::Null},
-                {L("discount"), QJsonValue::Null},
-                {L("discounts"), QJsonArray()},
-                {L("due_date"), QJsonValue::Null},
-                {L("hosted_invoice_url"), QString(L("https://invoice.stripe.com/i/") + id)},
-                {L("lines"), listObject(L("/v1/invoices/") + id + L("/lines"), lines, false)},
-                {L("livemode"), false},
-                {L("metadata"), QJsonObject()},
-                {L("number"), QString(id.mid(3, 8).toUpper() + L("-0001"))},
-                {L("paid"), paid},
-                {L("paid_out_of_band"), false},
-                {L("payment_intent"),
-                 paymentIntent.isEmpty() ? QJsonValue() : QJsonValue(paymentIntent)},
-                {L("payment_settings"),
-                 QJsonObject {{L("default_mandate"), QJsonValue::Null},
-                              {L("payment_method_options"), QJsonValue::Null},
-                              {L("payment_method_types"), QJsonValue::Null}}},
-                {L("period_end"), periodEnd},
-                {L("period_start"), periodStart},
-                {L("post_payment_credit_notes_amount"), 0},
-                {L("pre_payment_credit_notes_amount"), 0},
-                {L("starting_balance"), 0},
-                {L("status"), status},
-                {L("status_transitions"),
-                 QJsonObject {{L("finalized_at"), created + 3600},
-                              {L("marked_uncollectible_at"), QJsonValue::Null},
-                              {L("paid_at"), paid ? QJsonValue(created + 3600) : QJsonValue()},
-                              {L("voided_at"), QJsonValue::Null}}},
-                {L("subscription"), subscription},
-                {L("subtotal"), subtotal},
-                {L("subtotal_excluding_tax"), subtotal},
-                {L("tax"), QJsonValue::Null},
-                {L("total"), total},
-                {L("total_discount_amounts"), discountAmounts},
-                {L("total_excluding_tax"), total},
-                {L("total_tax_amounts"), QJsonArray()}};
-    }
-
-    // The events of the last 30 days (Stripe's retention), from the objects created then.
+    // The events of the last 30 days (Stripe's retention), from the objects created then. The
+    // stored JSON is embedded as it is: nothing is parsed.
     void emitRecentEvents()
     {
         const qint64 since = m_now - 30 * kDay;
@@ -791,42 +709,39 @@ private:
             collection.forEach([&](const Collection::Entry &e) {
                 if (e.created < since)
                     return;
-                const QJsonObject object = QJsonDocument::fromJson(e.json()).object();
-                const QString type = typeOf(object);
-                if (type.isEmpty())
-                    return;
+                const QByteArray json = e.json();
+                const char *type = typeOf(e, json);
+                const QString id = m_ids.next("evt");
                 m_store.events.appendUnsorted(
-                    eventObject(m_ids.next("evt"), e.created, type, object), {}, type.toLatin1());
+                    eventJson(id, e.created, QString::fromLatin1(type), json), id.toLatin1(),
+                    e.created, {}, QByteArray(type));
             });
         };
-        emitFor(m_store.customers, [](const QJsonObject &) { return L("customer.created"); });
-        emitFor(m_store.subscriptions,
-                [](const QJsonObject &) { return L("customer.subscription.created"); });
-        emitFor(m_store.invoices, [](const QJsonObject &o) {
-            return o.value(L("status")).toString() == QLatin1String("paid")
-                ? L("invoice.paid")
-                : L("invoice.payment_failed");
+        using E = const Collection::Entry &;
+        using J = const QByteArray &;
+        emitFor(m_store.customers, [](E, J) { return "customer.created"; });
+        emitFor(m_store.subscriptions, [](E, J) { return "customer.subscription.created"; });
+        emitFor(m_store.invoices,
+                [](E e, J) { return e.key == "paid" ? "invoice.paid" : "invoice.payment_failed"; });
+        emitFor(m_store.paymentIntents, [](E e, J) {
+            return e.key == "succeeded" ? "payment_intent.succeeded"
+                                        : "payment_intent.payment_failed";
         });
-        emitFor(m_store.paymentIntents, [](const QJsonObject &o) {
-            return o.value(L("status")).toString() == QLatin1String("succeeded")
-                ? L("payment_intent.succeeded")
-                : L("payment_intent.payment_failed");
-        });
-        emitFor(m_store.charges, [](const QJsonObject &o) {
-            return o.value(L("status")).toString() == QLatin1String("succeeded")
-                ? L("charge.succeeded")
-                : L("charge.failed");
+        emitFor(m_store.charges, [](E, J json) {
+            return json.contains("\"paid\":true") ? "charge.succeeded" : "charge.failed";
         });
         m_store.refunds.forEach([&](const Collection::Entry &e) {
             if (e.created < since)
                 return;
             // charge.refunded carries the charge, as Stripe sends it.
-            if (auto charge = m_store.charges.get(e.owner))
+            if (const Collection::Entry *charge = m_store.charges.entry(e.owner)) {
+                const QString id = m_ids.next("evt");
                 m_store.events.appendUnsorted(
-                    eventObject(m_ids.next("evt"), e.created, L("charge.refunded"), *charge), {},
-                    QByteArrayLiteral("charge.refunded"));
+                    eventJson(id, e.created, L("charge.refunded"), charge->json()), id.toLatin1(),
+                    e.created, {}, QByteArrayLiteral("charge.refunded"));
+            }
         });
-        emitFor(m_store.disputes, [](const QJsonObject &) { return L("charge.dispute.created"); });
+        emitFor(m_store.disputes, [](E, J) { return "charge.dispute.created"; });
         m_store.events.finish();
     }
 

@@ -1,6 +1,9 @@
 #include "sandbox/objects.h"
 
+#include "sandbox/jsonwriter.h"
+
 #include <QHash>
+#include <QJsonDocument>
 
 #define L(s) QStringLiteral(s)
 
@@ -47,34 +50,43 @@ QString IdGenerator::next(const char *prefix)
 
 namespace {
 
-QJsonValue nullable(const QString &s)
+void writeAddress(JsonWriter &w, const QString &country)
 {
-    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+    w.beginObject("address")
+        .nulls({"city"})
+        .strOrNull("country", country)
+        .nulls({"line1", "line2", "postal_code", "state"})
+        .endObject();
 }
 
-QJsonObject address(const QString &country)
+// The card of a charge's payment_method_details (network, three_d_secure, wallet) or of a
+// payment method (networks, three_d_secure_usage, generated_from).
+void writeCard(JsonWriter &w, const CardInfo &card, bool paymentMethod)
 {
-    return {{L("city"), QJsonValue::Null},        {L("country"), nullable(country)},
-            {L("line1"), QJsonValue::Null},       {L("line2"), QJsonValue::Null},
-            {L("postal_code"), QJsonValue::Null}, {L("state"), QJsonValue::Null}};
-}
-
-QJsonObject cardDetails(const CardInfo &card)
-{
-    return {{L("brand"), card.brand},
-            {L("checks"),
-             QJsonObject {{L("address_line1_check"), QJsonValue::Null},
-                          {L("address_postal_code_check"), QJsonValue::Null},
-                          {L("cvc_check"), L("pass")}}},
-            {L("country"), card.country},
-            {L("exp_month"), card.expMonth},
-            {L("exp_year"), card.expYear},
-            {L("fingerprint"), QString(L("fp") + card.last4 + card.brand.left(2))},
-            {L("funding"), card.funding},
-            {L("last4"), card.last4},
-            {L("network"), card.brand},
-            {L("three_d_secure"), QJsonValue::Null},
-            {L("wallet"), QJsonValue::Null}};
+    w.beginObject("card").str("brand", card.brand);
+    w.beginObject("checks")
+        .nulls({"address_line1_check", "address_postal_code_check"})
+        .str("cvc_check", "pass")
+        .endObject();
+    w.str("country", card.country)
+        .num("exp_month", card.expMonth)
+        .num("exp_year", card.expYear)
+        .str("fingerprint", QString(QStringLiteral("fp") + card.last4 + card.brand.left(2)))
+        .str("funding", card.funding)
+        .str("last4", card.last4);
+    if (paymentMethod) {
+        w.null("generated_from");
+        w.beginObject("networks")
+            .beginArray("available")
+            .str(card.brand)
+            .endArray()
+            .null("preferred")
+            .endObject();
+        w.beginObject("three_d_secure_usage").boolean("supported", true).endObject();
+    } else {
+        w.str("network", card.brand).nulls({"three_d_secure"});
+    }
+    w.null("wallet").endObject();
 }
 
 QString declineMessage(const QString &declineCode)
@@ -117,393 +129,603 @@ QJsonObject accountObject(qint64 created)
             {L("type"), L("standard")}};
 }
 
-QJsonObject customerObject(const QString &id, qint64 created, const QString &email,
-                           const QString &name, const QString &phone, const QString &country,
-                           const QString &defaultPaymentMethod)
+QJsonObject parseObject(const QByteArray &json)
 {
-    return {{L("id"), id},
-            {L("object"), L("customer")},
-            {L("address"), address(country)},
-            {L("balance"), 0},
-            {L("created"), created},
-            {L("currency"), QJsonValue::Null},
-            {L("default_source"), QJsonValue::Null},
-            {L("delinquent"), false},
-            {L("description"), QJsonValue::Null},
-            {L("discount"), QJsonValue::Null},
-            {L("email"), nullable(email)},
-            {L("invoice_prefix"), id.mid(4, 8).toUpper()},
-            {L("invoice_settings"),
-             QJsonObject {{L("custom_fields"), QJsonValue::Null},
-                          {L("default_payment_method"), nullable(defaultPaymentMethod)},
-                          {L("footer"), QJsonValue::Null},
-                          {L("rendering_options"), QJsonValue::Null}}},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("name"), nullable(name)},
-            {L("next_invoice_sequence"), 1},
-            {L("phone"), nullable(phone)},
-            {L("preferred_locales"), QJsonArray()},
-            {L("shipping"), QJsonValue::Null},
-            {L("tax_exempt"), L("none")},
-            {L("test_clock"), QJsonValue::Null}};
+    return QJsonDocument::fromJson(json).object();
 }
 
-QJsonObject productObject(const QString &id, qint64 created, const QString &name,
-                          const QString &description)
+QByteArray customerJson(const QString &id, qint64 created, const QString &email,
+                        const QString &name, const QString &phone, const QString &country,
+                        const QString &defaultPaymentMethod)
 {
-    return {{L("id"), id},
-            {L("object"), L("product")},
-            {L("active"), true},
-            {L("created"), created},
-            {L("default_price"), QJsonValue::Null},
-            {L("description"), nullable(description)},
-            {L("features"), QJsonArray()},
-            {L("images"), QJsonArray()},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("name"), name},
-            {L("package_dimensions"), QJsonValue::Null},
-            {L("shippable"), QJsonValue::Null},
-            {L("statement_descriptor"), QJsonValue::Null},
-            {L("tax_code"), QJsonValue::Null},
-            {L("unit_label"), QJsonValue::Null},
-            {L("updated"), created},
-            {L("url"), QJsonValue::Null}};
+    JsonWriter w;
+    w.beginObject().str("id", id).str("object", "customer");
+    writeAddress(w, country);
+    w.num("balance", 0)
+        .num("created", created)
+        .nulls({"currency", "default_source"})
+        .boolean("delinquent", false)
+        .nulls({"description", "discount"})
+        .strOrNull("email", email)
+        .str("invoice_prefix", id.mid(4, 8).toUpper());
+    w.beginObject("invoice_settings")
+        .null("custom_fields")
+        .strOrNull("default_payment_method", defaultPaymentMethod)
+        .nulls({"footer", "rendering_options"})
+        .endObject();
+    w.boolean("livemode", false)
+        .emptyObject("metadata")
+        .strOrNull("name", name)
+        .num("next_invoice_sequence", 1)
+        .strOrNull("phone", phone)
+        .emptyArray("preferred_locales")
+        .null("shipping")
+        .str("tax_exempt", "none")
+        .null("test_clock")
+        .endObject();
+    return w.take();
 }
 
-QJsonObject priceObject(const QString &id, qint64 created, const QString &product,
-                        const QString &currency, qint64 unitAmount, const QString &interval,
-                        int intervalCount, const QString &nickname)
+QByteArray productJson(const QString &id, qint64 created, const QString &name,
+                       const QString &description)
+{
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "product")
+        .boolean("active", true)
+        .num("created", created)
+        .null("default_price")
+        .strOrNull("description", description)
+        .emptyArray("features")
+        .emptyArray("images")
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .str("name", name)
+        .nulls(
+            {"package_dimensions", "shippable", "statement_descriptor", "tax_code", "unit_label"})
+        .num("updated", created)
+        .null("url")
+        .endObject();
+    return w.take();
+}
+
+QByteArray priceJson(const QString &id, qint64 created, const QString &product,
+                     const QString &currency, qint64 unitAmount, const QString &interval,
+                     int intervalCount, const QString &nickname)
 {
     const bool recurring = !interval.isEmpty();
-    return {{L("id"), id},
-            {L("object"), L("price")},
-            {L("active"), true},
-            {L("billing_scheme"), L("per_unit")},
-            {L("created"), created},
-            {L("currency"), currency},
-            {L("custom_unit_amount"), QJsonValue::Null},
-            {L("livemode"), false},
-            {L("lookup_key"), QJsonValue::Null},
-            {L("metadata"), QJsonObject()},
-            {L("nickname"), nullable(nickname)},
-            {L("product"), product},
-            {L("recurring"),
-             recurring ? QJsonValue(QJsonObject {{L("aggregate_usage"), QJsonValue::Null},
-                                                 {L("interval"), interval},
-                                                 {L("interval_count"), intervalCount},
-                                                 {L("usage_type"), L("licensed")}})
-                       : QJsonValue(QJsonValue::Null)},
-            {L("tax_behavior"), L("exclusive")},
-            {L("tiers_mode"), QJsonValue::Null},
-            {L("transform_quantity"), QJsonValue::Null},
-            {L("type"), recurring ? L("recurring") : L("one_time")},
-            {L("unit_amount"), unitAmount},
-            {L("unit_amount_decimal"), QString::number(unitAmount)}};
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "price")
+        .boolean("active", true)
+        .str("billing_scheme", "per_unit")
+        .num("created", created)
+        .str("currency", currency)
+        .null("custom_unit_amount")
+        .boolean("livemode", false)
+        .null("lookup_key")
+        .emptyObject("metadata")
+        .strOrNull("nickname", nickname)
+        .str("product", product);
+    if (recurring)
+        w.beginObject("recurring")
+            .null("aggregate_usage")
+            .str("interval", interval)
+            .num("interval_count", intervalCount)
+            .str("usage_type", "licensed")
+            .endObject();
+    else
+        w.null("recurring");
+    w.str("tax_behavior", "exclusive")
+        .nulls({"tiers_mode", "transform_quantity"})
+        .str("type", recurring ? "recurring" : "one_time")
+        .num("unit_amount", unitAmount)
+        .str("unit_amount_decimal", QString::number(unitAmount))
+        .endObject();
+    return w.take();
 }
 
-QJsonObject couponObject(const QString &id, qint64 created, const QString &name, int percentOff,
-                         const QString &duration, int durationInMonths)
+QByteArray couponJson(const QString &id, qint64 created, const QString &name, int percentOff,
+                      const QString &duration, int durationInMonths)
 {
-    return {{L("id"), id},
-            {L("object"), L("coupon")},
-            {L("amount_off"), QJsonValue::Null},
-            {L("created"), created},
-            {L("currency"), QJsonValue::Null},
-            {L("duration"), duration},
-            {L("duration_in_months"),
-             durationInMonths > 0 ? QJsonValue(durationInMonths) : QJsonValue()},
-            {L("livemode"), false},
-            {L("max_redemptions"), QJsonValue::Null},
-            {L("metadata"), QJsonObject()},
-            {L("name"), name},
-            {L("percent_off"), percentOff},
-            {L("redeem_by"), QJsonValue::Null},
-            {L("times_redeemed"), 0},
-            {L("valid"), true}};
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "coupon")
+        .null("amount_off")
+        .num("created", created)
+        .null("currency")
+        .str("duration", duration)
+        .numOrNull("duration_in_months", durationInMonths)
+        .boolean("livemode", false)
+        .null("max_redemptions")
+        .emptyObject("metadata")
+        .str("name", name)
+        .num("percent_off", percentOff)
+        .null("redeem_by")
+        .num("times_redeemed", 0)
+        .boolean("valid", true)
+        .endObject();
+    return w.take();
 }
 
-QJsonObject paymentMethodObject(const QString &id, qint64 created, const QString &customer,
-                                const CardInfo &card, const QString &name, const QString &email)
+QByteArray paymentMethodJson(const QString &id, qint64 created, const QString &customer,
+                             const CardInfo &card, const QString &name, const QString &email)
 {
-    QJsonObject c = cardDetails(card);
-    c.remove(L("network"));
-    c.insert(L("networks"),
-             QJsonObject {{L("available"), QJsonArray {card.brand}},
-                          {L("preferred"), QJsonValue::Null}});
-    c.insert(L("generated_from"), QJsonValue::Null);
-    c.insert(L("three_d_secure_usage"), QJsonObject {{L("supported"), true}});
-    c.remove(L("three_d_secure"));
-    return {{L("id"), id},
-            {L("object"), L("payment_method")},
-            {L("billing_details"),
-             QJsonObject {{L("address"), address(card.country)},
-                          {L("email"), nullable(email)},
-                          {L("name"), nullable(name)},
-                          {L("phone"), QJsonValue::Null}}},
-            {L("card"), c},
-            {L("created"), created},
-            {L("customer"), nullable(customer)},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("type"), L("card")}};
+    JsonWriter w;
+    w.beginObject().str("id", id).str("object", "payment_method");
+    w.beginObject("billing_details");
+    writeAddress(w, card.country);
+    w.strOrNull("email", email).strOrNull("name", name).null("phone").endObject();
+    writeCard(w, card, true);
+    w.num("created", created)
+        .strOrNull("customer", customer)
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .str("type", "card")
+        .endObject();
+    return w.take();
 }
 
-QJsonObject chargeObject(const ChargeSpec &s)
+QByteArray chargeJson(const ChargeSpec &s)
 {
-    QJsonObject outcome;
-    if (s.succeeded) {
-        outcome = {{L("network_status"), L("approved_by_network")},
-                   {L("reason"), QJsonValue::Null},
-                   {L("risk_level"), s.riskLevel},
-                   {L("risk_score"), s.riskScore},
-                   {L("seller_message"), L("Payment complete.")},
-                   {L("type"), L("authorized")}};
-    } else if (s.declineCode == QLatin1String("highest_risk_level")) {
-        outcome = {{L("network_status"), L("not_sent_to_network")},
-                   {L("reason"), L("highest_risk_level")},
-                   {L("risk_level"), L("highest")},
-                   {L("risk_score"), s.riskScore},
-                   {L("seller_message"), L("Stripe blocked this payment as too risky.")},
-                   {L("type"), L("blocked")}};
-    } else {
-        outcome = {{L("network_status"), L("declined_by_network")},
-                   {L("reason"), s.declineCode},
-                   {L("risk_level"), s.riskLevel},
-                   {L("risk_score"), s.riskScore},
-                   {L("seller_message"),
-                    L("The bank did not return any further details with this decline.")},
-                   {L("type"), L("issuer_declined")}};
-    }
+    const bool blocked = !s.succeeded && s.declineCode == QLatin1String("highest_risk_level");
     const bool refunded = s.succeeded && s.amountRefunded >= s.amount;
-    return {{L("id"), s.id},
-            {L("object"), L("charge")},
-            {L("amount"), s.amount},
-            {L("amount_captured"), s.succeeded ? s.amount : 0},
-            {L("amount_refunded"), s.amountRefunded},
-            {L("application"), QJsonValue::Null},
-            {L("application_fee"), QJsonValue::Null},
-            {L("application_fee_amount"), QJsonValue::Null},
-            {L("balance_transaction"), nullable(s.balanceTransaction)},
-            {L("billing_details"),
-             QJsonObject {{L("address"), address(s.card.country)},
-                          {L("email"), nullable(s.receiptEmail)},
-                          {L("name"), nullable(s.billingName)},
-                          {L("phone"), QJsonValue::Null}}},
-            {L("calculated_statement_descriptor"), L("NORTHWIND COFFEE")},
-            {L("captured"), s.succeeded},
-            {L("created"), s.created},
-            {L("currency"), s.currency},
-            {L("customer"), nullable(s.customer)},
-            {L("description"), nullable(s.description)},
-            {L("disputed"), s.disputed},
-            {L("failure_balance_transaction"), QJsonValue::Null},
-            {L("failure_code"), s.succeeded ? QJsonValue() : QJsonValue(s.failureCode)},
-            {L("failure_message"),
-             s.succeeded ? QJsonValue() : QJsonValue(declineMessage(s.declineCode))},
-            {L("fraud_details"), QJsonObject()},
-            {L("invoice"), nullable(s.invoice)},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("on_behalf_of"), QJsonValue::Null},
-            {L("outcome"), outcome},
-            {L("paid"), s.succeeded},
-            {L("payment_intent"), nullable(s.paymentIntent)},
-            {L("payment_method"), nullable(s.paymentMethod)},
-            {L("payment_method_details"),
-             QJsonObject {{L("card"), cardDetails(s.card)}, {L("type"), L("card")}}},
-            {L("receipt_email"), nullable(s.receiptEmail)},
-            {L("receipt_number"), QJsonValue::Null},
-            {L("receipt_url"),
-             s.succeeded ? QJsonValue(L("https://pay.stripe.com/receipts/") + s.id) : QJsonValue()},
-            {L("refunded"), refunded},
-            {L("review"), QJsonValue::Null},
-            {L("shipping"), QJsonValue::Null},
-            {L("source_transfer"), QJsonValue::Null},
-            {L("statement_descriptor"), QJsonValue::Null},
-            {L("statement_descriptor_suffix"), QJsonValue::Null},
-            {L("status"), s.succeeded ? L("succeeded") : L("failed")},
-            {L("transfer_data"), QJsonValue::Null},
-            {L("transfer_group"), QJsonValue::Null}};
-}
-
-QJsonObject paymentIntentObject(const ChargeSpec &s)
-{
-    QJsonValue lastError;
-    if (!s.succeeded) {
-        lastError = QJsonObject {{L("charge"), s.id},
-                                 {L("code"), s.failureCode},
-                                 {L("decline_code"), s.declineCode},
-                                 {L("message"), declineMessage(s.declineCode)},
-                                 {L("type"), L("card_error")}};
+    JsonWriter w;
+    w.beginObject()
+        .str("id", s.id)
+        .str("object", "charge")
+        .num("amount", s.amount)
+        .num("amount_captured", s.succeeded ? s.amount : 0)
+        .num("amount_refunded", s.amountRefunded)
+        .nulls({"application", "application_fee", "application_fee_amount"})
+        .strOrNull("balance_transaction", s.balanceTransaction);
+    w.beginObject("billing_details");
+    writeAddress(w, s.card.country);
+    w.strOrNull("email", s.receiptEmail).strOrNull("name", s.billingName).null("phone").endObject();
+    w.str("calculated_statement_descriptor", "NORTHWIND COFFEE")
+        .boolean("captured", s.succeeded)
+        .num("created", s.created)
+        .str("currency", s.currency)
+        .strOrNull("customer", s.customer)
+        .strOrNull("description", s.description)
+        .boolean("disputed", s.disputed)
+        .null("failure_balance_transaction");
+    if (s.succeeded)
+        w.nulls({"failure_code", "failure_message"});
+    else
+        w.str("failure_code", s.failureCode).str("failure_message", declineMessage(s.declineCode));
+    w.emptyObject("fraud_details")
+        .strOrNull("invoice", s.invoice)
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .null("on_behalf_of");
+    w.beginObject("outcome");
+    if (s.succeeded) {
+        w.str("network_status", "approved_by_network")
+            .null("reason")
+            .str("risk_level", s.riskLevel)
+            .num("risk_score", s.riskScore)
+            .str("seller_message", "Payment complete.")
+            .str("type", "authorized");
+    } else if (blocked) {
+        w.str("network_status", "not_sent_to_network")
+            .str("reason", "highest_risk_level")
+            .str("risk_level", "highest")
+            .num("risk_score", s.riskScore)
+            .str("seller_message", "Stripe blocked this payment as too risky.")
+            .str("type", "blocked");
+    } else {
+        w.str("network_status", "declined_by_network")
+            .str("reason", s.declineCode)
+            .str("risk_level", s.riskLevel)
+            .num("risk_score", s.riskScore)
+            .str("seller_message", "The bank did not return any further details with this decline.")
+            .str("type", "issuer_declined");
     }
-    return {{L("id"), s.paymentIntent},
-            {L("object"), L("payment_intent")},
-            {L("amount"), s.amount},
-            {L("amount_capturable"), 0},
-            {L("amount_received"), s.succeeded ? s.amount : 0},
-            {L("application"), QJsonValue::Null},
-            {L("application_fee_amount"), QJsonValue::Null},
-            {L("automatic_payment_methods"), QJsonValue::Null},
-            {L("canceled_at"), QJsonValue::Null},
-            {L("cancellation_reason"), QJsonValue::Null},
-            {L("capture_method"), L("automatic")},
-            {L("client_secret"), QString(s.paymentIntent + L("_secret_demo"))},
-            {L("confirmation_method"), L("automatic")},
-            {L("created"), s.created},
-            {L("currency"), s.currency},
-            {L("customer"), nullable(s.customer)},
-            {L("description"), nullable(s.description)},
-            {L("invoice"), nullable(s.invoice)},
-            {L("last_payment_error"), lastError},
-            {L("latest_charge"), s.id},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("next_action"), QJsonValue::Null},
-            {L("on_behalf_of"), QJsonValue::Null},
-            {L("payment_method"), s.succeeded ? nullable(s.paymentMethod) : QJsonValue()},
-            {L("payment_method_types"), QJsonArray {L("card")}},
-            {L("receipt_email"), nullable(s.receiptEmail)},
-            {L("review"), QJsonValue::Null},
-            {L("setup_future_usage"), QJsonValue::Null},
-            {L("shipping"), QJsonValue::Null},
-            {L("statement_descriptor"), QJsonValue::Null},
-            {L("statement_descriptor_suffix"), QJsonValue::Null},
-            {L("status"), s.succeeded ? L("succeeded") : L("requires_payment_method")},
-            {L("transfer_data"), QJsonValue::Null},
-            {L("transfer_group"), QJsonValue::Null}};
+    w.endObject();
+    w.boolean("paid", s.succeeded)
+        .strOrNull("payment_intent", s.paymentIntent)
+        .strOrNull("payment_method", s.paymentMethod);
+    w.beginObject("payment_method_details");
+    writeCard(w, s.card, false);
+    w.str("type", "card").endObject();
+    w.strOrNull("receipt_email", s.receiptEmail).null("receipt_number");
+    if (s.succeeded)
+        w.str("receipt_url", QString(QStringLiteral("https://pay.stripe.com/receipts/") + s.id));
+    else
+        w.null("receipt_url");
+    w.boolean("refunded", refunded)
+        .nulls({"review", "shipping", "source_transfer", "statement_descriptor",
+                "statement_descriptor_suffix"})
+        .str("status", s.succeeded ? "succeeded" : "failed")
+        .nulls({"transfer_data", "transfer_group"})
+        .endObject();
+    return w.take();
 }
 
-QJsonObject refundObject(const QString &id, qint64 created, const QString &charge,
-                         const QString &paymentIntent, qint64 amount, const QString &currency,
-                         const QString &reason, const QString &balanceTransaction)
+QByteArray paymentIntentJson(const ChargeSpec &s)
 {
-    return {{L("id"), id},
-            {L("object"), L("refund")},
-            {L("amount"), amount},
-            {L("balance_transaction"), nullable(balanceTransaction)},
-            {L("charge"), charge},
-            {L("created"), created},
-            {L("currency"), currency},
-            {L("metadata"), QJsonObject()},
-            {L("payment_intent"), nullable(paymentIntent)},
-            {L("reason"), nullable(reason)},
-            {L("receipt_number"), QJsonValue::Null},
-            {L("source_transfer_reversal"), QJsonValue::Null},
-            {L("status"), L("succeeded")},
-            {L("transfer_reversal"), QJsonValue::Null}};
+    JsonWriter w;
+    w.beginObject()
+        .str("id", s.paymentIntent)
+        .str("object", "payment_intent")
+        .num("amount", s.amount)
+        .num("amount_capturable", 0)
+        .num("amount_received", s.succeeded ? s.amount : 0)
+        .nulls({"application", "application_fee_amount", "automatic_payment_methods", "canceled_at",
+                "cancellation_reason"})
+        .str("capture_method", "automatic")
+        .str("client_secret", QString(s.paymentIntent + QStringLiteral("_secret_demo")))
+        .str("confirmation_method", "automatic")
+        .num("created", s.created)
+        .str("currency", s.currency)
+        .strOrNull("customer", s.customer)
+        .strOrNull("description", s.description)
+        .strOrNull("invoice", s.invoice);
+    if (s.succeeded) {
+        w.null("last_payment_error");
+    } else {
+        w.beginObject("last_payment_error")
+            .str("charge", s.id)
+            .str("code", s.failureCode)
+            .str("decline_code", s.declineCode)
+            .str("message", declineMessage(s.declineCode))
+            .str("type", "card_error")
+            .endObject();
+    }
+    w.strOrNull("latest_charge", s.id)
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .nulls({"next_action", "on_behalf_of"})
+        .strOrNull("payment_method", s.succeeded ? QStringView(s.paymentMethod) : QStringView());
+    w.beginArray("payment_method_types").str("card").endArray();
+    w.strOrNull("receipt_email", s.receiptEmail)
+        .nulls({"review", "setup_future_usage", "shipping", "statement_descriptor",
+                "statement_descriptor_suffix"})
+        .str("status", s.succeeded ? "succeeded" : "requires_payment_method")
+        .nulls({"transfer_data", "transfer_group"})
+        .endObject();
+    return w.take();
 }
 
-QJsonObject disputeObject(const QString &id, qint64 created, const QString &charge,
-                          const QString &paymentIntent, qint64 amount, const QString &currency,
-                          const QString &reason, const QString &status,
-                          const QJsonArray &balanceTransactions)
+QByteArray refundJson(const QString &id, qint64 created, const QString &charge,
+                      const QString &paymentIntent, qint64 amount, const QString &currency,
+                      const QString &reason, const QString &balanceTransaction)
 {
-    static const char *const evidenceFields[] = {"access_activity_log",
-                                                 "billing_address",
-                                                 "cancellation_policy",
-                                                 "cancellation_policy_disclosure",
-                                                 "cancellation_rebuttal",
-                                                 "customer_communication",
-                                                 "customer_email_address",
-                                                 "customer_name",
-                                                 "customer_purchase_ip",
-                                                 "customer_signature",
-                                                 "duplicate_charge_documentation",
-                                                 "duplicate_charge_explanation",
-                                                 "duplicate_charge_id",
-                                                 "product_description",
-                                                 "receipt",
-                                                 "refund_policy",
-                                                 "refund_policy_disclosure",
-                                                 "refund_refusal_explanation",
-                                                 "service_date",
-                                                 "service_documentation",
-                                                 "shipping_address",
-                                                 "shipping_carrier",
-                                                 "shipping_date",
-                                                 "shipping_documentation",
-                                                 "shipping_tracking_number",
-                                                 "uncategorized_file",
-                                                 "uncategorized_text"};
-    QJsonObject evidence;
-    for (const char *f : evidenceFields)
-        evidence.insert(QLatin1String(f), QJsonValue::Null);
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "refund")
+        .num("amount", amount)
+        .strOrNull("balance_transaction", balanceTransaction)
+        .str("charge", charge)
+        .num("created", created)
+        .str("currency", currency)
+        .emptyObject("metadata")
+        .strOrNull("payment_intent", paymentIntent)
+        .strOrNull("reason", reason)
+        .nulls({"receipt_number", "source_transfer_reversal"})
+        .str("status", "succeeded")
+        .null("transfer_reversal")
+        .endObject();
+    return w.take();
+}
+
+QByteArray disputeJson(const QString &id, qint64 created, const QString &charge,
+                       const QString &paymentIntent, qint64 amount, const QString &currency,
+                       const QString &reason, const QString &status,
+                       const QByteArray &balanceTransactions)
+{
     const bool open = status.contains(QLatin1String("needs_response"));
     const bool submitted = status.contains(QLatin1String("under_review"))
         || status == QLatin1String("won") || status == QLatin1String("lost");
-    return {{L("id"), id},
-            {L("object"), L("dispute")},
-            {L("amount"), amount},
-            {L("balance_transactions"), balanceTransactions},
-            {L("charge"), charge},
-            {L("created"), created},
-            {L("currency"), currency},
-            {L("evidence"), evidence},
-            {L("evidence_details"),
-             QJsonObject {{L("due_by"), created + 21 * 86400},
-                          {L("has_evidence"), submitted},
-                          {L("past_due"), false},
-                          {L("submission_count"), submitted ? 1 : 0}}},
-            {L("is_charge_refundable"), open},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("payment_intent"), nullable(paymentIntent)},
-            {L("reason"), reason},
-            {L("status"), status}};
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "dispute")
+        .num("amount", amount)
+        .raw("balance_transactions",
+             balanceTransactions.isEmpty() ? QByteArray("[]") : balanceTransactions)
+        .str("charge", charge)
+        .num("created", created)
+        .str("currency", currency);
+    w.beginObject("evidence")
+        .nulls({"access_activity_log",
+                "billing_address",
+                "cancellation_policy",
+                "cancellation_policy_disclosure",
+                "cancellation_rebuttal",
+                "customer_communication",
+                "customer_email_address",
+                "customer_name",
+                "customer_purchase_ip",
+                "customer_signature",
+                "duplicate_charge_documentation",
+                "duplicate_charge_explanation",
+                "duplicate_charge_id",
+                "product_description",
+                "receipt",
+                "refund_policy",
+                "refund_policy_disclosure",
+                "refund_refusal_explanation",
+                "service_date",
+                "service_documentation",
+                "shipping_address",
+                "shipping_carrier",
+                "shipping_date",
+                "shipping_documentation",
+                "shipping_tracking_number",
+                "uncategorized_file",
+                "uncategorized_text"})
+        .endObject();
+    w.beginObject("evidence_details")
+        .num("due_by", created + 21 * 86400)
+        .boolean("has_evidence", submitted)
+        .boolean("past_due", false)
+        .num("submission_count", submitted ? 1 : 0)
+        .endObject();
+    w.boolean("is_charge_refundable", open)
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .strOrNull("payment_intent", paymentIntent)
+        .str("reason", reason)
+        .str("status", status)
+        .endObject();
+    return w.take();
 }
 
-QJsonObject balanceTransactionObject(const QString &id, qint64 created, const QString &source,
-                                     const QString &type, qint64 amount, qint64 fee,
-                                     const QString &currency, double exchangeRate,
-                                     const QString &description)
+QByteArray balanceTransactionJson(const QString &id, qint64 created, const QString &source,
+                                  const QString &type, qint64 amount, qint64 fee,
+                                  const QString &currency, double exchangeRate,
+                                  const QString &description)
 {
-    static const QHash<QString, QString> categories = {{L("charge"), L("charge")},
-                                                       {L("refund"), L("refund")},
-                                                       {L("adjustment"), L("dispute")},
-                                                       {L("payment"), L("charge")}};
-    QJsonArray feeDetails;
+    const char *category = type == QLatin1String("adjustment") ? "dispute"
+        : type == QLatin1String("refund")                      ? "refund"
+                                                               : "charge";
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "balance_transaction")
+        .num("amount", amount)
+        .num("available_on", created + 2 * 86400)
+        .num("created", created)
+        .str("currency", currency)
+        .strOrNull("description", description);
+    if (exchangeRate > 0)
+        w.key("exchange_rate").real(exchangeRate);
+    else
+        w.null("exchange_rate");
+    w.num("fee", fee).beginArray("fee_details");
     if (fee != 0)
-        feeDetails.append(QJsonObject {{L("amount"), fee},
-                                       {L("application"), QJsonValue::Null},
-                                       {L("currency"), currency},
-                                       {L("description"), L("Stripe processing fees")},
-                                       {L("type"), L("stripe_fee")}});
-    return {{L("id"), id},
-            {L("object"), L("balance_transaction")},
-            {L("amount"), amount},
-            {L("available_on"), created + 2 * 86400},
-            {L("created"), created},
-            {L("currency"), currency},
-            {L("description"), nullable(description)},
-            {L("exchange_rate"), exchangeRate > 0 ? QJsonValue(exchangeRate) : QJsonValue()},
-            {L("fee"), fee},
-            {L("fee_details"), feeDetails},
-            {L("net"), amount - fee},
-            {L("reporting_category"), categories.value(type, type)},
-            {L("source"), source},
-            {L("status"), L("available")},
-            {L("type"), type}};
+        w.beginObject()
+            .num("amount", fee)
+            .null("application")
+            .str("currency", currency)
+            .str("description", "Stripe processing fees")
+            .str("type", "stripe_fee")
+            .endObject();
+    w.endArray()
+        .num("net", amount - fee)
+        .str("reporting_category", category)
+        .str("source", source)
+        .str("status", "available")
+        .str("type", type)
+        .endObject();
+    return w.take();
 }
 
-QJsonObject eventObject(const QString &id, qint64 created, const QString &type,
-                        const QJsonObject &object, const QJsonObject &previousAttributes)
+QByteArray lineItemJson(const LineItemSpec &s)
 {
-    QJsonObject data {{L("object"), object}};
+    JsonWriter w;
+    w.beginObject()
+        .str("id", s.id)
+        .str("object", "line_item")
+        .num("amount", s.amount)
+        .num("amount_excluding_tax", s.amount)
+        .str("currency", s.currency)
+        .str("description", s.description)
+        .beginArray("discount_amounts");
+    if (s.discount > 0)
+        w.beginObject().num("amount", s.discount).str("discount", s.discountId).endObject();
+    w.endArray()
+        .boolean("discountable", !s.proration)
+        .emptyArray("discounts")
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .beginObject("period")
+        .num("end", s.periodEnd)
+        .num("start", s.periodStart)
+        .endObject()
+        .raw("price", s.price)
+        .boolean("proration", s.proration)
+        .beginObject("proration_details")
+        .null("credited_items")
+        .endObject()
+        .num("quantity", s.quantity)
+        .str("subscription", s.subscription)
+        .str("subscription_item", s.subscriptionItem)
+        .emptyArray("tax_amounts")
+        .emptyArray("tax_rates")
+        .str("type", "subscription")
+        .str("unit_amount_excluding_tax", QString::number(s.unitAmount))
+        .endObject();
+    return w.take();
+}
+
+QByteArray invoiceJson(const InvoiceSpec &s)
+{
+    const bool paid = s.status == QLatin1String("paid");
+    const qint64 finalizedAt = s.created + 3600;
+    JsonWriter w;
+    w.beginObject()
+        .str("id", s.id)
+        .str("object", "invoice")
+        .str("account_country", "US")
+        .str("account_name", "Northwind Coffee Roasters")
+        .num("amount_due", std::max<qint64>(0, s.total))
+        .num("amount_paid", paid ? std::max<qint64>(0, s.total) : 0)
+        .num("amount_remaining", paid ? 0 : std::max<qint64>(0, s.total))
+        .num("amount_shipping", 0)
+        .num("attempt_count", s.attempts)
+        .boolean("attempted", s.attempts > 0 || paid)
+        .boolean("auto_advance", s.status == QLatin1String("open"))
+        .beginObject("automatic_tax")
+        .boolean("enabled", false)
+        .null("status")
+        .endObject()
+        .str("billing_reason", s.billingReason)
+        .strOrNull("charge", s.charge)
+        .str("collection_method", "charge_automatically")
+        .num("created", s.created)
+        .str("currency", s.currency)
+        .str("customer", s.customer)
+        .strOrNull("customer_email", s.customerEmail)
+        .strOrNull("customer_name", s.customerName)
+        .emptyArray("default_tax_rates")
+        .nulls({"description", "discount"})
+        .emptyArray("discounts")
+        .null("due_date");
+    if (s.endingBalance != 0)
+        w.num("ending_balance", s.endingBalance);
+    w.str("hosted_invoice_url", QString(QStringLiteral("https://invoice.stripe.com/i/") + s.id))
+        .raw("lines", listJson(QStringLiteral("/v1/invoices/%1/lines").arg(s.id), s.lines, false))
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .str("number", QString(s.id.mid(3, 8).toUpper() + QStringLiteral("-0001")))
+        .boolean("paid", paid)
+        .boolean("paid_out_of_band", false)
+        .strOrNull("payment_intent", s.paymentIntent)
+        .beginObject("payment_settings")
+        .nulls({"default_mandate", "payment_method_options", "payment_method_types"})
+        .endObject()
+        .num("period_end", s.periodEnd)
+        .num("period_start", s.periodStart)
+        .num("post_payment_credit_notes_amount", 0)
+        .num("pre_payment_credit_notes_amount", 0)
+        .num("starting_balance", 0)
+        .str("status", s.status)
+        .beginObject("status_transitions")
+        .num("finalized_at", finalizedAt)
+        .numOrNull("marked_uncollectible_at",
+                   s.status == QLatin1String("uncollectible") ? finalizedAt : 0)
+        .numOrNull("paid_at", paid ? finalizedAt : 0)
+        .null("voided_at")
+        .endObject()
+        .strOrNull("subscription", s.subscription)
+        .num("subtotal", s.subtotal)
+        .num("subtotal_excluding_tax", s.subtotal)
+        .null("tax")
+        .num("total", s.total)
+        .beginArray("total_discount_amounts");
+    if (s.discount > 0)
+        w.beginObject().num("amount", s.discount).str("discount", s.discountId).endObject();
+    w.endArray().num("total_excluding_tax", s.total).emptyArray("total_tax_amounts").endObject();
+    return w.take();
+}
+
+QByteArray subscriptionItemJson(const QString &id, qint64 created, const QByteArray &price,
+                                qint64 quantity, const QString &subscription)
+{
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "subscription_item")
+        .null("billing_thresholds")
+        .num("created", created)
+        .emptyObject("metadata")
+        .raw("price", price)
+        .num("quantity", quantity)
+        .str("subscription", subscription)
+        .emptyArray("tax_rates")
+        .endObject();
+    return w.take();
+}
+
+QByteArray subscriptionJson(const SubscriptionSpec &s)
+{
+    JsonWriter w;
+    w.beginObject()
+        .str("id", s.id)
+        .str("object", "subscription")
+        .null("application")
+        .beginObject("automatic_tax")
+        .boolean("enabled", false)
+        .endObject()
+        .num("billing_cycle_anchor", s.billingCycleAnchor)
+        .numOrNull("cancel_at", s.cancelAt)
+        .boolean("cancel_at_period_end", s.cancelAtPeriodEnd)
+        .numOrNull("canceled_at", s.canceledAt)
+        .beginObject("cancellation_details")
+        .nulls({"comment", "feedback"})
+        .strOrNull("reason", s.cancellationReason)
+        .endObject()
+        .str("collection_method", "charge_automatically")
+        .num("created", s.created)
+        .str("currency", s.currency)
+        .num("current_period_end", s.currentPeriodEnd)
+        .num("current_period_start", s.currentPeriodStart)
+        .str("customer", s.customer)
+        .null("days_until_due")
+        .strOrNull("default_payment_method", s.defaultPaymentMethod)
+        .null("description")
+        .raw("discount", s.discount)
+        .numOrNull("ended_at", s.endedAt)
+        .raw("items",
+             listJson(QStringLiteral("/v1/subscription_items?subscription=") + s.id,
+                      '[' + s.item + ']', false))
+        .strOrNull("latest_invoice", s.latestInvoice)
+        .boolean("livemode", false)
+        .emptyObject("metadata")
+        .null("pause_collection")
+        .num("start_date", s.created)
+        .str("status", s.status)
+        .null("test_clock")
+        .numOrNull("trial_end", s.trialEnd)
+        .numOrNull("trial_start", s.trialStart)
+        .endObject();
+    return w.take();
+}
+
+QByteArray eventJson(const QString &id, qint64 created, const QString &type,
+                     const QByteArray &object, const QByteArray &previousAttributes,
+                     const QString &requestId, const QString &idempotencyKey, int pendingWebhooks)
+{
+    JsonWriter w;
+    w.beginObject()
+        .str("id", id)
+        .str("object", "event")
+        .str("account", "acct_1PaydeskDemo000")
+        .str("api_version", "2023-08-16")
+        .num("created", created)
+        .beginObject("data")
+        .raw("object", object);
     if (!previousAttributes.isEmpty())
-        data.insert(L("previous_attributes"), previousAttributes);
-    return {{L("id"), id},
-            {L("object"), L("event")},
-            {L("account"), L("acct_1PaydeskDemo000")},
-            {L("api_version"), L("2023-08-16")},
-            {L("created"), created},
-            {L("data"), data},
-            {L("livemode"), false},
-            {L("pending_webhooks"), 0},
-            {L("request"),
-             QJsonObject {{L("id"), QJsonValue::Null}, {L("idempotency_key"), QJsonValue::Null}}},
-            {L("type"), type}};
+        w.raw("previous_attributes", previousAttributes);
+    w.endObject()
+        .boolean("livemode", false)
+        .num("pending_webhooks", pendingWebhooks)
+        .beginObject("request")
+        .strOrNull("id", requestId)
+        .strOrNull("idempotency_key", idempotencyKey)
+        .endObject()
+        .str("type", type)
+        .endObject();
+    return w.take();
+}
+
+QByteArray listJson(const QString &url, const QByteArray &dataArray, bool hasMore)
+{
+    JsonWriter w;
+    w.beginObject()
+        .str("object", "list")
+        .raw("data", dataArray)
+        .boolean("has_more", hasMore)
+        .str("url", url)
+        .endObject();
+    return w.take();
 }
 
 QJsonObject listObject(const QString &url, const QJsonArray &data, bool hasMore)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
@@ -76,34 +77,113 @@ struct ChargeSpec
     bool disputed = false;
 };
 
+// Parses a builder's output when an API call has to change the object.
+QJsonObject parseObject(const QByteArray &json);
+
 QJsonObject accountObject(qint64 created);
-QJsonObject customerObject(const QString &id, qint64 created, const QString &email,
-                           const QString &name, const QString &phone, const QString &country,
-                           const QString &defaultPaymentMethod);
-QJsonObject productObject(const QString &id, qint64 created, const QString &name,
-                          const QString &description);
-QJsonObject priceObject(const QString &id, qint64 created, const QString &product,
-                        const QString &currency, qint64 unitAmount, const QString &interval,
-                        int intervalCount, const QString &nickname);
-QJsonObject couponObject(const QString &id, qint64 created, const QString &name, int percentOff,
-                         const QString &duration, int durationInMonths);
-QJsonObject paymentMethodObject(const QString &id, qint64 created, const QString &customer,
-                                const CardInfo &card, const QString &name, const QString &email);
-QJsonObject chargeObject(const ChargeSpec &spec);
-QJsonObject paymentIntentObject(const ChargeSpec &spec);
-QJsonObject refundObject(const QString &id, qint64 created, const QString &charge,
-                         const QString &paymentIntent, qint64 amount, const QString &currency,
-                         const QString &reason, const QString &balanceTransaction);
-QJsonObject disputeObject(const QString &id, qint64 created, const QString &charge,
-                          const QString &paymentIntent, qint64 amount, const QString &currency,
-                          const QString &reason, const QString &status,
-                          const QJsonArray &balanceTransactions);
-QJsonObject balanceTransactionObject(const QString &id, qint64 created, const QString &source,
-                                     const QString &type, qint64 amount, qint64 fee,
-                                     const QString &currency, double exchangeRate,
-                                     const QString &description);
-QJsonObject eventObject(const QString &id, qint64 created, const QString &type,
-                        const QJsonObject &object, const QJsonObject &previousAttributes = {});
+QByteArray customerJson(const QString &id, qint64 created, const QString &email,
+                        const QString &name, const QString &phone, const QString &country,
+                        const QString &defaultPaymentMethod);
+QByteArray productJson(const QString &id, qint64 created, const QString &name,
+                       const QString &description);
+QByteArray priceJson(const QString &id, qint64 created, const QString &product,
+                     const QString &currency, qint64 unitAmount, const QString &interval,
+                     int intervalCount, const QString &nickname);
+QByteArray couponJson(const QString &id, qint64 created, const QString &name, int percentOff,
+                      const QString &duration, int durationInMonths);
+QByteArray paymentMethodJson(const QString &id, qint64 created, const QString &customer,
+                             const CardInfo &card, const QString &name, const QString &email);
+QByteArray chargeJson(const ChargeSpec &spec);
+QByteArray paymentIntentJson(const ChargeSpec &spec);
+QByteArray refundJson(const QString &id, qint64 created, const QString &charge,
+                      const QString &paymentIntent, qint64 amount, const QString &currency,
+                      const QString &reason, const QString &balanceTransaction);
+// `balanceTransactions` is a JSON array of balance transaction objects.
+QByteArray disputeJson(const QString &id, qint64 created, const QString &charge,
+                       const QString &paymentIntent, qint64 amount, const QString &currency,
+                       const QString &reason, const QString &status,
+                       const QByteArray &balanceTransactions);
+QByteArray balanceTransactionJson(const QString &id, qint64 created, const QString &source,
+                                  const QString &type, qint64 amount, qint64 fee,
+                                  const QString &currency, double exchangeRate,
+                                  const QString &description);
+
+struct LineItemSpec
+{
+    QString id;
+    qint64 amount = 0;
+    QString currency;
+    QString description;
+    qint64 discount = 0; // Amount of the discount on this line.
+    QString discountId;
+    bool proration = false;
+    qint64 periodStart = 0;
+    qint64 periodEnd = 0;
+    QByteArray price; // The price object, as JSON.
+    qint64 unitAmount = 0;
+    qint64 quantity = 1;
+    QString subscription;
+    QString subscriptionItem;
+};
+QByteArray lineItemJson(const LineItemSpec &spec);
+
+struct InvoiceSpec
+{
+    QString id;
+    qint64 created = 0;
+    QString customer;
+    QString customerEmail;
+    QString customerName;
+    QString subscription;
+    QString currency;
+    QString billingReason = QStringLiteral("subscription_cycle");
+    QByteArray lines; // JSON array of line items.
+    qint64 subtotal = 0;
+    qint64 discount = 0;
+    QString discountId;
+    qint64 total = 0;
+    qint64 endingBalance = 0; // Credit left to the customer (negative totals).
+    QString status; // draft, open, paid, uncollectible, void
+    QString charge;
+    QString paymentIntent;
+    int attempts = 0;
+    qint64 periodStart = 0;
+    qint64 periodEnd = 0;
+};
+QByteArray invoiceJson(const InvoiceSpec &spec);
+
+struct SubscriptionSpec
+{
+    QString id;
+    qint64 created = 0;
+    QString customer;
+    QString currency;
+    QString status;
+    QByteArray item; // The subscription item, as JSON.
+    QByteArray discount; // Discount object as JSON, or empty.
+    qint64 billingCycleAnchor = 0;
+    qint64 currentPeriodStart = 0;
+    qint64 currentPeriodEnd = 0;
+    bool cancelAtPeriodEnd = false;
+    qint64 cancelAt = 0;
+    qint64 canceledAt = 0;
+    qint64 endedAt = 0;
+    QString cancellationReason;
+    QString defaultPaymentMethod;
+    QString latestInvoice;
+    qint64 trialStart = 0;
+    qint64 trialEnd = 0;
+};
+QByteArray subscriptionItemJson(const QString &id, qint64 created, const QByteArray &price,
+                                qint64 quantity, const QString &subscription);
+QByteArray subscriptionJson(const SubscriptionSpec &spec);
+
+// `object` is the event's data.object as JSON; `previousAttributes` JSON or empty.
+QByteArray eventJson(const QString &id, qint64 created, const QString &type,
+                     const QByteArray &object, const QByteArray &previousAttributes = {},
+                     const QString &requestId = {}, const QString &idempotencyKey = {},
+                     int pendingWebhooks = 0);
+QByteArray listJson(const QString &url, const QByteArray &dataArray, bool hasMore);
 QJsonObject listObject(const QString &url, const QJsonArray &data, bool hasMore);
 QJsonObject errorBody(const QString &type, const QString &message, const QString &code = {},
                       const QString &param = {}, const QString &declineCode = {});

@@ -22,7 +22,7 @@ struct Store
     Collection disputes {QStringLiteral("dispute")};
     Collection balanceTransactions {QStringLiteral("balance_transaction")};
     Collection paymentMethods {QStringLiteral("payment_method")};
-    Collection events {QStringLiteral("event")};
+    Collection events {QStringLiteral("event"), true};
 
     void finish()
     {

@@ -1017,8 +1017,8 @@ StripeSandbox::Reply StripeSandbox::createCustomer(const FormParams &params)
         return error(400, kInvalidRequest, L("Invalid email address: %1").arg(email),
                      L("email_invalid"), L("email"));
     const QString id = m_ids.next("cus");
-    QJsonObject c = customerObject(id, now(), email, params.value(L("name")),
-                                   params.value(L("phone")), {}, {});
+    QJsonObject c = parseObject(
+        customerJson(id, now(), email, params.value(L("name")), params.value(L("phone")), {}, {}));
     if (params.has(L("description")))
         c.insert(L("description"), params.value(L("description")));
     c.insert(L("metadata"), mergedMetadata({}, params.tree().value(L("metadata"))));
@@ -1113,7 +1113,7 @@ StripeSandbox::Reply StripeSandbox::createPaymentIntent(const FormParams &params
     spec.description = params.value(L("description"));
     spec.receiptEmail = params.value(L("receipt_email"));
     spec.paymentMethod = params.value(L("payment_method"));
-    QJsonObject pi = paymentIntentObject(spec);
+    QJsonObject pi = parseObject(paymentIntentJson(spec));
     pi.insert(L("latest_charge"), QJsonValue());
     pi.insert(L("amount_received"), 0);
     pi.insert(L("payment_method"),
@@ -1205,16 +1205,18 @@ StripeSandbox::Reply StripeSandbox::confirmPaymentIntent(const QString &id,
         spec.balanceTransaction = m_ids.next("txn");
         const qint64 usd = toUsdMinor(spec.amount, spec.currency);
         m_store.balanceTransactions.insert(
-            balanceTransactionObject(spec.balanceTransaction, spec.created, spec.id, L("charge"),
-                                     usd, stripeFee(usd, spec.card.country), L("usd"),
-                                     spec.currency == QLatin1String("usd") ? 0.0
-                                                                           : usdRate(spec.currency),
-                                     spec.description),
-            {}, QByteArrayLiteral("charge"));
+            balanceTransactionJson(spec.balanceTransaction, spec.created, spec.id, L("charge"), usd,
+                                   stripeFee(usd, spec.card.country), L("usd"),
+                                   spec.currency == QLatin1String("usd") ? 0.0
+                                                                         : usdRate(spec.currency),
+                                   spec.description),
+            spec.balanceTransaction.toLatin1(), spec.created, {}, QByteArrayLiteral("charge"));
     }
-    const QJsonObject charge = chargeObject(spec);
-    m_store.charges.insert(charge, spec.customer.toLatin1(), id.toLatin1());
-    QJsonObject updated = paymentIntentObject(spec);
+    const QByteArray chargeBytes = chargeJson(spec);
+    m_store.charges.insert(chargeBytes, spec.id.toLatin1(), spec.created, spec.customer.toLatin1(),
+                           id.toLatin1());
+    const QJsonObject charge = parseObject(chargeBytes);
+    QJsonObject updated = parseObject(paymentIntentJson(spec));
     updated.insert(L("metadata"), pi.value(L("metadata")));
     if (!spec.succeeded)
         updated.insert(L("payment_method"), QJsonValue());
@@ -1305,13 +1307,13 @@ StripeSandbox::Reply StripeSandbox::createRefund(const FormParams &params)
     const QString txn = m_ids.next("txn");
     const qint64 t = now();
     m_store.balanceTransactions.insert(
-        balanceTransactionObject(
+        balanceTransactionJson(
             txn, t, refundId, L("refund"), -toUsdMinor(refundAmount, currency), 0, L("usd"),
             currency == QLatin1String("usd") ? 0.0 : usdRate(currency), L("REFUND FOR CHARGE")),
-        {}, QByteArrayLiteral("refund"));
+        txn.toLatin1(), t, {}, QByteArrayLiteral("refund"));
     const QString paymentIntent = charge.value(L("payment_intent")).toString();
-    QJsonObject refund
-        = refundObject(refundId, t, chargeId, paymentIntent, refundAmount, currency, reason, txn);
+    QJsonObject refund = parseObject(
+        refundJson(refundId, t, chargeId, paymentIntent, refundAmount, currency, reason, txn));
     refund.insert(L("metadata"), mergedMetadata({}, params.tree().value(L("metadata"))));
     m_store.refunds.insert(refund, chargeId.toLatin1(), paymentIntent.toLatin1());
 
@@ -1403,78 +1405,32 @@ StripeSandbox::Reply StripeSandbox::cancelSubscription(const QString &id, const 
             * std::max<qint64>(1, item.value(L("quantity")).toInteger());
         const qint64 credit = end > start && t < end ? -(full * (end - t) / (end - start)) : 0;
         const QString invoiceId = m_ids.next("in");
-        const QJsonObject line {
-            {L("id"), m_ids.next("il")},
-            {L("object"), L("line_item")},
-            {L("amount"), credit},
-            {L("amount_excluding_tax"), credit},
-            {L("currency"), sub.value(L("currency"))},
-            {L("description"), L("Unused time after cancellation")},
-            {L("discount_amounts"), QJsonArray()},
-            {L("discountable"), false},
-            {L("discounts"), QJsonArray()},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("period"), QJsonObject {{L("end"), end}, {L("start"), t}}},
-            {L("price"), price},
-            {L("proration"), true},
-            {L("proration_details"), QJsonObject {{L("credited_items"), QJsonValue::Null}}},
-            {L("quantity"), item.value(L("quantity"))},
-            {L("subscription"), id},
-            {L("subscription_item"), item.value(L("id"))},
-            {L("tax_amounts"), QJsonArray()},
-            {L("tax_rates"), QJsonArray()},
-            {L("type"), L("subscription")},
-            {L("unit_amount_excluding_tax"),
-             QString::number(price.value(L("unit_amount")).toInteger())}};
-        const QJsonObject invoice {
-            {L("id"), invoiceId},
-            {L("object"), L("invoice")},
-            {L("amount_due"), 0},
-            {L("amount_paid"), 0},
-            {L("amount_remaining"), 0},
-            {L("amount_shipping"), 0},
-            {L("attempt_count"), 0},
-            {L("attempted"), true},
-            {L("automatic_tax"),
-             QJsonObject {{L("enabled"), false}, {L("status"), QJsonValue::Null}}},
-            {L("billing_reason"), L("subscription_update")},
-            {L("charge"), QJsonValue::Null},
-            {L("collection_method"), L("charge_automatically")},
-            {L("created"), t},
-            {L("currency"), sub.value(L("currency"))},
-            {L("customer"), sub.value(L("customer"))},
-            {L("default_tax_rates"), QJsonArray()},
-            {L("discount"), QJsonValue::Null},
-            {L("discounts"), QJsonArray()},
-            {L("ending_balance"), credit},
-            {L("lines"),
-             listObject(L("/v1/invoices/%1/lines").arg(invoiceId), QJsonArray {line}, false)},
-            {L("livemode"), false},
-            {L("metadata"), QJsonObject()},
-            {L("paid"), true},
-            {L("paid_out_of_band"), false},
-            {L("payment_intent"), QJsonValue::Null},
-            {L("payment_settings"),
-             QJsonObject {{L("default_mandate"), QJsonValue::Null},
-                          {L("payment_method_options"), QJsonValue::Null},
-                          {L("payment_method_types"), QJsonValue::Null}}},
-            {L("period_end"), t},
-            {L("period_start"), start},
-            {L("post_payment_credit_notes_amount"), 0},
-            {L("pre_payment_credit_notes_amount"), 0},
-            {L("starting_balance"), 0},
-            {L("status"), L("paid")},
-            {L("status_transitions"),
-             QJsonObject {{L("finalized_at"), t},
-                          {L("marked_uncollectible_at"), QJsonValue::Null},
-                          {L("paid_at"), t},
-                          {L("voided_at"), QJsonValue::Null}}},
-            {L("subscription"), id},
-            {L("subtotal"), credit},
-            {L("total"), credit},
-            {L("total_discount_amounts"), QJsonArray()},
-            {L("total_tax_amounts"), QJsonArray()}};
+        LineItemSpec line;
+        line.id = m_ids.next("il");
+        line.amount = credit;
+        line.currency = sub.value(L("currency")).toString();
+        line.description = L("Unused time after cancellation");
+        line.proration = true;
+        line.periodStart = t;
+        line.periodEnd = end;
+        line.price = toCompactJson(price);
+        line.unitAmount = price.value(L("unit_amount")).toInteger();
+        line.quantity = std::max<qint64>(1, item.value(L("quantity")).toInteger());
+        line.subscription = id;
+        line.subscriptionItem = item.value(L("id")).toString();
+        InvoiceSpec spec;
+        spec.id = invoiceId;
+        spec.created = t;
+        spec.customer = sub.value(L("customer")).toString();
+        spec.subscription = id;
+        spec.currency = line.currency;
+        spec.billingReason = L("subscription_update");
+        spec.lines = '[' + lineItemJson(line) + ']';
+        spec.subtotal = spec.total = spec.endingBalance = credit;
+        spec.status = L("paid");
+        spec.periodStart = start;
+        spec.periodEnd = t;
+        const QJsonObject invoice = parseObject(invoiceJson(spec));
         m_store.invoices.insert(invoice, sub.value(L("customer")).toString().toLatin1(),
                                 QByteArrayLiteral("paid"));
         sub.insert(L("latest_invoice"), invoiceId);
@@ -1489,19 +1445,16 @@ StripeSandbox::Reply StripeSandbox::cancelSubscription(const QString &id, const 
 void StripeSandbox::emitEvent(const QString &type, const QJsonObject &object,
                               const QJsonObject &previous)
 {
-    QJsonObject event = eventObject(m_ids.next("evt"), now(), type, object, previous);
-    event.insert(
-        L("request"),
-        QJsonObject {{L("id"), m_currentRequestId},
-                     {L("idempotency_key"),
-                      m_currentIdempotencyKey.isEmpty() ? QJsonValue()
-                                                        : QJsonValue(m_currentIdempotencyKey)}});
-    if (m_options.webhookUrl.isValid())
-        event.insert(L("pending_webhooks"), 1);
-    m_store.events.insert(event, {}, type.toLatin1());
+    const QString id = m_ids.next("evt");
+    const qint64 created = now();
+    const QByteArray event
+        = eventJson(id, created, type, toCompactJson(object),
+                    previous.isEmpty() ? QByteArray() : toCompactJson(previous), m_currentRequestId,
+                    m_currentIdempotencyKey, m_options.webhookUrl.isValid() ? 1 : 0);
+    m_store.events.insert(event, id.toLatin1(), created, {}, type.toLatin1());
     ++m_counters[L("events")];
     if (m_options.webhookUrl.isValid())
-        deliverWebhook(toCompactJson(event));
+        deliverWebhook(event);
 }
 
 void StripeSandbox::deliverWebhook(const QByteArray &payload)
