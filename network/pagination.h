@@ -1,0 +1,105 @@
+#pragma once
+
+#include "network/stripeclient.h"
+
+#include <QJsonArray>
+#include <QObject>
+#include <QPointer>
+
+#include <deque>
+
+namespace paydesk::network {
+
+/*
+ * Reads a whole Stripe list one page after the other: forward with `starting_after` (newest to
+ * oldest), in reverse with `ending_before` (towards newer objects, from the cursor the caller
+ * puts in the params), or a search with `page`/`next_page`. Deletes itself when done.
+ */
+class Pager final : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode { Forward, Reverse, Search };
+    // Return false to stop early.
+    using PageCallback = std::function<bool(const QJsonArray &objects)>;
+    using DoneCallback = std::function<void(const StripeError &error, qint64 objects)>;
+
+    static Pager *start(StripeClient *client, const QString &path, StripeParams params, QObject *context,
+                        PageCallback onPage, DoneCallback onDone, Mode mode = Mode::Forward);
+    void cancel();
+
+private:
+    Pager(StripeClient *client, QString path, StripeParams params, QObject *context, PageCallback onPage,
+          DoneCallback onDone, Mode mode);
+    void fetch();
+    void finish(const StripeError &error);
+
+    QPointer<StripeClient> m_client;
+    QString m_path;
+    StripeParams m_params;
+    QPointer<QObject> m_context;
+    PageCallback m_onPage;
+    DoneCallback m_onDone;
+    Mode m_mode;
+    qint64 m_objects = 0;
+    quint64 m_request = 0;
+};
+
+/*
+ * Lists every object of a list endpoint concurrently: the `created` range is cut into time
+ * slices listed in parallel under the client's shared rate limiter, and a slice that turns out
+ * to be dense is split again while the listing runs. Every object is delivered exactly once
+ * (objects sharing a boundary timestamp stay with the slice whose cursor passed them), in no
+ * particular order.
+ */
+class ParallelLister final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        qint64 createdFrom = 1262304000; // 2010-01-01, before any Stripe object.
+        qint64 createdTo = 0;            // Exclusive; 0: now + 1 day.
+        int concurrency = 8;
+        int pageSize = 100;
+    };
+
+    ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
+                   QObject *parent = nullptr);
+    ~ParallelLister() override;
+
+    void start();
+    void cancel();
+    qint64 received() const { return m_received; }
+    int requestsSent() const { return m_requests; }
+
+Q_SIGNALS:
+    void objectsReceived(const QJsonArray &objects);
+    void progress(qint64 received, int activeSlices, int queuedSlices);
+    void finished(bool ok, const QString &errorMessage);
+
+private:
+    struct Slice
+    {
+        qint64 lo = 0; // created >= lo
+        qint64 hi = 0; // created < hi
+        QString cursor;
+    };
+
+    void launch();
+    void fetch(const Slice &slice);
+    void fail(const StripeError &error);
+
+    QPointer<StripeClient> m_client;
+    QString m_path;
+    StripeParams m_params;
+    Options m_options;
+    std::deque<Slice> m_queue;
+    QHash<int, quint64> m_inFlight; // Local token -> client request id.
+    int m_nextToken = 0;
+    qint64 m_received = 0;
+    int m_requests = 0;
+    bool m_done = false;
+};
+
+} // namespace paydesk::network

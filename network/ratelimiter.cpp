@@ -1,0 +1,64 @@
+#include "network/ratelimiter.h"
+
+#include <QByteArray>
+#include <QDateTime>
+
+#include <algorithm>
+#include <cmath>
+
+namespace paydesk::network {
+
+RateLimiter::RateLimiter(double requestsPerSecond, double burst, Clock clock)
+    : m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+    , m_configured(std::max(0.1, requestsPerSecond))
+    , m_rate(m_configured)
+    , m_burst(std::max(1.0, burst))
+    , m_tokens(m_burst)
+    , m_last(m_clock())
+{
+}
+
+void RateLimiter::refill()
+{
+    const qint64 now = m_clock();
+    if (now > m_last) {
+        m_tokens = std::min(m_burst, m_tokens + double(now - m_last) * m_rate / 1000.0);
+        m_last = now;
+    }
+}
+
+qint64 RateLimiter::reserve()
+{
+    refill();
+    m_tokens -= 1.0;
+    if (m_tokens >= 0)
+        return 0;
+    // Negative tokens are reservations already handed out: wait until this one is covered.
+    return qint64(std::ceil(-m_tokens * 1000.0 / m_rate));
+}
+
+void RateLimiter::onRateLimited()
+{
+    refill();
+    m_rate = std::max(0.5, m_rate * 0.75);
+}
+
+void RateLimiter::onSuccess()
+{
+    refill();
+    m_rate = std::min(m_configured, m_rate + m_configured * 0.01);
+}
+
+void RateLimiter::setRate(double requestsPerSecond)
+{
+    refill();
+    m_configured = std::max(0.1, requestsPerSecond);
+    m_rate = m_configured;
+}
+
+double RateLimiter::defaultRateForKey(const QByteArray &apiKey)
+{
+    return apiKey.contains("_live_") ? 90.0 : 25.0;
+}
+
+} // namespace paydesk::network

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <functional>
+
+namespace paydesk::network {
+
+/*
+ * Client-side token bucket shared by every request of one account, so that a big sync paces
+ * itself instead of spending its time in 429s. Adaptive: a 429 lowers the rate by a quarter,
+ * each success gives back 1 % of the configured rate. Time comes from an injectable clock
+ * (milliseconds), so tests need no sleeps.
+ */
+class RateLimiter final
+{
+public:
+    using Clock = std::function<qint64()>;
+
+    // `burst` is how many requests may leave at once after a quiet period.
+    explicit RateLimiter(double requestsPerSecond, double burst = 1.0, Clock clock = {});
+
+    // Reserves a slot; returns how long to wait (ms) before sending.
+    qint64 reserve();
+    void onRateLimited();
+    void onSuccess();
+
+    double configuredRate() const { return m_configured; }
+    double currentRate() const { return m_rate; }
+    void setRate(double requestsPerSecond);
+
+    // 25/s for test-mode keys, 90/s for live keys, as Stripe's documented limits allow.
+    static double defaultRateForKey(const QByteArray &apiKey);
+
+private:
+    void refill();
+
+    Clock m_clock;
+    double m_configured;
+    double m_rate;
+    double m_burst;
+    double m_tokens;
+    qint64 m_last;
+};
+
+} // namespace paydesk::network
