@@ -56,8 +56,7 @@ void encodeInto(QByteArray &out, const QString &key, const QVariant &value)
 
 StripeParams::StripeParams(std::initializer_list<QPair<QString, QVariant>> items)
     : m_items(items)
-{
-}
+{ }
 
 StripeParams &StripeParams::add(const QString &key, const QVariant &value)
 {

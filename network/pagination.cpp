@@ -5,16 +5,17 @@
 
 namespace paydesk::network {
 
-Pager *Pager::start(StripeClient *client, const QString &path, StripeParams params, QObject *context,
-                    PageCallback onPage, DoneCallback onDone, Mode mode)
+Pager *Pager::start(StripeClient *client, const QString &path, StripeParams params,
+                    QObject *context, PageCallback onPage, DoneCallback onDone, Mode mode)
 {
-    auto *pager = new Pager(client, path, std::move(params), context, std::move(onPage), std::move(onDone), mode);
+    auto *pager = new Pager(client, path, std::move(params), context, std::move(onPage),
+                            std::move(onDone), mode);
     pager->fetch();
     return pager;
 }
 
-Pager::Pager(StripeClient *client, QString path, StripeParams params, QObject *context, PageCallback onPage,
-             DoneCallback onDone, Mode mode)
+Pager::Pager(StripeClient *client, QString path, StripeParams params, QObject *context,
+             PageCallback onPage, DoneCallback onDone, Mode mode)
     : QObject(client)
     , m_client(client)
     , m_path(std::move(path))
@@ -59,14 +60,17 @@ void Pager::fetch()
         }
         switch (m_mode) {
         case Mode::Forward:
-            m_params.set(QStringLiteral("starting_after"), data.last().toObject().value(QStringLiteral("id")).toString());
+            m_params.set(QStringLiteral("starting_after"),
+                         data.last().toObject().value(QStringLiteral("id")).toString());
             break;
         case Mode::Reverse:
             // Pages come newest first; the next newer page ends before the newest seen.
-            m_params.set(QStringLiteral("ending_before"), data.first().toObject().value(QStringLiteral("id")).toString());
+            m_params.set(QStringLiteral("ending_before"),
+                         data.first().toObject().value(QStringLiteral("id")).toString());
             break;
         case Mode::Search:
-            m_params.set(QStringLiteral("page"), r.json.value(QStringLiteral("next_page")).toString());
+            m_params.set(QStringLiteral("page"),
+                         r.json.value(QStringLiteral("next_page")).toString());
             break;
         }
         fetch();
@@ -81,8 +85,8 @@ void Pager::finish(const StripeError &error)
     deleteLater();
 }
 
-ParallelLister::ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
-                               QObject *parent)
+ParallelLister::ParallelLister(StripeClient *client, QString path, StripeParams params,
+                               Options options, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_path(std::move(path))
@@ -106,7 +110,8 @@ void ParallelLister::start()
     const qint64 span = std::max<qint64>(1, m_options.createdTo - m_options.createdFrom);
     for (int i = 0; i < slices; ++i) {
         const qint64 lo = m_options.createdFrom + span * i / slices;
-        const qint64 hi = i == slices - 1 ? m_options.createdTo : m_options.createdFrom + span * (i + 1) / slices;
+        const qint64 hi = i == slices - 1 ? m_options.createdTo
+                                          : m_options.createdFrom + span * (i + 1) / slices;
         if (hi > lo)
             m_queue.push_back({lo, hi, {}});
     }
@@ -143,8 +148,9 @@ void ParallelLister::fetch(const Slice &slice)
     request.path = m_path;
     request.params = m_params;
     request.params.set(QStringLiteral("limit"), m_options.pageSize);
-    request.params.set(QStringLiteral("created"),
-                       QVariantMap{{QStringLiteral("gte"), slice.lo}, {QStringLiteral("lt"), slice.hi}});
+    request.params.set(
+        QStringLiteral("created"),
+        QVariantMap {{QStringLiteral("gte"), slice.lo}, {QStringLiteral("lt"), slice.hi}});
     if (!slice.cursor.isEmpty())
         request.params.set(QStringLiteral("starting_after"), slice.cursor);
     ++m_requests;
@@ -164,11 +170,12 @@ void ParallelLister::fetch(const Slice &slice)
         if (r.json.value(QStringLiteral("has_more")).toBool() && !data.isEmpty()) {
             const QJsonObject last = data.last().toObject();
             const qint64 lastCreated = last.value(QStringLiteral("created")).toInteger();
-            Slice next{slice.lo, slice.hi, last.value(QStringLiteral("id")).toString()};
+            Slice next {slice.lo, slice.hi, last.value(QStringLiteral("id")).toString()};
             // Everything newer than lastCreated in this slice has been seen. If there is room,
             // hand the older part to new slices and keep only the objects that share
             // lastCreated (after the cursor) for this one.
-            const int capacity = m_options.concurrency - int(m_inFlight.size()) - int(m_queue.size());
+            const int capacity
+                = m_options.concurrency - int(m_inFlight.size()) - int(m_queue.size());
             if (capacity > 0 && lastCreated - slice.lo >= 2) {
                 const qint64 mid = slice.lo + (lastCreated - slice.lo) / 2;
                 m_queue.push_back({slice.lo, mid, {}});

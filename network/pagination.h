@@ -24,13 +24,14 @@ public:
     using PageCallback = std::function<bool(const QJsonArray &objects)>;
     using DoneCallback = std::function<void(const StripeError &error, qint64 objects)>;
 
-    static Pager *start(StripeClient *client, const QString &path, StripeParams params, QObject *context,
-                        PageCallback onPage, DoneCallback onDone, Mode mode = Mode::Forward);
+    static Pager *start(StripeClient *client, const QString &path, StripeParams params,
+                        QObject *context, PageCallback onPage, DoneCallback onDone,
+                        Mode mode = Mode::Forward);
     void cancel();
 
 private:
-    Pager(StripeClient *client, QString path, StripeParams params, QObject *context, PageCallback onPage,
-          DoneCallback onDone, Mode mode);
+    Pager(StripeClient *client, QString path, StripeParams params, QObject *context,
+          PageCallback onPage, DoneCallback onDone, Mode mode);
     void fetch();
     void finish(const StripeError &error);
 
@@ -59,7 +60,7 @@ public:
     struct Options
     {
         qint64 createdFrom = 1262304000; // 2010-01-01, before any Stripe object.
-        qint64 createdTo = 0;            // Exclusive; 0: now + 1 day.
+        qint64 createdTo = 0; // Exclusive; 0: now + 1 day.
         int concurrency = 8;
         int pageSize = 100;
     };

@@ -15,8 +15,7 @@ RateLimiter::RateLimiter(double requestsPerSecond, double burst, Clock clock)
     , m_burst(std::max(1.0, burst))
     , m_tokens(m_burst)
     , m_last(m_clock())
-{
-}
+{ }
 
 void RateLimiter::refill()
 {

@@ -28,7 +28,7 @@ struct StripeClient::Pending
     Callback done;
     int attempt = 0; // Sends so far.
     QNetworkReply *reply = nullptr;
-    QTimer *timer = nullptr;      // Waits (rate limit, backoff) and the attempt timeout.
+    QTimer *timer = nullptr; // Waits (rate limit, backoff) and the attempt timeout.
     QTimer *stallTimer = nullptr; // Reset whenever bytes move.
     bool timedOut = false;
     bool stalled = false;
@@ -36,14 +36,15 @@ struct StripeClient::Pending
 
 StripeClient::StripeClient(StripeClientConfig config, QObject *parent)
     : StripeClient(std::move(config), new QNetworkAccessManager, parent)
-{
-}
+{ }
 
-StripeClient::StripeClient(StripeClientConfig config, QNetworkAccessManager *network, QObject *parent)
+StripeClient::StripeClient(StripeClientConfig config, QNetworkAccessManager *network,
+                           QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_network(network)
-    , m_limiter(m_config.rateLimit > 0 ? m_config.rateLimit : RateLimiter::defaultRateForKey(m_config.apiKey),
+    , m_limiter(m_config.rateLimit > 0 ? m_config.rateLimit
+                                       : RateLimiter::defaultRateForKey(m_config.apiKey),
                 m_config.rateBurst)
     , m_random([] { return QRandomGenerator::global()->generateDouble(); })
     , m_userAgent("Paydesk/" PAYDESK_VERSION " (Qt " QT_VERSION_STR ")")
@@ -72,13 +73,15 @@ QString StripeClient::validateApiBase(const QUrl &base)
     const QHostAddress address(host);
     if (host == QLatin1String("localhost") || (!address.isNull() && address.isLoopback()))
         return {};
-    return QStringLiteral("plain http is only allowed to a loopback address, not to '%1'; use https")
+    return QStringLiteral(
+               "plain http is only allowed to a loopback address, not to '%1'; use https")
         .arg(host);
 }
 
 qint64 StripeClient::backoffMs(int retry, double random01, int initialMs, int maxMs)
 {
-    const double base = std::min(double(maxMs), double(initialMs) * std::pow(2.0, std::max(0, retry - 1)));
+    const double base
+        = std::min(double(maxMs), double(initialMs) * std::pow(2.0, std::max(0, retry - 1)));
     return qint64(base * (0.5 + 0.5 * std::clamp(random01, 0.0, 1.0)));
 }
 
@@ -95,7 +98,8 @@ quint64 StripeClient::send(const StripeRequest &request, QObject *context, Callb
     m_pending.insert(p->id, p);
     if (context) {
         const quint64 id = p->id;
-        p->contextConnection = connect(context, &QObject::destroyed, this, [this, id] { cancel(id); });
+        p->contextConnection
+            = connect(context, &QObject::destroyed, this, [this, id] { cancel(id); });
     }
 
     StripeResponse invalid;
@@ -144,6 +148,8 @@ void StripeClient::schedule(Pending *p, qint64 delayMs)
     if (!p->timer) {
         p->timer = new QTimer;
         p->timer->setSingleShot(true);
+        // Coarse timers may fire up to 5 % early: too early for Retry-After or the rate limit.
+        p->timer->setTimerType(Qt::PreciseTimer);
     }
     p->timer->disconnect();
     if (wait <= 0) {
@@ -178,7 +184,8 @@ QNetworkRequest StripeClient::buildRequest(const Pending &p, QByteArray *body) c
     if (!p.request.idempotencyKey.isEmpty())
         request.setRawHeader("Idempotency-Key", p.request.idempotencyKey);
     if (p.request.method != "GET")
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded"));
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     return request;
 }
@@ -189,7 +196,8 @@ void StripeClient::startAttempt(Pending *p)
     p->timedOut = p->stalled = false;
     QByteArray body;
     const QNetworkRequest request = buildRequest(*p, &body);
-    qCDebug(lcNetwork).noquote() << "attempt" << p->attempt << QString::fromLatin1(p->request.method)
+    qCDebug(lcNetwork).noquote() << "attempt" << p->attempt
+                                 << QString::fromLatin1(p->request.method)
                                  << redactSecrets(request.url().toString());
     p->reply = m_network->sendCustomRequest(request, p->request.method, body);
 
@@ -243,34 +251,42 @@ void StripeClient::onReplyFinished(Pending *p)
     if (p->timedOut || p->stalled) {
         response.error.kind = StripeError::Kind::Timeout;
         response.error.message = p->stalled
-                                     ? QStringLiteral("Stripe stopped sending data for %1 s.").arg(m_config.stallTimeoutMs / 1000.0)
-                                     : QStringLiteral("Stripe did not answer within %1 s.").arg(m_config.timeoutMs / 1000.0);
-    } else if (netError == QNetworkReply::SslHandshakeFailedError || netError == QNetworkReply::InsecureRedirectError) {
+            ? QStringLiteral("Stripe stopped sending data for %1 s.")
+                  .arg(m_config.stallTimeoutMs / 1000.0)
+            : QStringLiteral("Stripe did not answer within %1 s.").arg(m_config.timeoutMs / 1000.0);
+    } else if (netError == QNetworkReply::SslHandshakeFailedError
+               || netError == QNetworkReply::InsecureRedirectError) {
         response.error.kind = StripeError::Kind::Tls;
-        response.error.message = QStringLiteral("TLS error talking to %1: %2").arg(m_config.apiBase.host(), reply->errorString());
+        response.error.message = QStringLiteral("TLS error talking to %1: %2")
+                                     .arg(m_config.apiBase.host(), reply->errorString());
     } else if (status.isValid()) {
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
         response = parseStripeResponse(status.toInt(), body, reply->rawHeaderPairs(),
                                        length.isValid() ? length.toLongLong() : -1);
-        if (!response.error.isError() && netError != QNetworkReply::NoError && status.toInt() < 400) {
+        if (!response.error.isError() && netError != QNetworkReply::NoError
+            && status.toInt() < 400) {
             // A complete-looking 2xx body but the connection failed underneath it.
             response.error.kind = StripeError::Kind::Network;
             response.error.message = reply->errorString();
         }
     } else {
         response.error.kind = StripeError::Kind::Network;
-        response.error.message = QStringLiteral("Network error talking to %1: %2").arg(m_config.apiBase.host(), reply->errorString());
+        response.error.message = QStringLiteral("Network error talking to %1: %2")
+                                     .arg(m_config.apiBase.host(), reply->errorString());
     }
 
-    const int status429 = response.error.kind == StripeError::Kind::Api && response.httpStatus == 429;
+    const int status429
+        = response.error.kind == StripeError::Kind::Api && response.httpStatus == 429;
     if (status429)
         m_limiter.onRateLimited();
     else if (!response.error.isError())
         m_limiter.onSuccess();
 
     const int retriesDone = p->attempt - 1;
-    if (response.error.isError() && response.error.isRetryable() && retriesDone < m_config.maxRetries) {
-        qint64 delay = backoffMs(p->attempt, m_random(), m_config.initialBackoffMs, m_config.maxBackoffMs);
+    if (response.error.isError() && response.error.isRetryable()
+        && retriesDone < m_config.maxRetries) {
+        qint64 delay
+            = backoffMs(p->attempt, m_random(), m_config.initialBackoffMs, m_config.maxBackoffMs);
         if (status429) {
             for (const auto &[name, value] : reply->rawHeaderPairs()) {
                 bool ok = false;
@@ -279,9 +295,10 @@ void StripeClient::onReplyFinished(Pending *p)
                     delay = std::max(delay, seconds * 1000);
             }
         }
-        qCInfo(lcNetwork).noquote() << "retrying" << QString::fromLatin1(p->request.method) << p->request.path
-                                    << "after" << StripeError::kindName(response.error.kind)
-                                    << response.httpStatus << "in" << delay << "ms";
+        qCInfo(lcNetwork).noquote()
+            << "retrying" << QString::fromLatin1(p->request.method) << p->request.path << "after"
+            << StripeError::kindName(response.error.kind) << response.httpStatus << "in" << delay
+            << "ms";
         schedule(p, delay);
         return;
     }
@@ -297,8 +314,8 @@ void StripeClient::complete(Pending *p, StripeResponse response)
     if (response.attempts == 0)
         response.attempts = p->attempt;
     if (response.error.isError())
-        qCInfo(lcNetwork).noquote() << QString::fromLatin1(p->request.method) << p->request.path << "failed:"
-                                    << redactSecrets(response.error.userMessage());
+        qCInfo(lcNetwork).noquote() << QString::fromLatin1(p->request.method) << p->request.path
+                                    << "failed:" << redactSecrets(response.error.userMessage());
     drop(p);
     if (done && (hadContext ? !context.isNull() : true))
         done(response);

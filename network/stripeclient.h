@@ -25,7 +25,7 @@ struct StripeClientConfig
     QUrl apiBase = QUrl(QStringLiteral("https://api.stripe.com"));
     QString stripeAccount; // Connect: act on behalf of this account.
     int maxRetries = 2;
-    int timeoutMs = 80'000;      // Per attempt.
+    int timeoutMs = 80'000; // Per attempt.
     int stallTimeoutMs = 30'000; // No bytes for this long: abort and retry.
     int initialBackoffMs = 500;
     int maxBackoffMs = 5'000;
@@ -36,8 +36,8 @@ struct StripeClientConfig
 struct StripeRequest
 {
     QByteArray method = "GET"; // GET, POST or DELETE.
-    QString path;              // "/v1/customers/cus_123".
-    StripeParams params;       // Query string for GET, form body otherwise.
+    QString path; // "/v1/customers/cus_123".
+    StripeParams params; // Query string for GET, form body otherwise.
     QByteArray idempotencyKey; // POST: generated once (UUID v4) when empty, reused on retries.
 };
 
@@ -57,7 +57,8 @@ public:
 
     explicit StripeClient(StripeClientConfig config, QObject *parent = nullptr);
     // Takes ownership of `network` (tests pass a fake QNetworkAccessManager).
-    StripeClient(StripeClientConfig config, QNetworkAccessManager *network, QObject *parent = nullptr);
+    StripeClient(StripeClientConfig config, QNetworkAccessManager *network,
+                 QObject *parent = nullptr);
     ~StripeClient() override;
 
     // Empty if the base URL may be used: https, or http to a loopback host only.

@@ -29,15 +29,24 @@ bool StripeError::isRetryable() const
 QString StripeError::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::None: return QStringLiteral("none");
-    case Kind::Api: return QStringLiteral("api");
-    case Kind::Network: return QStringLiteral("network");
-    case Kind::Timeout: return QStringLiteral("timeout");
-    case Kind::Tls: return QStringLiteral("tls");
-    case Kind::InvalidResponse: return QStringLiteral("invalid-response");
-    case Kind::Truncated: return QStringLiteral("truncated");
-    case Kind::Canceled: return QStringLiteral("canceled");
-    case Kind::Configuration: return QStringLiteral("configuration");
+    case Kind::None:
+        return QStringLiteral("none");
+    case Kind::Api:
+        return QStringLiteral("api");
+    case Kind::Network:
+        return QStringLiteral("network");
+    case Kind::Timeout:
+        return QStringLiteral("timeout");
+    case Kind::Tls:
+        return QStringLiteral("tls");
+    case Kind::InvalidResponse:
+        return QStringLiteral("invalid-response");
+    case Kind::Truncated:
+        return QStringLiteral("truncated");
+    case Kind::Canceled:
+        return QStringLiteral("canceled");
+    case Kind::Configuration:
+        return QStringLiteral("configuration");
     }
     return {};
 }
@@ -47,13 +56,27 @@ QString StripeError::userMessage() const
     QString text = message;
     if (text.isEmpty()) {
         switch (kind) {
-        case Kind::Network: text = QStringLiteral("Could not reach Stripe (network error)."); break;
-        case Kind::Timeout: text = QStringLiteral("Stripe did not answer in time."); break;
-        case Kind::Tls: text = QStringLiteral("The secure connection to Stripe could not be verified."); break;
-        case Kind::InvalidResponse: text = QStringLiteral("Stripe's answer was not understood."); break;
-        case Kind::Truncated: text = QStringLiteral("Stripe's answer was cut off."); break;
-        case Kind::Canceled: text = QStringLiteral("The request was cancelled."); break;
-        default: text = QStringLiteral("Stripe returned HTTP %1.").arg(httpStatus); break;
+        case Kind::Network:
+            text = QStringLiteral("Could not reach Stripe (network error).");
+            break;
+        case Kind::Timeout:
+            text = QStringLiteral("Stripe did not answer in time.");
+            break;
+        case Kind::Tls:
+            text = QStringLiteral("The secure connection to Stripe could not be verified.");
+            break;
+        case Kind::InvalidResponse:
+            text = QStringLiteral("Stripe's answer was not understood.");
+            break;
+        case Kind::Truncated:
+            text = QStringLiteral("Stripe's answer was cut off.");
+            break;
+        case Kind::Canceled:
+            text = QStringLiteral("The request was cancelled.");
+            break;
+        default:
+            text = QStringLiteral("Stripe returned HTTP %1.").arg(httpStatus);
+            break;
         }
     }
     if (!requestId.isEmpty())
@@ -94,10 +117,10 @@ StripeResponse parseStripeResponse(int httpStatus, const QByteArray &body,
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         r.error.kind = StripeError::Kind::InvalidResponse;
         r.error.message = body.isEmpty()
-                              ? QStringLiteral("Stripe sent an empty answer (HTTP %1).").arg(httpStatus)
-                              : QStringLiteral("Stripe's answer (HTTP %1) is not JSON: %2.")
-                                    .arg(httpStatus)
-                                    .arg(parseError.errorString());
+            ? QStringLiteral("Stripe sent an empty answer (HTTP %1).").arg(httpStatus)
+            : QStringLiteral("Stripe's answer (HTTP %1) is not JSON: %2.")
+                  .arg(httpStatus)
+                  .arg(parseError.errorString());
         return r;
     }
     r.json = doc.object();

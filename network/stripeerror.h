@@ -18,26 +18,26 @@ struct StripeError
 {
     enum class Kind {
         None,
-        Api,             // Stripe answered with an error object.
-        Network,         // Connection refused, reset, host not found, dropped mid-body.
-        Timeout,         // No complete answer within the timeout, or a stalled transfer.
-        Tls,             // Certificate or handshake failure: never retried, never ignored.
+        Api, // Stripe answered with an error object.
+        Network, // Connection refused, reset, host not found, dropped mid-body.
+        Timeout, // No complete answer within the timeout, or a stalled transfer.
+        Tls, // Certificate or handshake failure: never retried, never ignored.
         InvalidResponse, // Not JSON, or not the JSON object Stripe sends.
-        Truncated,       // The body ended before its announced length.
-        Canceled,        // The caller went away or cancelled.
-        Configuration,   // Bad API base URL or missing key: nothing was sent.
+        Truncated, // The body ended before its announced length.
+        Canceled, // The caller went away or cancelled.
+        Configuration, // Bad API base URL or missing key: nothing was sent.
     };
 
     Kind kind = Kind::None;
     int httpStatus = 0;
-    QString type;        // card_error, invalid_request_error, api_error, idempotency_error, …
-    QString code;        // charge_already_refunded, amount_too_large, resource_missing, …
+    QString type; // card_error, invalid_request_error, api_error, idempotency_error, …
+    QString code; // charge_already_refunded, amount_too_large, resource_missing, …
     QString declineCode; // insufficient_funds, …
-    QString param;       // The request field at fault.
-    QString message;     // Stripe's message, or ours for transport failures.
+    QString param; // The request field at fault.
+    QString message; // Stripe's message, or ours for transport failures.
     QString requestId;
     bool shouldRetryHeader = false; // Stripe-Should-Retry was present…
-    bool shouldRetry = false;       // …and said this.
+    bool shouldRetry = false; // …and said this.
 
     bool isError() const { return kind != Kind::None; }
     // Whether sending the same request again (with the same idempotency key) may succeed.

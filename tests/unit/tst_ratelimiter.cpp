@@ -1,0 +1,94 @@
+#include "network/ratelimiter.h"
+
+#include <QTest>
+
+using paydesk::network::RateLimiter;
+
+// The limiter runs on an injected clock: the test moves time, nothing sleeps.
+class TestRateLimiter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pacesAtTheConfiguredRate();
+    void burstAfterQuiet();
+    void sustainedRateOverAMinute();
+    void adaptsTo429AndRecoversSlowly();
+    void defaultsPerKeyMode();
+};
+
+void TestRateLimiter::pacesAtTheConfiguredRate()
+{
+    qint64 now = 1'000'000;
+    RateLimiter limiter(10, 1, [&] { return now; });
+    QCOMPARE(limiter.reserve(), 0);
+    QCOMPARE(limiter.reserve(), 100);
+    QCOMPARE(limiter.reserve(), 200);
+    now += 200; // Two slots' worth of time passes.
+    QCOMPARE(limiter.reserve(), 100);
+    now += 10'000;
+    QCOMPARE(limiter.reserve(), 0);
+}
+
+void TestRateLimiter::burstAfterQuiet()
+{
+    qint64 now = 0;
+    RateLimiter limiter(25, 5, [&] { return now; });
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(limiter.reserve(), 0);
+    QCOMPARE(limiter.reserve(), 40);
+}
+
+void TestRateLimiter::sustainedRateOverAMinute()
+{
+    // Requests sent as soon as the limiter allows: exactly the rate, never more.
+    qint64 now = 0;
+    RateLimiter limiter(25, 1, [&] { return now; });
+    int sent = 0;
+    while (now < 60'000) {
+        const qint64 wait = limiter.reserve();
+        now += wait;
+        if (now < 60'000)
+            ++sent;
+    }
+    QVERIFY2(sent >= 25 * 60 - 1 && sent <= 25 * 60 + 1, qPrintable(QString::number(sent)));
+}
+
+void TestRateLimiter::adaptsTo429AndRecoversSlowly()
+{
+    qint64 now = 0;
+    RateLimiter limiter(20, 1, [&] { return now; });
+    limiter.onRateLimited();
+    QCOMPARE(limiter.currentRate(), 15.0);
+    limiter.onRateLimited();
+    QCOMPARE(limiter.currentRate(), 11.25);
+    int successes = 0;
+    while (limiter.currentRate() < limiter.configuredRate()) {
+        limiter.onSuccess();
+        ++successes;
+    }
+    QCOMPARE(successes, 44); // 8.75 back at 0.2 a success: slow, but not stuck.
+    QCOMPARE(limiter.currentRate(), 20.0);
+    for (int i = 0; i < 50; ++i)
+        limiter.onRateLimited();
+    QVERIFY(limiter.currentRate() >= 0.5); // Never stops entirely.
+}
+
+void TestRateLimiter::defaultsPerKeyMode()
+{
+    QCOMPARE(RateLimiter::defaultRateForKey("sk_test_"
+                                            "abc"),
+             25.0);
+    QCOMPARE(RateLimiter::defaultRateForKey("rk_test_"
+                                            "abc"),
+             25.0);
+    QCOMPARE(RateLimiter::defaultRateForKey("sk_live_"
+                                            "abc"),
+             90.0);
+    QCOMPARE(RateLimiter::defaultRateForKey("rk_live_"
+                                            "abc"),
+             90.0);
+}
+
+QTEST_APPLESS_MAIN(TestRateLimiter)
+#include "tst_ratelimiter.moc"
