@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QJsonObject>
 
+#include <cmath>
+
 namespace paydesk::network {
 
 Pager *Pager::start(StripeClient *client, const QString &path, StripeParams params,
@@ -112,8 +114,10 @@ void ParallelLister::start()
         const qint64 lo = m_options.createdFrom + span * i / slices;
         const qint64 hi = i == slices - 1 ? m_options.createdTo
                                           : m_options.createdFrom + span * (i + 1) / slices;
-        if (hi > lo)
+        if (hi > lo) {
             m_queue.push_back({lo, hi, {}});
+            ++m_slices;
+        }
     }
     launch();
 }
@@ -171,16 +175,32 @@ void ParallelLister::fetch(const Slice &slice)
             const QJsonObject last = data.last().toObject();
             const qint64 lastCreated = last.value(QStringLiteral("created")).toInteger();
             Slice next {slice.lo, slice.hi, last.value(QStringLiteral("id")).toString()};
-            // Everything newer than lastCreated in this slice has been seen. If there is room,
-            // hand the older part to new slices and keep only the objects that share
-            // lastCreated (after the cursor) for this one.
+            // Everything newer than lastCreated in this slice has been seen. If a slot is idle,
+            // give this slice only about minObjectsPerSlice more objects at the density of the
+            // page just read, and hand everything older to a new slice (which measures its own
+            // density when it starts). Objects at exactly lastCreated stay with this slice's
+            // cursor, so nothing is read twice or skipped. Slices sized by measured density end
+            // with few half-empty pages, which is what keeps the objects per request high.
             const int capacity
                 = m_options.concurrency - int(m_inFlight.size()) - int(m_queue.size());
-            if (capacity > 0 && lastCreated - slice.lo >= 2) {
-                const qint64 mid = slice.lo + (lastCreated - slice.lo) / 2;
-                m_queue.push_back({slice.lo, mid, {}});
-                m_queue.push_back({mid, lastCreated, {}});
-                next.lo = lastCreated;
+            const qint64 firstCreated
+                = data.first().toObject().value(QStringLiteral("created")).toInteger();
+            const double perSecond
+                = double(data.size()) / double(std::max<qint64>(1, firstCreated - lastCreated + 1));
+            // Towards the end there is less left than minObjectsPerSlice per slot: halve what
+            // remains instead, down to a few pages, so the last slices do not run one at a time.
+            const double remaining = perSecond * double(lastCreated - slice.lo);
+            const double keepObjects
+                = std::min(double(m_options.minObjectsPerSlice), remaining / 2);
+            const qint64 keep = qint64(std::ceil(keepObjects / perSecond));
+            const qint64 cut = lastCreated - std::max<qint64>(1, keep);
+            // In the last stretch (nothing queued) even a one-page piece is worth a request
+            // that would otherwise wait behind this slice's cursor.
+            const double minimumKeep = (m_queue.empty() ? 1.0 : 4.0) * m_options.pageSize;
+            if (capacity > 0 && keepObjects >= minimumKeep && cut > slice.lo) {
+                m_queue.push_back({slice.lo, cut, {}});
+                ++m_slices;
+                next.lo = cut;
             }
             m_queue.push_front(next);
         }

@@ -61,8 +61,10 @@ public:
     {
         qint64 createdFrom = 1262304000; // 2010-01-01, before any Stripe object.
         qint64 createdTo = 0; // Exclusive; 0: now + 1 day.
-        int concurrency = 8;
+        int concurrency = 10;
         int pageSize = 100;
+        // A dense slice is split only into pieces expected to hold at least this many objects.
+        int minObjectsPerSlice = 3000;
     };
 
     ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
@@ -73,6 +75,7 @@ public:
     void cancel();
     qint64 received() const { return m_received; }
     int requestsSent() const { return m_requests; }
+    int slicesCreated() const { return m_slices; }
 
 Q_SIGNALS:
     void objectsReceived(const QJsonArray &objects);
@@ -100,6 +103,7 @@ private:
     int m_nextToken = 0;
     qint64 m_received = 0;
     int m_requests = 0;
+    int m_slices = 0;
     bool m_done = false;
 };
 

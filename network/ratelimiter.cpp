@@ -12,6 +12,7 @@ RateLimiter::RateLimiter(double requestsPerSecond, double burst, Clock clock)
     : m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
     , m_configured(std::max(0.1, requestsPerSecond))
     , m_rate(m_configured)
+    , m_ceiling(m_configured)
     , m_burst(std::max(1.0, burst))
     , m_tokens(m_burst)
     , m_last(m_clock())
@@ -39,20 +40,26 @@ qint64 RateLimiter::reserve()
 void RateLimiter::onRateLimited()
 {
     refill();
-    m_rate = std::max(0.5, m_rate * 0.75);
+    // The server's real limit is below the rate that was just refused: remember a ceiling a
+    // little under it, and back off for a moment below that.
+    m_ceiling = std::max(0.5, std::min(m_ceiling, m_rate) * 0.98);
+    m_rate = std::max(0.5, std::min(m_ceiling, m_rate * 0.9));
 }
 
 void RateLimiter::onSuccess()
 {
     refill();
-    m_rate = std::min(m_configured, m_rate + m_configured * 0.01);
+    // Recover quickly up to the learned ceiling; the ceiling itself creeps back towards the
+    // configured rate slowly (about 1 % a minute at 25 requests/s), in case the limit rose.
+    m_ceiling = std::min(m_configured, m_ceiling + m_configured * 0.00001);
+    m_rate = std::min(m_ceiling, m_rate + m_configured * 0.01);
 }
 
 void RateLimiter::setRate(double requestsPerSecond)
 {
     refill();
     m_configured = std::max(0.1, requestsPerSecond);
-    m_rate = m_configured;
+    m_rate = m_ceiling = m_configured;
 }
 
 double RateLimiter::defaultRateForKey(const QByteArray &apiKey)

@@ -8,9 +8,10 @@ namespace paydesk::network {
 
 /*
  * Client-side token bucket shared by every request of one account, so that a big sync paces
- * itself instead of spending its time in 429s. Adaptive: a 429 lowers the rate by a quarter,
- * each success gives back 1 % of the configured rate. Time comes from an injectable clock
- * (milliseconds), so tests need no sleeps.
+ * itself instead of spending its time in 429s. Adaptive: a 429 lowers the rate by a tenth and
+ * sets a ceiling 2 % under the refused rate; successes give the rate back quickly up to that
+ * ceiling, and the ceiling back very slowly up to the configured rate. Time comes from an
+ * injectable clock (milliseconds), so tests need no sleeps.
  */
 class RateLimiter final
 {
@@ -27,6 +28,7 @@ public:
 
     double configuredRate() const { return m_configured; }
     double currentRate() const { return m_rate; }
+    double ceiling() const { return m_ceiling; }
     void setRate(double requestsPerSecond);
 
     // 25/s for test-mode keys, 90/s for live keys, as Stripe's documented limits allow.
@@ -38,6 +40,7 @@ private:
     Clock m_clock;
     double m_configured;
     double m_rate;
+    double m_ceiling;
     double m_burst;
     double m_tokens;
     qint64 m_last;

@@ -36,22 +36,29 @@ struct StripeClient::Pending
 
 StripeClient::StripeClient(StripeClientConfig config, QObject *parent)
     : StripeClient(std::move(config), new QNetworkAccessManager, parent)
-{ }
+{
+    const int managers = std::max(1, (m_config.maxConnections + 5) / 6);
+    for (int i = 1; i < managers; ++i) {
+        auto *network = new QNetworkAccessManager(this);
+        network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        m_networks.append(network);
+    }
+}
 
 StripeClient::StripeClient(StripeClientConfig config, QNetworkAccessManager *network,
                            QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
-    , m_network(network)
+    , m_networks({network})
     , m_limiter(m_config.rateLimit > 0 ? m_config.rateLimit
                                        : RateLimiter::defaultRateForKey(m_config.apiKey),
                 m_config.rateBurst)
     , m_random([] { return QRandomGenerator::global()->generateDouble(); })
     , m_userAgent("Paydesk/" PAYDESK_VERSION " (Qt " QT_VERSION_STR ")")
 {
-    m_network->setParent(this);
+    network->setParent(this);
     // Redirects could carry the key to another host; Stripe never redirects API calls.
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
 }
 
 StripeClient::~StripeClient()
@@ -186,8 +193,18 @@ QNetworkRequest StripeClient::buildRequest(const Pending &p, QByteArray *body) c
     if (p.request.method != "GET")
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     return request;
+}
+
+QNetworkAccessManager *StripeClient::networkForNextRequest()
+{
+    // The least busy manager: its connections are the most likely to be free.
+    QNetworkAccessManager *best = m_networks.first();
+    for (QNetworkAccessManager *n : std::as_const(m_networks)) {
+        if (m_inFlight.value(n) < m_inFlight.value(best))
+            best = n;
+    }
+    return best;
 }
 
 void StripeClient::startAttempt(Pending *p)
@@ -199,7 +216,10 @@ void StripeClient::startAttempt(Pending *p)
     qCDebug(lcNetwork).noquote() << "attempt" << p->attempt
                                  << QString::fromLatin1(p->request.method)
                                  << redactSecrets(request.url().toString());
-    p->reply = m_network->sendCustomRequest(request, p->request.method, body);
+    QNetworkAccessManager *network = networkForNextRequest();
+    p->reply = network->sendCustomRequest(request, p->request.method, body);
+    ++m_inFlight[network];
+    connect(p->reply, &QObject::destroyed, this, [this, network] { --m_inFlight[network]; });
 
     const quint64 id = p->id;
     connect(p->reply, &QNetworkReply::finished, this, [this, id] {

@@ -31,6 +31,9 @@ struct StripeClientConfig
     int maxBackoffMs = 5'000;
     double rateLimit = 0; // Requests per second; 0: 25 for test keys, 90 for live keys.
     double rateBurst = 1;
+    // Concurrent HTTP/1.1 connections. Qt opens at most 6 per host and manager, so the client
+    // owns one manager per 6 (HTTP/2 to api.stripe.com multiplexes on one connection anyway).
+    int maxConnections = 18;
 };
 
 struct StripeRequest
@@ -56,7 +59,7 @@ public:
     using Callback = std::function<void(const StripeResponse &)>;
 
     explicit StripeClient(StripeClientConfig config, QObject *parent = nullptr);
-    // Takes ownership of `network` (tests pass a fake QNetworkAccessManager).
+    // Takes ownership of `network` and uses only it (tests pass a fake QNetworkAccessManager).
     StripeClient(StripeClientConfig config, QNetworkAccessManager *network,
                  QObject *parent = nullptr);
     ~StripeClient() override;
@@ -88,7 +91,10 @@ private:
     QNetworkRequest buildRequest(const Pending &p, QByteArray *body) const;
 
     StripeClientConfig m_config;
-    QNetworkAccessManager *m_network;
+    QNetworkAccessManager *networkForNextRequest();
+
+    QList<QNetworkAccessManager *> m_networks; // Owned; see maxConnections.
+    QHash<QNetworkAccessManager *, int> m_inFlight;
     RateLimiter m_limiter;
     std::function<double()> m_random;
     QHash<quint64, Pending *> m_pending;

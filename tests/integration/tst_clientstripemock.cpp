@@ -33,7 +33,9 @@ private:
             result = r;
             done = true;
         });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(done, 20000); }();
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(done, 20000);
+        }();
         return result;
     }
 
@@ -69,21 +71,31 @@ void TestClientStripeMock::customers()
     const auto created = call("POST", QStringLiteral("/v1/customers"),
                               {{QStringLiteral("email"), QStringLiteral("ada+paydesk@example.com")},
                                {QStringLiteral("description"), QStringLiteral("50% & more")},
-                               {QStringLiteral("metadata"), QVariantMap{{QStringLiteral("tier"), QStringLiteral("gold")}}}});
+                               {QStringLiteral("metadata"),
+                                QVariantMap {{QStringLiteral("tier"), QStringLiteral("gold")}}}});
     QVERIFY2(created.ok(), qPrintable(created.error.userMessage()));
     const QString id = created.json.value(QStringLiteral("id")).toString();
-    QCOMPARE(created.json.value(QStringLiteral("email")).toString(), QStringLiteral("ada+paydesk@example.com"));
-    QCOMPARE(created.json.value(QStringLiteral("description")).toString(), QStringLiteral("50% & more"));
-    QCOMPARE(created.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("tier")).toString(), QStringLiteral("gold"));
+    QCOMPARE(created.json.value(QStringLiteral("email")).toString(),
+             QStringLiteral("ada+paydesk@example.com"));
+    QCOMPARE(created.json.value(QStringLiteral("description")).toString(),
+             QStringLiteral("50% & more"));
+    QCOMPARE(created.json.value(QStringLiteral("metadata"))
+                 .toObject()
+                 .value(QStringLiteral("tier"))
+                 .toString(),
+             QStringLiteral("gold"));
 
-    const auto updated = call("POST", QStringLiteral("/v1/customers/") + id, {{QStringLiteral("name"), QStringLiteral("Ada Lovelace")}});
+    const auto updated = call("POST", QStringLiteral("/v1/customers/") + id,
+                              {{QStringLiteral("name"), QStringLiteral("Ada Lovelace")}});
     QVERIFY(updated.ok());
     QCOMPARE(updated.json.value(QStringLiteral("name")).toString(), QStringLiteral("Ada Lovelace"));
     const auto fetched = call("GET", QStringLiteral("/v1/customers/") + id);
     QCOMPARE(fetched.json.value(QStringLiteral("name")).toString(), QStringLiteral("Ada Lovelace"));
 
     for (int i = 0; i < 4; ++i)
-        QVERIFY(call("POST", QStringLiteral("/v1/customers"), {{QStringLiteral("email"), QStringLiteral("n%1@example.com").arg(i)}}).ok());
+        QVERIFY(call("POST", QStringLiteral("/v1/customers"),
+                     {{QStringLiteral("email"), QStringLiteral("n%1@example.com").arg(i)}})
+                    .ok());
     QStringList all;
     bool done = false;
     QObject context;
@@ -107,28 +119,34 @@ void TestClientStripeMock::customers()
 void TestClientStripeMock::chargesAndRefunds()
 {
     const auto charge = call("POST", QStringLiteral("/v1/charges"),
-                             {{QStringLiteral("amount"), 2500}, {QStringLiteral("currency"), QStringLiteral("usd")},
+                             {{QStringLiteral("amount"), 2500},
+                              {QStringLiteral("currency"), QStringLiteral("usd")},
                               {QStringLiteral("source"), QStringLiteral("tok_visa")}});
     QVERIFY2(charge.ok(), qPrintable(charge.error.userMessage()));
     const QString id = charge.json.value(QStringLiteral("id")).toString();
     QCOMPARE(charge.json.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
 
-    const auto partial = call("POST", QStringLiteral("/v1/refunds"), {{QStringLiteral("charge"), id}, {QStringLiteral("amount"), 1000}});
+    const auto partial = call("POST", QStringLiteral("/v1/refunds"),
+                              {{QStringLiteral("charge"), id}, {QStringLiteral("amount"), 1000}});
     QVERIFY2(partial.ok(), qPrintable(partial.error.userMessage()));
     QCOMPARE(partial.json.value(QStringLiteral("amount")).toInteger(), 1000);
-    const auto over = call("POST", QStringLiteral("/v1/refunds"), {{QStringLiteral("charge"), id}, {QStringLiteral("amount"), 5000}});
+    const auto over = call("POST", QStringLiteral("/v1/refunds"),
+                           {{QStringLiteral("charge"), id}, {QStringLiteral("amount"), 5000}});
     QCOMPARE(over.error.kind, StripeError::Kind::Api);
     QCOMPARE(over.error.httpStatus, 400);
     QCOMPARE(over.error.type, QStringLiteral("invalid_request_error"));
     QVERIFY(!over.error.message.isEmpty());
     const auto rest = call("POST", QStringLiteral("/v1/refunds"), {{QStringLiteral("charge"), id}});
     QVERIFY(rest.ok());
-    const auto again = call("POST", QStringLiteral("/v1/refunds"), {{QStringLiteral("charge"), id}});
+    const auto again
+        = call("POST", QStringLiteral("/v1/refunds"), {{QStringLiteral("charge"), id}});
     QCOMPARE(again.error.code, QStringLiteral("charge_already_refunded"));
 
-    const auto declined = call("POST", QStringLiteral("/v1/charges"),
-                               {{QStringLiteral("amount"), 2500}, {QStringLiteral("currency"), QStringLiteral("usd")},
-                                {QStringLiteral("source"), QStringLiteral("tok_chargeDeclinedInsufficientFunds")}});
+    const auto declined
+        = call("POST", QStringLiteral("/v1/charges"),
+               {{QStringLiteral("amount"), 2500},
+                {QStringLiteral("currency"), QStringLiteral("usd")},
+                {QStringLiteral("source"), QStringLiteral("tok_chargeDeclinedInsufficientFunds")}});
     QCOMPARE(declined.error.httpStatus, 402);
     QCOMPARE(declined.error.type, QStringLiteral("card_error"));
     QCOMPARE(declined.error.declineCode, QStringLiteral("insufficient_funds"));
@@ -137,8 +155,9 @@ void TestClientStripeMock::chargesAndRefunds()
 
 void TestClientStripeMock::idempotency()
 {
-    const StripeParams params{{QStringLiteral("amount"), 1200}, {QStringLiteral("currency"), QStringLiteral("usd")},
-                              {QStringLiteral("source"), QStringLiteral("tok_visa")}};
+    const StripeParams params {{QStringLiteral("amount"), 1200},
+                               {QStringLiteral("currency"), QStringLiteral("usd")},
+                               {QStringLiteral("source"), QStringLiteral("tok_visa")}};
     const auto first = call("POST", QStringLiteral("/v1/charges"), params, "paydesk-idem-1");
     const auto second = call("POST", QStringLiteral("/v1/charges"), params, "paydesk-idem-1");
     QVERIFY(first.ok() && second.ok());
