@@ -196,7 +196,7 @@ void ParallelLister::fetch(const Slice &slice)
             const qint64 cut = lastCreated - std::max<qint64>(1, keep);
             // In the last stretch (nothing queued) even a one-page piece is worth a request
             // that would otherwise wait behind this slice's cursor.
-            const double minimumKeep = (m_queue.empty() ? 1.0 : 4.0) * m_options.pageSize;
+            const double minimumKeep = (m_queue.empty() ? 2.0 : 4.0) * m_options.pageSize;
             if (capacity > 0 && keepObjects >= minimumKeep && cut > slice.lo) {
                 m_queue.push_back({slice.lo, cut, {}});
                 ++m_slices;
