@@ -107,7 +107,8 @@ ParallelLister::~ParallelLister()
 
 void ParallelLister::start()
 {
-    // Equal time slices to start with; dense ones are split as they are discovered.
+    // Equal time slices to start with. Their first pages measure the density of the whole
+    // range; then the remaining work is re-cut into slices of about equal size (plan()).
     const int slices = m_options.concurrency;
     const qint64 span = std::max<qint64>(1, m_options.createdTo - m_options.createdFrom);
     for (int i = 0; i < slices; ++i) {
@@ -115,11 +116,23 @@ void ParallelLister::start()
         const qint64 hi = i == slices - 1 ? m_options.createdTo
                                           : m_options.createdFrom + span * (i + 1) / slices;
         if (hi > lo) {
-            m_queue.push_back({lo, hi, {}});
-            ++m_slices;
+            addSlice({lo, hi, {}, 0, true});
+            ++m_initialPending;
         }
     }
     launch();
+}
+
+int ParallelLister::addSlice(const Slice &slice, bool front)
+{
+    const int id = m_nextSlice++;
+    m_slicesById.insert(id, slice);
+    if (front)
+        m_queue.push_front(id);
+    else
+        m_queue.push_back(id);
+    ++m_slices;
+    return id;
 }
 
 void ParallelLister::cancel()
@@ -136,9 +149,9 @@ void ParallelLister::cancel()
 void ParallelLister::launch()
 {
     while (!m_done && !m_queue.empty() && m_inFlight.size() < m_options.concurrency) {
-        const Slice slice = m_queue.front();
+        const int id = m_queue.front();
         m_queue.pop_front();
-        fetch(slice);
+        fetch(id);
     }
     if (!m_done && m_queue.empty() && m_inFlight.isEmpty()) {
         m_done = true;
@@ -146,8 +159,89 @@ void ParallelLister::launch()
     }
 }
 
-void ParallelLister::fetch(const Slice &slice)
+double ParallelLister::densityAt(qint64 t) const
 {
+    if (m_density.isEmpty())
+        return 0;
+    auto after = m_density.lowerBound(t);
+    if (after == m_density.cend())
+        return std::prev(after).value();
+    if (after == m_density.cbegin() || after.key() == t)
+        return after.value();
+    const auto before = std::prev(after);
+    const double f = double(t - before.key()) / double(after.key() - before.key());
+    return before.value() + f * (after.value() - before.value());
+}
+
+double ParallelLister::estimate(qint64 from, qint64 to) const
+{
+    // Objects created in [from, to], from the density samples (trapezoids on 32 steps).
+    if (to <= from)
+        return 0;
+    constexpr int steps = 32;
+    double sum = 0;
+    for (int i = 0; i < steps; ++i) {
+        const qint64 a = from + (to - from) * i / steps, b = from + (to - from) * (i + 1) / steps;
+        sum += (densityAt(a) + densityAt(b)) / 2 * double(b - a);
+    }
+    return sum;
+}
+
+void ParallelLister::plan()
+{
+    // Remaining work of every unfinished slice, in estimated objects.
+    QList<int> ids = m_slicesById.keys();
+    QList<Slice> newSlices;
+    double total = 0;
+    QHash<int, double> remaining;
+    for (int id : std::as_const(ids)) {
+        const Slice &s = m_slicesById[id];
+        const qint64 top = s.cursor.isEmpty() ? s.hi - 1 : s.cursorCreated;
+        remaining[id] = estimate(s.lo, top);
+        total += remaining[id];
+    }
+    if (total / m_options.concurrency < 2.0 * m_options.pageSize)
+        return; // Little left: the tail rule in fetch() is enough.
+    const double perSlot = total / (m_options.concurrency * std::max(1, m_options.slicesPerSlot));
+    for (int id : std::as_const(ids)) {
+        Slice &s = m_slicesById[id];
+        const int pieces
+            = std::clamp(int(std::lround(remaining[id] / perSlot)), 1,
+                         2 * m_options.concurrency * std::max(1, m_options.slicesPerSlot));
+        if (pieces < 2)
+            continue;
+        const qint64 top = s.cursor.isEmpty() ? s.hi - 1 : s.cursorCreated;
+        // Walk down from the top, cutting whenever a piece's share is reached.
+        const double share = remaining[id] / pieces;
+        QList<qint64> cuts;
+        double acc = 0;
+        const qint64 step = std::max<qint64>(1, (top - s.lo) / 256);
+        for (qint64 t = top; t > s.lo && cuts.size() < pieces - 1; t -= step) {
+            const qint64 a = std::max(s.lo, t - step);
+            acc += (densityAt(a) + densityAt(t)) / 2 * double(t - a);
+            if (acc >= share * (cuts.size() + 1) && a > s.lo)
+                cuts.append(a);
+        }
+        if (cuts.isEmpty())
+            continue;
+        // This slice keeps the newest piece; the older pieces become new slices (added after
+        // the loop: inserting into m_slicesById would invalidate `s`).
+        qint64 upper = cuts.first();
+        for (qsizetype i = 1; i <= cuts.size(); ++i) {
+            const qint64 lower = i < cuts.size() ? cuts.at(i) : s.lo;
+            if (upper > lower)
+                newSlices.append({lower, upper, {}, 0, false});
+            upper = lower;
+        }
+        s.lo = cuts.first();
+    }
+    for (const Slice &piece : std::as_const(newSlices))
+        addSlice(piece);
+}
+
+void ParallelLister::fetch(int sliceId)
+{
+    const Slice slice = m_slicesById.value(sliceId);
     StripeRequest request;
     request.path = m_path;
     request.params = m_params;
@@ -158,56 +252,83 @@ void ParallelLister::fetch(const Slice &slice)
     if (!slice.cursor.isEmpty())
         request.params.set(QStringLiteral("starting_after"), slice.cursor);
     ++m_requests;
-    const int token = m_nextToken++;
-    const quint64 id = m_client->send(request, this, [this, slice, token](const StripeResponse &r) {
-        m_inFlight.remove(token);
+    const quint64 id = m_client->send(request, this, [this, sliceId](const StripeResponse &r) {
+        m_inFlight.remove(sliceId);
         if (m_done)
             return;
         if (!r.ok()) {
             fail(r.error);
             return;
         }
-        const QJsonArray data = r.json.value(QStringLiteral("data")).toArray();
+        Slice &slice = m_slicesById[sliceId];
+        const QJsonArray page = r.json.value(QStringLiteral("data")).toArray();
+        // plan() may have raised this slice's lower bound while the request was out: objects
+        // below it now belong to another slice, and reaching them means this one is done.
+        QJsonArray data;
+        bool reachedBottom = false;
+        for (const QJsonValue &v : page) {
+            if (v.toObject().value(QStringLiteral("created")).toInteger() < slice.lo)
+                reachedBottom = true;
+            else
+                data.append(v);
+        }
         m_received += data.size();
         if (!data.isEmpty())
             Q_EMIT objectsReceived(data);
-        if (r.json.value(QStringLiteral("has_more")).toBool() && !data.isEmpty()) {
+
+        const bool firstPage = slice.cursor.isEmpty();
+        const bool initial = slice.initial;
+        const bool hasMore = r.json.value(QStringLiteral("has_more")).toBool() && !reachedBottom
+            && !data.isEmpty();
+        if (firstPage && !page.isEmpty()) {
+            // A density sample at the top of the slice: objects per second of this page, or of
+            // the whole slice when it fitted in one page.
+            const qint64 first
+                = page.first().toObject().value(QStringLiteral("created")).toInteger();
+            const qint64 last = page.last().toObject().value(QStringLiteral("created")).toInteger();
+            const double density = hasMore
+                ? double(page.size()) / double(std::max<qint64>(1, first - last + 1))
+                : double(page.size()) / double(std::max<qint64>(1, slice.hi - slice.lo));
+            m_density.insert(hasMore ? first : (slice.lo + slice.hi) / 2, density);
+        } else if (firstPage && initial) {
+            m_density.insert((slice.lo + slice.hi) / 2, 0.0);
+        }
+
+        if (hasMore) {
             const QJsonObject last = data.last().toObject();
-            const qint64 lastCreated = last.value(QStringLiteral("created")).toInteger();
-            Slice next {slice.lo, slice.hi, last.value(QStringLiteral("id")).toString()};
-            // Everything newer than lastCreated in this slice has been seen. If a slot is idle,
-            // give this slice only about minObjectsPerSlice more objects at the density of the
-            // page just read, and hand everything older to a new slice (which measures its own
-            // density when it starts). Objects at exactly lastCreated stay with this slice's
-            // cursor, so nothing is read twice or skipped. Slices sized by measured density end
-            // with few half-empty pages, which is what keeps the objects per request high.
+            slice.cursor = last.value(QStringLiteral("id")).toString();
+            slice.cursorCreated = last.value(QStringLiteral("created")).toInteger();
+            // In the last stretch (nothing queued, a slot idle) hand the older half of this
+            // slice to a new one, down to two pages, so the last slices do not run one at a time.
+            // Objects at exactly cursorCreated stay with this slice's cursor.
             const int capacity
                 = m_options.concurrency - int(m_inFlight.size()) - int(m_queue.size());
-            const qint64 firstCreated
-                = data.first().toObject().value(QStringLiteral("created")).toInteger();
-            const double perSecond
-                = double(data.size()) / double(std::max<qint64>(1, firstCreated - lastCreated + 1));
-            // Towards the end there is less left than minObjectsPerSlice per slot: halve what
-            // remains instead, down to a few pages, so the last slices do not run one at a time.
-            const double remaining = perSecond * double(lastCreated - slice.lo);
-            const double keepObjects
-                = std::min(double(m_options.minObjectsPerSlice), remaining / 2);
-            const qint64 keep = qint64(std::ceil(keepObjects / perSecond));
-            const qint64 cut = lastCreated - std::max<qint64>(1, keep);
-            // In the last stretch (nothing queued) even a one-page piece is worth a request
-            // that would otherwise wait behind this slice's cursor.
-            const double minimumKeep = (m_queue.empty() ? 2.0 : 4.0) * m_options.pageSize;
-            if (capacity > 0 && keepObjects >= minimumKeep && cut > slice.lo) {
-                m_queue.push_back({slice.lo, cut, {}});
-                ++m_slices;
-                next.lo = cut;
+            if (m_planned && m_queue.empty() && capacity > 0) {
+                const qint64 firstCreated
+                    = data.first().toObject().value(QStringLiteral("created")).toInteger();
+                const double perSecond = double(data.size())
+                    / double(std::max<qint64>(1, firstCreated - slice.cursorCreated + 1));
+                const double keepObjects = perSecond * double(slice.cursorCreated - slice.lo) / 2;
+                const qint64 cut = slice.cursorCreated
+                    - std::max<qint64>(1, qint64(std::ceil(keepObjects / perSecond)));
+                if (keepObjects >= 2.0 * m_options.pageSize && cut > slice.lo) {
+                    const qint64 lo = slice.lo;
+                    slice.lo = cut;
+                    addSlice({lo, cut, {}, 0, false}); // `slice` is not used after this.
+                }
             }
-            m_queue.push_front(next);
+            m_queue.push_front(sliceId);
+        } else {
+            m_slicesById.remove(sliceId);
+        }
+        if (firstPage && initial && --m_initialPending == 0 && !m_planned) {
+            m_planned = true;
+            plan();
         }
         Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
         launch();
     });
-    m_inFlight.insert(token, id);
+    m_inFlight.insert(sliceId, id);
 }
 
 void ParallelLister::fail(const StripeError &error)

@@ -3,6 +3,7 @@
 #include "network/stripeclient.h"
 
 #include <QJsonArray>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 
@@ -47,9 +48,11 @@ private:
 };
 
 /*
- * Lists every object of a list endpoint concurrently: the `created` range is cut into time
- * slices listed in parallel under the client's shared rate limiter, and a slice that turns out
- * to be dense is split again while the listing runs. Every object is delivered exactly once
+ * Lists every object of a list endpoint concurrently under the client's shared rate limiter.
+ * The `created` range starts as equal time slices; their first pages measure how objects are
+ * spread over time, and the remaining work is then re-cut into about one equal-sized slice per
+ * slot, so that slices end together and few requests fetch a half-empty last page. Slices still
+ * running at the end are halved into idle slots. Every object is delivered exactly once
  * (objects sharing a boundary timestamp stay with the slice whose cursor passed them), in no
  * particular order.
  */
@@ -63,8 +66,9 @@ public:
         qint64 createdTo = 0; // Exclusive; 0: now + 1 day.
         int concurrency = 10;
         int pageSize = 100;
-        // A dense slice is split only into pieces expected to hold at least this many objects.
-        int minObjectsPerSlice = 3000;
+        // How many planned slices per slot; more gives smaller slices (tests use it to put many
+        // boundaries where objects could be lost).
+        int slicesPerSlot = 1;
     };
 
     ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
@@ -88,19 +92,29 @@ private:
         qint64 lo = 0; // created >= lo
         qint64 hi = 0; // created < hi
         QString cursor;
+        qint64 cursorCreated = 0;
+        bool initial = false;
     };
 
+    int addSlice(const Slice &slice, bool front = false);
     void launch();
-    void fetch(const Slice &slice);
+    void fetch(int sliceId);
+    void plan();
+    double densityAt(qint64 t) const;
+    double estimate(qint64 from, qint64 to) const;
     void fail(const StripeError &error);
 
     QPointer<StripeClient> m_client;
     QString m_path;
     StripeParams m_params;
     Options m_options;
-    std::deque<Slice> m_queue;
-    QHash<int, quint64> m_inFlight; // Local token -> client request id.
-    int m_nextToken = 0;
+    QHash<int, Slice> m_slicesById;
+    std::deque<int> m_queue;
+    QHash<int, quint64> m_inFlight; // Slice id -> client request id.
+    QMap<qint64, double> m_density; // Objects per second around a creation time.
+    int m_nextSlice = 0;
+    int m_initialPending = 0;
+    bool m_planned = false;
     qint64 m_received = 0;
     int m_requests = 0;
     int m_slices = 0;

@@ -66,14 +66,14 @@ Result sequential(StripeClient &client)
     return result;
 }
 
-Result parallel(StripeClient &client, int concurrency, int minObjects)
+Result parallel(StripeClient &client, int concurrency, int slicesPerSlot)
 {
     Result result;
     ParallelLister::Options options;
     options.createdFrom = 1763800000 - 800 * 86400;
     options.createdTo = 1763800000 + 86400;
     options.concurrency = concurrency;
-    options.minObjectsPerSlice = minObjects;
+    options.slicesPerSlot = slicesPerSlot;
     ParallelLister lister(&client, QStringLiteral("/v1/charges"), {}, options);
     QEventLoop loop;
     QObject::connect(&lister, &ParallelLister::finished, &loop,
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QString scale = QStringLiteral("50000");
-    int runs = 3, concurrency = 10, minObjects = 3000;
+    int runs = 3, concurrency = 10, minObjects = 1;
     bool skipSequential = false;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); i += 2) {
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
             runs = args[i + 1].toInt();
         else if (args[i] == QLatin1String("--concurrency"))
             concurrency = args[i + 1].toInt();
-        else if (args[i] == QLatin1String("--min-slice"))
+        else if (args[i] == QLatin1String("--slices-per-slot"))
             minObjects = args[i + 1].toInt();
         else if (args[i] == QLatin1String("--skip-sequential"))
             skipSequential = args[i + 1] == QLatin1String("1");

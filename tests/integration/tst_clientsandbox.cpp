@@ -215,7 +215,7 @@ void TestClientSandbox::parallelListerThroughFaultsAndRateLimit()
     options.createdFrom = kNow - 800 * 86400;
     options.createdTo = kNow + 86400;
     options.concurrency = concurrency;
-    options.minObjectsPerSlice = 20; // Split often: boundaries are where objects could be lost.
+    options.slicesPerSlot = 6; // Many boundaries: that is where objects could be lost.
     ParallelLister lister(c.get(), path, {}, options);
     QHash<QString, int> seen;
     connect(&lister, &ParallelLister::objectsReceived, this, [&](const QJsonArray &data) {
@@ -258,7 +258,7 @@ void TestClientSandbox::parallelListerWithWindow()
     options.createdFrom = from;
     options.createdTo = to;
     options.concurrency = 4;
-    options.minObjectsPerSlice = 10;
+    options.slicesPerSlot = 4;
     ParallelLister lister(c.get(), QStringLiteral("/v1/charges"), {}, options);
     qint64 count = 0;
     connect(&lister, &ParallelLister::objectsReceived, this, [&](const QJsonArray &data) {
