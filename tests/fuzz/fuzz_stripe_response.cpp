@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         const QByteArray line = input.mid(offset, end - offset);
         const qsizetype colon = line.indexOf(':');
-        headers.append({line.left(colon < 0 ? line.size() : colon), colon < 0 ? QByteArray() : line.mid(colon + 1)});
+        headers.append({line.left(colon < 0 ? line.size() : colon),
+                        colon < 0 ? QByteArray() : line.mid(colon + 1)});
         offset = end + 1;
     }
     const QByteArray body = input.mid(offset);
