@@ -3,6 +3,7 @@
 #include "app/applogging.h"
 #include "app/demosandbox.h"
 #include "app/sandboxcommand.h"
+#include "app/synccommand.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -91,6 +92,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
     }
     if (command.name == QLatin1String("sandbox"))
         return runSandboxCommand(parser);
+    if (command.name == QLatin1String("sync"))
+        return runSyncCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     err() << "paydesk " << command.name << ": not implemented yet\n";
@@ -161,7 +164,19 @@ const QList<Subcommand> &subcommands()
             {QStringLiteral("sync"),
              QStringLiteral("[--api-base URL] [--cache FILE]"),
              QStringLiteral("Backfill or incrementally sync the account into the local cache."),
-             {apiBaseOption(), cacheOption()}});
+             {apiBaseOption(), cacheOption(),
+              flagOption("full",
+                         "Backfill everything again (objects gone meanwhile are marked "
+                         "deleted)."),
+              valueOption("rate-limit",
+                          "Client request rate limit (default 25/s for test keys, "
+                          "90/s for live keys).",
+                          "RPS"),
+              valueOption("concurrency", "Parallel list requests (default 10).", "N"),
+              valueOption("listen",
+                          "After the sync, keep applying webhooks received on this loopback "
+                          "port (signing secret from STRIPE_WEBHOOK_SECRET).",
+                          "PORT")}});
         l.append({QStringLiteral("export"),
                   QStringLiteral(
                       "payments|customers|subscriptions|refunds|disputes [--format csv|json]"),

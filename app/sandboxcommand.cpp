@@ -1,49 +1,16 @@
 #include "app/sandboxcommand.h"
 
 #include "app/commandline.h"
+#include "app/terminationsignals.h"
 #include "sandbox/stripesandbox.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QSocketNotifier>
 #include <QTextStream>
-
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace paydesk::app {
 
 namespace {
-
-int s_signalFds[2] = {-1, -1};
-
-void onSignal(int)
-{
-    // Only async-signal-safe work here: wake the event loop through the socket pair.
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(s_signalFds[0], &byte, 1);
-}
-
-// Quits the event loop cleanly on SIGTERM and SIGINT (self-pipe trick).
-void quitOnTermination()
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalFds) != 0)
-        return;
-    auto *notifier
-        = new QSocketNotifier(s_signalFds[1], QSocketNotifier::Read, QCoreApplication::instance());
-    QObject::connect(notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] {
-        char byte = 0;
-        [[maybe_unused]] const auto n = ::read(s_signalFds[1], &byte, 1);
-        QCoreApplication::quit();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-}
 
 std::optional<double> probability(const QCommandLineParser &parser, const QString &name,
                                   QString &error)
@@ -154,7 +121,7 @@ int runSandboxCommand(const QCommandLineParser &parser)
             << server.errorString() << '\n';
         return ExitFailure;
     }
-    quitOnTermination();
+    onTerminationSignal([] { QCoreApplication::quit(); });
     QTextStream out(stdout);
     out << "listening on " << server.baseUrl().toString() << '\n';
     out.flush();

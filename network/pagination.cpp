@@ -109,6 +109,16 @@ void ParallelLister::start()
 {
     // Equal time slices to start with. Their first pages measure the density of the whole
     // range; then the remaining work is re-cut into slices of about equal size (plan()).
+    if (!m_options.ranges.isEmpty()) {
+        for (const auto &[lo, hi] : std::as_const(m_options.ranges)) {
+            if (hi > lo) {
+                addSlice({lo, hi, {}, 0, true});
+                ++m_initialPending;
+            }
+        }
+        launch();
+        return;
+    }
     const int slices = m_options.concurrency;
     const qint64 span = std::max<qint64>(1, m_options.createdTo - m_options.createdFrom);
     for (int i = 0; i < slices; ++i) {
@@ -273,8 +283,6 @@ void ParallelLister::fetch(int sliceId)
                 data.append(v);
         }
         m_received += data.size();
-        if (!data.isEmpty())
-            Q_EMIT objectsReceived(data);
 
         const bool firstPage = slice.cursor.isEmpty();
         const bool initial = slice.initial;
@@ -325,10 +333,37 @@ void ParallelLister::fetch(int sliceId)
             m_planned = true;
             plan();
         }
+        // After the slices moved past these objects, so that checkpoint() covers them.
+        if (!data.isEmpty())
+            Q_EMIT objectsReceived(data);
+        if (m_done)
+            return;
         Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
         launch();
     });
     m_inFlight.insert(sliceId, id);
+}
+
+QList<QPair<qint64, qint64>> ParallelLister::checkpoint() const
+{
+    QList<QPair<qint64, qint64>> ranges;
+    for (const Slice &s : m_slicesById) {
+        const qint64 hi = s.cursor.isEmpty() ? s.hi : s.cursorCreated + 1;
+        if (hi > s.lo)
+            ranges.append({s.lo, hi});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    return ranges;
+}
+
+qint64 ParallelLister::estimatedTotal() const
+{
+    if (!m_planned && m_initialPending > 0)
+        return -1;
+    double left = 0;
+    for (const Slice &s : m_slicesById)
+        left += estimate(s.lo, s.cursor.isEmpty() ? s.hi - 1 : s.cursorCreated);
+    return m_received + qint64(std::llround(left));
 }
 
 void ParallelLister::fail(const StripeError &error)

@@ -69,6 +69,9 @@ public:
         // How many planned slices per slot; more gives smaller slices (tests use it to put many
         // boundaries where objects could be lost).
         int slicesPerSlot = 1;
+        // Resume: list exactly these [from, to) ranges (a checkpoint()) instead of
+        // [createdFrom, createdTo).
+        QList<QPair<qint64, qint64>> ranges;
     };
 
     ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
@@ -80,6 +83,14 @@ public:
     qint64 received() const { return m_received; }
     int requestsSent() const { return m_requests; }
     int slicesCreated() const { return m_slices; }
+    // The work still to do as disjoint [from, to) `created` ranges, consistent with every
+    // objectsReceived() emitted so far (call it from that signal to store a checkpoint next to
+    // the objects). A slice part-way through restarts at its cursor's second: the few objects
+    // listed again there are the same objects, so storing them twice changes nothing.
+    QList<QPair<qint64, qint64>> checkpoint() const;
+    // Objects received plus the estimate of what is left, from the measured density; -1 until
+    // the first pages have measured it.
+    qint64 estimatedTotal() const;
 
 Q_SIGNALS:
     void objectsReceived(const QJsonArray &objects);

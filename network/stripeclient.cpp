@@ -68,6 +68,11 @@ StripeClient::~StripeClient()
         drop(p);
 }
 
+QByteArray StripeClient::apiVersion()
+{
+    return kApiVersion;
+}
+
 QString StripeClient::validateApiBase(const QUrl &base)
 {
     if (!base.isValid() || base.host().isEmpty())

@@ -64,6 +64,8 @@ public:
                  QObject *parent = nullptr);
     ~StripeClient() override;
 
+    // The pinned Stripe API version sent on every request.
+    static QByteArray apiVersion();
     // Empty if the base URL may be used: https, or http to a loopback host only.
     static QString validateApiBase(const QUrl &base);
     // Delay before retry `retry` (1-based): min(initial * 2^(retry-1), max) * (0.5 + random/2).

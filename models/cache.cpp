@@ -1,0 +1,371 @@
+#include "models/cache.h"
+
+#include "models/cacheschema.h"
+#include "models/modelslogging.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace paydesk::models {
+
+namespace {
+
+QJsonValue valueAt(const QJsonObject &object, const QStringList &keys)
+{
+    QJsonValue v = object;
+    for (const QString &k : keys) {
+        if (!v.isObject())
+            return {};
+        v = v.toObject().value(k);
+    }
+    return v;
+}
+
+// Creates the file with owner-only permissions before SQLite opens it, so that no other user can
+// read a cache of payments even for a moment; tightens an existing file too.
+bool prepareFile(const QString &path, QString *error)
+{
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (error)
+            *error = QStringLiteral("cannot create %1: %2")
+                         .arg(path, QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    ::fchmod(fd, 0600);
+    ::close(fd);
+    for (const char *suffix : {"-wal", "-shm"}) {
+        const QByteArray side = native + suffix;
+        if (::access(side.constData(), F_OK) == 0)
+            ::chmod(side.constData(), 0600);
+    }
+    return true;
+}
+
+} // namespace
+
+Cache::Cache() = default;
+
+Cache::~Cache()
+{
+    close();
+}
+
+QString Cache::defaultPath(const QString &accountId, bool livemode)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QString safe = accountId;
+    safe.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_]")), QStringLiteral("_"));
+    return dir + QStringLiteral("/cache-") + safe
+        + (livemode ? QStringLiteral("-live") : QStringLiteral("-test"))
+        + QStringLiteral(".sqlite");
+}
+
+bool Cache::open(const QString &path, QString *error)
+{
+    close();
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    if (!prepareFile(path, error))
+        return false;
+    // SQLite creates the -wal and -shm files with the permissions of the database file.
+    if (!m_db.open(path, true)) {
+        if (error)
+            *error = m_db.lastError();
+        return false;
+    }
+    m_path = path;
+    if (!m_db.exec(QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                                  "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; "
+                                  "PRAGMA cache_size = -65536;"))
+        || !migrateCache(m_db, -1, error)) {
+        if (error && error->isEmpty())
+            *error = m_db.lastError();
+        close();
+        return false;
+    }
+    m_asOf = {};
+    return true;
+}
+
+void Cache::close()
+{
+    qDeleteAll(m_prepared);
+    m_prepared.clear();
+    m_asOf = {};
+    m_db.close();
+}
+
+int Cache::schemaVersion()
+{
+    return int(m_db.scalar(QStringLiteral("PRAGMA user_version"), 0));
+}
+
+bool Cache::begin()
+{
+    return m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+}
+
+bool Cache::commit()
+{
+    return m_db.exec(QStringLiteral("COMMIT"));
+}
+
+void Cache::rollback()
+{
+    m_db.exec(QStringLiteral("ROLLBACK"));
+}
+
+Cache::Prepared *Cache::prepared(const CacheTable *table)
+{
+    if (Prepared *p = m_prepared.value(table))
+        return p;
+    auto *p = new Prepared;
+    p->table = table;
+    QStringList names {QStringLiteral("id"), QStringLiteral("as_of"), QStringLiteral("deleted"),
+                       QStringLiteral("gen"), QStringLiteral("raw")};
+    QStringList params {QStringLiteral("?1"), QStringLiteral("?2"), QStringLiteral("0"),
+                        QStringLiteral("?3"), QStringLiteral("?4")};
+    QStringList updates {QStringLiteral("as_of = excluded.as_of"), QStringLiteral("deleted = 0"),
+                         QStringLiteral("gen = excluded.gen"),
+                         QStringLiteral("raw = excluded.raw")};
+    int n = 5;
+    for (const CacheColumn &c : table->columns) {
+        const QString name = QString::fromLatin1(c.name);
+        names.append(name);
+        params.append(u'?' + QString::number(n++));
+        updates.append(name + QStringLiteral(" = excluded.") + name);
+        p->paths.append(c.type == CacheColumn::Type::Parent ? QStringList() : c.keys());
+    }
+    const QString t = QString::fromLatin1(table->name);
+    p->upsert = m_db.prepare(
+        QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT(id) DO UPDATE SET %4 "
+                       "WHERE excluded.as_of >= %1.as_of")
+            .arg(t, names.join(u','), params.join(u','), updates.join(u',')));
+    for (const CacheColumn &c : table->columns) {
+        if (c.type == CacheColumn::Type::Parent)
+            p->deleteChildren = m_db.prepare(
+                QStringLiteral("DELETE FROM %1 WHERE %2 = ?1").arg(t, QString::fromLatin1(c.name)));
+    }
+    m_prepared.insert(table, p);
+    return p;
+}
+
+Cache::Write Cache::upsert(const QJsonObject &object, qint64 asOf, qint64 generation)
+{
+    const CacheTable *table
+        = cacheTableForObject(object.value(QStringLiteral("object")).toString());
+    if (!table || table->parentTable[0] != '\0') {
+        qCWarning(lcCache) << "not a cached object type:" << object.value(QStringLiteral("object"));
+        return Write::Invalid;
+    }
+    Prepared *p = prepared(table);
+    if (!p->upsert.isValid())
+        return Write::Invalid;
+    return write(*p, object, asOf, generation, {});
+}
+
+Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, qint64 generation,
+                          const QString &parentId)
+{
+    const QString id = object.value(QStringLiteral("id")).toString();
+    if (id.isEmpty()) {
+        qCWarning(lcCache) << "skipping a" << p.table->object << "without an id";
+        return Write::Invalid;
+    }
+    sql::Statement &s = p.upsert;
+    s.reset();
+    s.bind(1, id);
+    s.bind(2, asOf);
+    s.bind(3, generation);
+    s.bindText(4, QJsonDocument(object).toJson(QJsonDocument::Compact));
+    int n = 5;
+    for (qsizetype i = 0; i < p.table->columns.size(); ++i, ++n) {
+        const CacheColumn &c = p.table->columns.at(i);
+        if (c.type == CacheColumn::Type::Parent) {
+            s.bind(n, parentId);
+            continue;
+        }
+        const QJsonValue v = valueAt(object, p.paths.at(i));
+        switch (c.type) {
+        case CacheColumn::Type::Int:
+            if (v.isDouble())
+                s.bind(n, v.toInteger());
+            else
+                s.bindNull(n);
+            break;
+        case CacheColumn::Type::Bool:
+            if (v.isBool())
+                s.bindBool(n, v.toBool());
+            else
+                s.bindNull(n);
+            break;
+        case CacheColumn::Type::Real:
+            if (v.isDouble())
+                s.bindDouble(n, v.toDouble());
+            else
+                s.bindNull(n);
+            break;
+        case CacheColumn::Type::Text:
+            if (v.isString())
+                s.bind(n, v.toString());
+            else if (v.isObject()) // Expanded: keep the id.
+                s.bind(n, v.toObject().value(QStringLiteral("id")).toString());
+            else
+                s.bindNull(n);
+            break;
+        case CacheColumn::Type::Parent:
+            break;
+        }
+    }
+    if (!s.exec())
+        return Write::Invalid;
+    if (m_db.changes() == 0)
+        return Write::Unchanged;
+
+    // Embedded children (subscription items, invoice lines) are replaced with the parent.
+    for (const CacheTable &child : cacheTables()) {
+        if (QLatin1String(child.parentTable) != QLatin1String(p.table->name))
+            continue;
+        Prepared *cp = prepared(&child);
+        cp->deleteChildren.reset();
+        cp->deleteChildren.bind(1, id);
+        cp->deleteChildren.exec();
+        const QJsonArray items
+            = valueAt(object, QString::fromLatin1(child.childrenPath).split(u'.')).toArray();
+        for (const QJsonValue &item : items)
+            write(*cp, item.toObject(), asOf, generation, id);
+    }
+    return Write::Written;
+}
+
+Cache::Write Cache::markDeleted(const QString &table, const QString &id, qint64 asOf)
+{
+    if (!cacheTableByName(table) || id.isEmpty())
+        return Write::Invalid;
+    sql::Statement s = m_db.prepare(
+        QStringLiteral("INSERT INTO %1 (id, as_of, deleted) VALUES (?1, ?2, 1) ON CONFLICT(id) DO "
+                       "UPDATE SET deleted = 1, as_of = excluded.as_of WHERE excluded.as_of >= "
+                       "%1.as_of")
+            .arg(table));
+    s.bind(1, id);
+    s.bind(2, asOf);
+    if (!s.exec())
+        return Write::Invalid;
+    return m_db.changes() > 0 ? Write::Written : Write::Unchanged;
+}
+
+std::optional<qint64> Cache::asOf(const QString &table, const QString &id)
+{
+    if (!cacheTableByName(table))
+        return std::nullopt;
+    sql::Statement s
+        = m_db.prepare(QStringLiteral("SELECT as_of FROM %1 WHERE id = ?1").arg(table));
+    s.bind(1, id);
+    if (!s.step())
+        return std::nullopt;
+    return s.int64(0);
+}
+
+qint64 Cache::sweepUnseen(const QString &table, qint64 generation, qint64 asOf)
+{
+    sql::Statement s = m_db.prepare(
+        QStringLiteral("UPDATE %1 SET deleted = 1 WHERE deleted = 0 AND gen < ?1 AND as_of < ?2")
+            .arg(table));
+    s.bind(1, generation);
+    s.bind(2, asOf);
+    s.exec();
+    return m_db.changes();
+}
+
+bool Cache::recordEvent(const QJsonObject &event)
+{
+    if (hasEvent(event.value(QStringLiteral("id")).toString()))
+        return false;
+    const qint64 created = event.value(QStringLiteral("created")).toInteger();
+    return upsert(event, created) == Write::Written;
+}
+
+bool Cache::hasEvent(const QString &id)
+{
+    // Events listed by the backfill (for the activity view) have as_of 0: not applied yet.
+    sql::Statement s
+        = m_db.prepare(QStringLiteral("SELECT 1 FROM events WHERE id = ?1 AND as_of > 0"));
+    s.bind(1, id);
+    return s.step();
+}
+
+QByteArray Cache::state(const QString &key)
+{
+    sql::Statement s = m_db.prepare(QStringLiteral("SELECT value FROM sync_state WHERE key = ?1"));
+    s.bind(1, key);
+    return s.step() ? s.bytes(0) : QByteArray();
+}
+
+bool Cache::setState(const QString &key, const QByteArray &value)
+{
+    sql::Statement s = m_db.prepare(
+        QStringLiteral("INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO "
+                       "UPDATE SET value = excluded.value"));
+    s.bind(1, key);
+    s.bindText(2, value.isNull() ? QByteArray("") : value);
+    return s.exec();
+}
+
+bool Cache::removeState(const QString &key)
+{
+    sql::Statement s = m_db.prepare(QStringLiteral("DELETE FROM sync_state WHERE key = ?1"));
+    s.bind(1, key);
+    return s.exec();
+}
+
+bool Cache::enqueueRefetch(const QString &object, const QString &id, qint64 asOf)
+{
+    sql::Statement s = m_db.prepare(
+        QStringLiteral("INSERT INTO refetch_queue (object, id, as_of) VALUES (?1, ?2, ?3) ON "
+                       "CONFLICT(object, id) DO UPDATE SET as_of = max(as_of, excluded.as_of)"));
+    s.bind(1, object);
+    s.bind(2, id);
+    s.bind(3, asOf);
+    return s.exec();
+}
+
+QList<Cache::Refetch> Cache::refetches(int limit)
+{
+    sql::Statement s = m_db.prepare(
+        QStringLiteral("SELECT object, id, as_of FROM refetch_queue ORDER BY rowid LIMIT ?1"));
+    s.bind(1, qint64(limit));
+    QList<Refetch> out;
+    while (s.step())
+        out.append({s.text(0), s.text(1), s.int64(2)});
+    return out;
+}
+
+bool Cache::removeRefetch(const QString &object, const QString &id)
+{
+    sql::Statement s
+        = m_db.prepare(QStringLiteral("DELETE FROM refetch_queue WHERE object = ?1 AND id = ?2"));
+    s.bind(1, object);
+    s.bind(2, id);
+    return s.exec();
+}
+
+qint64 Cache::count(const QString &table, bool includeDeleted)
+{
+    if (!cacheTableByName(table))
+        return -1;
+    return m_db.scalar(
+        QStringLiteral("SELECT count(*) FROM %1%2")
+            .arg(table, includeDeleted ? QString() : QStringLiteral(" WHERE deleted = 0")));
+}
+
+} // namespace paydesk::models

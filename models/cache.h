@@ -1,0 +1,97 @@
+#pragma once
+
+#include "models/sqlitedb.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace paydesk::models {
+
+struct CacheTable;
+
+/*
+ * The local SQLite copy of one Stripe account in one mode: a file created 0600 in WAL mode,
+ * migrated to the latest schema on open. Every object is written with an `as_of` time (the
+ * Stripe time its state is known to be current at) and only replaces a row whose state is not
+ * newer, so events applied twice, late or out of order cannot roll data back. Writes are
+ * grouped by the caller in transactions that also carry the sync checkpoints.
+ */
+class Cache final
+{
+public:
+    enum class Write {
+        Written, // New or newer state stored.
+        Unchanged, // The cached state is newer: nothing written.
+        Invalid, // Not an object Paydesk caches, or no id: logged and skipped.
+    };
+
+    Cache();
+    ~Cache();
+    Cache(const Cache &) = delete;
+    Cache &operator=(const Cache &) = delete;
+
+    // Where the cache of an account and mode lives: the application data directory.
+    static QString defaultPath(const QString &accountId, bool livemode);
+
+    bool open(const QString &path, QString *error = nullptr);
+    void close();
+    bool isOpen() const { return m_db.isOpen(); }
+    QString path() const { return m_path; }
+    int schemaVersion();
+    sql::Database &database() { return m_db; }
+
+    bool begin();
+    bool commit();
+    void rollback();
+
+    // Stores a Stripe object (its table from its "object" field) and the objects it embeds
+    // (subscription items, invoice lines), unless the cached row is newer than `asOf`.
+    Write upsert(const QJsonObject &object, qint64 asOf, qint64 generation = 0);
+    // Marks an object deleted (the row stays, with `deleted` = 1) unless newer state is cached.
+    Write markDeleted(const QString &table, const QString &id, qint64 asOf);
+    std::optional<qint64> asOf(const QString &table, const QString &id);
+    // Marks rows deleted that the backfill of `generation` did not see and nothing newer touched.
+    qint64 sweepUnseen(const QString &table, qint64 generation, qint64 asOf);
+
+    // Records an event as applied; false when it was applied before (events are applied once).
+    bool recordEvent(const QJsonObject &event);
+    bool hasEvent(const QString &id);
+
+    QByteArray state(const QString &key);
+    bool setState(const QString &key, const QByteArray &value);
+    bool removeState(const QString &key);
+
+    struct Refetch
+    {
+        QString object;
+        QString id;
+        qint64 asOf = 0;
+    };
+    bool enqueueRefetch(const QString &object, const QString &id, qint64 asOf);
+    QList<Refetch> refetches(int limit);
+    bool removeRefetch(const QString &object, const QString &id);
+
+    qint64 count(const QString &table, bool includeDeleted = false);
+
+private:
+    struct Prepared
+    {
+        const CacheTable *table = nullptr;
+        sql::Statement upsert;
+        sql::Statement deleteChildren; // Child tables: rows of one parent.
+        QList<QStringList> paths;
+    };
+    Prepared *prepared(const CacheTable *table);
+    Write write(Prepared &p, const QJsonObject &object, qint64 asOf, qint64 generation,
+                const QString &parentId);
+
+    sql::Database m_db;
+    QString m_path;
+    QHash<const CacheTable *, Prepared *> m_prepared;
+    sql::Statement m_asOf;
+};
+
+} // namespace paydesk::models

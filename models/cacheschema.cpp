@@ -1,0 +1,583 @@
+#include "models/cacheschema.h"
+
+#include "models/modelslogging.h"
+#include "models/sqlitedb.h"
+
+namespace paydesk::models {
+
+namespace {
+
+using T = CacheColumn::Type;
+
+QString sqlType(T type)
+{
+    switch (type) {
+    case T::Int:
+    case T::Bool:
+        return QStringLiteral("INTEGER");
+    case T::Real:
+        return QStringLiteral("REAL");
+    case T::Text:
+    case T::Parent:
+        return QStringLiteral("TEXT");
+    }
+    return {};
+}
+
+QList<CacheTable> buildTables()
+{
+    return {
+        {"account",
+         "account",
+         "",
+         "/v1/account",
+         "",
+         "",
+         false,
+         {{"business_name", "business_profile.name", T::Text},
+          {"country", "country", T::Text},
+          {"default_currency", "default_currency", T::Text},
+          {"email", "email", T::Text}}},
+        {"customers",
+         "customer",
+         "/v1/customers",
+         "/v1/customers/",
+         "",
+         "",
+         true,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"email", "email", T::Text},
+          {"name", "name", T::Text},
+          {"phone", "phone", T::Text},
+          {"description", "description", T::Text},
+          {"currency", "currency", T::Text},
+          {"balance", "balance", T::Int},
+          {"delinquent", "delinquent", T::Bool},
+          {"default_payment_method", "invoice_settings.default_payment_method", T::Text},
+          {"address_country", "address.country", T::Text},
+          {"tax_exempt", "tax_exempt", T::Text, 4}}},
+        {"products",
+         "product",
+         "/v1/products",
+         "/v1/products/",
+         "",
+         "",
+         true,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"name", "name", T::Text},
+          {"active", "active", T::Bool},
+          {"description", "description", T::Text},
+          {"default_price", "default_price", T::Text}}},
+        {"prices",
+         "price",
+         "/v1/prices",
+         "/v1/prices/",
+         "",
+         "",
+         true,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"product", "product", T::Text},
+          {"active", "active", T::Bool},
+          {"currency", "currency", T::Text},
+          {"unit_amount", "unit_amount", T::Int},
+          {"type", "type", T::Text},
+          {"billing_scheme", "billing_scheme", T::Text},
+          {"recurring_interval", "recurring.interval", T::Text},
+          {"recurring_interval_count", "recurring.interval_count", T::Int},
+          {"recurring_usage_type", "recurring.usage_type", T::Text},
+          {"nickname", "nickname", T::Text},
+          {"tax_behavior", "tax_behavior", T::Text}}},
+        {"coupons",
+         "coupon",
+         "/v1/coupons",
+         "/v1/coupons/",
+         "",
+         "",
+         true,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"name", "name", T::Text},
+          {"percent_off", "percent_off", T::Real},
+          {"amount_off", "amount_off", T::Int},
+          {"currency", "currency", T::Text},
+          {"duration", "duration", T::Text},
+          {"duration_in_months", "duration_in_months", T::Int},
+          {"valid", "valid", T::Bool},
+          {"times_redeemed", "times_redeemed", T::Int}}},
+        {"subscriptions",
+         "subscription",
+         "/v1/subscriptions",
+         "/v1/subscriptions/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"customer", "customer", T::Text},
+          {"status", "status", T::Text},
+          {"currency", "currency", T::Text},
+          {"current_period_start", "current_period_start", T::Int},
+          {"current_period_end", "current_period_end", T::Int},
+          {"cancel_at_period_end", "cancel_at_period_end", T::Bool},
+          {"cancel_at", "cancel_at", T::Int},
+          {"canceled_at", "canceled_at", T::Int},
+          {"ended_at", "ended_at", T::Int},
+          {"trial_start", "trial_start", T::Int},
+          {"trial_end", "trial_end", T::Int},
+          {"start_date", "start_date", T::Int},
+          {"collection_method", "collection_method", T::Text},
+          {"latest_invoice", "latest_invoice", T::Text},
+          {"default_payment_method", "default_payment_method", T::Text},
+          {"discount_coupon", "discount.coupon.id", T::Text},
+          {"discount_start", "discount.start", T::Int},
+          {"discount_end", "discount.end", T::Int},
+          {"pause_behavior", "pause_collection.behavior", T::Text},
+          {"cancellation_reason", "cancellation_details.reason", T::Text}}},
+        {"subscription_items",
+         "subscription_item",
+         "",
+         "",
+         "subscriptions",
+         "items.data",
+         false,
+         {{"subscription", "", T::Parent},
+          {"created", "created", T::Int},
+          {"price", "price.id", T::Text},
+          {"product", "price.product", T::Text},
+          {"quantity", "quantity", T::Int},
+          {"unit_amount", "price.unit_amount", T::Int},
+          {"currency", "price.currency", T::Text},
+          {"recurring_interval", "price.recurring.interval", T::Text},
+          {"recurring_interval_count", "price.recurring.interval_count", T::Int},
+          {"usage_type", "price.recurring.usage_type", T::Text}}},
+        {"invoices",
+         "invoice",
+         "/v1/invoices",
+         "/v1/invoices/",
+         "",
+         "",
+         true,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"customer", "customer", T::Text},
+          {"subscription", "subscription", T::Text},
+          {"status", "status", T::Text},
+          {"currency", "currency", T::Text},
+          {"amount_due", "amount_due", T::Int},
+          {"amount_paid", "amount_paid", T::Int},
+          {"amount_remaining", "amount_remaining", T::Int},
+          {"subtotal", "subtotal", T::Int},
+          {"total", "total", T::Int},
+          {"tax", "tax", T::Int},
+          {"period_start", "period_start", T::Int},
+          {"period_end", "period_end", T::Int},
+          {"number", "number", T::Text},
+          {"billing_reason", "billing_reason", T::Text},
+          {"charge", "charge", T::Text},
+          {"payment_intent", "payment_intent", T::Text},
+          {"paid", "paid", T::Bool},
+          {"attempt_count", "attempt_count", T::Int},
+          {"collection_method", "collection_method", T::Text},
+          {"due_date", "due_date", T::Int},
+          {"customer_email", "customer_email", T::Text},
+          {"paid_at", "status_transitions.paid_at", T::Int},
+          {"discount_coupon", "discount.coupon.id", T::Text}}},
+        {"invoice_lines",
+         "line_item",
+         "",
+         "",
+         "invoices",
+         "lines.data",
+         false,
+         {{"invoice", "", T::Parent},
+          {"subscription", "subscription", T::Text},
+          {"subscription_item", "subscription_item", T::Text},
+          {"price", "price.id", T::Text},
+          {"amount", "amount", T::Int},
+          {"currency", "currency", T::Text},
+          {"quantity", "quantity", T::Int},
+          {"period_start", "period.start", T::Int},
+          {"period_end", "period.end", T::Int},
+          {"proration", "proration", T::Bool},
+          {"type", "type", T::Text},
+          {"description", "description", T::Text}}},
+        {"payment_intents",
+         "payment_intent",
+         "/v1/payment_intents",
+         "/v1/payment_intents/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"customer", "customer", T::Text},
+          {"status", "status", T::Text},
+          {"amount", "amount", T::Int},
+          {"amount_received", "amount_received", T::Int},
+          {"currency", "currency", T::Text},
+          {"latest_charge", "latest_charge", T::Text},
+          {"description", "description", T::Text},
+          {"payment_method", "payment_method", T::Text},
+          {"invoice", "invoice", T::Text},
+          {"capture_method", "capture_method", T::Text},
+          {"receipt_email", "receipt_email", T::Text},
+          {"cancellation_reason", "cancellation_reason", T::Text},
+          {"last_error_code", "last_payment_error.code", T::Text},
+          {"last_error_decline_code", "last_payment_error.decline_code", T::Text}}},
+        {"charges",
+         "charge",
+         "/v1/charges",
+         "/v1/charges/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"customer", "customer", T::Text},
+          {"payment_intent", "payment_intent", T::Text},
+          {"invoice", "invoice", T::Text},
+          {"status", "status", T::Text},
+          {"amount", "amount", T::Int},
+          {"amount_captured", "amount_captured", T::Int},
+          {"amount_refunded", "amount_refunded", T::Int},
+          {"currency", "currency", T::Text},
+          {"paid", "paid", T::Bool},
+          {"captured", "captured", T::Bool},
+          {"refunded", "refunded", T::Bool},
+          {"disputed", "disputed", T::Bool},
+          {"failure_code", "failure_code", T::Text},
+          {"failure_message", "failure_message", T::Text},
+          {"outcome_type", "outcome.type", T::Text},
+          {"outcome_reason", "outcome.reason", T::Text},
+          {"risk_level", "outcome.risk_level", T::Text},
+          {"network_status", "outcome.network_status", T::Text},
+          {"seller_message", "outcome.seller_message", T::Text},
+          {"balance_transaction", "balance_transaction", T::Text},
+          {"description", "description", T::Text},
+          {"receipt_email", "receipt_email", T::Text},
+          {"billing_name", "billing_details.name", T::Text},
+          {"billing_email", "billing_details.email", T::Text},
+          {"billing_country", "billing_details.address.country", T::Text},
+          {"payment_method", "payment_method", T::Text},
+          {"pm_type", "payment_method_details.type", T::Text},
+          {"card_brand", "payment_method_details.card.brand", T::Text},
+          {"card_last4", "payment_method_details.card.last4", T::Text},
+          {"card_exp_month", "payment_method_details.card.exp_month", T::Int},
+          {"card_exp_year", "payment_method_details.card.exp_year", T::Int},
+          {"card_country", "payment_method_details.card.country", T::Text},
+          {"statement_descriptor", "statement_descriptor", T::Text},
+          {"card_funding", "payment_method_details.card.funding", T::Text, 4},
+          {"card_wallet", "payment_method_details.card.wallet.type", T::Text, 4},
+          {"risk_score", "outcome.risk_score", T::Int, 4}}},
+        {"refunds",
+         "refund",
+         "/v1/refunds",
+         "/v1/refunds/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"charge", "charge", T::Text},
+          {"payment_intent", "payment_intent", T::Text},
+          {"amount", "amount", T::Int},
+          {"currency", "currency", T::Text},
+          {"status", "status", T::Text},
+          {"reason", "reason", T::Text},
+          {"balance_transaction", "balance_transaction", T::Text},
+          {"failure_reason", "failure_reason", T::Text}}},
+        {"disputes",
+         "dispute",
+         "/v1/disputes",
+         "/v1/disputes/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"charge", "charge", T::Text},
+          {"payment_intent", "payment_intent", T::Text},
+          {"amount", "amount", T::Int},
+          {"currency", "currency", T::Text},
+          {"status", "status", T::Text},
+          {"reason", "reason", T::Text},
+          {"due_by", "evidence_details.due_by", T::Int},
+          {"is_charge_refundable", "is_charge_refundable", T::Bool}}},
+        {"balance_transactions",
+         "balance_transaction",
+         "/v1/balance_transactions",
+         "/v1/balance_transactions/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"available_on", "available_on", T::Int},
+          {"type", "type", T::Text},
+          {"amount", "amount", T::Int},
+          {"fee", "fee", T::Int},
+          {"net", "net", T::Int},
+          {"currency", "currency", T::Text},
+          {"exchange_rate", "exchange_rate", T::Real},
+          {"source", "source", T::Text},
+          {"reporting_category", "reporting_category", T::Text},
+          {"status", "status", T::Text}}},
+        {"payment_methods",
+         "payment_method",
+         "",
+         "/v1/payment_methods/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"customer", "customer", T::Text},
+          {"type", "type", T::Text},
+          {"card_brand", "card.brand", T::Text},
+          {"card_last4", "card.last4", T::Text},
+          {"card_exp_month", "card.exp_month", T::Int},
+          {"card_exp_year", "card.exp_year", T::Int},
+          {"card_country", "card.country", T::Text},
+          {"card_funding", "card.funding", T::Text},
+          {"card_wallet", "card.wallet.type", T::Text},
+          {"billing_name", "billing_details.name", T::Text},
+          {"billing_email", "billing_details.email", T::Text}}},
+        {"events",
+         "event",
+         "/v1/events",
+         "/v1/events/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"type", "type", T::Text},
+          {"api_version", "api_version", T::Text},
+          {"object_id", "data.object.id", T::Text},
+          {"object_type", "data.object.object", T::Text},
+          {"request_id", "request.id", T::Text}}},
+    };
+}
+
+QString createTableSql(const CacheTable &t, int version)
+{
+    QStringList defs {QStringLiteral("id TEXT PRIMARY KEY NOT NULL"),
+                      QStringLiteral("as_of INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("deleted INTEGER NOT NULL DEFAULT 0"),
+                      QStringLiteral("gen INTEGER NOT NULL DEFAULT 0"), QStringLiteral("raw TEXT")};
+    for (const CacheColumn &c : t.columns) {
+        if (c.since <= version)
+            defs.append(QString::fromLatin1(c.name) + u' ' + sqlType(c.type));
+    }
+    return QStringLiteral("CREATE TABLE %1 (%2);\n")
+        .arg(QString::fromLatin1(t.name), defs.join(QStringLiteral(", ")));
+}
+
+QString jsonPath(const char *path)
+{
+    return QStringLiteral("'$.") + QString::fromLatin1(path) + u'\'';
+}
+
+// Version 1: one table per object type, their indexes, the sync state.
+QString migration1()
+{
+    QString sql;
+    for (const CacheTable &t : cacheTables())
+        sql += createTableSql(t, 1);
+    const char *indexes[] = {
+        "customers(created)",
+        "customers(email)",
+        "products(created)",
+        "prices(product)",
+        "coupons(created)",
+        "subscriptions(created)",
+        "subscriptions(customer)",
+        "subscriptions(status, created)",
+        "subscription_items(subscription)",
+        "subscription_items(price)",
+        "invoices(created)",
+        "invoices(customer)",
+        "invoices(subscription)",
+        "invoices(status, created)",
+        "invoice_lines(invoice)",
+        "invoice_lines(subscription, period_start)",
+        "payment_intents(created)",
+        "payment_intents(customer)",
+        "charges(created)",
+        "charges(customer, created)",
+        "charges(payment_intent)",
+        "charges(status, created)",
+        "charges(currency, created)",
+        "charges(amount)",
+        "refunds(created)",
+        "refunds(charge)",
+        "disputes(created)",
+        "disputes(charge)",
+        "disputes(status, due_by)",
+        "balance_transactions(created)",
+        "balance_transactions(source)",
+        "balance_transactions(type, created)",
+        "payment_methods(customer)",
+        "events(created)",
+        "events(object_id)",
+    };
+    int n = 0;
+    for (const char *index : indexes) {
+        const QString def = QString::fromLatin1(index);
+        const QString table = def.section(u'(', 0, 0);
+        sql += QStringLiteral("CREATE INDEX idx_%1_%2 ON %3;\n").arg(table).arg(++n).arg(def);
+    }
+    sql += QStringLiteral("CREATE TABLE sync_state (key TEXT PRIMARY KEY NOT NULL, "
+                          "value TEXT NOT NULL);\n");
+    return sql;
+}
+
+// Version 2: the queues that make sync and staff actions survive a crash — objects to fetch
+// again, customers whose payment methods are still to list, the outbox and the audit log.
+QString migration2()
+{
+    return QStringLiteral(
+        "CREATE TABLE refetch_queue (object TEXT NOT NULL, id TEXT NOT NULL, "
+        "as_of INTEGER NOT NULL, PRIMARY KEY (object, id));\n"
+        "CREATE TABLE pm_pending (customer TEXT PRIMARY KEY NOT NULL);\n"
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER NOT NULL, "
+        "updated_at INTEGER NOT NULL, action TEXT NOT NULL, object_id TEXT, "
+        "idempotency_key TEXT NOT NULL UNIQUE, method TEXT NOT NULL, path TEXT NOT NULL, "
+        "params TEXT NOT NULL, amount INTEGER, currency TEXT, state TEXT NOT NULL, "
+        "attempts INTEGER NOT NULL DEFAULT 0, http_status INTEGER, response TEXT, "
+        "request_id TEXT, error TEXT);\n"
+        "CREATE INDEX idx_outbox_state ON outbox(state);\n"
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, "
+        "os_user TEXT, profile TEXT, mode TEXT, action TEXT NOT NULL, object_id TEXT, "
+        "amount INTEGER, currency TEXT, result TEXT NOT NULL, request_id TEXT, message TEXT);\n"
+        "CREATE INDEX idx_audit_time ON audit_log(time);\n");
+}
+
+QString ftsSql(const QString &fts, const QString &table, const QStringList &columns)
+{
+    const QString cols = columns.join(QStringLiteral(", "));
+    QStringList oldCols, newCols;
+    for (const QString &c : columns) {
+        oldCols.append(QStringLiteral("old.") + c);
+        newCols.append(QStringLiteral("new.") + c);
+    }
+    const QString del
+        = QStringLiteral("INSERT INTO %1(%1, rowid, %2) VALUES ('delete', old.rowid, %3);")
+              .arg(fts, cols, oldCols.join(QStringLiteral(", ")));
+    const QString ins = QStringLiteral("INSERT INTO %1(rowid, %2) VALUES (new.rowid, %3);")
+                            .arg(fts, cols, newCols.join(QStringLiteral(", ")));
+    return QStringLiteral("CREATE VIRTUAL TABLE %1 USING fts5(%2, content='%3', "
+                          "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', "
+                          "prefix='2 3');\n")
+               .arg(fts, cols, table)
+        + QStringLiteral("CREATE TRIGGER %1_ai AFTER INSERT ON %2 BEGIN %3 END;\n")
+              .arg(fts, table, ins)
+        + QStringLiteral("CREATE TRIGGER %1_ad AFTER DELETE ON %2 BEGIN %3 END;\n")
+              .arg(fts, table, del)
+        + QStringLiteral("CREATE TRIGGER %1_au AFTER UPDATE ON %2 BEGIN %3 %4 END;\n")
+              .arg(fts, table, del, ins)
+        + QStringLiteral("INSERT INTO %1(%1) VALUES ('rebuild');\n").arg(fts);
+}
+
+// Version 3: full-text search over customers and payments, filled from the rows already there.
+QString migration3()
+{
+    return ftsSql(QStringLiteral("customers_fts"), QStringLiteral("customers"),
+                  {QStringLiteral("email"), QStringLiteral("name"), QStringLiteral("phone"),
+                   QStringLiteral("description")})
+        + ftsSql(QStringLiteral("payments_fts"), QStringLiteral("charges"),
+                 {QStringLiteral("id"), QStringLiteral("description"),
+                  QStringLiteral("receipt_email"), QStringLiteral("billing_name"),
+                  QStringLiteral("card_last4")});
+}
+
+// Columns added after version 1, filled from the raw JSON of the rows already cached.
+QString addedColumns(int version)
+{
+    QString sql;
+    for (const CacheTable &t : cacheTables()) {
+        for (const CacheColumn &c : t.columns) {
+            if (c.since != version)
+                continue;
+            const QString table = QString::fromLatin1(t.name), name = QString::fromLatin1(c.name);
+            sql += QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3;\n")
+                       .arg(table, name, sqlType(c.type));
+            sql += QStringLiteral(
+                       "UPDATE %1 SET %2 = json_extract(raw, %3) WHERE raw IS NOT NULL;\n")
+                       .arg(table, name, jsonPath(c.path));
+        }
+    }
+    return sql;
+}
+
+// Version 4: card funding and wallet, Radar score on charges, tax exemption on customers.
+QString migration4()
+{
+    return addedColumns(4)
+        + QStringLiteral("CREATE INDEX idx_charges_funding ON charges(card_funding);\n");
+}
+
+using Migration = QString (*)();
+const Migration kMigrations[] = {migration1, migration2, migration3, migration4};
+
+} // namespace
+
+const QList<CacheTable> &cacheTables()
+{
+    static const QList<CacheTable> tables = buildTables();
+    return tables;
+}
+
+const CacheTable *cacheTableForObject(const QString &object)
+{
+    for (const CacheTable &t : cacheTables()) {
+        if (object == QLatin1String(t.object))
+            return &t;
+    }
+    return nullptr;
+}
+
+const CacheTable *cacheTableByName(const QString &name)
+{
+    for (const CacheTable &t : cacheTables()) {
+        if (name == QLatin1String(t.name))
+            return &t;
+    }
+    return nullptr;
+}
+
+int latestCacheVersion()
+{
+    return int(std::size(kMigrations));
+}
+
+bool migrateCache(sql::Database &db, int targetVersion, QString *error)
+{
+    if (targetVersion < 0)
+        targetVersion = latestCacheVersion();
+    const qint64 current = db.scalar(QStringLiteral("PRAGMA user_version"), 0);
+    if (current > latestCacheVersion()) {
+        if (error)
+            *error = QStringLiteral("the cache was written by a newer Paydesk (schema %1, this "
+                                    "version knows up to %2)")
+                         .arg(current)
+                         .arg(latestCacheVersion());
+        return false;
+    }
+    for (int v = int(current) + 1; v <= targetVersion; ++v) {
+        const QString sql = QStringLiteral("BEGIN IMMEDIATE;\n") + kMigrations[v - 1]()
+            + QStringLiteral("PRAGMA user_version = %1;\nCOMMIT;\n").arg(v);
+        if (!db.exec(sql)) {
+            const QString message = db.lastError();
+            db.exec(QStringLiteral("ROLLBACK"));
+            if (error)
+                *error = QStringLiteral("migration to schema %1 failed: %2").arg(v).arg(message);
+            return false;
+        }
+        qCDebug(lcCache) << "cache schema migrated to version" << v;
+    }
+    return true;
+}
+
+} // namespace paydesk::models

@@ -1,0 +1,697 @@
+#include "models/syncengine.h"
+
+#include "models/cache.h"
+#include "models/cacheschema.h"
+#include "models/modelslogging.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace paydesk::models {
+
+namespace {
+
+QString L(const char *s)
+{
+    return QString::fromLatin1(s);
+}
+
+QJsonObject parseState(const QByteArray &value)
+{
+    return QJsonDocument::fromJson(value).object();
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QJsonArray rangesToJson(const QList<QPair<qint64, qint64>> &ranges)
+{
+    QJsonArray out;
+    for (const auto &[lo, hi] : ranges)
+        out.append(QJsonArray {lo, hi});
+    return out;
+}
+
+QList<QPair<qint64, qint64>> rangesFromJson(const QJsonArray &array)
+{
+    QList<QPair<qint64, qint64>> out;
+    for (const QJsonValue &v : array) {
+        const QJsonArray pair = v.toArray();
+        if (pair.size() == 2)
+            out.append({pair.at(0).toInteger(), pair.at(1).toInteger()});
+    }
+    return out;
+}
+
+const char *const kDeletable[] = {"customers", "products", "prices", "coupons", "invoices"};
+
+} // namespace
+
+SyncEngine::SyncEngine(network::StripeClient *client, Cache *cache, Options options,
+                       QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_cache(cache)
+    , m_options(options)
+{
+    qRegisterMetaType<paydesk::models::SyncProgress>();
+}
+
+SyncEngine::~SyncEngine()
+{
+    m_running = false;
+    if (m_lister)
+        m_lister->cancel();
+}
+
+QStringList SyncEngine::backfillTables()
+{
+    return {L("events"),         L("products"),      L("prices"),   L("coupons"),
+            L("customers"),      L("subscriptions"), L("invoices"), L("payment_intents"),
+            L("charges"),        L("refunds"),       L("disputes"), L("balance_transactions"),
+            L("payment_methods")};
+}
+
+qint64 SyncEngine::now() const
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+void SyncEngine::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_summary = {};
+    fetchAccount();
+}
+
+void SyncEngine::cancel()
+{
+    if (!m_running)
+        return;
+    fail(L("cancelled"));
+}
+
+void SyncEngine::fail(const QString &message)
+{
+    m_running = false;
+    if (m_lister) {
+        m_lister->cancel();
+        m_lister->deleteLater();
+        m_lister = nullptr;
+    }
+    for (network::Pager *p : std::as_const(m_pagers))
+        p->cancel();
+    m_pagers.clear();
+    m_pmQueue.clear();
+    qCWarning(lcSync).noquote() << "sync failed:" << message;
+    Q_EMIT finished(false, message);
+}
+
+void SyncEngine::succeed()
+{
+    QJsonObject events = parseState(m_cache->state(L("events")));
+    events.insert(L("last_sync"), now());
+    m_cache->setState(L("events"), compact(events));
+    m_running = false;
+    qCInfo(lcSync) << "sync complete:" << m_summary.objectsWritten << "objects,"
+                   << m_summary.eventsApplied << "events applied";
+    Q_EMIT finished(true, {});
+}
+
+QJsonObject SyncEngine::backfillState()
+{
+    return parseState(m_cache->state(L("backfill")));
+}
+
+void SyncEngine::writeBackfillState(const QJsonObject &state)
+{
+    m_cache->setState(L("backfill"), compact(state));
+}
+
+void SyncEngine::reportProgress(const QString &table, qint64 done, qint64 total, bool finished,
+                                bool force)
+{
+    if (!finished && !force && m_progressTimer.isValid() && m_progressTimer.elapsed() < 250)
+        return;
+    m_progressTimer.start();
+    SyncProgress p;
+    p.table = table;
+    p.done = done;
+    p.total = finished ? done : (total >= 0 ? std::max(total, done) : -1);
+    const double seconds = std::max<qint64>(1, m_tableTimer.elapsed()) / 1000.0;
+    p.perSecond = double(done) / seconds;
+    if (!finished && p.total >= 0 && p.perSecond > 0)
+        p.etaSeconds = qint64(double(p.total - done) / p.perSecond + 0.5);
+    else if (finished)
+        p.etaSeconds = 0;
+    p.finished = finished;
+    Q_EMIT progress(p);
+}
+
+void SyncEngine::fetchAccount()
+{
+    Q_EMIT phaseChanged(L("account"));
+    network::StripeRequest request;
+    request.path = L("/v1/account");
+    m_client->send(request, this, [this](const network::StripeResponse &r) {
+        if (!m_running)
+            return;
+        if (!r.ok()) {
+            fail(r.error.userMessage());
+            return;
+        }
+        const QString id = r.json.value(L("id")).toString();
+        const QString stored = QString::fromUtf8(m_cache->state(L("account")));
+        if (id.isEmpty()) {
+            fail(L("the account object has no id"));
+            return;
+        }
+        if (!stored.isEmpty() && stored != id) {
+            fail(L("this cache belongs to account %1, but the key is for %2").arg(stored, id));
+            return;
+        }
+        m_summary.accountId = id;
+        m_cache->begin();
+        m_cache->setState(L("account"), id.toUtf8());
+        m_cache->upsert(r.json, now());
+        if (!m_cache->commit()) {
+            m_cache->rollback();
+            fail(m_cache->database().lastError());
+            return;
+        }
+        m_accountCreated = r.json.value(L("created")).toInteger();
+        decideBackfill();
+    });
+}
+
+void SyncEngine::decideBackfill()
+{
+    const QJsonObject b = backfillState();
+    const QJsonObject events = parseState(m_cache->state(L("events")));
+    const qint64 lastSync = events.value(L("last_sync")).toInteger();
+    const bool complete = b.value(L("complete")).toBool();
+    const bool expired
+        = complete && lastSync > 0 && now() - lastSync > m_options.eventRetentionSeconds;
+    if (expired)
+        qCInfo(lcSync) << "last sync is older than the event retention: backfilling again";
+    if (b.isEmpty() || m_options.forceBackfill || expired) {
+        startNewBackfill();
+        return;
+    }
+    if (!complete) {
+        m_generation = b.value(L("gen")).toInteger();
+        m_asOf = b.value(L("as_of")).toInteger();
+        m_createdFrom = b.value(L("created_from")).toInteger();
+        m_createdTo = b.value(L("created_to")).toInteger();
+        m_tablesLeft = backfillTables();
+        m_summary.backfilled = true;
+        qCInfo(lcSync) << "resuming the backfill of generation" << m_generation;
+        Q_EMIT phaseChanged(L("backfill"));
+        nextTable();
+        return;
+    }
+    syncEvents();
+}
+
+void SyncEngine::startNewBackfill()
+{
+    Q_EMIT phaseChanged(L("backfill"));
+    // The newest event now: everything after it is applied once the backfill is done, so that
+    // changes made while it runs are not lost.
+    network::StripeRequest request;
+    request.path = L("/v1/events");
+    request.params.set(L("limit"), 1);
+    m_client->send(request, this, [this](const network::StripeResponse &r) {
+        if (!m_running)
+            return;
+        if (!r.ok()) {
+            fail(r.error.userMessage());
+            return;
+        }
+        const QJsonObject newest = r.json.value(L("data")).toArray().first().toObject();
+        const QJsonObject old = backfillState();
+        m_generation = old.value(L("gen")).toInteger() + 1;
+        m_asOf = newest.value(L("created")).toInteger();
+        // Stripe objects are not older than their account, nor newer than the server's clock
+        // (known from the newest event, as the sandbox's clock may differ from ours).
+        m_createdFrom = m_accountCreated > 0 ? m_accountCreated - 86400 : 1262304000;
+        m_createdTo = std::max(now(), m_asOf) + 86400;
+        QJsonObject state {{L("gen"), m_generation},
+                           {L("as_of"), m_asOf},
+                           {L("cursor"), newest.value(L("id")).toString()},
+                           {L("created_from"), m_createdFrom},
+                           {L("created_to"), m_createdTo},
+                           {L("started"), now()},
+                           {L("complete"), false}};
+        m_cache->begin();
+        writeBackfillState(state);
+        for (const QString &t : backfillTables())
+            m_cache->removeState(L("backfill:") + t);
+        m_cache->database().exec(L("DELETE FROM pm_pending"));
+        if (!m_cache->commit()) {
+            m_cache->rollback();
+            fail(m_cache->database().lastError());
+            return;
+        }
+        qCInfo(lcSync) << "backfill generation" << m_generation << "starts";
+        m_summary.backfilled = true;
+        m_tablesLeft = backfillTables();
+        nextTable();
+    });
+}
+
+void SyncEngine::nextTable()
+{
+    while (m_running && !m_tablesLeft.isEmpty()) {
+        const QString table = m_tablesLeft.takeFirst();
+        const QJsonObject state = parseState(m_cache->state(L("backfill:") + table));
+        if (state.value(L("done")).toBool())
+            continue;
+        m_tableTimer.start();
+        m_tableDone = 0;
+        if (table == QLatin1String("payment_methods"))
+            listPaymentMethods();
+        else
+            listTable(table, 0);
+        return;
+    }
+    if (m_running)
+        finishBackfill();
+}
+
+void SyncEngine::listTable(const QString &table, int attempt)
+{
+    const CacheTable *spec = cacheTableByName(table);
+    const QJsonObject state = parseState(m_cache->state(L("backfill:") + table));
+    network::ParallelLister::Options options;
+    options.concurrency = m_options.concurrency;
+    options.pageSize = m_options.pageSize;
+    options.createdFrom = m_createdFrom;
+    options.createdTo = m_createdTo;
+    if (state.contains(L("ranges"))) {
+        options.ranges = rangesFromJson(state.value(L("ranges")).toArray());
+        if (options.ranges.isEmpty()) {
+            // Killed between the last page and the "done" mark.
+            m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+            nextTable();
+            return;
+        }
+    }
+    network::StripeParams params;
+    if (table == QLatin1String("subscriptions"))
+        params.set(L("status"), L("all"));
+    m_lister = new network::ParallelLister(m_client, QString::fromLatin1(spec->listPath), params,
+                                           options, this);
+    network::ParallelLister *lister = m_lister;
+    connect(lister, &network::ParallelLister::objectsReceived, this,
+            [this, table, lister](const QJsonArray &objects) {
+                if (!m_running)
+                    return;
+                m_cache->begin();
+                // Listed events are kept for the activity view but not applied (as_of 0): the
+                // backfill itself is their effect, and the event sync applies what is newer.
+                const qint64 asOf = table == QLatin1String("events") ? 0 : m_asOf;
+                for (const QJsonValue &v : objects) {
+                    const Cache::Write w = m_cache->upsert(v.toObject(), asOf, m_generation);
+                    if (w == Cache::Write::Invalid)
+                        ++m_summary.invalidObjects;
+                }
+                m_cache->setState(L("backfill:") + table,
+                                  compact({{L("ranges"), rangesToJson(lister->checkpoint())}}));
+                if (!m_cache->commit()) {
+                    const QString error = m_cache->database().lastError();
+                    m_cache->rollback();
+                    fail(L("cannot write the cache: ") + error);
+                    return;
+                }
+                m_summary.objectsWritten += objects.size();
+                m_tableDone += objects.size();
+                reportProgress(table, m_tableDone, lister->estimatedTotal(), false);
+            });
+    connect(lister, &network::ParallelLister::finished, this,
+            [this, table, attempt, lister](bool ok, const QString &error) {
+                lister->deleteLater();
+                if (m_lister == lister)
+                    m_lister = nullptr;
+                if (!m_running)
+                    return;
+                if (!ok) {
+                    if (attempt < m_options.maxResumes) {
+                        qCWarning(lcSync).noquote() << "listing" << table << "failed (" << error
+                                                    << "), resuming from its checkpoint";
+                        listTable(table, attempt + 1);
+                        return;
+                    }
+                    fail(L("listing %1 failed: %2").arg(table, error));
+                    return;
+                }
+                m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+                reportProgress(table, m_tableDone, m_tableDone, true);
+                nextTable();
+            });
+    reportProgress(table, m_tableDone, -1, false, true);
+    lister->start();
+}
+
+void SyncEngine::listPaymentMethods()
+{
+    // Stripe lists payment methods per customer only. The customers still to list are rows of
+    // pm_pending, removed in the transaction that stores their payment methods.
+    const QString key = L("backfill:payment_methods");
+    if (m_cache->state(key).isEmpty()) {
+        m_cache->begin();
+        m_cache->database().exec(L("DELETE FROM pm_pending; INSERT INTO pm_pending (customer) "
+                                   "SELECT id FROM customers WHERE deleted = 0"));
+        m_cache->setState(key, compact({{L("listing"), true}}));
+        if (!m_cache->commit()) {
+            m_cache->rollback();
+            fail(m_cache->database().lastError());
+            return;
+        }
+    }
+    m_pmQueue.clear();
+    sql::Statement s
+        = m_cache->database().prepare(L("SELECT customer FROM pm_pending ORDER BY customer"));
+    while (s.step())
+        m_pmQueue.append(s.text(0));
+    m_pmTotal = m_pmQueue.size();
+    m_pmFailures = 0;
+    reportProgress(L("payment_methods"), 0, m_pmTotal, false, true);
+    launchPaymentMethodPagers();
+}
+
+void SyncEngine::launchPaymentMethodPagers()
+{
+    while (m_running && m_pagers.size() < m_options.concurrency && !m_pmQueue.isEmpty()) {
+        const QString customer = m_pmQueue.takeFirst();
+        network::StripeParams params;
+        params.set(L("limit"), m_options.pageSize);
+        auto *holder = new network::Pager *(nullptr);
+        network::Pager *pager = network::Pager::start(
+            m_client, L("/v1/customers/") + customer + L("/payment_methods"), params, this,
+            [this, customer](const QJsonArray &page) {
+                QJsonArray &all = m_pmCollected[customer];
+                for (const QJsonValue &v : page)
+                    all.append(v);
+                return true;
+            },
+            [this, customer, holder](const network::StripeError &error, qint64) {
+                m_pagers.remove(*holder);
+                delete holder;
+                if (!m_running)
+                    return;
+                const QJsonArray methods = m_pmCollected.take(customer);
+                if (error.isError() && error.code != QLatin1String("resource_missing")) {
+                    if (++m_pmFailures > m_options.maxResumes * 10) {
+                        fail(L("listing payment methods failed: ") + error.userMessage());
+                        return;
+                    }
+                    m_pmQueue.append(customer); // Again later.
+                    launchPaymentMethodPagers();
+                    return;
+                }
+                m_cache->begin();
+                for (const QJsonValue &v : methods) {
+                    if (m_cache->upsert(v.toObject(), m_asOf, m_generation)
+                        == Cache::Write::Invalid)
+                        ++m_summary.invalidObjects;
+                }
+                sql::Statement del
+                    = m_cache->database().prepare(L("DELETE FROM pm_pending WHERE customer = ?1"));
+                del.bind(1, customer);
+                del.exec();
+                if (!m_cache->commit()) {
+                    const QString message = m_cache->database().lastError();
+                    m_cache->rollback();
+                    fail(L("cannot write the cache: ") + message);
+                    return;
+                }
+                m_summary.objectsWritten += methods.size();
+                ++m_tableDone;
+                reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, false);
+                if (m_pmQueue.isEmpty() && m_pagers.isEmpty()) {
+                    m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
+                    reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
+                    nextTable();
+                    return;
+                }
+                launchPaymentMethodPagers();
+            });
+        *holder = pager;
+        m_pagers.insert(pager);
+    }
+    if (m_running && m_pagers.isEmpty() && m_pmQueue.isEmpty()) {
+        m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
+        reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
+        nextTable();
+    }
+}
+
+void SyncEngine::finishBackfill()
+{
+    QJsonObject b = backfillState();
+    m_cache->begin();
+    if (m_generation > 1) {
+        // A backfill after a gap: what it no longer saw was deleted while we were away.
+        for (const char *table : kDeletable) {
+            const qint64 n = m_cache->sweepUnseen(L(table), m_generation, m_asOf);
+            if (n > 0)
+                qCInfo(lcSync) << n << table << "no longer exist: marked deleted";
+        }
+    }
+    b.insert(L("complete"), true);
+    writeBackfillState(b);
+    QJsonObject events = parseState(m_cache->state(L("events")));
+    events.insert(L("cursor"), b.value(L("cursor")).toString());
+    events.insert(L("cursor_created"), b.value(L("as_of")).toInteger());
+    m_cache->setState(L("events"), compact(events));
+    if (!m_cache->commit()) {
+        m_cache->rollback();
+        fail(m_cache->database().lastError());
+        return;
+    }
+    syncEvents();
+}
+
+void SyncEngine::syncEvents()
+{
+    Q_EMIT phaseChanged(L("events"));
+    m_tableTimer.start();
+    m_tableDone = 0;
+    const QJsonObject events = parseState(m_cache->state(L("events")));
+    const QString cursor = events.value(L("cursor")).toString();
+    if (m_generation == 0)
+        m_generation = backfillState().value(L("gen")).toInteger();
+    network::StripeParams params;
+    params.set(L("limit"), m_options.pageSize);
+    if (cursor.isEmpty()) {
+        // No event existed at the backfill: every event there is now is newer. Pages come newest
+        // first, so they are gathered and applied oldest first.
+        auto *all = new QList<QJsonObject>;
+        network::Pager::start(
+            m_client, L("/v1/events"), params, this,
+            [all](const QJsonArray &page) {
+                for (const QJsonValue &v : page)
+                    all->append(v.toObject());
+                return true;
+            },
+            [this, all](const network::StripeError &error, qint64) {
+                std::unique_ptr<QList<QJsonObject>> owned(all);
+                if (!m_running)
+                    return;
+                if (error.isError()) {
+                    fail(L("listing events failed: ") + error.userMessage());
+                    return;
+                }
+                std::reverse(owned->begin(), owned->end());
+                for (qsizetype i = 0; i < owned->size() && m_running; i += 100) {
+                    QJsonArray chunk;
+                    for (qsizetype j = i; j < std::min(owned->size(), i + 100); ++j)
+                        chunk.append(owned->at(j));
+                    applyEventPage(chunk);
+                }
+                if (m_running)
+                    processRefetches();
+            });
+        return;
+    }
+    params.set(L("ending_before"), cursor);
+    network::Pager::start(
+        m_client, L("/v1/events"), params, this,
+        [this](const QJsonArray &page) {
+            if (!m_running)
+                return false;
+            QJsonArray chronological;
+            for (qsizetype i = page.size() - 1; i >= 0; --i)
+                chronological.append(page.at(i));
+            applyEventPage(chronological);
+            return m_running;
+        },
+        [this](const network::StripeError &error, qint64) {
+            if (!m_running)
+                return;
+            if (error.isError()) {
+                if (error.code == QLatin1String("resource_missing")) {
+                    qCInfo(lcSync) << "the event cursor is gone (older than the retention): "
+                                      "backfilling again";
+                    startNewBackfill();
+                    return;
+                }
+                fail(L("listing events failed: ") + error.userMessage());
+                return;
+            }
+            processRefetches();
+        },
+        network::Pager::Mode::Reverse);
+}
+
+void SyncEngine::applyEventPage(const QJsonArray &chronological)
+{
+    if (chronological.isEmpty())
+        return;
+    m_cache->begin();
+    QJsonObject events = parseState(m_cache->state(L("events")));
+    for (const QJsonValue &v : chronological) {
+        const QJsonObject event = v.toObject();
+        switch (applyEvent(event)) {
+        case EventResult::Applied:
+        case EventResult::Refetch:
+            ++m_summary.eventsApplied;
+            break;
+        case EventResult::Skipped:
+            ++m_summary.eventsSkipped;
+            break;
+        case EventResult::Invalid:
+            ++m_summary.invalidObjects;
+            break;
+        }
+        if (!event.value(L("id")).toString().isEmpty()) {
+            events.insert(L("cursor"), event.value(L("id")).toString());
+            events.insert(L("cursor_created"), event.value(L("created")).toInteger());
+        }
+    }
+    m_cache->setState(L("events"), compact(events));
+    if (!m_cache->commit()) {
+        const QString error = m_cache->database().lastError();
+        m_cache->rollback();
+        fail(L("cannot write the cache: ") + error);
+        return;
+    }
+    m_tableDone += chronological.size();
+    reportProgress(L("events"), m_tableDone, -1, false);
+}
+
+SyncEngine::EventResult SyncEngine::applyEvent(const QJsonObject &event)
+{
+    const QString eventId = event.value(L("id")).toString();
+    const QJsonObject object = event.value(L("data")).toObject().value(L("object")).toObject();
+    const QString objectType = object.value(L("object")).toString();
+    const QString objectId = object.value(L("id")).toString();
+    if (eventId.isEmpty() || !event.value(L("created")).isDouble() || objectId.isEmpty()) {
+        qCWarning(lcSync) << "skipping a malformed event" << eventId;
+        return EventResult::Invalid;
+    }
+    if (!m_cache->recordEvent(event))
+        return EventResult::Skipped; // Applied before.
+    const CacheTable *table = cacheTableForObject(objectType);
+    if (!table || table->parentTable[0] != '\0' || objectType == QLatin1String("event")) {
+        qCDebug(lcSync) << "event" << event.value(L("type")).toString()
+                        << "is about an object Paydesk does not cache";
+        return EventResult::Skipped;
+    }
+    const QString tableName = QString::fromLatin1(table->name);
+    const qint64 created = event.value(L("created")).toInteger();
+    if (event.value(L("api_version")).toString().toLatin1()
+        != network::StripeClient::apiVersion()) {
+        // Shaped for another API version: the object itself is fetched again, in ours.
+        m_cache->enqueueRefetch(tableName, objectId, created);
+        return EventResult::Refetch;
+    }
+    const QString type = event.value(L("type")).toString();
+    const bool deleted = object.value(L("deleted")).toBool()
+        || (table->deletable && type == objectType + L(".deleted"));
+    const std::optional<qint64> current = m_cache->asOf(tableName, objectId);
+    if (current && created < *current)
+        return EventResult::Skipped; // The cache holds newer state.
+    if (current && created == *current) {
+        // Same second: which state is newer cannot be told; ask Stripe.
+        m_cache->enqueueRefetch(tableName, objectId, created);
+        return EventResult::Refetch;
+    }
+    const Cache::Write w = deleted ? m_cache->markDeleted(tableName, objectId, created)
+                                   : m_cache->upsert(object, created, m_generation);
+    return w == Cache::Write::Invalid ? EventResult::Invalid : EventResult::Applied;
+}
+
+bool SyncEngine::applyWebhookEvent(const QJsonObject &event)
+{
+    if (!m_cache->isOpen())
+        return false;
+    if (m_generation == 0)
+        m_generation = backfillState().value(L("gen")).toInteger();
+    m_cache->begin();
+    const EventResult r = applyEvent(event);
+    if (!m_cache->commit()) {
+        m_cache->rollback();
+        return false;
+    }
+    if (r == EventResult::Refetch && !m_running)
+        processRefetches();
+    return r != EventResult::Invalid;
+}
+
+void SyncEngine::processRefetches()
+{
+    if (m_refetchInFlight > 0)
+        return;
+    const QList<Cache::Refetch> batch = m_cache->refetches(m_options.concurrency);
+    if (batch.isEmpty()) {
+        if (m_running)
+            succeed();
+        return;
+    }
+    if (m_running)
+        Q_EMIT phaseChanged(L("refetch"));
+    for (const Cache::Refetch &item : batch) {
+        const CacheTable *table = cacheTableByName(item.object);
+        network::StripeRequest request;
+        request.path = table ? QString::fromLatin1(table->retrievePath) : QString();
+        if (table && QLatin1String(table->name) != QLatin1String("account"))
+            request.path += item.id;
+        if (!table || request.path.isEmpty()) {
+            m_cache->removeRefetch(item.object, item.id);
+            continue;
+        }
+        ++m_refetchInFlight;
+        m_client->send(request, this, [this, item](const network::StripeResponse &r) {
+            --m_refetchInFlight;
+            const bool missing = !r.ok() && r.error.code == QLatin1String("resource_missing");
+            if (r.ok() || missing) {
+                m_cache->begin();
+                if (missing)
+                    m_cache->markDeleted(item.object, item.id, item.asOf);
+                else
+                    m_cache->upsert(r.json, item.asOf, m_generation);
+                m_cache->removeRefetch(item.object, item.id);
+                if (!m_cache->commit())
+                    m_cache->rollback();
+                ++m_summary.refetched;
+            } else if (m_running) {
+                fail(L("fetching %1 %2 again failed: %3")
+                         .arg(item.object, item.id, r.error.userMessage()));
+                return;
+            }
+            if (m_refetchInFlight == 0)
+                processRefetches();
+        });
+    }
+    if (m_refetchInFlight == 0 && m_running)
+        processRefetches();
+}
+
+} // namespace paydesk::models

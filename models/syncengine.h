@@ -1,0 +1,137 @@
+#pragma once
+
+#include "network/pagination.h"
+#include "network/stripeclient.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+namespace paydesk::models {
+
+class Cache;
+
+struct SyncProgress
+{
+    QString table; // "charges", "payment_methods", "events", …
+    qint64 done = 0; // Objects stored in this run.
+    qint64 total = -1; // Estimated total for this run, -1 while unknown.
+    double perSecond = 0;
+    qint64 etaSeconds = -1;
+    bool finished = false;
+};
+
+struct SyncSummary
+{
+    bool backfilled = false; // A backfill ran (or was resumed) in this run.
+    qint64 objectsWritten = 0;
+    qint64 eventsApplied = 0;
+    qint64 eventsSkipped = 0; // Already applied, or older than the cached state.
+    qint64 refetched = 0;
+    qint64 invalidObjects = 0; // Logged and skipped.
+    QString accountId;
+};
+
+/*
+ * Fills a Cache from the Stripe API and keeps it current. The first run backfills every object
+ * type with the parallel lister; each page is stored in one transaction together with the
+ * lister's checkpoint, so a process killed at any moment resumes where its last commit left off
+ * and ends with exactly the data of an uninterrupted run. Before the backfill the newest event is
+ * noted; afterwards (and on every later run) the events after it are applied in order, in
+ * transactions that also move the event cursor. An event only replaces state older than itself;
+ * equal times, a different api_version and objects seen in doubt are fetched again (through a
+ * persistent queue). A cache whose last sync is older than Stripe's 30-day event retention is
+ * backfilled again, and objects the new backfill no longer sees are marked deleted. Webhook
+ * events go through the same path (applyEvent()).
+ */
+class SyncEngine final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int concurrency = 10;
+        int pageSize = 100;
+        qint64 eventRetentionSeconds = 30 * 86400;
+        bool forceBackfill = false;
+        // Failed listings of one type are resumed from their checkpoint this many times.
+        int maxResumes = 3;
+    };
+
+    SyncEngine(network::StripeClient *client, Cache *cache, Options options,
+               QObject *parent = nullptr);
+    ~SyncEngine() override;
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_running; }
+    const SyncSummary &summary() const { return m_summary; }
+
+    // Applies one event (from a webhook) now, with the same rules as the event sync, then
+    // fetches again whatever it left in doubt. Returns false when the event was not usable.
+    bool applyWebhookEvent(const QJsonObject &event);
+
+    // The order in which tables are backfilled.
+    static QStringList backfillTables();
+
+Q_SIGNALS:
+    void progress(const paydesk::models::SyncProgress &progress);
+    void phaseChanged(const QString &phase);
+    void finished(bool ok, const QString &error);
+
+private:
+    enum class EventResult { Applied, Skipped, Refetch, Invalid };
+
+    void fetchAccount();
+    void decideBackfill();
+    void startNewBackfill();
+    void nextTable();
+    void listTable(const QString &table, int attempt);
+    void listPaymentMethods();
+    void launchPaymentMethodPagers();
+    void finishBackfill();
+    void syncEvents();
+    void applyEventPage(const QJsonArray &chronological);
+    EventResult applyEvent(const QJsonObject &event);
+    void processRefetches();
+    void succeed();
+    void fail(const QString &message);
+    void reportProgress(const QString &table, qint64 done, qint64 total, bool finished,
+                        bool force = false);
+    QJsonObject backfillState();
+    void writeBackfillState(const QJsonObject &state);
+    qint64 now() const;
+
+    QPointer<network::StripeClient> m_client;
+    Cache *m_cache;
+    Options m_options;
+    bool m_running = false;
+    SyncSummary m_summary;
+
+    // Backfill of the current run.
+    qint64 m_generation = 0;
+    qint64 m_asOf = 0;
+    qint64 m_createdFrom = 0;
+    qint64 m_createdTo = 0;
+    qint64 m_accountCreated = 0;
+    QStringList m_tablesLeft;
+    network::ParallelLister *m_lister = nullptr;
+    QElapsedTimer m_tableTimer;
+    QElapsedTimer m_progressTimer;
+    qint64 m_tableDone = 0;
+
+    // Payment methods, listed per customer.
+    QStringList m_pmQueue;
+    QHash<QString, QJsonArray> m_pmCollected;
+    QSet<network::Pager *> m_pagers;
+    qint64 m_pmTotal = 0;
+    int m_pmFailures = 0;
+
+    int m_refetchInFlight = 0;
+};
+
+} // namespace paydesk::models
+
+Q_DECLARE_METATYPE(paydesk::models::SyncProgress)

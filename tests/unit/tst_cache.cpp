@@ -1,0 +1,438 @@
+#include "models/cache.h"
+#include "models/cacheschema.h"
+#include "models/sqlitedb.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace paydesk::models;
+
+namespace {
+
+QJsonObject parse(const char *json)
+{
+    return QJsonDocument::fromJson(QByteArray(json)).object();
+}
+
+QJsonObject customer(const QString &id, const QString &email, const QString &name)
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("object"), QStringLiteral("customer")},
+            {QStringLiteral("created"), 1700000000},
+            {QStringLiteral("email"), email},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("phone"), QStringLiteral("+1 555 0100")},
+            {QStringLiteral("delinquent"), false},
+            {QStringLiteral("tax_exempt"), QStringLiteral("none")},
+            {QStringLiteral("invoice_settings"),
+             QJsonObject {{QStringLiteral("default_payment_method"), QStringLiteral("pm_1")}}}};
+}
+
+const char *kCharge = R"({"id":"ch_1","object":"charge","created":1700000100,"amount":1999,
+"amount_refunded":0,"currency":"eur","status":"succeeded","paid":true,"disputed":false,
+"description":"Espresso grinder","receipt_email":"ana@example.com","customer":"cus_1",
+"billing_details":{"name":"Ana Lima","email":"ana@example.com","address":{"country":"PT"}},
+"outcome":{"risk_level":"normal","risk_score":42,"type":"authorized"},
+"payment_method_details":{"type":"card","card":{"brand":"visa","last4":"4242","exp_month":7,
+"exp_year":2030,"country":"PT","funding":"debit","wallet":{"type":"apple_pay"}}}})";
+
+mode_t modeOf(const QString &path)
+{
+    struct stat st = {};
+    ::stat(QFile::encodeName(path).constData(), &st);
+    return st.st_mode & 0777;
+}
+
+} // namespace
+
+class TestCache final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void createdPrivateWithWal();
+    void everyColumnMatchesItsJsonPath();
+    void upgradesFromEveryVersion_data();
+    void upgradesFromEveryVersion();
+    void refusesANewerSchema();
+    void olderStateNeverOverwritesNewer();
+    void childrenAreReplacedWithTheParent();
+    void deletionKeepsTheRowAndRespectsTime();
+    void fullTextSearch();
+    void invalidObjectsAreSkipped();
+    void eventsAreAppliedOnce();
+    void quotesAndWildcardsAreData();
+};
+
+void TestCache::createdPrivateWithWal()
+{
+    QVERIFY(m_dir.isValid());
+    Cache cache;
+    QString error;
+    const QString file = path(QStringLiteral("sub/dir/private.sqlite"));
+    QVERIFY2(cache.open(file, &error), qPrintable(error));
+    QCOMPARE(cache.schemaVersion(), latestCacheVersion());
+    QVERIFY(cache.upsert(customer(QStringLiteral("cus_1"), QStringLiteral("a@example.com"),
+                                  QStringLiteral("A")),
+                         1)
+            == Cache::Write::Written);
+    QCOMPARE(modeOf(file), mode_t(0600));
+    QVERIFY(QFile::exists(file + QStringLiteral("-wal")));
+    QCOMPARE(modeOf(file + QStringLiteral("-wal")), mode_t(0600));
+    QCOMPARE(modeOf(file + QStringLiteral("-shm")), mode_t(0600));
+    sql::Statement s = cache.database().prepare(QStringLiteral("PRAGMA journal_mode"));
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0), QStringLiteral("wal"));
+    // A file that exists with loose permissions is tightened.
+    cache.close();
+    ::chmod(QFile::encodeName(file).constData(), 0644);
+    QVERIFY(cache.open(file, &error));
+    QCOMPARE(modeOf(file), mode_t(0600));
+    QVERIFY(
+        !Cache::defaultPath(QStringLiteral("acct_1/../x"), false).contains(QStringLiteral("..")));
+    QVERIFY(Cache::defaultPath(QStringLiteral("acct_1"), true)
+                .endsWith(QStringLiteral("acct_1-live.sqlite")));
+}
+
+void TestCache::everyColumnMatchesItsJsonPath()
+{
+    // The C++ extraction and SQLite's json_extract over the stored raw JSON agree on every
+    // typed column of every table.
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("columns.sqlite"))));
+    QCOMPARE(cache.upsert(parse(kCharge), 10), Cache::Write::Written);
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_1"), QStringLiteral("ana@example.com"),
+                                   QStringLiteral("Ana")),
+                          10),
+             Cache::Write::Written);
+    const QJsonObject sub = parse(R"({"id":"sub_1","object":"subscription","created":5,
+        "customer":"cus_1","status":"active","cancel_at_period_end":false,
+        "discount":{"coupon":{"id":"SAVE10"},"start":5,"end":null},
+        "items":{"object":"list","data":[{"id":"si_1","object":"subscription_item","created":5,
+        "quantity":2,"price":{"id":"price_1","product":"prod_1","unit_amount":1500,
+        "currency":"usd","recurring":{"interval":"month","interval_count":1,
+        "usage_type":"licensed"}}}]}})");
+    QCOMPARE(cache.upsert(sub, 10), Cache::Write::Written);
+    int checked = 0;
+    for (const CacheTable &t : cacheTables()) {
+        for (const CacheColumn &c : t.columns) {
+            if (c.type == CacheColumn::Type::Parent)
+                continue;
+            const QString sql = QStringLiteral("SELECT count(*) FROM %1 WHERE raw IS NOT NULL AND "
+                                               "%2 IS NOT json_extract(raw, '$.%3')")
+                                    .arg(QString::fromLatin1(t.name), QString::fromLatin1(c.name),
+                                         QString::fromLatin1(c.path));
+            QCOMPARE(cache.database().scalar(sql), 0);
+            ++checked;
+        }
+    }
+    QVERIFY(checked > 150);
+    sql::Statement s = cache.database().prepare(
+        QStringLiteral("SELECT card_last4, card_wallet, risk_score, amount, billing_country "
+                       "FROM charges"));
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0), QStringLiteral("4242"));
+    QCOMPARE(s.text(1), QStringLiteral("apple_pay"));
+    QCOMPARE(s.int64(2), 42);
+    QCOMPARE(s.int64(3), 1999);
+    QCOMPARE(s.text(4), QStringLiteral("PT"));
+    sql::Statement item = cache.database().prepare(
+        QStringLiteral("SELECT subscription, quantity, unit_amount FROM subscription_items"));
+    QVERIFY(item.step());
+    QCOMPARE(item.text(0), QStringLiteral("sub_1"));
+    QCOMPARE(item.int64(1), 2);
+    QCOMPARE(item.int64(2), 1500);
+}
+
+void TestCache::upgradesFromEveryVersion_data()
+{
+    QTest::addColumn<int>("from");
+    for (int v = 0; v < latestCacheVersion(); ++v)
+        QTest::addRow("from %d", v) << v;
+}
+
+void TestCache::upgradesFromEveryVersion()
+{
+    QFETCH(int, from);
+    const QString file = path(QStringLiteral("upgrade-%1.sqlite").arg(from));
+    {
+        // A cache as version `from` of Paydesk left it, with data in it.
+        sql::Database db;
+        QVERIFY(db.open(file, true));
+        QString error;
+        QVERIFY2(migrateCache(db, from, &error), qPrintable(error));
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")), from);
+        if (from >= 1) {
+            QVERIFY(db.exec(QStringLiteral(
+                "INSERT INTO customers (id, as_of, raw, email, name, created) VALUES "
+                "('cus_old', 7, '{\"id\":\"cus_old\",\"object\":\"customer\",\"email\":"
+                "\"old@example.com\",\"name\":\"Olga Old\",\"tax_exempt\":\"exempt\"}', "
+                "'old@example.com', 'Olga Old', 1600000000);"
+                "INSERT INTO sync_state (key, value) VALUES ('account', 'acct_old');")));
+            sql::Statement ins = db.prepare(
+                QStringLiteral("INSERT INTO charges (id, as_of, raw, amount, currency, card_last4, "
+                               "description) VALUES ('ch_old', 7, ?1, 1999, 'eur', '4242', "
+                               "'Espresso grinder')"));
+            ins.bindText(1, QByteArray(kCharge).replace("\"ch_1\"", "\"ch_old\""));
+            QVERIFY(ins.exec());
+        }
+        if (from >= 2)
+            QVERIFY(db.exec(QStringLiteral(
+                "INSERT INTO outbox (created_at, updated_at, action, idempotency_key, method, "
+                "path, params, state) VALUES (1, 1, 'refund', 'key-1', 'POST', '/v1/refunds', "
+                "'charge=ch_old', 'pending')")));
+    }
+    Cache cache;
+    QString error;
+    QVERIFY2(cache.open(file, &error), qPrintable(error));
+    QCOMPARE(cache.schemaVersion(), latestCacheVersion());
+    // Every table and column of the latest schema exists.
+    for (const CacheTable &t : cacheTables()) {
+        for (const CacheColumn &c : t.columns) {
+            QVERIFY2(
+                cache.database()
+                    .prepare(QStringLiteral("SELECT %1 FROM %2")
+                                 .arg(QString::fromLatin1(c.name), QString::fromLatin1(t.name)))
+                    .isValid(),
+                c.name);
+        }
+    }
+    // The new schema works for new data…
+    QCOMPARE(cache.upsert(parse(kCharge), 10), Cache::Write::Written);
+    QCOMPARE(cache.count(QStringLiteral("charges")), from >= 1 ? 2 : 1);
+    if (from == 0)
+        return;
+    // …and the old data is all there: rows, state, outbox, search, derived columns.
+    QCOMPARE(QString::fromUtf8(cache.state(QStringLiteral("account"))), QStringLiteral("acct_old"));
+    QCOMPARE(cache.asOf(QStringLiteral("customers"), QStringLiteral("cus_old")), 7);
+    QCOMPARE(cache.database().scalar(QStringLiteral(
+                 "SELECT count(*) FROM customers_fts WHERE customers_fts MATCH 'olga'")),
+             1);
+    QCOMPARE(cache.database().scalar(QStringLiteral(
+                 "SELECT count(*) FROM payments_fts WHERE payments_fts MATCH '4242'")),
+             2);
+    sql::Statement derived = cache.database().prepare(QStringLiteral(
+        "SELECT card_wallet, risk_score, card_funding FROM charges WHERE id = 'ch_old'"));
+    QVERIFY(derived.step());
+    QCOMPARE(derived.text(0), QStringLiteral("apple_pay"));
+    QCOMPARE(derived.int64(1), 42);
+    QCOMPARE(derived.text(2), QStringLiteral("debit"));
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT count(*) FROM customers WHERE tax_exempt = 'exempt'")),
+             1);
+    if (from >= 2)
+        QCOMPARE(cache.database().scalar(QStringLiteral("SELECT count(*) FROM outbox")), 1);
+}
+
+void TestCache::refusesANewerSchema()
+{
+    const QString file = path(QStringLiteral("future.sqlite"));
+    {
+        sql::Database db;
+        QVERIFY(db.open(file, true));
+        QVERIFY(db.exec(QStringLiteral("PRAGMA user_version = 999")));
+    }
+    Cache cache;
+    QString error;
+    QVERIFY(!cache.open(file, &error));
+    QVERIFY2(error.contains(QStringLiteral("newer Paydesk")), qPrintable(error));
+    QVERIFY(!cache.isOpen());
+}
+
+void TestCache::olderStateNeverOverwritesNewer()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("asof.sqlite"))));
+    const QString id = QStringLiteral("cus_t");
+    QCOMPARE(
+        cache.upsert(customer(id, QStringLiteral("new@example.com"), QStringLiteral("New")), 200),
+        Cache::Write::Written);
+    QCOMPARE(
+        cache.upsert(customer(id, QStringLiteral("old@example.com"), QStringLiteral("Old")), 100),
+        Cache::Write::Unchanged);
+    QCOMPARE(cache.asOf(QStringLiteral("customers"), id), 200);
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT count(*) FROM customers WHERE email = 'new@example.com'")),
+             1);
+    // The same time again is accepted (a listing at the time of the last event).
+    QCOMPARE(
+        cache.upsert(customer(id, QStringLiteral("same@example.com"), QStringLiteral("S")), 200),
+        Cache::Write::Written);
+    QCOMPARE(cache.count(QStringLiteral("customers")), 1);
+}
+
+void TestCache::childrenAreReplacedWithTheParent()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("children.sqlite"))));
+    auto invoice = [](const QStringList &lines) {
+        QJsonArray data;
+        for (const QString &l : lines)
+            data.append(QJsonObject {
+                {QStringLiteral("id"), l},
+                {QStringLiteral("object"), QStringLiteral("line_item")},
+                {QStringLiteral("amount"), 500},
+                {QStringLiteral("period"),
+                 QJsonObject {{QStringLiteral("start"), 1}, {QStringLiteral("end"), 2}}}});
+        return QJsonObject {{QStringLiteral("id"), QStringLiteral("in_1")},
+                            {QStringLiteral("object"), QStringLiteral("invoice")},
+                            {QStringLiteral("lines"),
+                             QJsonObject {{QStringLiteral("object"), QStringLiteral("list")},
+                                          {QStringLiteral("data"), data}}}};
+    };
+    QCOMPARE(cache.upsert(invoice({QStringLiteral("il_1"), QStringLiteral("il_2")}), 1),
+             Cache::Write::Written);
+    QCOMPARE(cache.count(QStringLiteral("invoice_lines")), 2);
+    QCOMPARE(cache.upsert(invoice({QStringLiteral("il_3")}), 2), Cache::Write::Written);
+    QCOMPARE(cache.count(QStringLiteral("invoice_lines")), 1);
+    QCOMPARE(cache.database().scalar(QStringLiteral(
+                 "SELECT count(*) FROM invoice_lines WHERE id = 'il_3' AND invoice = 'in_1' AND "
+                 "period_end = 2")),
+             1);
+    // An older copy of the parent leaves the children alone too.
+    QCOMPARE(cache.upsert(invoice({QStringLiteral("il_1")}), 1), Cache::Write::Unchanged);
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT count(*) FROM invoice_lines WHERE id = 'il_3'")),
+             1);
+}
+
+void TestCache::deletionKeepsTheRowAndRespectsTime()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("delete.sqlite"))));
+    const QString id = QStringLiteral("cus_d");
+    QCOMPARE(cache.upsert(customer(id, QStringLiteral("d@example.com"), QStringLiteral("D")), 10),
+             Cache::Write::Written);
+    QCOMPARE(cache.markDeleted(QStringLiteral("customers"), id, 5), Cache::Write::Unchanged);
+    QCOMPARE(cache.count(QStringLiteral("customers")), 1);
+    QCOMPARE(cache.markDeleted(QStringLiteral("customers"), id, 20), Cache::Write::Written);
+    QCOMPARE(cache.count(QStringLiteral("customers")), 0);
+    QCOMPARE(cache.count(QStringLiteral("customers"), true), 1);
+    // A late event from before the deletion does not bring it back.
+    QCOMPARE(cache.upsert(customer(id, QStringLiteral("d@example.com"), QStringLiteral("D")), 15),
+             Cache::Write::Unchanged);
+    QCOMPARE(cache.count(QStringLiteral("customers")), 0);
+    // Deleting what was never cached leaves a tombstone that blocks older state.
+    QCOMPARE(cache.markDeleted(QStringLiteral("products"), QStringLiteral("prod_x"), 30),
+             Cache::Write::Written);
+    QCOMPARE(cache.upsert(parse(R"({"id":"prod_x","object":"product","name":"X"})"), 29),
+             Cache::Write::Unchanged);
+    QCOMPARE(cache.markDeleted(QStringLiteral("no_such_table"), id, 1), Cache::Write::Invalid);
+}
+
+void TestCache::fullTextSearch()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("fts.sqlite"))));
+    QCOMPARE(
+        cache.upsert(customer(QStringLiteral("cus_a"), QStringLiteral("jose.garcia@example.com"),
+                              QStringLiteral("José García")),
+                     1),
+        Cache::Write::Written);
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_b"), QStringLiteral("mei@example.org"),
+                                   QStringLiteral("Mei Chen")),
+                          1),
+             Cache::Write::Written);
+    QCOMPARE(cache.upsert(parse(kCharge), 1), Cache::Write::Written);
+    auto customers = [&](const QString &match) {
+        sql::Statement s = cache.database().prepare(QStringLiteral(
+            "SELECT c.id FROM customers_fts f JOIN customers c ON c.rowid = f.rowid WHERE "
+            "customers_fts MATCH ?1 ORDER BY c.id"));
+        s.bind(1, match);
+        QStringList ids;
+        while (s.step())
+            ids.append(s.text(0));
+        return ids;
+    };
+    QCOMPARE(customers(QStringLiteral("garc*")), QStringList {QStringLiteral("cus_a")});
+    QCOMPARE(customers(QStringLiteral("jose")),
+             QStringList {QStringLiteral("cus_a")}); // Accents folded.
+    QCOMPARE(customers(QStringLiteral("mei")), QStringList {QStringLiteral("cus_b")});
+    // Updates reach the index: the old name is gone, the new one found.
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_b"), QStringLiteral("mei@example.org"),
+                                   QStringLiteral("Mei Wong")),
+                          2),
+             Cache::Write::Written);
+    QCOMPARE(customers(QStringLiteral("chen")), QStringList());
+    QCOMPARE(customers(QStringLiteral("wong")), QStringList {QStringLiteral("cus_b")});
+    for (const char *q : {"4242", "espresso", "lima", "ana"}) {
+        QCOMPARE(
+            cache.database().scalar(
+                QStringLiteral("SELECT count(*) FROM payments_fts WHERE payments_fts MATCH '%1'")
+                    .arg(QString::fromLatin1(q))),
+            1);
+    }
+}
+
+void TestCache::invalidObjectsAreSkipped()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("invalid.sqlite"))));
+    QCOMPARE(cache.upsert(parse(R"({"object":"customer","email":"x@example.com"})"), 1),
+             Cache::Write::Invalid);
+    QCOMPARE(cache.upsert(parse(R"({"id":"x_1","object":"spaceship"})"), 1), Cache::Write::Invalid);
+    QCOMPARE(cache.upsert(QJsonObject(), 1), Cache::Write::Invalid);
+    // Wrong types in known fields are stored as NULL, the raw JSON is kept.
+    QCOMPARE(cache.upsert(parse(R"({"id":"ch_bad","object":"charge","amount":"lots",
+        "created":null,"outcome":"weird","currency":7})"),
+                          1),
+             Cache::Write::Written);
+    sql::Statement s = cache.database().prepare(
+        QStringLiteral("SELECT amount IS NULL, risk_level IS NULL, currency IS NULL, raw FROM "
+                       "charges WHERE id = 'ch_bad'"));
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), 1);
+    QCOMPARE(s.int64(1), 1);
+    QCOMPARE(s.int64(2), 1);
+    QVERIFY(s.text(3).contains(QStringLiteral("lots")));
+    QCOMPARE(cache.count(QStringLiteral("customers"), true), 0);
+}
+
+void TestCache::eventsAreAppliedOnce()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("events.sqlite"))));
+    const QJsonObject event = parse(R"({"id":"evt_1","object":"event","created":50,
+        "type":"customer.created","api_version":"2023-08-16",
+        "data":{"object":{"id":"cus_1","object":"customer"}}})");
+    // Listed by the backfill (as_of 0): known, but not applied.
+    QCOMPARE(cache.upsert(event, 0), Cache::Write::Written);
+    QVERIFY(!cache.hasEvent(QStringLiteral("evt_1")));
+    QVERIFY(cache.recordEvent(event));
+    QVERIFY(cache.hasEvent(QStringLiteral("evt_1")));
+    QVERIFY(!cache.recordEvent(event));
+    QCOMPARE(cache.count(QStringLiteral("events")), 1);
+    QCOMPARE(
+        cache.database().scalar(QStringLiteral(
+            "SELECT count(*) FROM events WHERE object_id = 'cus_1' AND type = 'customer.created'")),
+        1);
+}
+
+void TestCache::quotesAndWildcardsAreData()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("quotes.sqlite"))));
+    const QString nasty = QStringLiteral("O'Brien\"; DROP TABLE customers; -- %_");
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_'q"), nasty, nasty), 1),
+             Cache::Write::Written);
+    QVERIFY(cache.setState(QStringLiteral("k'ey"), nasty.toUtf8()));
+    QCOMPARE(QString::fromUtf8(cache.state(QStringLiteral("k'ey"))), nasty);
+    QCOMPARE(cache.asOf(QStringLiteral("customers"), QStringLiteral("cus_'q")), 1);
+    QVERIFY(cache.enqueueRefetch(QStringLiteral("customers"), QStringLiteral("cus_'q"), 3));
+    QCOMPARE(cache.refetches(10).size(), 1);
+    QCOMPARE(cache.count(QStringLiteral("customers")), 1);
+    // Table names are never taken from input.
+    QVERIFY(!cache.asOf(QStringLiteral("customers; DROP TABLE charges"), QStringLiteral("x")));
+    QCOMPARE(cache.count(QStringLiteral("customers WHERE 1=1 --")), -1);
+}
+
+QTEST_GUILESS_MAIN(TestCache)
+#include "tst_cache.moc"
