@@ -67,6 +67,8 @@ int runSyncCommand(const QCommandLineParser &parser)
 
     network::StripeClientConfig config;
     config.apiKey = key;
+    // A sync only reads: retrying a GET is always safe, and a failed listing costs a resume.
+    config.maxRetries = 6;
     config.apiBase
         = QUrl(parser.isSet(QStringLiteral("api-base")) ? parser.value(QStringLiteral("api-base"))
                                                         : QStringLiteral("https://api.stripe.com"));

@@ -516,7 +516,7 @@ void SyncEngine::syncEvents()
                     applyEventPage(chunk);
                 }
                 if (m_running)
-                    processRefetches();
+                    syncBalanceTransactions();
             });
         return;
     }
@@ -545,9 +545,52 @@ void SyncEngine::syncEvents()
                 fail(L("listing events failed: ") + error.userMessage());
                 return;
             }
-            processRefetches();
+            syncBalanceTransactions();
         },
         network::Pager::Mode::Reverse);
+}
+
+void SyncEngine::syncBalanceTransactions()
+{
+    // Balance transactions have no events: new ones (from refunds, disputes, payouts) are
+    // listed by creation time from a watermark a little before the newest one cached. What is
+    // listed twice is stored twice, which changes nothing.
+    Q_EMIT phaseChanged(L("balance_transactions"));
+    const qint64 newest
+        = m_cache->database().scalar(L("SELECT max(created) FROM balance_transactions"), 0);
+    network::StripeParams params;
+    params.set(L("limit"), m_options.pageSize);
+    params.set(L("created"), QVariantMap {{L("gte"), std::max<qint64>(0, newest - 600)}});
+    // Current as of the newest event applied.
+    const qint64 asOf
+        = parseState(m_cache->state(L("events"))).value(L("cursor_created")).toInteger();
+    network::Pager::start(
+        m_client, L("/v1/balance_transactions"), params, this,
+        [this, asOf](const QJsonArray &page) {
+            if (!m_running)
+                return false;
+            m_cache->begin();
+            for (const QJsonValue &v : page) {
+                if (m_cache->upsert(v.toObject(), asOf, m_generation) == Cache::Write::Invalid)
+                    ++m_summary.invalidObjects;
+            }
+            if (!m_cache->commit()) {
+                const QString error = m_cache->database().lastError();
+                m_cache->rollback();
+                fail(L("cannot write the cache: ") + error);
+                return false;
+            }
+            return true;
+        },
+        [this](const network::StripeError &error, qint64) {
+            if (!m_running)
+                return;
+            if (error.isError()) {
+                fail(L("listing balance transactions failed: ") + error.userMessage());
+                return;
+            }
+            processRefetches();
+        });
 }
 
 void SyncEngine::applyEventPage(const QJsonArray &chronological)
@@ -623,8 +666,11 @@ SyncEngine::EventResult SyncEngine::applyEvent(const QJsonObject &event)
         m_cache->enqueueRefetch(tableName, objectId, created);
         return EventResult::Refetch;
     }
-    const Cache::Write w = deleted ? m_cache->markDeleted(tableName, objectId, created)
-                                   : m_cache->upsert(object, created, m_generation);
+    // A deletion keeps the object's last state (the event carries it), marked deleted, so the
+    // row is the same whatever order the events came in.
+    Cache::Write w = m_cache->upsert(object, created, m_generation);
+    if (deleted && w != Cache::Write::Invalid)
+        w = m_cache->markDeleted(tableName, objectId, created);
     return w == Cache::Write::Invalid ? EventResult::Invalid : EventResult::Applied;
 }
 

@@ -57,7 +57,7 @@ public:
         qint64 eventRetentionSeconds = 30 * 86400;
         bool forceBackfill = false;
         // Failed listings of one type are resumed from their checkpoint this many times.
-        int maxResumes = 3;
+        int maxResumes = 5;
     };
 
     SyncEngine(network::StripeClient *client, Cache *cache, Options options,
@@ -93,6 +93,7 @@ private:
     void launchPaymentMethodPagers();
     void finishBackfill();
     void syncEvents();
+    void syncBalanceTransactions();
     void applyEventPage(const QJsonArray &chronological);
     EventResult applyEvent(const QJsonObject &event);
     void processRefetches();
