@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QVarLengthArray>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -84,9 +85,11 @@ bool Cache::open(const QString &path, QString *error)
         return false;
     }
     m_path = path;
+    // A checkpoint every 40 MB of WAL rather than 4 MB: a backfill rewrites the same index
+    // pages many times, and each checkpoint copies them back and syncs the file.
     if (!m_db.exec(QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
                                   "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; "
-                                  "PRAGMA cache_size = -65536;"))
+                                  "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;"))
         || !migrateCache(m_db, -1, error)) {
         if (error && error->isEmpty())
             *error = m_db.lastError();
@@ -144,8 +147,33 @@ Cache::Prepared *Cache::prepared(const CacheTable *table)
         names.append(name);
         params.append(u'?' + QString::number(n++));
         updates.append(name + QStringLiteral(" = excluded.") + name);
-        p->paths.append(c.type == CacheColumn::Type::Parent ? QStringList() : c.keys());
+        // Each column reads its last key from a nested object ("payment_method_details.card");
+        // the distinct nested objects are looked up once per row.
+        QStringList keys = c.type == CacheColumn::Type::Parent ? QStringList() : c.keys();
+        const QString last = keys.isEmpty() ? QString() : keys.takeLast();
+        qsizetype prefix = p->prefixes.indexOf(keys);
+        if (prefix < 0) {
+            for (qsizetype depth = 1; depth < keys.size(); ++depth) {
+                if (!p->prefixes.contains(keys.first(depth)))
+                    p->prefixes.append(keys.first(depth));
+            }
+            p->prefixes.append(keys);
+            prefix = p->prefixes.size() - 1;
+        }
+        p->columnPrefix.append(int(prefix));
+        p->columnKey.append(last);
     }
+    // Parents before children: sort by depth, keeping the root (empty) first.
+    QList<QStringList> sorted = p->prefixes;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const QStringList &a, const QStringList &b) {
+        return a.size() < b.size();
+    });
+    for (int &index : p->columnPrefix)
+        index = int(sorted.indexOf(p->prefixes.at(index)));
+    p->prefixes = sorted;
+    for (const QStringList &prefix : std::as_const(p->prefixes))
+        p->prefixParent.append(
+            prefix.isEmpty() ? -1 : int(p->prefixes.indexOf(prefix.first(prefix.size() - 1))));
     const QString t = QString::fromLatin1(table->name);
     p->upsert = m_db.prepare(
         QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT(id) DO UPDATE SET %4 "
@@ -160,7 +188,8 @@ Cache::Prepared *Cache::prepared(const CacheTable *table)
     return p;
 }
 
-Cache::Write Cache::upsert(const QJsonObject &object, qint64 asOf, qint64 generation)
+Cache::Write Cache::upsert(const QJsonObject &object, qint64 asOf, qint64 generation,
+                           const QByteArray &raw)
 {
     const CacheTable *table
         = cacheTableForObject(object.value(QStringLiteral("object")).toString());
@@ -171,11 +200,11 @@ Cache::Write Cache::upsert(const QJsonObject &object, qint64 asOf, qint64 genera
     Prepared *p = prepared(table);
     if (!p->upsert.isValid())
         return Write::Invalid;
-    return write(*p, object, asOf, generation, {});
+    return write(*p, object, asOf, generation, {}, raw);
 }
 
 Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, qint64 generation,
-                          const QString &parentId)
+                          const QString &parentId, const QByteArray &raw)
 {
     const QString id = object.value(QStringLiteral("id")).toString();
     if (id.isEmpty()) {
@@ -187,7 +216,15 @@ Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, q
     s.bind(1, id);
     s.bind(2, asOf);
     s.bind(3, generation);
-    s.bindText(4, QJsonDocument(object).toJson(QJsonDocument::Compact));
+    s.bindText(4, raw.isEmpty() ? QJsonDocument(object).toJson(QJsonDocument::Compact) : raw);
+    QVarLengthArray<QJsonObject, 16> nested(p.prefixes.size());
+    for (qsizetype i = 0; i < p.prefixes.size(); ++i) {
+        const QStringList &prefix = p.prefixes.at(i);
+        const int parent = p.prefixParent.at(i);
+        nested[i] = prefix.isEmpty()
+            ? object
+            : (parent < 0 ? object : nested[parent]).value(prefix.last()).toObject();
+    }
     int n = 5;
     for (qsizetype i = 0; i < p.table->columns.size(); ++i, ++n) {
         const CacheColumn &c = p.table->columns.at(i);
@@ -195,7 +232,7 @@ Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, q
             s.bind(n, parentId);
             continue;
         }
-        const QJsonValue v = valueAt(object, p.paths.at(i));
+        const QJsonValue v = nested[p.columnPrefix.at(i)].value(p.columnKey.at(i));
         switch (c.type) {
         case CacheColumn::Type::Int:
             if (v.isDouble())
@@ -243,7 +280,7 @@ Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, q
         const QJsonArray items
             = valueAt(object, QString::fromLatin1(child.childrenPath).split(u'.')).toArray();
         for (const QJsonValue &item : items)
-            write(*cp, item.toObject(), asOf, generation, id);
+            write(*cp, item.toObject(), asOf, generation, id, {});
     }
     return Write::Written;
 }
@@ -357,6 +394,22 @@ bool Cache::removeRefetch(const QString &object, const QString &id)
     s.bind(1, object);
     s.bind(2, id);
     return s.exec();
+}
+
+bool Cache::deferFullText(const QString &table)
+{
+    if (ftsTableFor(table).isEmpty())
+        return true;
+    return setState(QStringLiteral("fts_deferred:") + table, "1");
+}
+
+bool Cache::rebuildFullText(const QString &table)
+{
+    const QString fts = ftsTableFor(table);
+    if (fts.isEmpty())
+        return true;
+    return m_db.exec(QStringLiteral("INSERT INTO %1(%1) VALUES ('rebuild')").arg(fts))
+        && removeState(QStringLiteral("fts_deferred:") + table);
 }
 
 qint64 Cache::count(const QString &table, bool includeDeleted)

@@ -49,7 +49,9 @@ public:
 
     // Stores a Stripe object (its table from its "object" field) and the objects it embeds
     // (subscription items, invoice lines), unless the cached row is newer than `asOf`.
-    Write upsert(const QJsonObject &object, qint64 asOf, qint64 generation = 0);
+    // `raw` is the object's JSON as received, if the caller has it (otherwise it is serialised).
+    Write upsert(const QJsonObject &object, qint64 asOf, qint64 generation = 0,
+                 const QByteArray &raw = {});
     // Marks an object deleted (the row stays, with `deleted` = 1) unless newer state is cached.
     Write markDeleted(const QString &table, const QString &id, qint64 asOf);
     std::optional<qint64> asOf(const QString &table, const QString &id);
@@ -76,17 +78,26 @@ public:
 
     qint64 count(const QString &table, bool includeDeleted = false);
 
+    // Bulk loading: pauses the full-text index of `table` (if it has one) until
+    // rebuildFullText(), which indexes every row in one pass. Both are part of the caller's
+    // transaction, so a crash in between leaves the index paused, never inconsistent.
+    bool deferFullText(const QString &table);
+    bool rebuildFullText(const QString &table);
+
 private:
     struct Prepared
     {
         const CacheTable *table = nullptr;
         sql::Statement upsert;
         sql::Statement deleteChildren; // Child tables: rows of one parent.
-        QList<QStringList> paths;
+        QList<QStringList> prefixes; // Distinct nested objects the columns read from.
+        QList<int> prefixParent; // Index of each prefix's parent prefix (-1: the object).
+        QList<int> columnPrefix;
+        QList<QString> columnKey;
     };
     Prepared *prepared(const CacheTable *table);
     Write write(Prepared &p, const QJsonObject &object, qint64 asOf, qint64 generation,
-                const QString &parentId);
+                const QString &parentId, const QByteArray &raw);
 
     sql::Database m_db;
     QString m_path;

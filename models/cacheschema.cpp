@@ -467,16 +467,21 @@ QString ftsSql(const QString &fts, const QString &table, const QStringList &colu
               .arg(fts, cols, oldCols.join(QStringLiteral(", ")));
     const QString ins = QStringLiteral("INSERT INTO %1(rowid, %2) VALUES (new.rowid, %3);")
                             .arg(fts, cols, newCols.join(QStringLiteral(", ")));
+    // While a backfill loads the table the index is not kept row by row (that costs more than
+    // the rest of the write): it is rebuilt in one pass when the table is complete.
+    const QString when = QStringLiteral("NOT EXISTS (SELECT 1 FROM sync_state WHERE key = "
+                                        "'fts_deferred:%1')")
+                             .arg(table);
     return QStringLiteral("CREATE VIRTUAL TABLE %1 USING fts5(%2, content='%3', "
                           "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', "
                           "prefix='2 3');\n")
                .arg(fts, cols, table)
-        + QStringLiteral("CREATE TRIGGER %1_ai AFTER INSERT ON %2 BEGIN %3 END;\n")
-              .arg(fts, table, ins)
-        + QStringLiteral("CREATE TRIGGER %1_ad AFTER DELETE ON %2 BEGIN %3 END;\n")
-              .arg(fts, table, del)
-        + QStringLiteral("CREATE TRIGGER %1_au AFTER UPDATE ON %2 BEGIN %3 %4 END;\n")
-              .arg(fts, table, del, ins)
+        + QStringLiteral("CREATE TRIGGER %1_ai AFTER INSERT ON %2 WHEN %4 BEGIN %3 END;\n")
+              .arg(fts, table, ins, when)
+        + QStringLiteral("CREATE TRIGGER %1_ad AFTER DELETE ON %2 WHEN %4 BEGIN %3 END;\n")
+              .arg(fts, table, del, when)
+        + QStringLiteral("CREATE TRIGGER %1_au AFTER UPDATE ON %2 WHEN %5 BEGIN %3 %4 END;\n")
+              .arg(fts, table, del, ins, when)
         + QStringLiteral("INSERT INTO %1(%1) VALUES ('rebuild');\n").arg(fts);
 }
 
@@ -536,6 +541,15 @@ const CacheTable *cacheTableForObject(const QString &object)
             return &t;
     }
     return nullptr;
+}
+
+QString ftsTableFor(const QString &table)
+{
+    if (table == QLatin1String("customers"))
+        return QStringLiteral("customers_fts");
+    if (table == QLatin1String("charges"))
+        return QStringLiteral("payments_fts");
+    return {};
 }
 
 const CacheTable *cacheTableByName(const QString &name)

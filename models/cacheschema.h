@@ -42,6 +42,9 @@ struct CacheTable
 const QList<CacheTable> &cacheTables();
 const CacheTable *cacheTableForObject(const QString &object);
 const CacheTable *cacheTableByName(const QString &name);
+// The full-text index over a table ("customers" -> "customers_fts"), or empty. Its triggers
+// pause while sync_state holds "fts_deferred:<table>"; see Cache::deferFullText().
+QString ftsTableFor(const QString &table);
 
 // Brings the database from its `PRAGMA user_version` to `targetVersion` (default: the latest),
 // one migration per transaction. Returns false with the SQLite error.

@@ -62,6 +62,7 @@ SyncEngine::SyncEngine(network::StripeClient *client, Cache *cache, Options opti
 
 SyncEngine::~SyncEngine()
 {
+    flushBatch();
     m_running = false;
     if (m_lister)
         m_lister->cancel();
@@ -96,8 +97,54 @@ void SyncEngine::cancel()
     fail(L("cancelled"));
 }
 
+bool SyncEngine::batchBegin()
+{
+    if (m_batchOpen)
+        return true;
+    if (!m_cache->begin()) {
+        fail(L("cannot write the cache: ") + m_cache->database().lastError());
+        return false;
+    }
+    m_batchOpen = true;
+    m_batchObjects = 0;
+    m_batchTimer.start();
+    return true;
+}
+
+bool SyncEngine::batchCommit(bool force)
+{
+    // Pages are committed together (with the checkpoint that covers them) every 2,000 objects
+    // or half a second: a commit per page of 100 costs more than the rows. A kill loses at most
+    // the open batch, which the resume lists again.
+    if (!m_batchOpen)
+        return true;
+    if (!force && m_batchObjects < 2000 && m_batchTimer.elapsed() < 500)
+        return true;
+    m_batchOpen = false;
+    if (!m_cache->commit()) {
+        const QString error = m_cache->database().lastError();
+        m_cache->rollback();
+        if (m_running)
+            fail(L("cannot write the cache: ") + error);
+        return false;
+    }
+    return true;
+}
+
+bool SyncEngine::flushBatch()
+{
+    return batchCommit(true);
+}
+
+bool SyncEngine::beginWrite()
+{
+    flushBatch();
+    return m_cache->begin();
+}
+
 void SyncEngine::fail(const QString &message)
 {
+    flushBatch(); // What is in it is consistent with its checkpoint.
     m_running = false;
     if (m_lister) {
         m_lister->cancel();
@@ -176,7 +223,7 @@ void SyncEngine::fetchAccount()
             return;
         }
         m_summary.accountId = id;
-        m_cache->begin();
+        beginWrite();
         m_cache->setState(L("account"), id.toUtf8());
         m_cache->upsert(r.json, now());
         if (!m_cache->commit()) {
@@ -248,7 +295,7 @@ void SyncEngine::startNewBackfill()
                            {L("created_to"), m_createdTo},
                            {L("started"), now()},
                            {L("complete"), false}};
-        m_cache->begin();
+        beginWrite();
         writeBackfillState(state);
         for (const QString &t : backfillTables())
             m_cache->removeState(L("backfill:") + t);
@@ -297,7 +344,14 @@ void SyncEngine::listTable(const QString &table, int attempt)
         options.ranges = rangesFromJson(state.value(L("ranges")).toArray());
         if (options.ranges.isEmpty()) {
             // Killed between the last page and the "done" mark.
+            beginWrite();
+            m_cache->rebuildFullText(table);
             m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+            if (!m_cache->commit()) {
+                m_cache->rollback();
+                fail(m_cache->database().lastError());
+                return;
+            }
             nextTable();
             return;
         }
@@ -309,26 +363,23 @@ void SyncEngine::listTable(const QString &table, int attempt)
                                            options, this);
     network::ParallelLister *lister = m_lister;
     connect(lister, &network::ParallelLister::objectsReceived, this,
-            [this, table, lister](const QJsonArray &objects) {
-                if (!m_running)
+            [this, table, lister](const QJsonArray &objects, const QList<QByteArray> &raw) {
+                if (!m_running || !batchBegin())
                     return;
-                m_cache->begin();
                 // Listed events are kept for the activity view but not applied (as_of 0): the
                 // backfill itself is their effect, and the event sync applies what is newer.
                 const qint64 asOf = table == QLatin1String("events") ? 0 : m_asOf;
-                for (const QJsonValue &v : objects) {
-                    const Cache::Write w = m_cache->upsert(v.toObject(), asOf, m_generation);
+                for (qsizetype i = 0; i < objects.size(); ++i) {
+                    const Cache::Write w = m_cache->upsert(objects.at(i).toObject(), asOf,
+                                                           m_generation, raw.value(i));
                     if (w == Cache::Write::Invalid)
                         ++m_summary.invalidObjects;
                 }
                 m_cache->setState(L("backfill:") + table,
                                   compact({{L("ranges"), rangesToJson(lister->checkpoint())}}));
-                if (!m_cache->commit()) {
-                    const QString error = m_cache->database().lastError();
-                    m_cache->rollback();
-                    fail(L("cannot write the cache: ") + error);
+                m_batchObjects += objects.size();
+                if (!batchCommit(false))
                     return;
-                }
                 m_summary.objectsWritten += objects.size();
                 m_tableDone += objects.size();
                 reportProgress(table, m_tableDone, lister->estimatedTotal(), false);
@@ -350,10 +401,19 @@ void SyncEngine::listTable(const QString &table, int attempt)
                     fail(L("listing %1 failed: %2").arg(table, error));
                     return;
                 }
+                beginWrite();
+                m_cache->rebuildFullText(table);
                 m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+                if (!m_cache->commit()) {
+                    const QString message = m_cache->database().lastError();
+                    m_cache->rollback();
+                    fail(L("cannot write the cache: ") + message);
+                    return;
+                }
                 reportProgress(table, m_tableDone, m_tableDone, true);
                 nextTable();
             });
+    m_cache->deferFullText(table);
     reportProgress(table, m_tableDone, -1, false, true);
     lister->start();
 }
@@ -364,7 +424,7 @@ void SyncEngine::listPaymentMethods()
     // pm_pending, removed in the transaction that stores their payment methods.
     const QString key = L("backfill:payment_methods");
     if (m_cache->state(key).isEmpty()) {
-        m_cache->begin();
+        beginWrite();
         m_cache->database().exec(L("DELETE FROM pm_pending; INSERT INTO pm_pending (customer) "
                                    "SELECT id FROM customers WHERE deleted = 0"));
         m_cache->setState(key, compact({{L("listing"), true}}));
@@ -415,7 +475,8 @@ void SyncEngine::launchPaymentMethodPagers()
                     launchPaymentMethodPagers();
                     return;
                 }
-                m_cache->begin();
+                if (!batchBegin())
+                    return;
                 for (const QJsonValue &v : methods) {
                     if (m_cache->upsert(v.toObject(), m_asOf, m_generation)
                         == Cache::Write::Invalid)
@@ -425,16 +486,15 @@ void SyncEngine::launchPaymentMethodPagers()
                     = m_cache->database().prepare(L("DELETE FROM pm_pending WHERE customer = ?1"));
                 del.bind(1, customer);
                 del.exec();
-                if (!m_cache->commit()) {
-                    const QString message = m_cache->database().lastError();
-                    m_cache->rollback();
-                    fail(L("cannot write the cache: ") + message);
+                m_batchObjects += methods.size() + 1;
+                if (!batchCommit(false))
                     return;
-                }
                 m_summary.objectsWritten += methods.size();
                 ++m_tableDone;
                 reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, false);
                 if (m_pmQueue.isEmpty() && m_pagers.isEmpty()) {
+                    if (!flushBatch())
+                        return;
                     m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
                     reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
                     nextTable();
@@ -446,6 +506,8 @@ void SyncEngine::launchPaymentMethodPagers()
         m_pagers.insert(pager);
     }
     if (m_running && m_pagers.isEmpty() && m_pmQueue.isEmpty()) {
+        if (!flushBatch())
+            return;
         m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
         reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
         nextTable();
@@ -455,7 +517,7 @@ void SyncEngine::launchPaymentMethodPagers()
 void SyncEngine::finishBackfill()
 {
     QJsonObject b = backfillState();
-    m_cache->begin();
+    beginWrite();
     if (m_generation > 1) {
         // A backfill after a gap: what it no longer saw was deleted while we were away.
         for (const char *table : kDeletable) {
@@ -569,7 +631,7 @@ void SyncEngine::syncBalanceTransactions()
         [this, asOf](const QJsonArray &page) {
             if (!m_running)
                 return false;
-            m_cache->begin();
+            beginWrite();
             for (const QJsonValue &v : page) {
                 if (m_cache->upsert(v.toObject(), asOf, m_generation) == Cache::Write::Invalid)
                     ++m_summary.invalidObjects;
@@ -597,7 +659,7 @@ void SyncEngine::applyEventPage(const QJsonArray &chronological)
 {
     if (chronological.isEmpty())
         return;
-    m_cache->begin();
+    beginWrite();
     QJsonObject events = parseState(m_cache->state(L("events")));
     for (const QJsonValue &v : chronological) {
         const QJsonObject event = v.toObject();
@@ -680,7 +742,7 @@ bool SyncEngine::applyWebhookEvent(const QJsonObject &event)
         return false;
     if (m_generation == 0)
         m_generation = backfillState().value(L("gen")).toInteger();
-    m_cache->begin();
+    beginWrite();
     const EventResult r = applyEvent(event);
     if (!m_cache->commit()) {
         m_cache->rollback();
@@ -718,7 +780,7 @@ void SyncEngine::processRefetches()
             --m_refetchInFlight;
             const bool missing = !r.ok() && r.error.code == QLatin1String("resource_missing");
             if (r.ok() || missing) {
-                m_cache->begin();
+                beginWrite();
                 if (missing)
                     m_cache->markDeleted(item.object, item.id, item.asOf);
                 else

@@ -99,6 +99,10 @@ private:
     void processRefetches();
     void succeed();
     void fail(const QString &message);
+    bool batchBegin();
+    bool batchCommit(bool force);
+    bool flushBatch();
+    bool beginWrite();
     void reportProgress(const QString &table, qint64 done, qint64 total, bool finished,
                         bool force = false);
     QJsonObject backfillState();
@@ -131,6 +135,9 @@ private:
     int m_pmFailures = 0;
 
     int m_refetchInFlight = 0;
+    bool m_batchOpen = false;
+    qint64 m_batchObjects = 0;
+    QElapsedTimer m_batchTimer;
 };
 
 } // namespace paydesk::models

@@ -1,5 +1,7 @@
 #include "network/pagination.h"
 
+#include "network/jsonsplit.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 
@@ -274,13 +276,21 @@ void ParallelLister::fetch(int sliceId)
         const QJsonArray page = r.json.value(QStringLiteral("data")).toArray();
         // plan() may have raised this slice's lower bound while the request was out: objects
         // below it now belong to another slice, and reaching them means this one is done.
+        QList<QByteArray> rawPage = splitListData(r.body);
+        if (rawPage.size() != page.size())
+            rawPage.clear();
         QJsonArray data;
+        QList<QByteArray> raw;
         bool reachedBottom = false;
-        for (const QJsonValue &v : page) {
-            if (v.toObject().value(QStringLiteral("created")).toInteger() < slice.lo)
+        for (qsizetype i = 0; i < page.size(); ++i) {
+            const QJsonValue v = page.at(i);
+            if (v.toObject().value(QStringLiteral("created")).toInteger() < slice.lo) {
                 reachedBottom = true;
-            else
+            } else {
                 data.append(v);
+                if (!rawPage.isEmpty())
+                    raw.append(rawPage.at(i));
+            }
         }
         m_received += data.size();
 
@@ -335,7 +345,7 @@ void ParallelLister::fetch(int sliceId)
         }
         // After the slices moved past these objects, so that checkpoint() covers them.
         if (!data.isEmpty())
-            Q_EMIT objectsReceived(data);
+            Q_EMIT objectsReceived(data, raw);
         if (m_done)
             return;
         Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));

@@ -93,7 +93,9 @@ public:
     qint64 estimatedTotal() const;
 
 Q_SIGNALS:
-    void objectsReceived(const QJsonArray &objects);
+    // `raw` holds each object's bytes as the server sent them (empty if they could not be
+    // split out of the page).
+    void objectsReceived(const QJsonArray &objects, const QList<QByteArray> &raw);
     void progress(qint64 received, int activeSlices, int queuedSlices);
     void finished(bool ok, const QString &errorMessage);
 

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void childrenAreReplacedWithTheParent();
     void deletionKeepsTheRowAndRespectsTime();
     void fullTextSearch();
+    void deferredFullTextIsRebuiltConsistent();
     void invalidObjectsAreSkipped();
     void eventsAreAppliedOnce();
     void quotesAndWildcardsAreData();
@@ -370,6 +371,54 @@ void TestCache::fullTextSearch()
                     .arg(QString::fromLatin1(q))),
             1);
     }
+}
+
+void TestCache::deferredFullTextIsRebuiltConsistent()
+{
+    Cache cache;
+    QVERIFY(cache.open(path(QStringLiteral("deferred.sqlite"))));
+    auto matches = [&](const char *q) {
+        return cache.database().scalar(
+            QStringLiteral("SELECT count(*) FROM customers_fts WHERE customers_fts MATCH '%1'")
+                .arg(QString::fromLatin1(q)));
+    };
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_1"), QStringLiteral("early@example.com"),
+                                   QStringLiteral("Early Bird")),
+                          1),
+             Cache::Write::Written);
+    QVERIFY(cache.begin());
+    QVERIFY(cache.deferFullText(QStringLiteral("customers")));
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(cache.upsert(customer(QStringLiteral("cus_b%1").arg(i),
+                                       QStringLiteral("bulk%1@example.com").arg(i),
+                                       QStringLiteral("Bulk Loaded")),
+                              1),
+                 Cache::Write::Written);
+    // An update of a row indexed before the pause, while paused.
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_1"), QStringLiteral("early@example.com"),
+                                   QStringLiteral("Late Bird")),
+                          2),
+             Cache::Write::Written);
+    QVERIFY(cache.commit());
+    QCOMPARE(matches("bulk"), 0); // Paused: not indexed yet.
+    QVERIFY(cache.begin());
+    QVERIFY(cache.rebuildFullText(QStringLiteral("customers")));
+    QVERIFY(cache.commit());
+    QCOMPARE(matches("bulk"), 50);
+    QCOMPARE(matches("late"), 1);
+    QCOMPARE(matches("early"), 1); // The email.
+    QCOMPARE(matches("bird"), 1);
+    // Row-by-row indexing is back, and the index is consistent with its table.
+    QCOMPARE(cache.upsert(customer(QStringLiteral("cus_b0"), QStringLiteral("b0@example.com"),
+                                   QStringLiteral("Renamed")),
+                          3),
+             Cache::Write::Written);
+    QCOMPARE(matches("renamed"), 1);
+    QCOMPARE(matches("bulk"), 49);
+    QVERIFY(cache.database().exec(
+        QStringLiteral("INSERT INTO customers_fts(customers_fts, rank) VALUES "
+                       "('integrity-check', 1)")));
+    QVERIFY(cache.rebuildFullText(QStringLiteral("refunds"))); // No index there: nothing to do.
 }
 
 void TestCache::invalidObjectsAreSkipped()

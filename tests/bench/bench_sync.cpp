@@ -1,0 +1,268 @@
+// Benchmarks of the cache and the sync engine (issue 5):
+//   build/tests/bench/bench_sync [--ingest-scale CHARGES] [--runs N]
+//                                [--backfill-scale CHARGES[,CHARGES…]] [--skip-ingest]
+// 1. Ingest: pages of 100 objects as the API sends them (JSON text), parsed and upserted into a
+//    fresh cache in one transaction per page, as the sync does — for charges alone and for the
+//    mix of every type of the demo merchant; with the split between parsing and storing.
+// 2. Full backfill with real processes: `paydesk sandbox --scale N` and `paydesk sync` at zero
+//    latency (client rate limit lifted): wall time, peak RSS of the sync process, cache size.
+// Prints one line per figure, medians of the runs.
+#include "models/cache.h"
+#include "network/jsonsplit.h"
+#include "sandbox/stripesandbox.h"
+#include "tests/support/peerprocess.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace paydesk;
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+qint64 hwmKiB(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+qint64 fileSize(const QString &path)
+{
+    return QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size();
+}
+
+// Pages of up to 100 objects, as list bodies.
+QList<QByteArray> pagesOf(const QList<const sandbox::Collection *> &collections)
+{
+    QList<QByteArray> pages;
+    for (const sandbox::Collection *c : collections) {
+        QByteArray page;
+        int n = 0;
+        c->forEach([&](const sandbox::Collection::Entry &e) {
+            page += (n == 0 ? QByteArray("{\"object\":\"list\",\"has_more\":true,\"data\":[")
+                            : QByteArray(","))
+                + e.json();
+            if (++n == 100) {
+                pages.append(page + "]}");
+                page.clear();
+                n = 0;
+            }
+        });
+        if (n > 0)
+            pages.append(page + "]}");
+    }
+    return pages;
+}
+
+struct IngestResult
+{
+    double total = 0, parse = 0, store = 0, rebuild = 0; // Seconds.
+    qint64 objects = 0;
+};
+
+// The sync engine commits every 2,000 objects (or half a second): 20 pages of 100.
+int g_pagesPerCommit = 20;
+
+IngestResult ingest(const QList<QByteArray> &pages, const QString &file)
+{
+    QFile::remove(file);
+    QFile::remove(file + QStringLiteral("-wal"));
+    QFile::remove(file + QStringLiteral("-shm"));
+    models::Cache cache;
+    cache.open(file);
+    // As the backfill does: full-text indexes rebuilt once at the end of a table.
+    cache.deferFullText(QStringLiteral("charges"));
+    cache.deferFullText(QStringLiteral("customers"));
+    if (qEnvironmentVariableIsSet("BENCH_NO_FTS"))
+        cache.database().exec(
+            QStringLiteral("DROP TRIGGER payments_fts_ai; DROP TRIGGER payments_fts_au; DROP "
+                           "TRIGGER customers_fts_ai; DROP TRIGGER customers_fts_au;"));
+    if (qEnvironmentVariableIsSet("BENCH_NO_INDEX")) {
+        models::sql::Statement s = cache.database().prepare(QStringLiteral(
+            "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE 'idx_%'"));
+        QStringList names;
+        while (s.step())
+            names.append(s.text(0));
+        for (const QString &n : names)
+            cache.database().exec(QStringLiteral("DROP INDEX ") + n);
+    }
+    IngestResult r;
+    QElapsedTimer total, part;
+    total.start();
+    int inTransaction = 0;
+    for (const QByteArray &page : pages) {
+        part.start();
+        const QJsonArray data
+            = QJsonDocument::fromJson(page).object().value(QStringLiteral("data")).toArray();
+        const QList<QByteArray> raw = network::splitListData(page);
+        r.parse += double(part.nsecsElapsed()) / 1e9;
+        part.start();
+        if (inTransaction++ == 0)
+            cache.begin();
+        for (qsizetype i = 0; i < data.size(); ++i)
+            cache.upsert(data.at(i).toObject(), 1, 1, raw.value(i));
+        cache.setState(QStringLiteral("bench"), QByteArray::number(r.objects)); // The checkpoint.
+        if (inTransaction == g_pagesPerCommit) {
+            cache.commit();
+            inTransaction = 0;
+        }
+        r.store += double(part.nsecsElapsed()) / 1e9;
+        r.objects += data.size();
+    }
+    if (inTransaction > 0)
+        cache.commit();
+    part.start();
+    cache.begin();
+    cache.rebuildFullText(QStringLiteral("charges"));
+    cache.rebuildFullText(QStringLiteral("customers"));
+    cache.commit();
+    r.rebuild = double(part.nsecsElapsed()) / 1e9;
+    r.store += r.rebuild;
+    r.total = double(total.nsecsElapsed()) / 1e9;
+    return r;
+}
+
+void benchIngest(qint64 scale, int runs, const QString &dir)
+{
+    sandbox::SandboxOptions options;
+    options.scale = scale;
+    options.now = 1763800000;
+    sandbox::StripeSandbox sandbox(options);
+    sandbox.load();
+    sandbox::Store &s = sandbox.store();
+    const QList<std::pair<const char *, QList<const sandbox::Collection *>>> sets {
+        {"charges", {&s.charges}},
+        {"all types",
+         {&s.customers, &s.products, &s.prices, &s.coupons, &s.subscriptions, &s.invoices,
+          &s.paymentIntents, &s.charges, &s.refunds, &s.disputes, &s.balanceTransactions,
+          &s.paymentMethods, &s.events}}};
+    for (const auto &[name, collections] : sets) {
+        const QList<QByteArray> pages = pagesOf(collections);
+        qint64 bytes = 0;
+        for (const QByteArray &p : pages)
+            bytes += p.size();
+        {
+            QElapsedTimer t;
+            qint64 n = 0, sum = 0;
+            QList<QJsonObject> objs;
+            for (const QByteArray &p : pages)
+                for (const QJsonValue &v :
+                     QJsonDocument::fromJson(p).object().value(QStringLiteral("data")).toArray())
+                    objs.append(v.toObject());
+            t.start();
+            for (const QJsonObject &o : objs) {
+                sum += QJsonDocument(o).toJson(QJsonDocument::Compact).size();
+                ++n;
+            }
+            std::printf("  toJson: %.1f us per object (%lld)\n",
+                        double(t.nsecsElapsed()) / 1e3 / double(n), (long long)sum);
+        }
+        std::vector<double> rates, parseShare, perObjectUs, parseUs, storeUs, rebuildUs;
+        qint64 objects = 0;
+        for (int run = 0; run < runs; ++run) {
+            const IngestResult r = ingest(pages, dir + QStringLiteral("/ingest.sqlite"));
+            objects = r.objects;
+            rates.push_back(double(r.objects) / r.total);
+            parseUs.push_back(r.parse * 1e6 / double(r.objects));
+            storeUs.push_back(r.store * 1e6 / double(r.objects));
+            rebuildUs.push_back(r.rebuild * 1e6 / double(r.objects));
+        }
+        std::printf("ingest %-9s: median %.0f objects/s over %d runs of %lld objects (%.0f B of "
+                    "JSON each); per object %.1f us parsing, %.1f us storing (of which %.1f us "
+                    "rebuilding the full-text indexes)\n",
+                    name, median(rates), runs, static_cast<long long>(objects),
+                    double(bytes) / double(std::max<qint64>(1, objects)), median(parseUs),
+                    median(storeUs), median(rebuildUs));
+        std::fflush(stdout);
+    }
+}
+
+void benchBackfill(qint64 scale, const QString &dir)
+{
+    tests::PeerProcess server
+        = tests::PeerProcess::sandbox({QStringLiteral("--scale"), QString::number(scale),
+                                       QStringLiteral("--now"), QStringLiteral("1763800000")});
+    QElapsedTimer timer;
+    timer.start();
+    if (!server.start(30 * 60 * 1000)) {
+        std::printf("backfill %lld: sandbox failed: %s\n", static_cast<long long>(scale),
+                    qPrintable(server.errorString()));
+        return;
+    }
+    std::printf("backfill %lld: sandbox ready in %.1f s\n", static_cast<long long>(scale),
+                double(timer.elapsed()) / 1000.0);
+    const QString file = dir + QStringLiteral("/backfill-%1.sqlite").arg(scale);
+    QProcess sync;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("STRIPE_API_KEY"), QStringLiteral("sk_test_benchSync"));
+    sync.setProcessEnvironment(env);
+    sync.setProcessChannelMode(QProcess::SeparateChannels);
+    timer.restart();
+    sync.start(tests::PeerProcess::paydeskBinary(),
+               {QStringLiteral("sync"), QStringLiteral("--api-base"), server.baseUrl().toString(),
+                QStringLiteral("--cache"), file, QStringLiteral("--rate-limit"),
+                QStringLiteral("10000")});
+    sync.waitForStarted();
+    qint64 peak = 0;
+    while (!sync.waitForFinished(200))
+        peak = std::max(peak, hwmKiB(sync.processId()));
+    const double seconds = double(timer.elapsed()) / 1000.0;
+    const QByteArray summary = sync.readAllStandardOutput().trimmed();
+    std::printf("backfill %lld: exit %d in %.1f s, peak RSS %.0f MiB, cache %.0f MiB\n  %s\n",
+                static_cast<long long>(scale), sync.exitCode(), seconds, double(peak) / 1024.0,
+                double(fileSize(file)) / 1048576.0, summary.constData());
+    if (sync.exitCode() != 0)
+        std::printf("%s\n", sync.readAllStandardError().right(2000).constData());
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    qint64 ingestScale = 50'000;
+    int runs = 3;
+    QStringList backfill {QStringLiteral("50000")};
+    bool skipIngest = false;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--ingest-scale") && i + 1 < args.size())
+            ingestScale = args[++i].toLongLong();
+        else if (args[i] == QLatin1String("--runs") && i + 1 < args.size())
+            runs = args[++i].toInt();
+        else if (args[i] == QLatin1String("--backfill-scale") && i + 1 < args.size())
+            backfill = args[++i].split(u',', Qt::SkipEmptyParts);
+        else if (args[i] == QLatin1String("--pages-per-commit") && i + 1 < args.size())
+            g_pagesPerCommit = std::max(1, args[++i].toInt());
+        else if (args[i] == QLatin1String("--skip-ingest"))
+            skipIngest = true;
+    }
+    QTemporaryDir dir;
+    if (!skipIngest)
+        benchIngest(ingestScale, runs, dir.path());
+    for (const QString &scale : std::as_const(backfill))
+        benchBackfill(scale.toLongLong(), dir.path());
+    return 0;
+}
