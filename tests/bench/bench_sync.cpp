@@ -1,6 +1,7 @@
 // Benchmarks of the cache and the sync engine (issue 5):
 //   build/tests/bench/bench_sync [--ingest-scale CHARGES] [--runs N]
 //                                [--backfill-scale CHARGES[,CHARGES…]] [--skip-ingest]
+//                                [--pages-per-commit N] [--breakdown]
 // 1. Ingest: pages of 100 objects as the API sends them (JSON text), parsed and upserted into a
 //    fresh cache in one transaction per page, as the sync does — for charges alone and for the
 //    mix of every type of the demo merchant; with the split between parsing and storing.
@@ -83,6 +84,8 @@ struct IngestResult
 
 // The sync engine commits every 2,000 objects (or half a second): 20 pages of 100.
 int g_pagesPerCommit = 20;
+bool g_withoutIndexes = false;
+bool g_breakdown = false;
 
 IngestResult ingest(const QList<QByteArray> &pages, const QString &file)
 {
@@ -94,11 +97,7 @@ IngestResult ingest(const QList<QByteArray> &pages, const QString &file)
     // As the backfill does: full-text indexes rebuilt once at the end of a table.
     cache.deferFullText(QStringLiteral("charges"));
     cache.deferFullText(QStringLiteral("customers"));
-    if (qEnvironmentVariableIsSet("BENCH_NO_FTS"))
-        cache.database().exec(
-            QStringLiteral("DROP TRIGGER payments_fts_ai; DROP TRIGGER payments_fts_au; DROP "
-                           "TRIGGER customers_fts_ai; DROP TRIGGER customers_fts_au;"));
-    if (qEnvironmentVariableIsSet("BENCH_NO_INDEX")) {
+    if (g_withoutIndexes) { // --breakdown: what the secondary indexes cost.
         models::sql::Statement s = cache.database().prepare(QStringLiteral(
             "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE 'idx_%'"));
         QStringList names;
@@ -162,7 +161,7 @@ void benchIngest(qint64 scale, int runs, const QString &dir)
         qint64 bytes = 0;
         for (const QByteArray &p : pages)
             bytes += p.size();
-        {
+        if (g_breakdown) {
             QElapsedTimer t;
             qint64 n = 0, sum = 0;
             QList<QJsonObject> objs;
@@ -175,8 +174,9 @@ void benchIngest(qint64 scale, int runs, const QString &dir)
                 sum += QJsonDocument(o).toJson(QJsonDocument::Compact).size();
                 ++n;
             }
-            std::printf("  toJson: %.1f us per object (%lld)\n",
-                        double(t.nsecsElapsed()) / 1e3 / double(n), (long long)sum);
+            std::printf("  %s: serialising each object again (instead of keeping the bytes of the "
+                        "page) would cost %.1f us per object (%lld bytes)\n",
+                        name, double(t.nsecsElapsed()) / 1e3 / double(n), (long long)sum);
         }
         std::vector<double> rates, parseShare, perObjectUs, parseUs, storeUs, rebuildUs;
         qint64 objects = 0;
@@ -194,6 +194,13 @@ void benchIngest(qint64 scale, int runs, const QString &dir)
                     name, median(rates), runs, static_cast<long long>(objects),
                     double(bytes) / double(std::max<qint64>(1, objects)), median(parseUs),
                     median(storeUs), median(rebuildUs));
+        if (g_breakdown) {
+            g_withoutIndexes = true;
+            const IngestResult r = ingest(pages, dir + QStringLiteral("/ingest.sqlite"));
+            g_withoutIndexes = false;
+            std::printf("  %s without secondary indexes: %.0f objects/s, %.1f us storing\n", name,
+                        double(r.objects) / r.total, r.store * 1e6 / double(r.objects));
+        }
         std::fflush(stdout);
     }
 }
@@ -256,6 +263,8 @@ int main(int argc, char **argv)
             backfill = args[++i].split(u',', Qt::SkipEmptyParts);
         else if (args[i] == QLatin1String("--pages-per-commit") && i + 1 < args.size())
             g_pagesPerCommit = std::max(1, args[++i].toInt());
+        else if (args[i] == QLatin1String("--breakdown"))
+            g_breakdown = true;
         else if (args[i] == QLatin1String("--skip-ingest"))
             skipIngest = true;
     }

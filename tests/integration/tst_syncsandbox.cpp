@@ -158,6 +158,7 @@ private Q_SLOTS:
     void backfillEqualsTheSandbox();
     void backfillThroughFaultsEqualsIt();
     void killNineThenResumeEqualsIt();
+    void cancelledInProcessThenResumedEqualsIt();
     void incrementalSyncAppliesChangesAndDeletions();
     void eventsTwiceAndOutOfOrderGiveTheSameState();
     void staleOrForeignEventsAreFetchedAgain();
@@ -340,6 +341,60 @@ void TestSyncSandbox::killNineThenResumeEqualsIt()
     }
     qInfo("%d of %d runs were killed mid-sync", interrupted, trials);
     QVERIFY(interrupted >= trials - 2);
+}
+
+void TestSyncSandbox::cancelledInProcessThenResumedEqualsIt()
+{
+    // The engine as the window runs it: progress signals, cancel() half-way, start() again.
+    const QString cache = file(QStringLiteral("cancel.sqlite"));
+    paydesk::network::StripeClientConfig config;
+    config.apiKey = key();
+    config.apiBase = m_sandbox->baseUrl();
+    config.rateLimit = 150;
+    paydesk::network::StripeClient client(config);
+    Cache c;
+    QVERIFY(c.open(cache));
+    SyncEngine engine(&client, &c, {});
+    QList<SyncProgress> progress;
+    bool done = false, ok = false;
+    QString error;
+    connect(&engine, &SyncEngine::progress, this, [&](const SyncProgress &p) {
+        progress.append(p);
+        if (p.table == QLatin1String("charges") && p.done > 500 && engine.isRunning())
+            engine.cancel();
+    });
+    connect(&engine, &SyncEngine::finished, this, [&](bool success, const QString &message) {
+        done = true;
+        ok = success;
+        error = message;
+    });
+    engine.start();
+    QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
+    QVERIFY(!ok);
+    QCOMPARE(error, QStringLiteral("cancelled"));
+    QVERIFY(!engine.isRunning());
+    const qint64 partial = c.count(QStringLiteral("charges"));
+    QVERIFY2(partial > 0 && partial < 3000, qPrintable(QString::number(partial)));
+    // Progress carried estimates and rates before the cancel.
+    const auto estimated
+        = std::find_if(progress.cbegin(), progress.cend(), [](const SyncProgress &p) {
+              return p.table == QLatin1String("charges") && p.total > 0 && p.perSecond > 0
+                  && p.etaSeconds >= 0;
+          });
+    QVERIFY(estimated != progress.cend());
+    QVERIFY(std::any_of(progress.cbegin(), progress.cend(), [](const SyncProgress &p) {
+        return p.table == QLatin1String("customers") && p.finished && p.done == p.total;
+    }));
+
+    done = false;
+    progress.clear();
+    disconnect(&engine, &SyncEngine::progress, this, nullptr);
+    engine.start();
+    QTRY_VERIFY_WITH_TIMEOUT(done, 120000);
+    QVERIFY2(ok, qPrintable(error));
+    QVERIFY(engine.summary().backfilled);
+    c.close();
+    QCOMPARE(firstDifference(dump(cache), m_reference), QString());
 }
 
 void TestSyncSandbox::incrementalSyncAppliesChangesAndDeletions()
