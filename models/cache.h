@@ -84,6 +84,7 @@ public:
     bool deferFullText(const QString &table);
     bool rebuildFullText(const QString &table);
 
+
 private:
     struct Prepared
     {

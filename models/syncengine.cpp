@@ -413,7 +413,13 @@ void SyncEngine::listTable(const QString &table, int attempt)
                 reportProgress(table, m_tableDone, m_tableDone, true);
                 nextTable();
             });
+    beginWrite();
     m_cache->deferFullText(table);
+    if (!m_cache->commit()) {
+        m_cache->rollback();
+        fail(m_cache->database().lastError());
+        return;
+    }
     reportProgress(table, m_tableDone, -1, false, true);
     lister->start();
 }
@@ -493,11 +499,7 @@ void SyncEngine::launchPaymentMethodPagers()
                 ++m_tableDone;
                 reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, false);
                 if (m_pmQueue.isEmpty() && m_pagers.isEmpty()) {
-                    if (!flushBatch())
-                        return;
-                    m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
-                    reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
-                    nextTable();
+                    finishPaymentMethods();
                     return;
                 }
                 launchPaymentMethodPagers();
@@ -505,13 +507,22 @@ void SyncEngine::launchPaymentMethodPagers()
         *holder = pager;
         m_pagers.insert(pager);
     }
-    if (m_running && m_pagers.isEmpty() && m_pmQueue.isEmpty()) {
-        if (!flushBatch())
-            return;
-        m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
-        reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
-        nextTable();
+    if (m_running && m_pagers.isEmpty() && m_pmQueue.isEmpty())
+        finishPaymentMethods();
+}
+
+void SyncEngine::finishPaymentMethods()
+{
+    beginWrite();
+    m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
+    if (!m_cache->commit()) {
+        const QString message = m_cache->database().lastError();
+        m_cache->rollback();
+        fail(L("cannot write the cache: ") + message);
+        return;
     }
+    reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
+    nextTable();
 }
 
 void SyncEngine::finishBackfill()

@@ -91,6 +91,7 @@ private:
     void listTable(const QString &table, int attempt);
     void listPaymentMethods();
     void launchPaymentMethodPagers();
+    void finishPaymentMethods();
     void finishBackfill();
     void syncEvents();
     void syncBalanceTransactions();
