@@ -41,18 +41,6 @@ QCommandLineOption flagOption(const char *name, const char *description)
     return {QString::fromLatin1(name), QString::fromLatin1(description)};
 }
 
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
 QString overviewText()
 {
     QString text = QStringLiteral(
@@ -80,14 +68,14 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
     QStringList args = arguments;
     args.removeAt(1);
     if (!parser.parse(args)) {
-        err() << "paydesk " << command.name << ": " << parser.errorText() << '\n';
-        err().flush();
+        stderrStream() << "paydesk " << command.name << ": " << parser.errorText() << '\n';
+        stderrStream().flush();
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText().replace(QStringLiteral("[options] "),
-                                           QStringLiteral("%1 [options] ").arg(command.name));
-        out().flush();
+        stdoutStream() << parser.helpText().replace(
+            QStringLiteral("[options] "), QStringLiteral("%1 [options] ").arg(command.name));
+        stdoutStream().flush();
         return ExitOk;
     }
     if (command.name == QLatin1String("sandbox"))
@@ -96,8 +84,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runSyncCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
-    err() << "paydesk " << command.name << ": not implemented yet\n";
-    err().flush();
+    stderrStream() << "paydesk " << command.name << ": not implemented yet\n";
+    stderrStream().flush();
     return ExitNotImplemented;
 }
 
@@ -137,6 +125,18 @@ int runGui(const QCommandLineParser &parser)
 }
 
 } // namespace
+
+QTextStream &stderrStream()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+QTextStream &stdoutStream()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
 
 const QList<Subcommand> &subcommands()
 {
@@ -277,8 +277,9 @@ int run(const QStringList &arguments)
             return runSubcommand(s, QStringList {arguments.first()} + arguments.mid(at));
         }
     }
-    err() << "paydesk: unknown command '" << name << "'. Run 'paydesk --help' for the list.\n";
-    err().flush();
+    stderrStream() << "paydesk: unknown command '" << name
+                   << "'. Run 'paydesk --help' for the list.\n";
+    stderrStream().flush();
     return ExitUsage;
 }
 

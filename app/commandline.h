@@ -4,6 +4,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QTextStream>
 
 namespace paydesk::app {
 
@@ -34,6 +35,10 @@ bool isHeadless(int argc, char **argv);
 // Runs the process after the (Core)Application is constructed. Returns the exit code; for the
 // GUI it runs the event loop.
 int run(const QStringList &arguments);
+
+// The process's stdout and stderr as text streams (shared, so output is never reordered).
+QTextStream &stdoutStream();
+QTextStream &stderrStream();
 
 // Exit codes of the command line.
 enum ExitCode : int {

@@ -19,22 +19,10 @@ namespace paydesk::app {
 
 namespace {
 
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
 int usage(const QString &message)
 {
-    err() << "paydesk sync: " << message << '\n';
-    err().flush();
+    stderrStream() << "paydesk sync: " << message << '\n';
+    stderrStream().flush();
     return ExitUsage;
 }
 
@@ -121,38 +109,38 @@ int runSyncCommand(const QCommandLineParser &parser)
                          if (!p.finished && printed.isValid() && printed.elapsed() < 1000)
                              return;
                          printed.start();
-                         err() << (terminal ? "\r\033[K" : "") << progressLine(p)
-                               << (terminal && !p.finished ? "" : "\n");
-                         err().flush();
+                         stderrStream() << (terminal ? "\r\033[K" : "") << progressLine(p)
+                                        << (terminal && !p.finished ? "" : "\n");
+                         stderrStream().flush();
                      });
-    QObject::connect(&engine, &models::SyncEngine::finished, &engine,
-                     [&](bool ok, const QString &error) {
-                         const models::SyncSummary &s = engine.summary();
-                         if (!ok) {
-                             err() << (terminal ? "\n" : "") << "paydesk sync: " << error << '\n';
-                             err().flush();
-                             exitCode = ExitFailure;
-                             QCoreApplication::exit(ExitFailure);
-                             return;
-                         }
-                         out() << QStringLiteral("synced %1 (%2): %3 objects written, %4 events "
-                                                 "applied, %5 skipped, %6 fetched again, %7 "
-                                                 "invalid, in %8 s; cache %9")
-                                      .arg(s.accountId,
-                                           s.backfilled ? QStringLiteral("backfill + events")
-                                                        : QStringLiteral("events"))
-                                      .arg(s.objectsWritten)
-                                      .arg(s.eventsApplied)
-                                      .arg(s.eventsSkipped)
-                                      .arg(s.refetched)
-                                      .arg(s.invalidObjects)
-                                      .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
-                                      .arg(cache.path())
-                               << Qt::endl;
-                         exitCode = ExitOk;
-                         if (!listen)
-                             QCoreApplication::exit(ExitOk);
-                     });
+    QObject::connect(
+        &engine, &models::SyncEngine::finished, &engine, [&](bool ok, const QString &error) {
+            const models::SyncSummary &s = engine.summary();
+            if (!ok) {
+                stderrStream() << (terminal ? "\n" : "") << "paydesk sync: " << error << '\n';
+                stderrStream().flush();
+                exitCode = ExitFailure;
+                QCoreApplication::exit(ExitFailure);
+                return;
+            }
+            stdoutStream() << QStringLiteral("synced %1 (%2): %3 objects written, %4 events "
+                                             "applied, %5 skipped, %6 fetched again, %7 "
+                                             "invalid, in %8 s; cache %9")
+                                  .arg(s.accountId,
+                                       s.backfilled ? QStringLiteral("backfill + events")
+                                                    : QStringLiteral("events"))
+                                  .arg(s.objectsWritten)
+                                  .arg(s.eventsApplied)
+                                  .arg(s.eventsSkipped)
+                                  .arg(s.refetched)
+                                  .arg(s.invalidObjects)
+                                  .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+                                  .arg(cache.path())
+                           << Qt::endl;
+            exitCode = ExitOk;
+            if (!listen)
+                QCoreApplication::exit(ExitOk);
+        });
     onTerminationSignal([&] {
         if (engine.isRunning())
             engine.cancel(); // Everything committed so far stays; the next run resumes.
@@ -164,9 +152,9 @@ int runSyncCommand(const QCommandLineParser &parser)
     if (listen) {
         listener = std::make_unique<network::WebhookListener>(webhookSecret);
         if (!listener->listen(listenPort)) {
-            err() << "paydesk sync: cannot listen on port " << listenPort << ": "
-                  << listener->errorString() << '\n';
-            err().flush();
+            stderrStream() << "paydesk sync: cannot listen on port " << listenPort << ": "
+                           << listener->errorString() << '\n';
+            stderrStream().flush();
             return ExitFailure;
         }
         QObject::connect(listener.get(), &network::WebhookListener::eventReceived, &engine,
@@ -174,15 +162,16 @@ int runSyncCommand(const QCommandLineParser &parser)
                              if (cache.isOpen())
                                  engine.applyWebhookEvent(event);
                          });
-        out() << "listening for webhooks on http://127.0.0.1:" << listener->port() << "/webhook"
-              << Qt::endl;
+        stdoutStream() << "listening for webhooks on http://127.0.0.1:" << listener->port()
+                       << "/webhook" << Qt::endl;
     }
 
     auto startWith = [&](const QString &path) {
         QString error;
         if (!cache.open(path, &error)) {
-            err() << "paydesk sync: cannot open the cache " << path << ": " << error << '\n';
-            err().flush();
+            stderrStream() << "paydesk sync: cannot open the cache " << path << ": " << error
+                           << '\n';
+            stderrStream().flush();
             QCoreApplication::exit(ExitFailure);
             return;
         }
@@ -196,8 +185,8 @@ int runSyncCommand(const QCommandLineParser &parser)
         request.path = QStringLiteral("/v1/account");
         client.send(request, &engine, [&](const network::StripeResponse &r) {
             if (!r.ok()) {
-                err() << "paydesk sync: " << r.error.userMessage() << '\n';
-                err().flush();
+                stderrStream() << "paydesk sync: " << r.error.userMessage() << '\n';
+                stderrStream().flush();
                 QCoreApplication::exit(ExitFailure);
                 return;
             }

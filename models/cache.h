@@ -84,7 +84,6 @@ public:
     bool deferFullText(const QString &table);
     bool rebuildFullText(const QString &table);
 
-
 private:
     struct Prepared
     {

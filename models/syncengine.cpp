@@ -121,19 +121,23 @@ bool SyncEngine::batchCommit(bool force)
     if (!force && m_batchObjects < 2000 && m_batchTimer.elapsed() < 500)
         return true;
     m_batchOpen = false;
-    if (!m_cache->commit()) {
-        const QString error = m_cache->database().lastError();
-        m_cache->rollback();
-        if (m_running)
-            fail(L("cannot write the cache: ") + error);
-        return false;
-    }
-    return true;
+    return commitWrite();
 }
 
 bool SyncEngine::flushBatch()
 {
     return batchCommit(true);
+}
+
+bool SyncEngine::commitWrite()
+{
+    if (m_cache->commit())
+        return true;
+    const QString error = m_cache->database().lastError();
+    m_cache->rollback();
+    if (m_running)
+        fail(L("cannot write the cache: ") + error);
+    return false;
 }
 
 bool SyncEngine::beginWrite()
@@ -226,11 +230,8 @@ void SyncEngine::fetchAccount()
         beginWrite();
         m_cache->setState(L("account"), id.toUtf8());
         m_cache->upsert(r.json, now());
-        if (!m_cache->commit()) {
-            m_cache->rollback();
-            fail(m_cache->database().lastError());
+        if (!commitWrite())
             return;
-        }
         m_accountCreated = r.json.value(L("created")).toInteger();
         decideBackfill();
     });
@@ -300,11 +301,8 @@ void SyncEngine::startNewBackfill()
         for (const QString &t : backfillTables())
             m_cache->removeState(L("backfill:") + t);
         m_cache->database().exec(L("DELETE FROM pm_pending"));
-        if (!m_cache->commit()) {
-            m_cache->rollback();
-            fail(m_cache->database().lastError());
+        if (!commitWrite())
             return;
-        }
         qCInfo(lcSync) << "backfill generation" << m_generation << "starts";
         m_summary.backfilled = true;
         m_tablesLeft = backfillTables();
@@ -347,11 +345,8 @@ void SyncEngine::listTable(const QString &table, int attempt)
             beginWrite();
             m_cache->rebuildFullText(table);
             m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
-            if (!m_cache->commit()) {
-                m_cache->rollback();
-                fail(m_cache->database().lastError());
+            if (!commitWrite())
                 return;
-            }
             nextTable();
             return;
         }
@@ -404,22 +399,15 @@ void SyncEngine::listTable(const QString &table, int attempt)
                 beginWrite();
                 m_cache->rebuildFullText(table);
                 m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
-                if (!m_cache->commit()) {
-                    const QString message = m_cache->database().lastError();
-                    m_cache->rollback();
-                    fail(L("cannot write the cache: ") + message);
+                if (!commitWrite())
                     return;
-                }
                 reportProgress(table, m_tableDone, m_tableDone, true);
                 nextTable();
             });
     beginWrite();
     m_cache->deferFullText(table);
-    if (!m_cache->commit()) {
-        m_cache->rollback();
-        fail(m_cache->database().lastError());
+    if (!commitWrite())
         return;
-    }
     reportProgress(table, m_tableDone, -1, false, true);
     lister->start();
 }
@@ -434,11 +422,8 @@ void SyncEngine::listPaymentMethods()
         m_cache->database().exec(L("DELETE FROM pm_pending; INSERT INTO pm_pending (customer) "
                                    "SELECT id FROM customers WHERE deleted = 0"));
         m_cache->setState(key, compact({{L("listing"), true}}));
-        if (!m_cache->commit()) {
-            m_cache->rollback();
-            fail(m_cache->database().lastError());
+        if (!commitWrite())
             return;
-        }
     }
     m_pmQueue.clear();
     sql::Statement s
@@ -515,12 +500,8 @@ void SyncEngine::finishPaymentMethods()
 {
     beginWrite();
     m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
-    if (!m_cache->commit()) {
-        const QString message = m_cache->database().lastError();
-        m_cache->rollback();
-        fail(L("cannot write the cache: ") + message);
+    if (!commitWrite())
         return;
-    }
     reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
     nextTable();
 }
@@ -543,11 +524,8 @@ void SyncEngine::finishBackfill()
     events.insert(L("cursor"), b.value(L("cursor")).toString());
     events.insert(L("cursor_created"), b.value(L("as_of")).toInteger());
     m_cache->setState(L("events"), compact(events));
-    if (!m_cache->commit()) {
-        m_cache->rollback();
-        fail(m_cache->database().lastError());
+    if (!commitWrite())
         return;
-    }
     syncEvents();
 }
 
@@ -647,12 +625,8 @@ void SyncEngine::syncBalanceTransactions()
                 if (m_cache->upsert(v.toObject(), asOf, m_generation) == Cache::Write::Invalid)
                     ++m_summary.invalidObjects;
             }
-            if (!m_cache->commit()) {
-                const QString error = m_cache->database().lastError();
-                m_cache->rollback();
-                fail(L("cannot write the cache: ") + error);
+            if (!commitWrite())
                 return false;
-            }
             return true;
         },
         [this](const network::StripeError &error, qint64) {
@@ -692,12 +666,8 @@ void SyncEngine::applyEventPage(const QJsonArray &chronological)
         }
     }
     m_cache->setState(L("events"), compact(events));
-    if (!m_cache->commit()) {
-        const QString error = m_cache->database().lastError();
-        m_cache->rollback();
-        fail(L("cannot write the cache: ") + error);
+    if (!commitWrite())
         return;
-    }
     m_tableDone += chronological.size();
     reportProgress(L("events"), m_tableDone, -1, false);
 }

@@ -104,6 +104,7 @@ private:
     bool batchCommit(bool force);
     bool flushBatch();
     bool beginWrite();
+    bool commitWrite(); // Commits, or rolls back and fails the sync.
     void reportProgress(const QString &table, qint64 done, qint64 total, bool finished,
                         bool force = false);
     QJsonObject backfillState();

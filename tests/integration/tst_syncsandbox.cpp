@@ -101,6 +101,15 @@ private:
 
     QString file(const QString &name) const { return m_dir.filePath(name); }
 
+    std::unique_ptr<paydesk::network::StripeClient> apiClient(double rate)
+    {
+        paydesk::network::StripeClientConfig config;
+        config.apiKey = key();
+        config.apiBase = m_sandbox->baseUrl();
+        config.rateLimit = rate;
+        return std::make_unique<paydesk::network::StripeClient>(config);
+    }
+
     QProcess *startSync(const QStringList &args)
     {
         auto *p = new QProcess(this);
@@ -383,14 +392,10 @@ void TestSyncSandbox::cancelledInProcessThenResumedEqualsIt()
 {
     // The engine as the window runs it: progress signals, cancel() half-way, start() again.
     const QString cache = file(QStringLiteral("cancel.sqlite"));
-    paydesk::network::StripeClientConfig config;
-    config.apiKey = key();
-    config.apiBase = m_sandbox->baseUrl();
-    config.rateLimit = 150;
-    paydesk::network::StripeClient client(config);
+    const auto client = apiClient(150);
     Cache c;
     QVERIFY(c.open(cache));
-    SyncEngine engine(&client, &c, {});
+    SyncEngine engine(client.get(), &c, {});
     QList<SyncProgress> progress;
     bool done = false, ok = false;
     QString error;
@@ -527,14 +532,10 @@ void TestSyncSandbox::eventsTwiceAndOutOfOrderGiveTheSameState()
     }
     QVERIFY(events.size() >= 10);
 
-    paydesk::network::StripeClientConfig config;
-    config.apiKey = key();
-    config.apiBase = m_sandbox->baseUrl();
-    config.rateLimit = 500;
-    paydesk::network::StripeClient client(config);
+    const auto client = apiClient(500);
     Cache c;
     QVERIFY(c.open(cache));
-    SyncEngine engine(&client, &c, {});
+    SyncEngine engine(client.get(), &c, {});
     const quint32 seed = QRandomGenerator::global()->generate();
     qInfo("shuffle seed %u", seed);
     std::mt19937 random(seed);
@@ -562,13 +563,10 @@ void TestSyncSandbox::eventsTwiceAndOutOfOrderGiveTheSameState()
 void TestSyncSandbox::staleOrForeignEventsAreFetchedAgain()
 {
     const QString cache = file(QStringLiteral("reference.sqlite"));
-    paydesk::network::StripeClientConfig config;
-    config.apiKey = key();
-    config.apiBase = m_sandbox->baseUrl();
-    paydesk::network::StripeClient client(config);
+    const auto client = apiClient(0);
     Cache c;
     QVERIFY(c.open(cache));
-    SyncEngine engine(&client, &c, {});
+    SyncEngine engine(client.get(), &c, {});
     const QJsonObject customer = listAll(QStringLiteral("/v1/customers")).first();
     const QString id = customer.value(QStringLiteral("id")).toString();
     auto event = [&](const QString &eventId, qint64 created, const QString &version) {
@@ -624,11 +622,8 @@ void TestSyncSandbox::malformedEventsAreSkipped()
 {
     Cache c;
     QVERIFY(c.open(file(QStringLiteral("malformed.sqlite"))));
-    paydesk::network::StripeClientConfig config;
-    config.apiKey = key();
-    config.apiBase = m_sandbox->baseUrl();
-    paydesk::network::StripeClient client(config);
-    SyncEngine engine(&client, &c, {});
+    const auto client = apiClient(0);
+    SyncEngine engine(client.get(), &c, {});
     const char *bad[] = {
         R"({})",
         R"({"id":"evt_x","object":"event"})",
