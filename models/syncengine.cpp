@@ -770,9 +770,15 @@ void SyncEngine::processRefetches()
                 if (!m_cache->commit())
                     m_cache->rollback();
                 ++m_summary.refetched;
-            } else if (m_running) {
-                fail(L("fetching %1 %2 again failed: %3")
-                         .arg(item.object, item.id, r.error.userMessage()));
+            } else {
+                // Left in the queue for the next sync (a webhook's refetch does not retry in a
+                // loop against a server that keeps failing).
+                if (m_running)
+                    fail(L("fetching %1 %2 again failed: %3")
+                             .arg(item.object, item.id, r.error.userMessage()));
+                else
+                    qCWarning(lcSync).noquote() << "fetching" << item.object << item.id
+                                                << "again failed:" << r.error.userMessage();
                 return;
             }
             if (m_refetchInFlight == 0)
