@@ -1,0 +1,287 @@
+#include "models/cache.h"
+#include "models/paymentstablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace paydesk::models;
+Q_DECLARE_METATYPE(paydesk::models::PaymentFilter)
+
+namespace {
+const char *const kWords[]
+    = {"Espresso grinder", "Coffee subscription", "Gift card", "Brewing kit", "Decaf beans"};
+const char *const kCurrencies[] = {"usd", "eur", "jpy"};
+const char *const kStatuses[] = {"succeeded", "succeeded", "succeeded", "failed", "pending"};
+} // namespace
+
+// The Payments table model against a real cache file, its answers checked against SQL written
+// here independently.
+class TestPaymentsModel final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_file;
+    Cache m_cache;
+
+    QStringList expected(const QString &where, const QString &order)
+    {
+        QStringList ids;
+        sql::Statement s = m_cache.database().prepare(
+            QStringLiteral("SELECT id FROM charges WHERE deleted = 0 AND %1 ORDER BY %2")
+                .arg(where, order));
+        while (s.step())
+            ids.append(s.text(0));
+        return ids;
+    }
+    static QStringList loaded(PaymentsTableModel &model)
+    {
+        while (model.canFetchMore({}))
+            model.fetchMore({});
+        QStringList ids;
+        for (int row = 0; row < model.rowCount(); ++row)
+            ids.append(model.index(row, 0).data(PaymentsTableModel::IdRole).toString());
+        return ids;
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void modelTester();
+    void pagesInsteadOfLoadingEverything();
+    void filters_data();
+    void filters();
+    void sorts_data();
+    void sorts();
+    void formatsMoneyPerCurrency();
+    void hostileInputIsData();
+};
+
+void TestPaymentsModel::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_file = m_dir.filePath(QStringLiteral("payments.sqlite"));
+    QVERIFY(m_cache.open(m_file));
+    QRandomGenerator random(42);
+    QVERIFY(m_cache.begin());
+    for (int i = 0; i < 1000; ++i) {
+        const QString currency = QString::fromLatin1(kCurrencies[random.bounded(3)]);
+        const QString status = QString::fromLatin1(kStatuses[random.bounded(5)]);
+        const qint64 amount = 100 + random.bounded(100000);
+        const bool refundedFully = status == QLatin1String("succeeded") && random.bounded(20) == 0;
+        const qint64 refunded = refundedFully                                   ? amount
+            : (status == QLatin1String("succeeded") && random.bounded(10) == 0) ? amount / 2
+                                                                                : 0;
+        QJsonObject charge {
+            {QStringLiteral("id"), QStringLiteral("ch_%1").arg(i, 6, 10, QLatin1Char('0'))},
+            {QStringLiteral("object"), QStringLiteral("charge")},
+            // Many share a second, so the id breaks ties.
+            {QStringLiteral("created"), 1700000000 + random.bounded(300) * 60},
+            {QStringLiteral("amount"), amount},
+            {QStringLiteral("amount_refunded"), refunded},
+            {QStringLiteral("refunded"), refundedFully},
+            {QStringLiteral("disputed"), random.bounded(30) == 0},
+            {QStringLiteral("currency"), currency},
+            {QStringLiteral("status"), status},
+            {QStringLiteral("description"), QString::fromLatin1(kWords[random.bounded(5)])},
+            {QStringLiteral("receipt_email"), QStringLiteral("buyer%1@example.com").arg(i % 37)},
+            {QStringLiteral("payment_method_details"),
+             QJsonObject {{QStringLiteral("type"), QStringLiteral("card")},
+                          {QStringLiteral("card"),
+                           QJsonObject {{QStringLiteral("brand"), QStringLiteral("visa")},
+                                        {QStringLiteral("last4"),
+                                         QStringLiteral("%1").arg(1000 + i % 50)}}}}}};
+        QCOMPARE(m_cache.upsert(charge, 1), Cache::Write::Written);
+    }
+    QVERIFY(m_cache.commit());
+    // A deleted row never shows.
+    QCOMPARE(m_cache.markDeleted(QStringLiteral("charges"), QStringLiteral("ch_000000"), 5),
+             Cache::Write::Written);
+}
+
+void TestPaymentsModel::modelTester()
+{
+    PaymentsTableModel model;
+    model.setPageSize(64);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(model.open(m_file));
+    while (model.canFetchMore({}))
+        model.fetchMore({});
+    model.sort(PaymentsTableModel::Amount, Qt::AscendingOrder);
+    PaymentFilter f;
+    f.search = QStringLiteral("espresso");
+    model.setFilter(f);
+    model.fetchMore({});
+    model.reload();
+}
+
+void TestPaymentsModel::pagesInsteadOfLoadingEverything()
+{
+    PaymentsTableModel model;
+    model.setPageSize(100);
+    QVERIFY(model.open(m_file));
+    QCOMPARE(model.totalCount(), 999);
+    QCOMPARE(model.rowCount(), 100);
+    QVERIFY(model.canFetchMore({}));
+    model.fetchMore({});
+    QCOMPARE(model.rowCount(), 200);
+    QCOMPARE(loaded(model), expected(QStringLiteral("1"), QStringLiteral("created DESC, id DESC")));
+    QVERIFY(!model.canFetchMore({}));
+}
+
+void TestPaymentsModel::filters_data()
+{
+    QTest::addColumn<PaymentFilter>("filter");
+    QTest::addColumn<QString>("where");
+    PaymentFilter f;
+    QTest::newRow("everything") << f << QStringLiteral("1");
+    f = {};
+    f.status = PaymentFilter::Status::Succeeded;
+    QTest::newRow("succeeded") << f
+                               << QStringLiteral("status = 'succeeded' AND refunded = 0 AND "
+                                                 "disputed = 0");
+    f.status = PaymentFilter::Status::Refunded;
+    QTest::newRow("refunded") << f << QStringLiteral("amount_refunded > 0");
+    f.status = PaymentFilter::Status::Disputed;
+    QTest::newRow("disputed") << f << QStringLiteral("disputed = 1");
+    f.status = PaymentFilter::Status::Failed;
+    QTest::newRow("failed") << f << QStringLiteral("status = 'failed'");
+    f = {};
+    f.currency = QStringLiteral("EUR");
+    QTest::newRow("currency, any case") << f << QStringLiteral("currency = 'eur'");
+    f.amountMin = 5000;
+    f.amountMax = 20000;
+    QTest::newRow("currency and amount") << f
+                                         << QStringLiteral("currency = 'eur' AND amount BETWEEN "
+                                                           "5000 AND 20000");
+    f = {};
+    f.createdFrom = 1700003000;
+    f.createdTo = 1700009000;
+    QTest::newRow("date range") << f
+                                << QStringLiteral("created >= 1700003000 AND created < 1700009000");
+    f = {};
+    f.search = QStringLiteral("espr");
+    QTest::newRow("search prefix") << f << QStringLiteral("description LIKE 'Espresso%'");
+    f.search = QStringLiteral("gift CARD");
+    QTest::newRow("search two words") << f << QStringLiteral("description = 'Gift card'");
+    f.search = QStringLiteral("1042");
+    QTest::newRow("search last4") << f << QStringLiteral("card_last4 = '1042'");
+    f.search = QStringLiteral("buyer7");
+    QTest::newRow("search email") << f << QStringLiteral("receipt_email = 'buyer7@example.com'");
+    f.search = QStringLiteral("ch_000123");
+    QTest::newRow("search id") << f << QStringLiteral("id = 'ch_000123'");
+    f.status = PaymentFilter::Status::Failed;
+    f.search = QStringLiteral("decaf");
+    QTest::newRow("search and status") << f
+                                       << QStringLiteral("status = 'failed' AND description = "
+                                                         "'Decaf beans'");
+}
+
+void TestPaymentsModel::filters()
+{
+    QFETCH(PaymentFilter, filter);
+    QFETCH(QString, where);
+    PaymentsTableModel model;
+    model.setPageSize(77);
+    QVERIFY(model.open(m_file));
+    model.setFilter(filter);
+    const QStringList want = expected(where, QStringLiteral("created DESC, id DESC"));
+    QVERIFY(!want.isEmpty());
+    QCOMPARE(model.totalCount(), want.size());
+    QCOMPARE(loaded(model), want);
+}
+
+void TestPaymentsModel::sorts_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<int>("order");
+    QTest::addColumn<QString>("sql");
+    QTest::newRow("date ascending") << int(PaymentsTableModel::Created) << int(Qt::AscendingOrder)
+                                    << QStringLiteral("created ASC, id ASC");
+    QTest::newRow("amount descending")
+        << int(PaymentsTableModel::Amount) << int(Qt::DescendingOrder)
+        << QStringLiteral("amount DESC, id DESC");
+    QTest::newRow("amount ascending") << int(PaymentsTableModel::Amount) << int(Qt::AscendingOrder)
+                                      << QStringLiteral("amount ASC, id ASC");
+    QTest::newRow("description") << int(PaymentsTableModel::Description) << int(Qt::AscendingOrder)
+                                 << QStringLiteral("description ASC, id ASC");
+    QTest::newRow("customer") << int(PaymentsTableModel::Customer) << int(Qt::DescendingOrder)
+                              << QStringLiteral("receipt_email DESC, id DESC");
+}
+
+void TestPaymentsModel::sorts()
+{
+    QFETCH(int, column);
+    QFETCH(int, order);
+    QFETCH(QString, sql);
+    PaymentsTableModel model;
+    model.setPageSize(50);
+    QVERIFY(model.open(m_file));
+    model.sort(column, Qt::SortOrder(order));
+    QCOMPARE(loaded(model), expected(QStringLiteral("1"), sql));
+    // Money sorts by minor units, not by its text.
+    if (column == PaymentsTableModel::Amount) {
+        qint64 previous = order == Qt::AscendingOrder ? -1 : std::numeric_limits<qint64>::max();
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const qint64 v
+                = model.index(row, column).data(PaymentsTableModel::RawRole).toLongLong();
+            QVERIFY(order == Qt::AscendingOrder ? v >= previous : v <= previous);
+            previous = v;
+        }
+    }
+}
+
+void TestPaymentsModel::formatsMoneyPerCurrency()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    PaymentsTableModel model;
+    QVERIFY(model.open(m_file));
+    PaymentFilter f;
+    f.search = QStringLiteral("ch_000123");
+    model.setFilter(f);
+    QCOMPARE(model.rowCount(), 1);
+    sql::Statement s = m_cache.database().prepare(
+        QStringLiteral("SELECT amount, currency FROM charges WHERE id = 'ch_000123'"));
+    QVERIFY(s.step());
+    const QString text = model.index(0, PaymentsTableModel::Amount).data().toString();
+    const qint64 amount = s.int64(0);
+    if (s.text(1) == QLatin1String("jpy"))
+        QVERIFY2(text.contains(QLocale().toString(amount)) && !text.contains(u'.'),
+                 qPrintable(text));
+    else
+        QVERIFY2(text.contains(QStringLiteral(".%1").arg(amount % 100, 2, 10, QLatin1Char('0'))),
+                 qPrintable(text));
+    QVERIFY(model.index(0, PaymentsTableModel::PaymentMethod)
+                .data()
+                .toString()
+                .startsWith(QStringLiteral("Visa •••• ")));
+    QCOMPARE(model.headerData(PaymentsTableModel::Amount, Qt::Horizontal).toString(),
+             QStringLiteral("Amount"));
+}
+
+void TestPaymentsModel::hostileInputIsData()
+{
+    PaymentsTableModel model;
+    QVERIFY(model.open(m_file));
+    for (const char *text : {"' OR 1=1 --", "\"", "%", "_", "NEAR(", "a*b", "-x", "zz_%"}) {
+        PaymentFilter f;
+        f.search = QString::fromLatin1(text);
+        f.currency = QString::fromLatin1(text);
+        model.setFilter(f);
+        QCOMPARE(model.totalCount(), 0);
+        f.currency.clear();
+        model.setFilter(f);
+        const bool hasWord = std::any_of(f.search.cbegin(), f.search.cend(),
+                                         [](QChar c) { return c.isLetterOrNumber(); });
+        if (hasWord)
+            QVERIFY2(model.totalCount() < 999, text);
+        else
+            QCOMPARE(model.totalCount(), 999); // Punctuation alone does not filter.
+    }
+}
+
+QTEST_GUILESS_MAIN(TestPaymentsModel)
+#include "tst_paymentsmodel.moc"
