@@ -1,13 +1,16 @@
 #include "app/commandline.h"
 
 #include "app/applogging.h"
+#include "app/backgroundsync.h"
 #include "app/demosandbox.h"
 #include "app/sandboxcommand.h"
 #include "app/synccommand.h"
 #include "ui/mainwindow.h"
+#include "ui/paymentspage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <cstring>
@@ -108,12 +111,32 @@ int runGui(const QCommandLineParser &parser)
     // The demo merchant is served by an in-process sandbox on a free loopback port, generated
     // on a worker thread so that the window is responsive at once.
     std::unique_ptr<DemoSandbox> demo;
+    QTemporaryDir demoCacheDir;
+    BackgroundSync sync;
     if (account.demo) {
         demo = std::make_unique<DemoSandbox>();
         window.setStatusText(QObject::tr("Generating the demo merchant…"));
-        QObject::connect(demo.get(), &DemoSandbox::ready, &window, [&window](const QUrl &url) {
+        QObject::connect(demo.get(), &DemoSandbox::ready, &window, [&](const QUrl &url) {
             window.setStatusText(QObject::tr("Demo sandbox at %1").arg(url.toString()));
             window.setOnline(true);
+            // The demo merchant is synced like a real account, into a cache of this session.
+            const QString cache = demoCacheDir.path() + QStringLiteral("/demo.sqlite");
+            QObject::connect(&sync, &BackgroundSync::progress, &window,
+                             [&window](const models::SyncProgress &p) {
+                                 window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
+                             });
+            QObject::connect(&sync, &BackgroundSync::finished, &window,
+                             [&window, cache](bool ok, const QString &error) {
+                                 window.setSyncProgress({}, 0, 0, -1);
+                                 if (!ok) {
+                                     window.setStatusText(
+                                         QObject::tr("Sync failed: %1").arg(error));
+                                     return;
+                                 }
+                                 window.setLastSync(QDateTime::currentDateTime());
+                                 window.paymentsPage()->setCache(cache);
+                             });
+            sync.start(url, QByteArrayLiteral("sk_test_demo"), cache, 2000);
         });
         QObject::connect(
             demo.get(), &DemoSandbox::failed, &window, [&window](const QString &message) {

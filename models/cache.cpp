@@ -396,6 +396,11 @@ bool Cache::removeRefetch(const QString &object, const QString &id)
     return s.exec();
 }
 
+bool Cache::analyze()
+{
+    return m_db.exec(QStringLiteral("ANALYZE"));
+}
+
 bool Cache::deferFullText(const QString &table)
 {
     if (ftsTableFor(table).isEmpty())

@@ -77,6 +77,8 @@ public:
     bool removeRefetch(const QString &object, const QString &id);
 
     qint64 count(const QString &table, bool includeDeleted = false);
+    // Gathers the statistics the query planner uses to pick indexes (after a bulk load).
+    bool analyze();
 
     // Bulk loading: pauses the full-text index of `table` (if it has one) until
     // rebuildFullText(), which indexes every row in one pass. Both are part of the caller's

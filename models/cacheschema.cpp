@@ -404,7 +404,8 @@ QString migration1()
         "invoice_lines(subscription, period_start)",
         "payment_intents(created)",
         "payment_intents(customer)",
-        "charges(created)",
+        "charges(deleted, created)", // Counting and listing live payments.
+
         "charges(customer, created)",
         "charges(payment_intent)",
         "charges(status, created)",

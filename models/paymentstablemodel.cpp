@@ -228,7 +228,12 @@ void PaymentsTableModel::sort(int column, Qt::SortOrder order)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    reload();
+    // The same rows in another order: no need to count them again.
+    beginResetModel();
+    m_rows = query(nullptr, m_pageSize);
+    m_fetching = true;
+    endResetModel();
+    m_fetching = false;
 }
 
 int PaymentsTableModel::rowCount(const QModelIndex &parent) const

@@ -520,6 +520,8 @@ void SyncEngine::finishBackfill()
     }
     b.insert(L("complete"), true);
     writeBackfillState(b);
+    // Statistics for the query planner, so that each filter of the views picks its index.
+    m_cache->analyze();
     QJsonObject events = parseState(m_cache->state(L("events")));
     events.insert(L("cursor"), b.value(L("cursor")).toString());
     events.insert(L("cursor_created"), b.value(L("as_of")).toInteger());

@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/pageplaceholder.h"
+#include "ui/paymentspage.h"
 #include "ui/statusbadge.h"
 
 #include <QAction>
@@ -8,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -85,7 +87,13 @@ void MainWindow::buildNavigation()
         auto *item = new QListWidgetItem(pageTitle(page), m_navigation);
         item->setData(Qt::UserRole, QVariant::fromValue(page));
         item->setToolTip(tr("%1 (Ctrl+%2)").arg(pageTitle(page)).arg(shortcut));
-        m_pages->addWidget(new PagePlaceholder(pageTitle(page), pageExplanation(page), m_pages));
+        if (page == Page::Payments) {
+            m_paymentsPage = new PaymentsPage(m_pages);
+            m_pages->addWidget(m_paymentsPage);
+        } else {
+            m_pages->addWidget(
+                new PagePlaceholder(pageTitle(page), pageExplanation(page), m_pages));
+        }
 
         auto *action = new QAction(this);
         action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(shortcut)));
@@ -123,6 +131,12 @@ void MainWindow::buildStatusBar(const Account &account)
     statusBar()->addWidget(m_modeBadge);
     statusBar()->addWidget(m_accountLabel);
     statusBar()->addWidget(m_statusText, 1);
+    m_syncProgress = new QProgressBar(this);
+    m_syncProgress->setObjectName(QStringLiteral("syncProgress"));
+    m_syncProgress->setMaximumWidth(180);
+    m_syncProgress->setTextVisible(false);
+    m_syncProgress->hide();
+    statusBar()->addPermanentWidget(m_syncProgress);
     statusBar()->addPermanentWidget(m_syncLabel);
     statusBar()->addPermanentWidget(m_onlineBadge);
 }
@@ -167,6 +181,24 @@ void MainWindow::setOnline(bool online)
 void MainWindow::setStatusText(const QString &text)
 {
     m_statusText->setText(text);
+}
+
+void MainWindow::setSyncProgress(const QString &what, qint64 done, qint64 total, qint64 etaSeconds)
+{
+    if (what.isEmpty()) {
+        m_syncProgress->hide();
+        return;
+    }
+    m_syncProgress->show();
+    if (total > 0) {
+        m_syncProgress->setRange(0, 1000);
+        m_syncProgress->setValue(int(std::min<qint64>(1000, done * 1000 / total)));
+    } else {
+        m_syncProgress->setRange(0, 0); // Busy: the total is not known yet.
+    }
+    const QString eta
+        = etaSeconds >= 0 ? tr(", about %n s left", nullptr, int(etaSeconds)) : QString();
+    m_syncLabel->setText(tr("Syncing %1: %2%3").arg(what, QLocale().toString(done), eta));
 }
 
 void MainWindow::setLastSync(const QDateTime &when)

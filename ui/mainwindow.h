@@ -3,11 +3,13 @@
 #include <QMainWindow>
 
 class QLabel;
+class QProgressBar;
 class QListWidget;
 class QStackedWidget;
 
 namespace paydesk::ui {
 
+class PaymentsPage;
 class StatusBadge;
 
 /*
@@ -38,6 +40,10 @@ public:
 
     void setOnline(bool online);
     void setLastSync(const QDateTime &when);
+    // A sync at work: what it is listing, how far, the estimated total (-1: unknown) and time
+    // left (-1: unknown). An empty `what` hides the bar.
+    void setSyncProgress(const QString &what, qint64 done, qint64 total, qint64 etaSeconds);
+    PaymentsPage *paymentsPage() const { return m_paymentsPage; }
     // What Paydesk is busy with ("Generating the demo merchant…"). Unlike QStatusBar's
     // temporary messages it never hides the mode badge.
     void setStatusText(const QString &text);
@@ -54,6 +60,8 @@ private:
     QLabel *m_accountLabel = nullptr;
     StatusBadge *m_modeBadge = nullptr;
     QLabel *m_syncLabel = nullptr;
+    QProgressBar *m_syncProgress = nullptr;
+    PaymentsPage *m_paymentsPage = nullptr;
     QLabel *m_statusText = nullptr;
     StatusBadge *m_onlineBadge = nullptr;
 };
