@@ -405,6 +405,7 @@ QString migration1()
         "payment_intents(created)",
         "payment_intents(customer)",
         "charges(deleted, created)", // Counting and listing live payments.
+        "charges(deleted, amount)",
 
         "charges(customer, created)",
         "charges(payment_intent)",

@@ -133,7 +133,7 @@ QString PaymentsTableModel::orderColumn() const
 {
     switch (m_sortColumn) {
     case Amount:
-        return QStringLiteral("coalesce(c.amount, 0)");
+        return QStringLiteral("c.amount"); // Plain, so that the (deleted, amount) index serves it.
     case Status:
         return QString::fromLatin1(kStatusSql);
     case Description:

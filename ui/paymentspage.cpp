@@ -130,7 +130,7 @@ PaymentsPage::PaymentsPage(QWidget *parent)
     m_table->setColumnWidth(PaymentsTableModel::Status, 140);
     m_table->setColumnWidth(PaymentsTableModel::Customer, 220);
     m_table->setColumnWidth(PaymentsTableModel::PaymentMethod, 150);
-    m_table->setColumnWidth(PaymentsTableModel::Created, 140);
+    m_table->setColumnWidth(PaymentsTableModel::Created, 165);
 
     m_empty->setObjectName(QStringLiteral("paymentsEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
