@@ -8,6 +8,7 @@
 #include "models/paymentstablemodel.h"
 #include "network/jsonsplit.h"
 #include "sandbox/stripesandbox.h"
+#include "tests/bench/benchutil.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -21,26 +22,9 @@
 #include <vector>
 
 using namespace paydesk;
+using bench::median;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
-qint64 peakKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 void fill(const QString &file, qint64 charges)
 {
@@ -144,6 +128,6 @@ int main(int argc, char **argv)
     std::printf("  fetching all %lld rows page by page: %.0f ms (%.0f rows/s)\n",
                 static_cast<long long>(rows), scroll.empty() ? 0 : scroll.front(),
                 scroll.empty() ? 0 : double(rows) / (scroll.front() / 1000.0));
-    std::printf("  peak RSS: %.0f MiB\n", double(peakKiB()) / 1024.0);
+    std::printf("  peak RSS: %.0f MiB\n", double(bench::procStatusKiB("VmHWM:")) / 1024.0);
     return 0;
 }

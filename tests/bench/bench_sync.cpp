@@ -11,6 +11,7 @@
 #include "models/cache.h"
 #include "network/jsonsplit.h"
 #include "sandbox/stripesandbox.h"
+#include "tests/bench/benchutil.h"
 #include "tests/support/peerprocess.h"
 
 #include <QCoreApplication>
@@ -27,26 +28,9 @@
 #include <vector>
 
 using namespace paydesk;
+using bench::median;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
-qint64 hwmKiB(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 qint64 fileSize(const QString &path)
 {
@@ -239,7 +223,7 @@ void benchBackfill(qint64 scale, const QString &dir)
     sync.waitForStarted();
     qint64 peak = 0;
     while (!sync.waitForFinished(200))
-        peak = std::max(peak, hwmKiB(sync.processId()));
+        peak = std::max(peak, bench::procStatusKiB("VmHWM:", sync.processId()));
     const double seconds = double(timer.elapsed()) / 1000.0;
     const QByteArray summary = sync.readAllStandardOutput().trimmed();
     std::printf("backfill %lld: exit %d in %.1f s, peak RSS %.0f MiB, cache %.0f MiB\n  %s\n",
