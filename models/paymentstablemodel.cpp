@@ -198,16 +198,24 @@ void PaymentsTableModel::reload()
     beginResetModel();
     m_rows.clear();
     m_total = 0;
+    m_totalExact = true;
+    m_endReached = true;
     if (m_db.isOpen()) {
         QStringList parameters;
         const QString where = whereClause(m_filter, &parameters);
-        sql::Statement count
-            = m_db.prepare(QStringLiteral("SELECT count(*) FROM charges c WHERE ") + where);
+        sql::Statement count = m_db.prepare(
+            QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM charges c WHERE %1 LIMIT %2)")
+                .arg(where)
+                .arg(m_countLimit + 1));
         for (qsizetype i = 0; i < parameters.size(); ++i)
             count.bind(int(i + 1), parameters.at(i));
         if (count.step())
             m_total = count.int64(0);
+        m_totalExact = m_total <= m_countLimit;
+        if (!m_totalExact)
+            m_total = m_countLimit;
         m_rows = query(nullptr, m_pageSize);
+        m_endReached = m_rows.size() < m_pageSize;
     }
     // Nothing is fetched from inside the reset notification (views and the model tester ask).
     m_fetching = true;
@@ -231,6 +239,7 @@ void PaymentsTableModel::sort(int column, Qt::SortOrder order)
     // The same rows in another order: no need to count them again.
     beginResetModel();
     m_rows = query(nullptr, m_pageSize);
+    m_endReached = m_rows.size() < m_pageSize;
     m_fetching = true;
     endResetModel();
     m_fetching = false;
@@ -248,7 +257,7 @@ int PaymentsTableModel::columnCount(const QModelIndex &parent) const
 
 bool PaymentsTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_fetching && m_rows.size() < m_total;
+    return !parent.isValid() && !m_fetching && !m_endReached;
 }
 
 void PaymentsTableModel::fetchMore(const QModelIndex &parent)
@@ -257,10 +266,9 @@ void PaymentsTableModel::fetchMore(const QModelIndex &parent)
         return;
     const Row last = m_rows.last();
     const QList<Row> more = query(&last, m_pageSize);
-    if (more.isEmpty()) {
-        m_total = m_rows.size(); // Rows went away under us (a sync): stop asking.
+    m_endReached = more.size() < m_pageSize;
+    if (more.isEmpty())
         return;
-    }
     // Views (and QAbstractItemModelTester) may ask for more from inside the insertion signals.
     m_fetching = true;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + more.size() - 1));

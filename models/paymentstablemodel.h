@@ -44,8 +44,13 @@ public:
     bool open(const QString &cachePath, QString *error = nullptr);
     void setFilter(const PaymentFilter &filter);
     const PaymentFilter &filter() const { return m_filter; }
-    // Everything that matches the filter, not only the rows loaded.
+    // How many rows match the filter, counted up to countLimit(): beyond it the count stops
+    // (a short search on a million payments would otherwise read them all) and
+    // isTotalExact() is false; scrolling still reaches every row.
     qint64 totalCount() const { return m_total; }
+    bool isTotalExact() const { return m_totalExact; }
+    void setCountLimit(qint64 limit) { m_countLimit = std::max<qint64>(1, limit); }
+    qint64 countLimit() const { return m_countLimit; }
     // Reads the cache again (after a sync), keeping filter and sort.
     void reload();
     void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
@@ -89,6 +94,9 @@ private:
     PaymentFilter m_filter;
     QList<Row> m_rows;
     qint64 m_total = 0;
+    bool m_totalExact = true;
+    bool m_endReached = false;
+    qint64 m_countLimit = 10000;
     int m_pageSize = 200;
     bool m_fetching = false;
     int m_sortColumn = Created;

@@ -204,9 +204,11 @@ void PaymentsPage::updateCount()
 {
     const qint64 total = m_model->totalCount();
     const bool filtered = !(m_model->filter() == PaymentFilter());
-    m_count->setText(m_cachePath.isEmpty() ? QString()
-                         : total == 1      ? tr("1 payment")
-                                           : tr("%1 payments").arg(QLocale().toString(total)));
+    const QString number = QLocale().toString(total);
+    m_count->setText(m_cachePath.isEmpty()          ? QString()
+                         : !m_model->isTotalExact() ? tr("More than %1 payments").arg(number)
+                         : total == 1               ? tr("1 payment")
+                                                    : tr("%1 payments").arg(number));
     if (m_cachePath.isEmpty())
         m_empty->setText(tr("No payments yet.\nThey appear here as soon as the first sync has "
                             "stored them."));

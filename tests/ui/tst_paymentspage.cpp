@@ -37,6 +37,7 @@ private Q_SLOTS:
     void statusAndCurrencyFilters();
     void headerClickSortsInSql();
     void nothingMatches();
+    void countBeyondItsLimitSaysSo();
 };
 
 void TestPaymentsPage::initTestCase()
@@ -154,6 +155,14 @@ void TestPaymentsPage::nothingMatches()
     QCOMPARE(body->currentWidget()->objectName(), QStringLiteral("paymentsEmpty"));
     QCOMPARE(label(&page, "paymentsEmpty")->text(),
              QStringLiteral("No payments match these filters."));
+}
+
+void TestPaymentsPage::countBeyondItsLimitSaysSo()
+{
+    ui::PaymentsPage page;
+    page.model()->setCountLimit(100);
+    page.setCache(m_file);
+    QCOMPARE(label(&page, "paymentsCount")->text(), QStringLiteral("More than 100 payments"));
 }
 
 QTEST_MAIN(TestPaymentsPage)

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void initTestCase();
     void modelTester();
     void pagesInsteadOfLoadingEverything();
+    void countStopsAtItsLimitButScrollingDoesNot();
     void filters_data();
     void filters();
     void sorts_data();
@@ -130,6 +131,24 @@ void TestPaymentsModel::pagesInsteadOfLoadingEverything()
     QCOMPARE(model.rowCount(), 200);
     QCOMPARE(loaded(model), expected(QStringLiteral("1"), QStringLiteral("created DESC, id DESC")));
     QVERIFY(!model.canFetchMore({}));
+}
+
+void TestPaymentsModel::countStopsAtItsLimitButScrollingDoesNot()
+{
+    PaymentsTableModel model;
+    model.setPageSize(100);
+    model.setCountLimit(250);
+    QVERIFY(model.open(m_file));
+    QCOMPARE(model.totalCount(), 250);
+    QVERIFY(!model.isTotalExact());
+    QCOMPARE(loaded(model).size(), 999);
+    // A filter under the limit is counted exactly.
+    PaymentFilter f;
+    f.status = PaymentFilter::Status::Disputed;
+    model.setFilter(f);
+    QVERIFY(model.isTotalExact());
+    QCOMPARE(model.totalCount(),
+             qint64(expected(QStringLiteral("disputed = 1"), QStringLiteral("id")).size()));
 }
 
 void TestPaymentsModel::filters_data()
