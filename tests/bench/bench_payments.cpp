@@ -88,10 +88,12 @@ int main(int argc, char **argv)
     }
     std::vector<double> open, sortAmount, sortDate, filter, search, scroll;
     qint64 total = 0, rows = 0;
+    bool exact = true;
     for (int run = 0; run < runs; ++run) {
         models::PaymentsTableModel model;
         open.push_back(timeMs([&] { model.open(file); }));
         total = model.totalCount();
+        exact = model.isTotalExact();
         sortAmount.push_back(
             timeMs([&] { model.sort(models::PaymentsTableModel::Amount, Qt::DescendingOrder); }));
         sortDate.push_back(
@@ -118,8 +120,11 @@ int main(int argc, char **argv)
             scroll.push_back(ms);
         }
     }
-    std::printf("cache of %lld charges; medians of %d runs:\n", static_cast<long long>(total),
-                runs);
+    std::printf("cache of %lld charges (the model counts up to %lld: %lld%s); medians of %d "
+                "runs:\n",
+                static_cast<long long>(rows),
+                static_cast<long long>(models::PaymentsTableModel().countLimit()),
+                static_cast<long long>(total), exact ? "" : "+", runs);
     std::printf("  open + count + first page (newest first): %.1f ms\n", median(open));
     std::printf("  sort by amount: %.1f ms; back to date: %.1f ms\n", median(sortAmount),
                 median(sortDate));
