@@ -185,6 +185,12 @@ Cache::Prepared *Cache::prepared(const CacheTable *table)
                 QStringLiteral("DELETE FROM %1 WHERE %2 = ?1").arg(t, QString::fromLatin1(c.name)));
     }
     m_prepared.insert(table, p);
+    for (const CacheTable &child : cacheTables()) {
+        if (QLatin1String(child.parentTable) == QLatin1String(table->name)) {
+            p->children.append(prepared(&child));
+            p->childPaths.append(QString::fromLatin1(child.childrenPath).split(u'.'));
+        }
+    }
     return p;
 }
 
@@ -270,15 +276,12 @@ Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, q
         return Write::Unchanged;
 
     // Embedded children (subscription items, invoice lines) are replaced with the parent.
-    for (const CacheTable &child : cacheTables()) {
-        if (QLatin1String(child.parentTable) != QLatin1String(p.table->name))
-            continue;
-        Prepared *cp = prepared(&child);
+    for (qsizetype i = 0; i < p.children.size(); ++i) {
+        Prepared *cp = p.children.at(i);
         cp->deleteChildren.reset();
         cp->deleteChildren.bind(1, id);
         cp->deleteChildren.exec();
-        const QJsonArray items
-            = valueAt(object, QString::fromLatin1(child.childrenPath).split(u'.')).toArray();
+        const QJsonArray items = valueAt(object, p.childPaths.at(i)).toArray();
         for (const QJsonValue &item : items)
             write(*cp, item.toObject(), asOf, generation, id, {});
     }
@@ -289,7 +292,7 @@ Cache::Write Cache::markDeleted(const QString &table, const QString &id, qint64 
 {
     if (!cacheTableByName(table) || id.isEmpty())
         return Write::Invalid;
-    sql::Statement s = m_db.prepare(
+    sql::Statement &s = m_db.cached(
         QStringLiteral("INSERT INTO %1 (id, as_of, deleted) VALUES (?1, ?2, 1) ON CONFLICT(id) DO "
                        "UPDATE SET deleted = 1, as_of = excluded.as_of WHERE excluded.as_of >= "
                        "%1.as_of")
@@ -305,12 +308,14 @@ std::optional<qint64> Cache::asOf(const QString &table, const QString &id)
 {
     if (!cacheTableByName(table))
         return std::nullopt;
-    sql::Statement s
-        = m_db.prepare(QStringLiteral("SELECT as_of FROM %1 WHERE id = ?1").arg(table));
+    sql::Statement &s
+        = m_db.cached(QStringLiteral("SELECT as_of FROM %1 WHERE id = ?1").arg(table));
     s.bind(1, id);
-    if (!s.step())
-        return std::nullopt;
-    return s.int64(0);
+    std::optional<qint64> result;
+    if (s.step())
+        result = s.int64(0);
+    s.reset(); // A cached query left mid-row would hold its read snapshot open.
+    return result;
 }
 
 qint64 Cache::sweepUnseen(const QString &table, qint64 generation, qint64 asOf)
@@ -335,22 +340,26 @@ bool Cache::recordEvent(const QJsonObject &event)
 bool Cache::hasEvent(const QString &id)
 {
     // Events listed by the backfill (for the activity view) have as_of 0: not applied yet.
-    sql::Statement s
-        = m_db.prepare(QStringLiteral("SELECT 1 FROM events WHERE id = ?1 AND as_of > 0"));
+    sql::Statement &s
+        = m_db.cached(QStringLiteral("SELECT 1 FROM events WHERE id = ?1 AND as_of > 0"));
     s.bind(1, id);
-    return s.step();
+    const bool found = s.step();
+    s.reset();
+    return found;
 }
 
 QByteArray Cache::state(const QString &key)
 {
-    sql::Statement s = m_db.prepare(QStringLiteral("SELECT value FROM sync_state WHERE key = ?1"));
+    sql::Statement &s = m_db.cached(QStringLiteral("SELECT value FROM sync_state WHERE key = ?1"));
     s.bind(1, key);
-    return s.step() ? s.bytes(0) : QByteArray();
+    const QByteArray value = s.step() ? s.bytes(0) : QByteArray();
+    s.reset();
+    return value;
 }
 
 bool Cache::setState(const QString &key, const QByteArray &value)
 {
-    sql::Statement s = m_db.prepare(
+    sql::Statement &s = m_db.cached(
         QStringLiteral("INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO "
                        "UPDATE SET value = excluded.value"));
     s.bind(1, key);
@@ -360,14 +369,14 @@ bool Cache::setState(const QString &key, const QByteArray &value)
 
 bool Cache::removeState(const QString &key)
 {
-    sql::Statement s = m_db.prepare(QStringLiteral("DELETE FROM sync_state WHERE key = ?1"));
+    sql::Statement &s = m_db.cached(QStringLiteral("DELETE FROM sync_state WHERE key = ?1"));
     s.bind(1, key);
     return s.exec();
 }
 
 bool Cache::enqueueRefetch(const QString &object, const QString &id, qint64 asOf)
 {
-    sql::Statement s = m_db.prepare(
+    sql::Statement &s = m_db.cached(
         QStringLiteral("INSERT INTO refetch_queue (object, id, as_of) VALUES (?1, ?2, ?3) ON "
                        "CONFLICT(object, id) DO UPDATE SET as_of = max(as_of, excluded.as_of)"));
     s.bind(1, object);
@@ -378,7 +387,7 @@ bool Cache::enqueueRefetch(const QString &object, const QString &id, qint64 asOf
 
 QList<Cache::Refetch> Cache::refetches(int limit)
 {
-    sql::Statement s = m_db.prepare(
+    sql::Statement &s = m_db.cached(
         QStringLiteral("SELECT object, id, as_of FROM refetch_queue ORDER BY rowid LIMIT ?1"));
     s.bind(1, qint64(limit));
     QList<Refetch> out;
@@ -389,8 +398,8 @@ QList<Cache::Refetch> Cache::refetches(int limit)
 
 bool Cache::removeRefetch(const QString &object, const QString &id)
 {
-    sql::Statement s
-        = m_db.prepare(QStringLiteral("DELETE FROM refetch_queue WHERE object = ?1 AND id = ?2"));
+    sql::Statement &s
+        = m_db.cached(QStringLiteral("DELETE FROM refetch_queue WHERE object = ?1 AND id = ?2"));
     s.bind(1, object);
     s.bind(2, id);
     return s.exec();

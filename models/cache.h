@@ -92,6 +92,8 @@ private:
         const CacheTable *table = nullptr;
         sql::Statement upsert;
         sql::Statement deleteChildren; // Child tables: rows of one parent.
+        QList<Prepared *> children; // Tables embedded in this one, and where.
+        QList<QStringList> childPaths;
         QList<QStringList> prefixes; // Distinct nested objects the columns read from.
         QList<int> prefixParent; // Index of each prefix's parent prefix (-1: the object).
         QList<int> columnPrefix;

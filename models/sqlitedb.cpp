@@ -160,6 +160,8 @@ bool Database::open(const QString &path, bool create)
 
 void Database::close()
 {
+    qDeleteAll(m_cached); // Finalised before the connection closes.
+    m_cached.clear();
     if (m_db) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -189,6 +191,20 @@ Statement Database::prepare(const QString &sql)
         return {};
     }
     return Statement(this, stmt);
+}
+
+Statement &Database::cached(const QString &sql)
+{
+    if (Statement *s = m_cached.value(sql)) {
+        s->reset();
+        return *s;
+    }
+    Statement prepared = prepare(sql);
+    if (!prepared.isValid())
+        return m_invalid;
+    auto *s = new Statement(std::move(prepared));
+    m_cached.insert(sql, s);
+    return *s;
 }
 
 qint64 Database::scalar(const QString &sql, qint64 fallback)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 
 #include <memory>
@@ -72,6 +73,9 @@ public:
 
     bool exec(const QString &sql); // Any number of statements, no results.
     Statement prepare(const QString &sql);
+    // A statement prepared once per connection and reused (reset, bindings cleared) for
+    // queries run again and again; valid until close().
+    Statement &cached(const QString &sql);
     // The result of a one-value query, or `fallback`.
     qint64 scalar(const QString &sql, qint64 fallback = -1);
     qint64 changes() const;
@@ -83,6 +87,8 @@ public:
 private:
     sqlite3 *m_db = nullptr;
     QString m_lastError;
+    QHash<QString, Statement *> m_cached;
+    Statement m_invalid;
 };
 
 } // namespace paydesk::models::sql
