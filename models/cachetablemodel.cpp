@@ -1,0 +1,504 @@
+#include "models/cachetablemodel.h"
+
+#include "models/modelslogging.h"
+#include "models/money.h"
+
+#include <QIODevice>
+#include <QLocale>
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace paydesk::models {
+
+CacheTableModel::CacheTableModel(const QString &table, const QList<TableColumn> &columns,
+                                 int defaultSort, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_table(table)
+    , m_columns(columns)
+    , m_sortColumn(defaultSort)
+{
+    int next = int(columns.size());
+    for (const TableColumn &c : columns)
+        m_currencyField.append(c.kind == TableColumn::Kind::Money ? next++ : -1);
+}
+
+CacheTableModel::~CacheTableModel() = default;
+
+bool CacheTableModel::open(const QString &cachePath, QString *error)
+{
+    beginResetModel();
+    m_pages.clear();
+    m_rows = 0;
+    m_total = 0;
+    m_path = cachePath;
+    const bool ok = m_db.open(cachePath, false);
+    if (!ok && error)
+        *error = m_db.lastError();
+    if (ok)
+        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
+    else
+        m_path.clear();
+    endResetModel();
+    if (ok)
+        reload();
+    return ok;
+}
+
+QString CacheTableModel::ftsQuery(const QString &search)
+{
+    QStringList terms;
+    const QStringList words = search.simplified().split(u' ', Qt::SkipEmptyParts);
+    for (QString word : words) {
+        // Punctuation alone is not a word the index knows: it does not filter.
+        if (std::none_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+            continue;
+        word.replace(u'"', QStringLiteral("\"\""));
+        terms.append(u'"' + word + QStringLiteral("\"*"));
+    }
+    return terms.join(u' ');
+}
+
+QString CacheTableModel::relativeTime(qint64 unixTime, const QDateTime &now)
+{
+    const QDateTime when = QDateTime::fromSecsSinceEpoch(unixTime);
+    const qint64 ago = when.secsTo(now);
+    if (ago >= 0 && ago < 60)
+        return tr("just now");
+    if (ago >= 0 && ago < 3600)
+        return tr("%n min ago", nullptr, int(ago / 60));
+    if (ago >= 0 && ago < 86400 && when.date() == now.date())
+        return tr("today, %1").arg(QLocale().toString(when.time(), QLocale::ShortFormat));
+    return QLocale().toString(when, QLocale::ShortFormat);
+}
+
+QString CacheTableModel::statusText(const QString &status) const
+{
+    if (status.isEmpty())
+        return status;
+    QString text = status;
+    text.replace(u'_', u' ');
+    text[0] = text[0].toUpper();
+    return text;
+}
+
+QVariant CacheTableModel::displayValue(int, const QVariant &) const
+{
+    return {};
+}
+
+QString CacheTableModel::whereSql(QStringList *parameters) const
+{
+    const QString filter = filterSql(parameters);
+    return filter.isEmpty() ? QStringLiteral("t.deleted = 0")
+                            : QStringLiteral("t.deleted = 0 AND ") + filter;
+}
+
+QString CacheTableModel::selectList() const
+{
+    QStringList fields {QStringLiteral("t.id")};
+    for (const TableColumn &c : m_columns)
+        fields.append(c.select);
+    for (const TableColumn &c : m_columns) {
+        if (c.kind == TableColumn::Kind::Money)
+            fields.append(c.currency);
+    }
+    return fields.join(QStringLiteral(", "));
+}
+
+QString CacheTableModel::sortKey() const
+{
+    const TableColumn &c = m_columns.at(m_sortColumn);
+    return c.sort.isEmpty() ? c.select : c.sort;
+}
+
+QList<CacheTableModel::Row> CacheTableModel::query(const QString &afterId, int limit) const
+{
+    QList<Row> rows;
+    if (!m_db.isOpen())
+        return rows;
+    QStringList parameters;
+    QString where = whereSql(&parameters);
+    const QString key = sortKey();
+    const bool descending = m_sortOrder == Qt::DescendingOrder;
+    // The sort key of the last row seen, computed by SQLite itself so that it compares alike.
+    if (!afterId.isEmpty()) {
+        parameters.append(afterId);
+        const QString idParam = u'?' + QString::number(parameters.size());
+        where += QStringLiteral(" AND (%1, t.id) %2 ((SELECT %3 FROM %5 t WHERE t.id = %4), %4)")
+                     .arg(key, descending ? QStringLiteral("<") : QStringLiteral(">"), key, idParam,
+                          m_table);
+    }
+    const QString order = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    sql::Statement s
+        = m_db.prepare(QStringLiteral("SELECT %1 FROM %2 t WHERE %3 ORDER BY %4 %5, t.id %5 "
+                                      "LIMIT %6")
+                           .arg(selectList(), m_table, where, key, order)
+                           .arg(limit));
+    if (!s.isValid()) {
+        qCWarning(lcCache) << "table query failed:" << m_db.lastError();
+        return rows;
+    }
+    for (qsizetype i = 0; i < parameters.size(); ++i)
+        s.bind(int(i + 1), parameters.at(i));
+    const int fields = s.columnCount();
+    while (s.step()) {
+        Row r;
+        r.id = s.text(0);
+        r.values.reserve(fields - 1);
+        for (int f = 1; f < fields; ++f) {
+            const int column = f - 1;
+            const bool numeric = column < m_columns.size()
+                && m_columns.at(column).kind != TableColumn::Kind::Text
+                && m_columns.at(column).kind != TableColumn::Kind::Status;
+            if (s.isNull(f))
+                r.values.append(QVariant());
+            else if (numeric)
+                r.values.append(s.int64(f));
+            else
+                r.values.append(s.text(f));
+        }
+        rows.append(std::move(r));
+    }
+    return rows;
+}
+
+void CacheTableModel::reload()
+{
+    beginResetModel();
+    m_pages.clear();
+    m_rows = 0;
+    m_total = 0;
+    m_totalExact = true;
+    m_endReached = true;
+    if (m_db.isOpen()) {
+        QStringList parameters;
+        const QString where = whereSql(&parameters);
+        sql::Statement count = m_db.prepare(
+            QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
+                .arg(m_table, where)
+                .arg(m_countLimit + 1));
+        for (qsizetype i = 0; i < parameters.size(); ++i)
+            count.bind(int(i + 1), parameters.at(i));
+        if (count.step())
+            m_total = count.int64(0);
+        m_totalExact = m_total <= m_countLimit;
+        if (!m_totalExact)
+            m_total = m_countLimit;
+        QList<Row> first = query({}, m_pageSize);
+        m_endReached = first.size() < m_pageSize;
+        if (!first.isEmpty()) {
+            Page page;
+            page.size = int(first.size());
+            page.lastId = first.last().id;
+            page.rows = std::move(first);
+            page.used = ++m_useClock;
+            m_pages.append(std::move(page));
+            m_rows = m_pages.first().size;
+        }
+    }
+    // Nothing is fetched from inside the reset notification (views and the model tester ask).
+    m_fetching = true;
+    endResetModel();
+    m_fetching = false;
+    Q_EMIT totalCountChanged(m_total);
+}
+
+void CacheTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= m_columns.size())
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    // The same rows in another order: counting them again is cheap (capped) and keeps one path.
+    reload();
+}
+
+int CacheTableModel::loadedPageCount() const
+{
+    return int(std::count_if(m_pages.cbegin(), m_pages.cend(),
+                             [](const Page &p) { return !p.rows.isEmpty(); }));
+}
+
+void CacheTableModel::dropFarPages(int keep) const
+{
+    // Least recently used first; the page in use (`keep`) stays.
+    while (loadedPageCount() > m_windowPages) {
+        int oldest = -1;
+        for (int i = 0; i < m_pages.size(); ++i) {
+            if (i == keep || m_pages.at(i).rows.isEmpty())
+                continue;
+            if (oldest < 0 || m_pages.at(i).used < m_pages.at(oldest).used)
+                oldest = i;
+        }
+        if (oldest < 0)
+            return;
+        m_pages[oldest].rows = QList<Row>();
+    }
+}
+
+const CacheTableModel::Row *CacheTableModel::rowAt(int row) const
+{
+    if (row < 0 || row >= m_rows)
+        return nullptr;
+    const int pageIndex = row / m_pageSize;
+    Page &page = m_pages[pageIndex];
+    if (page.rows.isEmpty() && page.size > 0) {
+        // Read a dropped page again: one query for its rows, from the page before's position.
+        page.rows = query(pageIndex == 0 ? QString() : m_pages.at(pageIndex - 1).lastId, page.size);
+        dropFarPages(pageIndex);
+    }
+    page.used = ++m_useClock;
+    const int offset = row % m_pageSize;
+    return offset < page.rows.size() ? &page.rows.at(offset) : nullptr;
+}
+
+int CacheTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int CacheTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_columns.size());
+}
+
+bool CacheTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_fetching && !m_endReached;
+}
+
+void CacheTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent) || m_pages.isEmpty())
+        return;
+    QList<Row> more = query(m_pages.last().lastId, m_pageSize);
+    m_endReached = more.size() < m_pageSize;
+    if (more.isEmpty())
+        return;
+    // Views (and QAbstractItemModelTester) may ask for more from inside the insertion signals.
+    m_fetching = true;
+    beginInsertRows({}, m_rows, int(m_rows + more.size() - 1));
+    Page page;
+    page.size = int(more.size());
+    page.lastId = more.last().id;
+    page.rows = std::move(more);
+    page.used = ++m_useClock;
+    m_pages.append(std::move(page));
+    m_rows += m_pages.last().size;
+    dropFarPages(int(m_pages.size() - 1));
+    endInsertRows();
+    m_fetching = false;
+}
+
+QString CacheTableModel::idAt(int row) const
+{
+    const Row *r = rowAt(row);
+    return r ? r->id : QString();
+}
+
+QByteArray CacheTableModel::rawJson(const QString &id) const
+{
+    if (!m_db.isOpen())
+        return {};
+    sql::Statement &s
+        = m_db.cached(QStringLiteral("SELECT raw FROM %1 WHERE id = ?1").arg(m_table));
+    if (!s.isValid())
+        return {};
+    s.bind(1, id);
+    const QByteArray raw = s.step() ? s.bytes(0) : QByteArray();
+    s.reset(); // No read snapshot stays open.
+    return raw;
+}
+
+QVariant CacheTableModel::formatted(int column, const Row &r) const
+{
+    const TableColumn &c = m_columns.at(column);
+    const QVariant &value = r.values.at(column);
+    const QVariant custom = displayValue(column, value);
+    if (!custom.isNull())
+        return custom;
+    if (value.isNull())
+        return QString();
+    switch (c.kind) {
+    case TableColumn::Kind::Money:
+        return Money(value.toLongLong(), r.values.at(m_currencyField.at(column)).toString())
+            .toString();
+    case TableColumn::Kind::Date:
+        return relativeTime(value.toLongLong(),
+                            m_now.isValid() ? m_now : QDateTime::currentDateTime());
+    case TableColumn::Kind::Status:
+        return statusText(value.toString());
+    case TableColumn::Kind::Number:
+        return QLocale().toString(value.toLongLong());
+    case TableColumn::Kind::Text:
+        break;
+    }
+    return value.toString();
+}
+
+QVariant CacheTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row *r = rowAt(index.row());
+    if (!r)
+        return {};
+    const TableColumn &c = m_columns.at(index.column());
+    const QVariant &value = r->values.at(index.column());
+    switch (role) {
+    case IdRole:
+        return r->id;
+    case StatusRole: {
+        for (int i = 0; i < m_columns.size(); ++i) {
+            if (m_columns.at(i).kind == TableColumn::Kind::Status)
+                return r->values.at(i);
+        }
+        return {};
+    }
+    case RawRole:
+        return value;
+    case ExportRole:
+        if (value.isNull())
+            return QString();
+        if (c.kind == TableColumn::Kind::Money)
+            return Money(value.toLongLong(),
+                         r->values.at(m_currencyField.at(index.column())).toString())
+                .toDecimalString();
+        if (c.kind == TableColumn::Kind::Date)
+            return QDateTime::fromSecsSinceEpoch(value.toLongLong(), QTimeZone::utc())
+                .toString(Qt::ISODate);
+        return value.toString();
+    case Qt::TextAlignmentRole:
+        return c.kind == TableColumn::Kind::Money || c.kind == TableColumn::Kind::Number
+            ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+            : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ToolTipRole:
+        if (c.kind == TableColumn::Kind::Date && !value.isNull())
+            return QLocale().toString(QDateTime::fromSecsSinceEpoch(value.toLongLong()),
+                                      QLocale::LongFormat);
+        return {};
+    case Qt::DisplayRole:
+        return formatted(index.column(), *r);
+    }
+    return {};
+}
+
+QVariant CacheTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && section >= 0 && section < m_columns.size()) {
+        if (role == Qt::DisplayRole)
+            return m_columns.at(section).header;
+        if (role == Qt::TextAlignmentRole) {
+            const auto kind = m_columns.at(section).kind;
+            return kind == TableColumn::Kind::Money || kind == TableColumn::Kind::Number
+                ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+        }
+    }
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+QString CacheTableModel::csvField(const QString &value)
+{
+    QString v = value;
+    if (!v.isEmpty()
+        && (v.front() == u'=' || v.front() == u'+' || v.front() == u'-' || v.front() == u'@'
+            || v.front() == u'\t' || v.front() == u'\r'))
+        v.prepend(u'\'');
+    if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n') || v.contains(u'\r')) {
+        v.replace(u'"', QStringLiteral("\"\""));
+        v = u'"' + v + u'"';
+    }
+    return v;
+}
+
+QString CacheTableModel::rowText(int row) const
+{
+    QStringList cells;
+    for (int c = 0; c < m_columns.size(); ++c)
+        cells.append(index(row, c).data().toString());
+    return cells.join(u'\t');
+}
+
+qint64 CacheTableModel::exportTo(QIODevice *out, Format format, QString *error,
+                                 const std::function<bool(qint64)> &progress) const
+{
+    if (!m_db.isOpen()) {
+        if (error)
+            *error = tr("No cache is open.");
+        return -1;
+    }
+    auto write = [&](const QByteArray &bytes) {
+        if (out->write(bytes) == bytes.size())
+            return true;
+        if (error)
+            *error = out->errorString();
+        return false;
+    };
+    if (format == Format::Csv) {
+        QStringList header {QStringLiteral("id")};
+        for (const TableColumn &c : m_columns) {
+            header.append(c.key);
+            if (c.kind == TableColumn::Kind::Money)
+                header.append(c.key + QStringLiteral("_currency"));
+        }
+        if (!write(header.join(u',').toUtf8() + "\r\n"))
+            return -1;
+    } else if (!write("[")) {
+        return -1;
+    }
+    qint64 written = 0;
+    QString after;
+    constexpr int kChunk = 1000;
+    for (;;) {
+        const QList<Row> rows = query(after, kChunk);
+        QByteArray chunk;
+        for (const Row &r : rows) {
+            if (format == Format::Csv) {
+                QStringList cells {csvField(r.id)};
+                for (int c = 0; c < m_columns.size(); ++c) {
+                    const TableColumn &column = m_columns.at(c);
+                    const QVariant &value = r.values.at(c);
+                    QString text;
+                    if (value.isNull())
+                        text.clear();
+                    else if (column.kind == TableColumn::Kind::Money)
+                        text = Money(value.toLongLong(),
+                                     r.values.at(m_currencyField.at(c)).toString())
+                                   .toDecimalString();
+                    else if (column.kind == TableColumn::Kind::Date)
+                        text = QDateTime::fromSecsSinceEpoch(value.toLongLong(), QTimeZone::utc())
+                                   .toString(Qt::ISODate);
+                    else
+                        text = value.toString();
+                    cells.append(csvField(text));
+                    if (column.kind == TableColumn::Kind::Money)
+                        cells.append(
+                            csvField(r.values.at(m_currencyField.at(c)).toString().toUpper()));
+                }
+                chunk += cells.join(u',').toUtf8() + "\r\n";
+            } else {
+                if (written > 0 || !chunk.isEmpty())
+                    chunk += ",";
+                chunk += "\n" + rawJson(r.id);
+            }
+            ++written;
+        }
+        if (!chunk.isEmpty() && !write(chunk))
+            return -1;
+        if (progress && !progress(written)) {
+            if (error)
+                *error = tr("Export cancelled.");
+            return -1;
+        }
+        if (rows.size() < kChunk)
+            break;
+        after = rows.last().id;
+    }
+    if (format == Format::Json && !write("\n]\n"))
+        return -1;
+    return written;
+}
+
+} // namespace paydesk::models

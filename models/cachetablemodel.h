@@ -1,0 +1,156 @@
+#pragma once
+
+#include "models/sqlitedb.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QList>
+
+#include <functional>
+
+class QIODevice;
+
+namespace paydesk::models {
+
+// One column of a cache table view: where its value comes from in SQL and how it reads.
+struct TableColumn
+{
+    enum class Kind { Text, Money, Date, Status, Number };
+    QString key; // Stable name: settings, CSV header.
+    QString header; // Translated title.
+    QString select; // SQL expression over the table aliased `t`.
+    Kind kind = Kind::Text;
+    QString currency; // Money: SQL expression of the ISO currency.
+    QString sort; // SQL expression to order by; empty: `select`.
+};
+
+/*
+ * A table of the cache (payments, customers, subscriptions, …) read from SQLite page by page
+ * with keyset pagination: a page is one indexed query for the rows after the last row of the
+ * page before, in `(sort key, id)` order. fetchMore() appends pages as the view scrolls, and
+ * only a window of pages keeps its rows: pages far from where the user looks are dropped and
+ * read again (one query per page, never per cell) when the view comes back, so scrolling
+ * through a million rows does not keep a million rows in memory. Filters and sort run in SQL
+ * with bound parameters. Subclasses give the columns and the filter's SQL condition.
+ */
+class CacheTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Role { RawRole = Qt::UserRole + 1, IdRole, StatusRole, ExportRole };
+
+    ~CacheTableModel() override;
+
+    // Opens the cache read-only (its own connection; WAL lets it read while a sync writes).
+    bool open(const QString &cachePath, QString *error = nullptr);
+    bool isOpen() const { return m_db.isOpen(); }
+    QString cachePath() const { return m_path; }
+    // The cache table shown ("charges", "customers", …) and the columns.
+    QString table() const { return m_table; }
+    const QList<TableColumn> &tableColumns() const { return m_columns; }
+
+    // How many rows match the filter, counted up to countLimit(): beyond it the count stops
+    // (a short search on a million rows would otherwise read them all) and isTotalExact() is
+    // false; scrolling still reaches every row.
+    qint64 totalCount() const { return m_total; }
+    bool isTotalExact() const { return m_totalExact; }
+    void setCountLimit(qint64 limit) { m_countLimit = std::max<qint64>(1, limit); }
+    qint64 countLimit() const { return m_countLimit; }
+    // Reads the cache again (after a sync), keeping filter and sort.
+    void reload();
+    void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
+    int pageSize() const { return m_pageSize; }
+    // How many pages keep their rows in memory; the others are read again when shown.
+    void setWindowPages(int pages) { m_windowPages = std::max(2, pages); }
+    int loadedPageCount() const;
+    // A clock for the relative dates of recent rows ("5 min ago"), pinned by tests.
+    void setNow(const QDateTime &now) { m_now = now; }
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sortOrder; }
+
+    QString idAt(int row) const;
+    // The raw Stripe JSON of one object of this table.
+    QByteArray rawJson(const QString &id) const;
+
+    // Writes every row of the current filter and sort, not only the loaded ones: CSV with a
+    // header (values a spreadsheet would run as a formula are escaped) or a JSON array of the
+    // cached Stripe objects. `progress` gets the rows written so far and may return false to
+    // stop. Returns the number of rows written, -1 on error.
+    enum class Format { Csv, Json };
+    qint64 exportTo(QIODevice *out, Format format, QString *error = nullptr,
+                    const std::function<bool(qint64)> &progress = {}) const;
+    // A CSV field: quoted when needed, and `= + - @` (and tab / CR) at the start neutralised
+    // with a leading apostrophe so that a spreadsheet shows the text instead of running it.
+    static QString csvField(const QString &value);
+    // The display text of a row as tab-separated values (for the clipboard).
+    QString rowText(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    // Human text of a status value of this table ("past_due" → "Past due").
+    virtual QString statusText(const QString &status) const;
+    static QString relativeTime(qint64 unixTime, const QDateTime &now);
+    // An FTS5 query of prefix terms for what the user typed: user text is never FTS syntax.
+    static QString ftsQuery(const QString &search);
+
+Q_SIGNALS:
+    void totalCountChanged(qint64 total);
+
+protected:
+    CacheTableModel(const QString &table, const QList<TableColumn> &columns, int defaultSort,
+                    QObject *parent);
+    // The SQL condition of the current filter over alias `t` (parameters appended, numbered
+    // ?1, ?2, … in order); "" for none. Deleted rows are excluded by the base.
+    virtual QString filterSql(QStringList *parameters) const = 0;
+    // A display text a subclass formats itself; a null QVariant falls back to the kind.
+    virtual QVariant displayValue(int column, const QVariant &value) const;
+
+private:
+    struct Row
+    {
+        QString id;
+        QVariantList values; // One per column, then the currency of each money column.
+    };
+    struct Page
+    {
+        QString lastId; // Keyset position after this page, kept when the rows are dropped.
+        QList<Row> rows;
+        int size = 0;
+        quint64 used = 0;
+    };
+    QList<Row> query(const QString &afterId, int limit) const;
+    QString whereSql(QStringList *parameters) const;
+    QString selectList() const;
+    QString sortKey() const;
+    const Row *rowAt(int row) const;
+    void dropFarPages(int keep) const;
+    QVariant formatted(int column, const Row &r) const;
+
+    QString m_table;
+    QList<TableColumn> m_columns;
+    QList<int> m_currencyField; // Index in Row::values of each column's currency, or -1.
+    QString m_path;
+    mutable sql::Database m_db;
+    mutable QList<Page> m_pages;
+    mutable quint64 m_useClock = 0;
+    int m_rows = 0;
+    qint64 m_total = 0;
+    bool m_totalExact = true;
+    bool m_endReached = true;
+    qint64 m_countLimit = 10000;
+    int m_pageSize = 200;
+    int m_windowPages = 40;
+    bool m_fetching = false;
+    int m_sortColumn = 0;
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
+    QDateTime m_now;
+};
+
+} // namespace paydesk::models

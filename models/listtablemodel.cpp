@@ -1,0 +1,418 @@
+#include "models/listtablemodel.h"
+
+namespace paydesk::models {
+
+namespace {
+
+using K = TableColumn::Kind;
+
+const char *const kCustomerEmail = "(SELECT coalesce(cu.email, cu.name) FROM customers cu "
+                                   "WHERE cu.id = t.customer)";
+
+QString customerColumnSql(const char *fallback)
+{
+    return QStringLiteral("coalesce(%1, %2)")
+        .arg(QString::fromLatin1(kCustomerEmail), QString::fromLatin1(fallback));
+}
+
+QList<TableColumn> columnsFor(ListTableModel::Kind kind)
+{
+    switch (kind) {
+    case ListTableModel::Kind::Customers:
+        return {
+            {QStringLiteral("name"),
+             ListTableModel::tr("Name"),
+             QStringLiteral("t.name"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.name, '')")},
+            {QStringLiteral("email"),
+             ListTableModel::tr("Email"),
+             QStringLiteral("t.email"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.email, '')")},
+            {QStringLiteral("country"),
+             ListTableModel::tr("Country"),
+             QStringLiteral("t.address_country"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.address_country, '')")},
+            // Lifetime spend: succeeded charges less refunds, in the customer's currency.
+            {QStringLiteral("spend"), ListTableModel::tr("Total spend"),
+             QStringLiteral("(SELECT sum(ch.amount - ch.amount_refunded) FROM charges ch WHERE "
+                            "ch.customer = t.id AND ch.deleted = 0 AND ch.status = 'succeeded' "
+                            "AND ch.currency = coalesce(t.currency, ch.currency))"),
+             K::Money,
+             QStringLiteral("coalesce(t.currency, (SELECT ch.currency FROM charges ch WHERE "
+                            "ch.customer = t.id LIMIT 1))"),
+             QStringLiteral("coalesce((SELECT sum(ch.amount - ch.amount_refunded) FROM charges "
+                            "ch WHERE ch.customer = t.id AND ch.deleted = 0 AND ch.status = "
+                            "'succeeded' AND ch.currency = coalesce(t.currency, ch.currency)), "
+                            "0)")},
+            {QStringLiteral("created"),
+             ListTableModel::tr("Created"),
+             QStringLiteral("t.created"),
+             K::Date,
+             {},
+             {}},
+        };
+    case ListTableModel::Kind::Subscriptions:
+        return {
+            {QStringLiteral("customer"),
+             ListTableModel::tr("Customer"),
+             customerColumnSql("t.customer"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(%1, t.customer, '')")
+                 .arg(QString::fromLatin1(kCustomerEmail))},
+            {QStringLiteral("status"),
+             ListTableModel::tr("Status"),
+             QStringLiteral("t.status"),
+             K::Status,
+             {},
+             {}},
+            {QStringLiteral("plan"),
+             ListTableModel::tr("Plan"),
+             QStringLiteral("(SELECT coalesce(p.name, si.price) FROM subscription_items si LEFT "
+                            "JOIN products p ON p.id = si.product WHERE si.subscription = t.id "
+                            "ORDER BY si.id LIMIT 1)"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce((SELECT coalesce(p.name, si.price) FROM "
+                            "subscription_items si LEFT JOIN products p ON p.id = si.product "
+                            "WHERE si.subscription = t.id ORDER BY si.id LIMIT 1), '')")},
+            {QStringLiteral("amount"), ListTableModel::tr("Amount"),
+             QStringLiteral("(SELECT sum(si.unit_amount * si.quantity) FROM subscription_items "
+                            "si WHERE si.subscription = t.id)"),
+             K::Money, QStringLiteral("t.currency"),
+             QStringLiteral("coalesce((SELECT sum(si.unit_amount * si.quantity) FROM "
+                            "subscription_items si WHERE si.subscription = t.id), 0)")},
+            {QStringLiteral("interval"),
+             ListTableModel::tr("Billing"),
+             QStringLiteral("(SELECT si.recurring_interval || ' ' || "
+                            "coalesce(si.recurring_interval_count, 1) FROM subscription_items si "
+                            "WHERE si.subscription = t.id ORDER BY si.id LIMIT 1)"),
+             K::Text,
+             {},
+             {}},
+            {QStringLiteral("current_period_end"),
+             ListTableModel::tr("Renews / ends"),
+             QStringLiteral("coalesce(t.ended_at, t.cancel_at, t.current_period_end)"),
+             K::Date,
+             {},
+             {}},
+            {QStringLiteral("created"),
+             ListTableModel::tr("Created"),
+             QStringLiteral("t.created"),
+             K::Date,
+             {},
+             {}},
+        };
+    case ListTableModel::Kind::Disputes:
+        return {
+            {QStringLiteral("amount"),
+             ListTableModel::tr("Amount"),
+             QStringLiteral("t.amount"),
+             K::Money,
+             QStringLiteral("t.currency"),
+             {}},
+            {QStringLiteral("status"),
+             ListTableModel::tr("Status"),
+             QStringLiteral("t.status"),
+             K::Status,
+             {},
+             {}},
+            {QStringLiteral("reason"),
+             ListTableModel::tr("Reason"),
+             QStringLiteral("t.reason"),
+             K::Status,
+             {},
+             QStringLiteral("coalesce(t.reason, '')")},
+            {QStringLiteral("charge"),
+             ListTableModel::tr("Payment"),
+             QStringLiteral("t.charge"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.charge, '')")},
+            {QStringLiteral("due_by"),
+             ListTableModel::tr("Respond by"),
+             QStringLiteral("t.due_by"),
+             K::Date,
+             {},
+             QStringLiteral("coalesce(t.due_by, 0)")},
+            {QStringLiteral("created"),
+             ListTableModel::tr("Opened"),
+             QStringLiteral("t.created"),
+             K::Date,
+             {},
+             {}},
+        };
+    case ListTableModel::Kind::Invoices:
+        return {
+            {QStringLiteral("total"),
+             ListTableModel::tr("Total"),
+             QStringLiteral("t.total"),
+             K::Money,
+             QStringLiteral("t.currency"),
+             {}},
+            {QStringLiteral("status"),
+             ListTableModel::tr("Status"),
+             QStringLiteral("t.status"),
+             K::Status,
+             {},
+             {}},
+            {QStringLiteral("number"),
+             ListTableModel::tr("Number"),
+             QStringLiteral("t.number"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.number, '')")},
+            {QStringLiteral("customer"),
+             ListTableModel::tr("Customer"),
+             QStringLiteral("coalesce(t.customer_email, t.customer)"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.customer_email, t.customer, '')")},
+            {QStringLiteral("due_date"),
+             ListTableModel::tr("Due"),
+             QStringLiteral("t.due_date"),
+             K::Date,
+             {},
+             QStringLiteral("coalesce(t.due_date, 0)")},
+            {QStringLiteral("created"),
+             ListTableModel::tr("Created"),
+             QStringLiteral("t.created"),
+             K::Date,
+             {},
+             {}},
+        };
+    case ListTableModel::Kind::Refunds:
+        return {
+            {QStringLiteral("amount"),
+             ListTableModel::tr("Amount"),
+             QStringLiteral("t.amount"),
+             K::Money,
+             QStringLiteral("t.currency"),
+             {}},
+            {QStringLiteral("status"),
+             ListTableModel::tr("Status"),
+             QStringLiteral("t.status"),
+             K::Status,
+             {},
+             {}},
+            {QStringLiteral("reason"),
+             ListTableModel::tr("Reason"),
+             QStringLiteral("t.reason"),
+             K::Status,
+             {},
+             QStringLiteral("coalesce(t.reason, '')")},
+            {QStringLiteral("charge"),
+             ListTableModel::tr("Payment"),
+             QStringLiteral("t.charge"),
+             K::Text,
+             {},
+             QStringLiteral("coalesce(t.charge, '')")},
+            {QStringLiteral("created"),
+             ListTableModel::tr("Date"),
+             QStringLiteral("t.created"),
+             K::Date,
+             {},
+             {}},
+        };
+    }
+    return {};
+}
+
+int defaultSortFor(ListTableModel::Kind kind)
+{
+    return int(columnsFor(kind).size() - 1); // Every kind ends with its creation date.
+}
+
+} // namespace
+
+ListTableModel::ListTableModel(Kind kind, QObject *parent)
+    : CacheTableModel(tableName(kind), columnsFor(kind), defaultSortFor(kind), parent)
+    , m_kind(kind)
+{ }
+
+QString ListTableModel::tableName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Customers:
+        return QStringLiteral("customers");
+    case Kind::Subscriptions:
+        return QStringLiteral("subscriptions");
+    case Kind::Disputes:
+        return QStringLiteral("disputes");
+    case Kind::Invoices:
+        return QStringLiteral("invoices");
+    case Kind::Refunds:
+        return QStringLiteral("refunds");
+    }
+    return {};
+}
+
+QStringList ListTableModel::statuses(Kind kind)
+{
+    switch (kind) {
+    case Kind::Customers:
+        return {};
+    case Kind::Subscriptions:
+        return {QStringLiteral("active"),
+                QStringLiteral("trialing"),
+                QStringLiteral("past_due"),
+                QStringLiteral("unpaid"),
+                QStringLiteral("canceled"),
+                QStringLiteral("incomplete"),
+                QStringLiteral("incomplete_expired"),
+                QStringLiteral("paused")};
+    case Kind::Disputes:
+        return {QStringLiteral("needs_response"),
+                QStringLiteral("warning_needs_response"),
+                QStringLiteral("under_review"),
+                QStringLiteral("warning_under_review"),
+                QStringLiteral("won"),
+                QStringLiteral("lost"),
+                QStringLiteral("warning_closed"),
+                QStringLiteral("charge_refunded")};
+    case Kind::Invoices:
+        return {QStringLiteral("draft"), QStringLiteral("open"), QStringLiteral("paid"),
+                QStringLiteral("void"), QStringLiteral("uncollectible")};
+    case Kind::Refunds:
+        return {QStringLiteral("succeeded"), QStringLiteral("pending"),
+                QStringLiteral("requires_action"), QStringLiteral("failed"),
+                QStringLiteral("canceled")};
+    }
+    return {};
+}
+
+QString ListTableModel::statusLabel(const QString &status)
+{
+    static const QHash<QString, QString> labels {
+        {QStringLiteral("past_due"), tr("Past due")},
+        {QStringLiteral("incomplete_expired"), tr("Incomplete, expired")},
+        {QStringLiteral("needs_response"), tr("Needs response")},
+        {QStringLiteral("warning_needs_response"), tr("Inquiry: needs response")},
+        {QStringLiteral("under_review"), tr("Under review")},
+        {QStringLiteral("warning_under_review"), tr("Inquiry: under review")},
+        {QStringLiteral("warning_closed"), tr("Inquiry closed")},
+        {QStringLiteral("charge_refunded"), tr("Refunded")},
+        {QStringLiteral("requires_action"), tr("Requires action")},
+        {QStringLiteral("requested_by_customer"), tr("Requested by customer")},
+        {QStringLiteral("product_not_received"), tr("Product not received")},
+        {QStringLiteral("product_unacceptable"), tr("Product unacceptable")},
+        {QStringLiteral("credit_not_processed"), tr("Credit not processed")},
+        {QStringLiteral("subscription_canceled"), tr("Subscription canceled")},
+        {QStringLiteral("bank_cannot_process"), tr("Bank cannot process")},
+        {QStringLiteral("expired_or_canceled_card"), tr("Expired or canceled card")},
+    };
+    const QString known = labels.value(status);
+    if (!known.isEmpty() || status.isEmpty())
+        return known;
+    QString text = status;
+    text.replace(u'_', u' ');
+    text[0] = text[0].toUpper();
+    return text;
+}
+
+QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList *parameters)
+{
+    QStringList conditions;
+    auto bind = [&](const QString &value) -> QString {
+        parameters->append(value);
+        return u'?' + QString::number(parameters->size());
+    };
+    const bool hasCustomer = kind == Kind::Subscriptions || kind == Kind::Invoices;
+    if (!f.status.isEmpty() && kind != Kind::Customers)
+        conditions.append(QStringLiteral("t.status = ") + bind(f.status));
+    if (f.createdFrom > 0)
+        conditions.append(QStringLiteral("t.created >= ") + bind(QString::number(f.createdFrom)));
+    if (f.createdTo > 0)
+        conditions.append(QStringLiteral("t.created < ") + bind(QString::number(f.createdTo)));
+    if (!f.customer.isEmpty()) {
+        if (kind == Kind::Customers)
+            conditions.append(QStringLiteral("t.id = ") + bind(f.customer));
+        else if (hasCustomer)
+            conditions.append(QStringLiteral("t.customer = ") + bind(f.customer));
+        else
+            conditions.append(QStringLiteral("t.charge IN (SELECT id FROM charges WHERE "
+                                             "customer = ")
+                              + bind(f.customer) + u')');
+    }
+    if (!f.plan.isEmpty() && kind == Kind::Subscriptions) {
+        const QString p = bind(f.plan);
+        conditions.append(QStringLiteral("t.id IN (SELECT subscription FROM subscription_items "
+                                         "WHERE price = %1 OR product = %1)")
+                              .arg(p));
+    }
+    if (!f.country.isEmpty() && kind == Kind::Customers)
+        conditions.append(QStringLiteral("t.address_country = ") + bind(f.country.toUpper()));
+    if (f.dueBefore > 0 && kind == Kind::Disputes)
+        conditions.append(QStringLiteral("t.due_by < ") + bind(QString::number(f.dueBefore)));
+    const QString match = ftsQuery(f.search);
+    if (!match.isEmpty()) {
+        // An id typed or pasted: the primary key answers it (prefix as a key range).
+        const QString word = f.search.trimmed();
+        const bool looksLikeId = !word.contains(u' ') && word.contains(u'_');
+        QString byId;
+        if (looksLikeId) {
+            const QString from = bind(word);
+            const QString to = bind(word + QChar(0xffff));
+            byId = QStringLiteral("(t.id >= %1 AND t.id < %2)").arg(from, to);
+        }
+        QString byText;
+        const QString customers = QStringLiteral(
+            "SELECT id FROM customers WHERE rowid IN (SELECT rowid FROM customers_fts WHERE "
+            "customers_fts MATCH %1)");
+        if (kind == Kind::Customers)
+            byText = QStringLiteral("t.rowid IN (SELECT rowid FROM customers_fts WHERE "
+                                    "customers_fts MATCH %1)")
+                         .arg(bind(match));
+        else if (hasCustomer)
+            byText = QStringLiteral("t.customer IN (%1)").arg(customers.arg(bind(match)));
+        else
+            byText = QStringLiteral("t.charge IN (SELECT id FROM charges WHERE customer IN (%1))")
+                         .arg(customers.arg(bind(match)));
+        conditions.append(byId.isEmpty() ? byText : QStringLiteral("(%1 OR %2)").arg(byId, byText));
+    }
+    return conditions.join(QStringLiteral(" AND "));
+}
+
+QString ListTableModel::filterSql(QStringList *parameters) const
+{
+    return whereClause(m_kind, m_filter, parameters);
+}
+
+QVariant ListTableModel::displayValue(int column, const QVariant &value) const
+{
+    if (tableColumns().at(column).key != QLatin1String("interval") || value.isNull())
+        return {};
+    // "month 1" → "Monthly", "month 3" → "Every 3 months".
+    const QString interval = value.toString().section(u' ', 0, 0);
+    const int count = value.toString().section(u' ', 1, 1).toInt();
+    if (count > 1) {
+        if (interval == QLatin1String("day"))
+            return tr("Every %1 days").arg(count);
+        if (interval == QLatin1String("week"))
+            return tr("Every %1 weeks").arg(count);
+        if (interval == QLatin1String("year"))
+            return tr("Every %1 years").arg(count);
+        return tr("Every %1 months").arg(count);
+    }
+    if (interval == QLatin1String("day"))
+        return tr("Daily");
+    if (interval == QLatin1String("week"))
+        return tr("Weekly");
+    if (interval == QLatin1String("year"))
+        return tr("Yearly");
+    return tr("Monthly");
+}
+
+void ListTableModel::setFilter(const ListFilter &filter)
+{
+    m_filter = filter;
+    reload();
+}
+
+} // namespace paydesk::models

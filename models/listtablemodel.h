@@ -1,0 +1,57 @@
+#pragma once
+
+#include "models/cachetablemodel.h"
+
+namespace paydesk::models {
+
+// The filters of the customers, subscriptions, disputes, invoices and refunds tables; empty
+// fields do not filter, and a table ignores the fields it has no column for.
+struct ListFilter
+{
+    QString search; // Customers: name, email, phone, description (FTS5); others: id prefix,
+                    // and the customer's email or name where the table has a customer.
+    QString status; // Stripe's status value ("past_due", "needs_response", …).
+    qint64 createdFrom = 0; // Unix time, inclusive; 0: open.
+    qint64 createdTo = 0; // Exclusive; 0: open.
+    QString customer; // Customer id.
+    QString plan; // Subscriptions: a price or product id.
+    QString country; // Customers: address country.
+    qint64 dueBefore = 0; // Disputes: evidence due before (Unix time); 0: open.
+    bool operator==(const ListFilter &) const = default;
+};
+
+/*
+ * Customers, subscriptions, disputes, invoices or refunds of the cache as a table, with the
+ * columns and filters of Stripe's Dashboard list for each.
+ */
+class ListTableModel final : public CacheTableModel
+{
+    Q_OBJECT
+public:
+    enum class Kind { Customers, Subscriptions, Disputes, Invoices, Refunds };
+    Q_ENUM(Kind)
+
+    explicit ListTableModel(Kind kind, QObject *parent = nullptr);
+    Kind kind() const { return m_kind; }
+
+    void setFilter(const ListFilter &filter);
+    const ListFilter &filter() const { return m_filter; }
+
+    // The status values of this kind, in the order a filter menu lists them.
+    static QStringList statuses(Kind kind);
+    static QString statusLabel(const QString &status);
+    QString statusText(const QString &status) const override { return statusLabel(status); }
+    static QString whereClause(Kind kind, const ListFilter &filter, QStringList *parameters);
+    // The cache table of a kind ("customers", …) and its name in `paydesk export`.
+    static QString tableName(Kind kind);
+
+protected:
+    QString filterSql(QStringList *parameters) const override;
+    QVariant displayValue(int column, const QVariant &value) const override;
+
+private:
+    Kind m_kind;
+    ListFilter m_filter;
+};
+
+} // namespace paydesk::models

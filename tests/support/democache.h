@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QString>
+
+namespace paydesk::testsupport {
+
+// Fills a cache file with every object of the sandbox's demo merchant (about `charges`
+// charges, generated with `seed` at `now`), written as a sync would write them: the same
+// upsert, full-text indexes rebuilt, ANALYZE at the end. Returns the objects written, -1 on
+// error. Events are left out unless `withEvents`.
+qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 seed = 1,
+                     bool withEvents = false);
+
+} // namespace paydesk::testsupport
