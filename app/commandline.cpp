@@ -134,7 +134,7 @@ int runGui(const QCommandLineParser &parser)
                                      return;
                                  }
                                  window.setLastSync(QDateTime::currentDateTime());
-                                 window.paymentsPage()->setCache(cache);
+                                 window.setCache(cache);
                              });
             sync.start(url, QByteArrayLiteral("sk_test_demo"), cache, 2000);
         });

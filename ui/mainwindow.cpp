@@ -1,27 +1,70 @@
 #include "ui/mainwindow.h"
 
+#include "models/globalsearch.h"
+#include "ui/listpage.h"
 #include "ui/pageplaceholder.h"
 #include "ui/paymentspage.h"
 #include "ui/statusbadge.h"
 
 #include <QAction>
+#include <QCompleter>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace paydesk::ui {
 
 namespace {
 
-constexpr MainWindow::Page kPages[] = {
-    MainWindow::Page::Home,          MainWindow::Page::Payments, MainWindow::Page::Customers,
-    MainWindow::Page::Subscriptions, MainWindow::Page::Disputes, MainWindow::Page::Analytics,
-    MainWindow::Page::Activity,
+using Page = MainWindow::Page;
+
+// The navigation in order; invoices and refunds sit under what they belong to.
+constexpr Page kPages[] = {
+    Page::Home,     Page::Payments, Page::Refunds,   Page::Customers, Page::Subscriptions,
+    Page::Invoices, Page::Disputes, Page::Analytics, Page::Activity,
 };
+
+// Ctrl+1 … Ctrl+9: the seven main pages keep their numbers.
+int shortcutNumber(Page page)
+{
+    return page == Page::Invoices ? 8 : page == Page::Refunds ? 9 : int(page) + 1;
+}
+
+bool isSubPage(Page page)
+{
+    return page == Page::Invoices || page == Page::Refunds;
+}
+
+int navigationRow(Page page)
+{
+    for (int row = 0; row < int(std::size(kPages)); ++row) {
+        if (kPages[row] == page)
+            return row;
+    }
+    return 0;
+}
+
+Page pageForTable(const QString &table)
+{
+    if (table == QLatin1String("customers"))
+        return Page::Customers;
+    if (table == QLatin1String("subscriptions"))
+        return Page::Subscriptions;
+    if (table == QLatin1String("disputes"))
+        return Page::Disputes;
+    if (table == QLatin1String("invoices"))
+        return Page::Invoices;
+    if (table == QLatin1String("refunds"))
+        return Page::Refunds;
+    return Page::Payments;
+}
 
 QString pageExplanation(MainWindow::Page page)
 {
@@ -41,6 +84,9 @@ QString pageExplanation(MainWindow::Page page)
         return MainWindow::tr("Revenue, MRR movements, churn, cohorts and payment analytics.");
     case MainWindow::Page::Activity:
         return MainWindow::tr("Staff actions, their state and the audit log.");
+    case MainWindow::Page::Invoices:
+    case MainWindow::Page::Refunds:
+        break;
     }
     return {};
 }
@@ -58,12 +104,55 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
 
     buildNavigation();
 
+    m_testMode = account.testMode;
+    m_globalSearch = new QLineEdit(this);
+    m_globalSearch->setObjectName(QStringLiteral("globalSearch"));
+    m_globalSearch->setPlaceholderText(tr("Search customers and payments (Ctrl+K)"));
+    m_globalSearch->setClearButtonEnabled(true);
+    m_globalSearch->setMaximumWidth(520);
+    m_searchResults = new QStandardItemModel(this);
+    m_completer = new QCompleter(m_searchResults, this);
+    m_completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    m_completer->setMaxVisibleItems(12);
+    m_globalSearch->setCompleter(m_completer);
+    m_searchDelay = new QTimer(this);
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(120);
+    connect(m_searchDelay, &QTimer::timeout, this, &MainWindow::runGlobalSearch);
+    connect(m_globalSearch, &QLineEdit::textEdited, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_completer, qOverload<const QModelIndex &>(&QCompleter::activated), this,
+            [this](const QModelIndex &index) {
+                const QString table = index.data(Qt::UserRole).toString();
+                const QString id = index.data(Qt::UserRole + 1).toString();
+                QTimer::singleShot(0, this, [this, table, id] {
+                    m_globalSearch->clear();
+                    openObject(table, id);
+                });
+            });
+    auto *focusSearch = new QAction(this);
+    focusSearch->setShortcut(QKeySequence(QStringLiteral("Ctrl+K")));
+    connect(focusSearch, &QAction::triggered, this, [this] {
+        m_globalSearch->setFocus(Qt::ShortcutFocusReason);
+        m_globalSearch->selectAll();
+    });
+    addAction(focusSearch);
+
+    auto *top = new QHBoxLayout;
+    top->setContentsMargins(24, 10, 24, 0);
+    top->addWidget(m_globalSearch, 1);
+    top->addStretch(0);
+    auto *right = new QVBoxLayout;
+    right->setContentsMargins(0, 0, 0, 0);
+    right->setSpacing(0);
+    right->addLayout(top);
+    right->addWidget(m_pages, 1);
+
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_navigation);
-    layout->addWidget(m_pages, 1);
+    layout->addLayout(right, 1);
     setCentralWidget(central);
 
     buildStatusBar(account);
@@ -82,29 +171,54 @@ void MainWindow::buildNavigation()
         "QListWidget#navigation::item { padding: 7px 14px; border-radius: 6px; margin: 0 8px; }"
         "QListWidget#navigation::item:selected { background: #e8e6ff; color: #3d33cc; }"));
 
-    int shortcut = 1;
     for (Page page : kPages) {
-        auto *item = new QListWidgetItem(pageTitle(page), m_navigation);
+        const int shortcut = shortcutNumber(page);
+        auto *item = new QListWidgetItem(isSubPage(page) ? QStringLiteral("    ") + pageTitle(page)
+                                                         : pageTitle(page),
+                                         m_navigation);
         item->setData(Qt::UserRole, QVariant::fromValue(page));
         item->setToolTip(tr("%1 (Ctrl+%2)").arg(pageTitle(page)).arg(shortcut));
-        if (page == Page::Payments) {
-            m_paymentsPage = new PaymentsPage(m_pages);
-            m_pages->addWidget(m_paymentsPage);
-        } else {
-            m_pages->addWidget(
-                new PagePlaceholder(pageTitle(page), pageExplanation(page), m_pages));
+        QWidget *widget = nullptr;
+        TablePage *table = nullptr;
+        switch (page) {
+        case Page::Payments:
+            table = m_paymentsPage = new PaymentsPage(m_pages);
+            break;
+        case Page::Customers:
+            table = new ListPage(models::ListTableModel::Kind::Customers, m_pages);
+            break;
+        case Page::Subscriptions:
+            table = new ListPage(models::ListTableModel::Kind::Subscriptions, m_pages);
+            break;
+        case Page::Disputes:
+            table = new ListPage(models::ListTableModel::Kind::Disputes, m_pages);
+            break;
+        case Page::Invoices:
+            table = new ListPage(models::ListTableModel::Kind::Invoices, m_pages);
+            break;
+        case Page::Refunds:
+            table = new ListPage(models::ListTableModel::Kind::Refunds, m_pages);
+            break;
+        default:
+            widget = new PagePlaceholder(pageTitle(page), pageExplanation(page), m_pages);
+            break;
         }
+        if (table) {
+            widget = table;
+            connect(table, &TablePage::openObject, this, &MainWindow::openObject);
+        }
+        m_pageWidgets.insert(page, widget);
+        m_pages->addWidget(widget);
 
         auto *action = new QAction(this);
         action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(shortcut)));
         connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
         addAction(action);
-        ++shortcut;
     }
     connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0)
             return;
-        m_pages->setCurrentIndex(row);
+        m_pages->setCurrentWidget(m_pageWidgets.value(kPages[row]));
         Q_EMIT currentPageChanged(kPages[row]);
     });
 }
@@ -143,12 +257,78 @@ void MainWindow::buildStatusBar(const Account &account)
 
 void MainWindow::showPage(Page page)
 {
-    m_navigation->setCurrentRow(int(page));
+    m_navigation->setCurrentRow(navigationRow(page));
+}
+
+TablePage *MainWindow::tablePage(Page page) const
+{
+    return qobject_cast<TablePage *>(m_pageWidgets.value(page));
+}
+
+ListPage *MainWindow::listPage(Page page) const
+{
+    return qobject_cast<ListPage *>(m_pageWidgets.value(page));
+}
+
+void MainWindow::setCache(const QString &path)
+{
+    m_cachePath = path;
+    for (QWidget *widget : std::as_const(m_pageWidgets)) {
+        if (auto *table = qobject_cast<TablePage *>(widget)) {
+            table->setTestMode(m_testMode);
+            table->setCache(path);
+        }
+    }
+    m_searchDb.close();
+    if (!path.isEmpty() && m_searchDb.open(path, false))
+        m_searchDb.exec(QStringLiteral("PRAGMA query_only = 1"));
+}
+
+bool MainWindow::openObject(const QString &table, const QString &id)
+{
+    const Page page = pageForTable(table);
+    TablePage *target = tablePage(page);
+    if (!target || id.isEmpty())
+        return false;
+    showPage(page);
+    target->showObject(id);
+    return true;
+}
+
+QStringList MainWindow::globalSearchResults(const QString &text)
+{
+    m_globalSearch->setText(text);
+    runGlobalSearch();
+    QStringList lines;
+    for (int row = 0; row < m_searchResults->rowCount(); ++row)
+        lines.append(m_searchResults->item(row)->text());
+    return lines;
+}
+
+void MainWindow::runGlobalSearch()
+{
+    m_searchResults->clear();
+    const QList<models::SearchHit> hits = models::globalSearch(m_searchDb, m_globalSearch->text());
+    for (const models::SearchHit &hit : hits) {
+        auto *item = new QStandardItem(hit.title + QStringLiteral("  —  ") + hit.detail);
+        item->setData(hit.table, Qt::UserRole);
+        item->setData(hit.id, Qt::UserRole + 1);
+        item->setToolTip(hit.id);
+        m_searchResults->appendRow(item);
+    }
+    if (hits.isEmpty() && !m_globalSearch->text().trimmed().isEmpty()) {
+        auto *item = new QStandardItem(m_searchDb.isOpen() ? tr("Nothing found")
+                                                           : tr("Nothing synced yet"));
+        item->setEnabled(false);
+        m_searchResults->appendRow(item);
+    }
+    if (m_globalSearch->hasFocus())
+        m_completer->complete();
 }
 
 MainWindow::Page MainWindow::currentPage() const
 {
-    return kPages[std::max(0, m_pages->currentIndex())];
+    return kPages[std::max(0, m_navigation->currentRow())];
 }
 
 QString MainWindow::pageTitle(Page page)
@@ -168,6 +348,10 @@ QString MainWindow::pageTitle(Page page)
         return tr("Analytics");
     case Page::Activity:
         return tr("Activity");
+    case Page::Invoices:
+        return tr("Invoices");
+    case Page::Refunds:
+        return tr("Refunds");
     }
     return {};
 }

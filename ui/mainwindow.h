@@ -1,16 +1,25 @@
 #pragma once
 
+#include "models/sqlitedb.h"
+
+#include <QHash>
 #include <QMainWindow>
 
+class QCompleter;
 class QLabel;
+class QLineEdit;
+class QStandardItemModel;
+class QTimer;
 class QProgressBar;
 class QListWidget;
 class QStackedWidget;
 
 namespace paydesk::ui {
 
+class ListPage;
 class PaymentsPage;
 class StatusBadge;
+class TablePage;
 
 /*
  * The application window: a navigation list on the left (Home, Payments, Customers,
@@ -22,7 +31,17 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum class Page { Home, Payments, Customers, Subscriptions, Disputes, Analytics, Activity };
+    enum class Page {
+        Home,
+        Payments,
+        Customers,
+        Subscriptions,
+        Disputes,
+        Analytics,
+        Activity,
+        Invoices,
+        Refunds
+    };
     Q_ENUM(Page)
 
     struct Account
@@ -44,6 +63,17 @@ public:
     // left (-1: unknown). An empty `what` hides the bar.
     void setSyncProgress(const QString &what, qint64 done, qint64 total, qint64 etaSeconds);
     PaymentsPage *paymentsPage() const { return m_paymentsPage; }
+    ListPage *listPage(Page page) const;
+    // The table page of a page, if it is one.
+    TablePage *tablePage(Page page) const;
+    // Gives every page the cache to read (again, after a sync); empty: nothing synced yet.
+    void setCache(const QString &path);
+    QString cachePath() const { return m_cachePath; }
+    // Opens an object of the cache on its page with its detail panel ("customers", "cus_…").
+    bool openObject(const QString &table, const QString &id);
+    QLineEdit *globalSearchField() const { return m_globalSearch; }
+    // The results the global search shows for a text (as it lists them).
+    QStringList globalSearchResults(const QString &text);
     // What Paydesk is busy with ("Generating the demo merchant…"). Unlike QStatusBar's
     // temporary messages it never hides the mode badge.
     void setStatusText(const QString &text);
@@ -53,6 +83,7 @@ Q_SIGNALS:
 
 private:
     void buildNavigation();
+    void runGlobalSearch();
     void buildStatusBar(const Account &account);
 
     QListWidget *m_navigation;
@@ -63,6 +94,14 @@ private:
     QProgressBar *m_syncProgress = nullptr;
     PaymentsPage *m_paymentsPage = nullptr;
     QLabel *m_statusText = nullptr;
+    QHash<Page, QWidget *> m_pageWidgets;
+    QString m_cachePath;
+    bool m_testMode = true;
+    QLineEdit *m_globalSearch = nullptr;
+    QCompleter *m_completer = nullptr;
+    QStandardItemModel *m_searchResults = nullptr;
+    QTimer *m_searchDelay = nullptr;
+    models::sql::Database m_searchDb;
     StatusBadge *m_onlineBadge = nullptr;
 };
 

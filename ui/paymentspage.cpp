@@ -4,17 +4,9 @@
 #include "models/sqlitedb.h"
 
 #include <QComboBox>
-#include <QDateTime>
-#include <QHBoxLayout>
 #include <QHeaderView>
-#include <QLabel>
 #include <QLineEdit>
-#include <QPainter>
-#include <QStackedWidget>
-#include <QStyledItemDelegate>
 #include <QTableView>
-#include <QTimer>
-#include <QVBoxLayout>
 
 namespace paydesk::ui {
 
@@ -23,72 +15,39 @@ namespace {
 using models::PaymentFilter;
 using models::PaymentsTableModel;
 
-// Status as a coloured pill that also carries the text, so colour is never the only signal.
-class StatusPillDelegate final : public QStyledItemDelegate
+// Fills a filter menu with the values of a column, most used first.
+void fillFrom(QComboBox *box, const QString &path, const QString &sql, bool upper)
 {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    void paint(QPainter *painter, const QStyleOptionViewItem &option,
-               const QModelIndex &index) const override
-    {
-        QStyleOptionViewItem base = option;
-        initStyleOption(&base, index);
-        const QString text = base.text;
-        base.text.clear();
-        base.widget->style()->drawControl(QStyle::CE_ItemViewItem, &base, painter, base.widget);
-        const QString status = index.data(PaymentsTableModel::StatusRole).toString();
-        QColor background(0xe3, 0xe8, 0xee), foreground(0x41, 0x4a, 0x57);
-        if (status == QLatin1String("succeeded")) {
-            background = QColor(0xd7, 0xf7, 0xc2);
-            foreground = QColor(0x05, 0x69, 0x0d);
-        } else if (status == QLatin1String("failed")) {
-            background = QColor(0xff, 0xe7, 0xf2);
-            foreground = QColor(0xb3, 0x09, 0x3c);
-        } else if (status == QLatin1String("disputed")) {
-            background = QColor(0xff, 0xe3, 0xc9);
-            foreground = QColor(0xa4, 0x3e, 0x00);
-        }
-        const QFontMetrics metrics(option.font);
-        const int width = metrics.horizontalAdvance(text) + 16;
-        const int height = metrics.height() + 4;
-        const QRect pill(option.rect.left() + 6, option.rect.center().y() - height / 2, width,
-                         height);
-        painter->save();
-        painter->setRenderHint(QPainter::Antialiasing);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(background);
-        painter->drawRoundedRect(pill, 4, 4);
-        painter->setPen(foreground);
-        painter->drawText(pill, Qt::AlignCenter, text);
-        painter->restore();
+    models::sql::Database db;
+    if (!db.open(path, false))
+        return;
+    const QString current = box->currentData().toString();
+    QSignalBlocker block(box);
+    while (box->count() > 1)
+        box->removeItem(1);
+    models::sql::Statement s = db.prepare(sql);
+    while (s.step()) {
+        const QString value = s.text(0);
+        QString label = upper ? value.toUpper() : value;
+        if (!upper && !label.isEmpty())
+            label[0] = label[0].toUpper();
+        box->addItem(label, value);
     }
-};
+    box->setCurrentIndex(std::max(0, box->findData(current)));
+}
 
 } // namespace
 
 PaymentsPage::PaymentsPage(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new PaymentsTableModel(this))
-    , m_search(new QLineEdit(this))
+    : TablePage(QStringLiteral("payments"), tr("Payments"), new PaymentsTableModel, parent)
+    , m_payments(static_cast<PaymentsTableModel *>(model()))
     , m_status(new QComboBox(this))
     , m_currency(new QComboBox(this))
-    , m_range(new QComboBox(this))
-    , m_count(new QLabel(this))
-    , m_body(new QStackedWidget(this))
-    , m_table(new QTableView(this))
-    , m_empty(new QLabel(this))
-    , m_searchDelay(new QTimer(this))
+    , m_brand(new QComboBox(this))
+    , m_country(new QComboBox(this))
+    , m_risk(new QComboBox(this))
 {
-    auto *title = new QLabel(tr("Payments"), this);
-    QFont big = title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    big.setBold(true);
-    title->setFont(big);
-
-    m_search->setObjectName(QStringLiteral("paymentsSearch"));
-    m_search->setPlaceholderText(tr("Search by id, email, name, description or last 4 digits"));
-    m_search->setClearButtonEnabled(true);
+    searchField()->setPlaceholderText(tr("Search by id, email, name, description or last 4"));
     m_status->setObjectName(QStringLiteral("statusFilter"));
     m_status->addItem(tr("All statuses"), int(PaymentFilter::Status::Any));
     m_status->addItem(tr("Succeeded"), int(PaymentFilter::Status::Succeeded));
@@ -98,91 +57,47 @@ PaymentsPage::PaymentsPage(QWidget *parent)
     m_status->addItem(tr("Pending"), int(PaymentFilter::Status::Pending));
     m_currency->setObjectName(QStringLiteral("currencyFilter"));
     m_currency->addItem(tr("All currencies"), QString());
-    m_range->setObjectName(QStringLiteral("rangeFilter"));
-    m_range->addItem(tr("All time"), 0);
-    m_range->addItem(tr("Today"), 1);
-    m_range->addItem(tr("Last 7 days"), 7);
-    m_range->addItem(tr("Last 30 days"), 30);
-    m_range->addItem(tr("Last 12 months"), 365);
-    m_count->setObjectName(QStringLiteral("paymentsCount"));
-
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(m_search, 1);
-    filters->addWidget(m_range);
-    filters->addWidget(m_status);
-    filters->addWidget(m_currency);
-
-    m_table->setObjectName(QStringLiteral("paymentsTable"));
-    m_table->setModel(m_model);
-    m_table->setSortingEnabled(true);
-    m_table->horizontalHeader()->setSortIndicator(PaymentsTableModel::Created, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideRight);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(30);
-    m_table->setItemDelegateForColumn(PaymentsTableModel::Status, new StatusPillDelegate(m_table));
-    m_table->horizontalHeader()->setSectionResizeMode(PaymentsTableModel::Description,
+    m_brand->setObjectName(QStringLiteral("brandFilter"));
+    m_brand->addItem(tr("All cards"), QString());
+    m_country->setObjectName(QStringLiteral("countryFilter"));
+    m_country->addItem(tr("All countries"), QString());
+    m_risk->setObjectName(QStringLiteral("riskFilter"));
+    m_risk->addItem(tr("Any risk"), QString());
+    m_risk->addItem(tr("Normal risk"), QStringLiteral("normal"));
+    m_risk->addItem(tr("Elevated risk"), QStringLiteral("elevated"));
+    m_risk->addItem(tr("Highest risk"), QStringLiteral("highest"));
+    for (QComboBox *box : {m_status, m_currency, m_brand, m_country, m_risk}) {
+        addFilterWidget(box);
+        connect(box, &QComboBox::currentIndexChanged, this, &PaymentsPage::filtersChanged);
+    }
+    table()->horizontalHeader()->setSectionResizeMode(PaymentsTableModel::Description,
                                                       QHeaderView::Stretch);
-    m_table->setColumnWidth(PaymentsTableModel::Amount, 110);
-    m_table->setColumnWidth(PaymentsTableModel::Status, 140);
-    m_table->setColumnWidth(PaymentsTableModel::Customer, 220);
-    m_table->setColumnWidth(PaymentsTableModel::PaymentMethod, 150);
-    m_table->setColumnWidth(PaymentsTableModel::Created, 165);
-
-    m_empty->setObjectName(QStringLiteral("paymentsEmpty"));
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setWordWrap(true);
-    m_empty->setForegroundRole(QPalette::PlaceholderText);
-    m_body->addWidget(m_table);
-    m_body->addWidget(m_empty);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 20, 24, 12);
-    layout->setSpacing(10);
-    layout->addWidget(title);
-    layout->addLayout(filters);
-    layout->addWidget(m_count);
-    layout->addWidget(m_body, 1);
-
-    m_searchDelay->setSingleShot(true);
-    m_searchDelay->setInterval(150);
-    connect(m_searchDelay, &QTimer::timeout, this, &PaymentsPage::applyFilter);
-    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
-    for (QComboBox *box : {m_status, m_currency, m_range})
-        connect(box, &QComboBox::currentIndexChanged, this, &PaymentsPage::applyFilter);
-    connect(m_model, &PaymentsTableModel::totalCountChanged, this, &PaymentsPage::updateCount);
+    table()->setColumnWidth(PaymentsTableModel::Customer, 220);
+    table()->setColumnWidth(PaymentsTableModel::PaymentMethod, 150);
     setCache({});
 }
 
-void PaymentsPage::setCache(const QString &path)
+void PaymentsPage::cacheChanged(const QString &path)
 {
-    m_cachePath = path;
-    if (!path.isEmpty() && m_model->open(path)) {
-        fillCurrencies(path);
-        applyFilter();
-        return;
-    }
-    updateCount();
+    fillFrom(m_currency, path,
+             QStringLiteral("SELECT currency FROM charges WHERE currency IS NOT NULL GROUP BY "
+                            "currency ORDER BY count(*) DESC"),
+             true);
+    fillFrom(m_brand, path,
+             QStringLiteral("SELECT card_brand FROM charges WHERE card_brand IS NOT NULL GROUP "
+                            "BY card_brand ORDER BY count(*) DESC"),
+             false);
+    fillFrom(m_country, path,
+             QStringLiteral("SELECT card_country FROM charges WHERE card_country IS NOT NULL "
+                            "GROUP BY card_country ORDER BY count(*) DESC"),
+             true);
 }
 
-void PaymentsPage::fillCurrencies(const QString &path)
+void PaymentsPage::filterByCustomer(const QString &customerId, const QString &label)
 {
-    models::sql::Database db;
-    if (!db.open(path, false))
-        return;
-    const QString current = m_currency->currentData().toString();
-    QSignalBlocker block(m_currency);
-    while (m_currency->count() > 1)
-        m_currency->removeItem(1);
-    models::sql::Statement s = db.prepare(QStringLiteral(
-        "SELECT currency FROM charges WHERE currency IS NOT NULL GROUP BY currency ORDER BY "
-        "count(*) DESC"));
-    while (s.step())
-        m_currency->addItem(s.text(0).toUpper(), s.text(0));
-    m_currency->setCurrentIndex(std::max(0, m_currency->findData(current)));
+    m_customer = customerId;
+    m_customerLabel = label.isEmpty() ? customerId : label;
+    filtersChanged();
 }
 
 void PaymentsPage::applyFilter()
@@ -190,33 +105,50 @@ void PaymentsPage::applyFilter()
     PaymentFilter f;
     f.status = PaymentFilter::Status(m_status->currentData().toInt());
     f.currency = m_currency->currentData().toString();
-    f.search = m_search->text();
-    const int days = m_range->currentData().toInt();
-    if (days > 0) {
-        const QDateTime now = QDateTime::currentDateTime();
-        const QDateTime from = days == 1 ? now.date().startOfDay() : now.addDays(-days);
-        f.createdFrom = from.toSecsSinceEpoch();
-    }
-    m_model->setFilter(f);
+    f.cardBrand = m_brand->currentData().toString();
+    f.country = m_country->currentData().toString();
+    f.riskLevel = m_risk->currentData().toString();
+    f.customer = m_customer;
+    f.search = searchField()->text();
+    createdRange(&f.createdFrom, &f.createdTo);
+    m_payments->setFilter(f);
 }
 
-void PaymentsPage::updateCount()
+QList<TablePage::Chip> PaymentsPage::chips()
 {
-    const qint64 total = m_model->totalCount();
-    const bool filtered = !(m_model->filter() == PaymentFilter());
+    QList<Chip> list;
+    if (!rangeText().isEmpty())
+        list.append({tr("Date: %1").arg(rangeText()), [this] {
+                         clearRange();
+                     }});
+    for (QComboBox *box : {m_status, m_currency, m_brand, m_country, m_risk}) {
+        if (box->currentIndex() > 0)
+            list.append({box->currentText(), [box] {
+                             box->setCurrentIndex(0);
+                         }});
+    }
+    if (!m_customer.isEmpty())
+        list.append({tr("Customer: %1").arg(m_customerLabel), [this] {
+                         m_customer.clear();
+                     }});
+    return list;
+}
+
+QString PaymentsPage::countText(qint64 total, bool exact) const
+{
     const QString number = QLocale().toString(total);
-    m_count->setText(m_cachePath.isEmpty()          ? QString()
-                         : !m_model->isTotalExact() ? tr("More than %1 payments").arg(number)
-                         : total == 1               ? tr("1 payment")
-                                                    : tr("%1 payments").arg(number));
-    if (m_cachePath.isEmpty())
-        m_empty->setText(tr("No payments yet.\nThey appear here as soon as the first sync has "
-                            "stored them."));
-    else if (filtered)
-        m_empty->setText(tr("No payments match these filters."));
-    else
-        m_empty->setText(tr("This account has no payments yet."));
-    m_body->setCurrentWidget(total > 0 ? static_cast<QWidget *>(m_table) : m_empty);
+    return !exact    ? tr("More than %1 payments").arg(number)
+        : total == 1 ? tr("1 payment")
+                     : tr("%1 payments").arg(number);
+}
+
+QString PaymentsPage::emptyText(bool noCache, bool filtered) const
+{
+    if (noCache)
+        return tr("No payments yet.\nThey appear here as soon as the first sync has stored them.");
+    if (filtered)
+        return tr("No payments match these filters.");
+    return tr("This account has no payments yet.");
 }
 
 } // namespace paydesk::ui

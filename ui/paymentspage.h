@@ -1,13 +1,8 @@
 #pragma once
 
-#include <QWidget>
+#include "ui/tablepage.h"
 
 class QComboBox;
-class QLabel;
-class QLineEdit;
-class QStackedWidget;
-class QTableView;
-class QTimer;
 
 namespace paydesk::models {
 class PaymentsTableModel;
@@ -16,38 +11,36 @@ class PaymentsTableModel;
 namespace paydesk::ui {
 
 /*
- * The Payments page: a filter bar (search as you type, status, currency, date range), the
- * number of matching payments, and the table of the cache's charges, read page by page from
- * SQLite as the user scrolls. Shows why it is empty when it is (no cache yet, nothing matches).
+ * The Payments page: search as you type (id, email, name, description, last 4), date range,
+ * status, currency, card brand, country and Radar risk filters, and the cache's charges read
+ * page by page from SQLite as the user scrolls.
  */
-class PaymentsPage final : public QWidget
+class PaymentsPage final : public TablePage
 {
     Q_OBJECT
 public:
     explicit PaymentsPage(QWidget *parent = nullptr);
 
-    // Reads this cache (again, after a sync); an empty path shows the "no data yet" state.
-    void setCache(const QString &path);
-    models::PaymentsTableModel *model() const { return m_model; }
-    QTableView *table() const { return m_table; }
-    QLineEdit *searchField() const { return m_search; }
+    models::PaymentsTableModel *paymentsModel() const { return m_payments; }
+    // Shows only the payments of one customer (a chip removes it).
+    void filterByCustomer(const QString &customerId, const QString &label);
+
+protected:
+    void applyFilter() override;
+    QList<Chip> chips() override;
+    QString countText(qint64 total, bool exact) const override;
+    QString emptyText(bool noCache, bool filtered) const override;
+    void cacheChanged(const QString &path) override;
 
 private:
-    void applyFilter();
-    void updateCount();
-    void fillCurrencies(const QString &path);
-
-    models::PaymentsTableModel *m_model;
-    QLineEdit *m_search;
+    models::PaymentsTableModel *m_payments;
     QComboBox *m_status;
     QComboBox *m_currency;
-    QComboBox *m_range;
-    QLabel *m_count;
-    QStackedWidget *m_body;
-    QTableView *m_table;
-    QLabel *m_empty;
-    QTimer *m_searchDelay;
-    QString m_cachePath;
+    QComboBox *m_brand;
+    QComboBox *m_country;
+    QComboBox *m_risk;
+    QString m_customer;
+    QString m_customerLabel;
 };
 
 } // namespace paydesk::ui

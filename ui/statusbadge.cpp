@@ -20,6 +20,58 @@ void StatusBadge::setTone(Tone tone)
     applyTone();
 }
 
+StatusBadge::Tone StatusBadge::toneFor(const QString &status)
+{
+    static const QStringList good {QStringLiteral("succeeded"), QStringLiteral("active"),
+                                   QStringLiteral("paid"), QStringLiteral("won"),
+                                   QStringLiteral("trialing")};
+    static const QStringList bad {QStringLiteral("failed"),
+                                  QStringLiteral("past_due"),
+                                  QStringLiteral("unpaid"),
+                                  QStringLiteral("lost"),
+                                  QStringLiteral("uncollectible"),
+                                  QStringLiteral("needs_response"),
+                                  QStringLiteral("warning_needs_response"),
+                                  QStringLiteral("delinquent"),
+                                  QStringLiteral("highest")};
+    static const QStringList warn {QStringLiteral("disputed"),
+                                   QStringLiteral("under_review"),
+                                   QStringLiteral("warning_under_review"),
+                                   QStringLiteral("open"),
+                                   QStringLiteral("pending"),
+                                   QStringLiteral("incomplete"),
+                                   QStringLiteral("requires_action"),
+                                   QStringLiteral("elevated")};
+    static const QStringList info {QStringLiteral("refunded"), QStringLiteral("partially_refunded"),
+                                   QStringLiteral("charge_refunded")};
+    if (good.contains(status))
+        return Tone::Success;
+    if (bad.contains(status))
+        return Tone::Danger;
+    if (warn.contains(status))
+        return Tone::Warning;
+    if (info.contains(status))
+        return Tone::Info;
+    return Tone::Neutral;
+}
+
+std::pair<QColor, QColor> StatusBadge::colours(Tone tone)
+{
+    switch (tone) {
+    case Tone::Success:
+        return {QColor(0xd7, 0xf7, 0xc2), QColor(0x05, 0x69, 0x0d)};
+    case Tone::Danger:
+        return {QColor(0xff, 0xe7, 0xf2), QColor(0xb3, 0x09, 0x3c)};
+    case Tone::Warning:
+        return {QColor(0xff, 0xe3, 0xc9), QColor(0xa4, 0x3e, 0x00)};
+    case Tone::Info:
+        return {QColor(0xcf, 0xe6, 0xff), QColor(0x0a, 0x25, 0x40)};
+    case Tone::Neutral:
+        break;
+    }
+    return {QColor(0xe3, 0xe8, 0xee), QColor(0x41, 0x4a, 0x57)};
+}
+
 void StatusBadge::applyTone()
 {
     // Foreground/background pairs with at least 4.5:1 contrast.

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QColor>
 #include <QLabel>
+
+#include <utility>
 
 namespace paydesk::ui {
 
@@ -18,6 +21,10 @@ public:
     StatusBadge(const QString &text, Tone tone, QWidget *parent = nullptr);
 
     void setTone(Tone tone);
+    // The tone of a Stripe status value ("succeeded", "past_due", "needs_response", …).
+    static Tone toneFor(const QString &status);
+    // Background and text colours of a soft status pill of a tone (4.5:1 contrast or more).
+    static std::pair<QColor, QColor> colours(Tone tone);
     Tone tone() const { return m_tone; }
 
 private:

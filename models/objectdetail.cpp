@@ -1,0 +1,521 @@
+#include "models/objectdetail.h"
+
+#include "models/listtablemodel.h"
+#include "models/money.h"
+#include "models/paymentstablemodel.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+
+namespace paydesk::models {
+
+namespace {
+
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("ObjectDetail", text, disambiguation, n);
+}
+
+QString money(qint64 amount, const QString &currency)
+{
+    return Money(amount, currency).toString();
+}
+
+QString date(qint64 unixTime)
+{
+    if (unixTime <= 0)
+        return {};
+    return QLocale().toString(QDateTime::fromSecsSinceEpoch(unixTime), QLocale::ShortFormat);
+}
+
+QString capitalised(QString text)
+{
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+
+// A row of named columns, read once.
+class Row
+{
+public:
+    Row(sql::Database &db, const QString &sql, const QStringList &parameters)
+        : m_s(db.prepare(sql))
+    {
+        for (qsizetype i = 0; i < parameters.size(); ++i)
+            m_s.bind(int(i + 1), parameters.at(i));
+    }
+    bool next() { return m_s.isValid() && m_s.step(); }
+    QString text(int c) const { return m_s.text(c); }
+    qint64 num(int c) const { return m_s.int64(c); }
+    bool isNull(int c) const { return m_s.isNull(c); }
+
+private:
+    sql::Statement m_s;
+};
+
+void addIf(DetailSection &section, const QString &label, const QString &value,
+           const QString &link = {})
+{
+    if (!value.isEmpty())
+        section.fields.append({label, value, link});
+}
+
+DetailSection metadataSection(const QJsonObject &object)
+{
+    DetailSection section {tr("Metadata"), {}};
+    const QJsonObject metadata = object.value(QStringLiteral("metadata")).toObject();
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        section.fields.append({it.key(), it.value().toString(), {}});
+    if (section.fields.isEmpty())
+        section.fields.append({QString(), tr("No metadata"), {}});
+    return section;
+}
+
+void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
+{
+    Row c(db,
+          QStringLiteral(
+              "SELECT amount, currency, status, amount_refunded, refunded, disputed, description, "
+              "customer, created, failure_code, failure_message, outcome_reason, seller_message, "
+              "risk_level, risk_score, card_brand, card_last4, card_exp_month, card_exp_year, "
+              "card_country, card_funding, card_wallet, pm_type, balance_transaction, "
+              "receipt_email, billing_name, billing_email, payment_intent, statement_descriptor, "
+              "(SELECT coalesce(email, name) FROM customers WHERE id = charges.customer) "
+              "FROM charges WHERE id = ?1"),
+          {d.id});
+    if (!c.next())
+        return;
+    const QString currency = c.text(1);
+    const qint64 amount = c.num(0), refunded = c.num(3);
+    const QString status = c.num(5) ? QStringLiteral("disputed")
+        : c.num(4)                  ? QStringLiteral("refunded")
+        : refunded > 0              ? QStringLiteral("partially_refunded")
+                                    : c.text(2);
+    d.title = money(amount, currency);
+    d.subtitle = c.text(6).isEmpty() ? tr("Payment") : tr("Payment · %1").arg(c.text(6));
+    d.status = status;
+    d.statusText = PaymentsTableModel::statusLabel(status);
+
+    DetailSection summary {tr("Summary"), {}};
+    addIf(summary, tr("Amount"), money(amount, currency));
+    if (refunded > 0)
+        addIf(summary, tr("Refunded"), money(refunded, currency));
+    Row bt(db,
+           QStringLiteral("SELECT fee, net, currency, available_on, status FROM "
+                          "balance_transactions WHERE id = ?1"),
+           {c.text(23)});
+    if (bt.next()) {
+        addIf(summary, tr("Fee"), money(bt.num(0), bt.text(2)));
+        addIf(summary, tr("Net"), money(bt.num(1), bt.text(2)));
+        addIf(summary, tr("Available on"), date(bt.num(3)));
+    } else if (!c.text(23).isEmpty()) {
+        addIf(summary, tr("Fee"), tr("not synced yet"));
+    }
+    addIf(summary, tr("Description"), c.text(6));
+    addIf(summary, tr("Statement descriptor"), c.text(28));
+    addIf(summary, tr("Payment intent"), c.text(27));
+    d.sections.append(summary);
+
+    DetailSection timeline {tr("Timeline"), {}};
+    timeline.fields.append({date(c.num(8)), tr("Payment created"), {}});
+    if (c.text(2) == QLatin1String("succeeded"))
+        timeline.fields.append({date(c.num(8)), tr("Payment succeeded"), {}});
+    else if (c.text(2) == QLatin1String("failed")) {
+        QString reason = c.text(10);
+        if (!c.text(9).isEmpty())
+            reason += QStringLiteral(" (%1)").arg(c.text(9));
+        if (!c.text(11).isEmpty())
+            reason += QStringLiteral(" — %1").arg(c.text(11));
+        timeline.fields.append({date(c.num(8)), tr("Payment failed: %1").arg(reason), {}});
+    }
+    Row refunds(db,
+                QStringLiteral("SELECT id, created, amount, currency, status, reason FROM refunds "
+                               "WHERE charge = ?1 AND deleted = 0 ORDER BY created, id"),
+                {d.id});
+    while (refunds.next()) {
+        QString text = tr("Refund of %1").arg(money(refunds.num(2), refunds.text(3)));
+        if (!refunds.text(5).isEmpty())
+            text += u' ' + tr("(%1)").arg(ListTableModel::statusLabel(refunds.text(5)).toLower());
+        if (refunds.text(4) != QLatin1String("succeeded"))
+            text += QStringLiteral(" — ") + ListTableModel::statusLabel(refunds.text(4));
+        timeline.fields.append(
+            {date(refunds.num(1)), text, QStringLiteral("refunds/") + refunds.text(0)});
+    }
+    Row disputes(db,
+                 QStringLiteral("SELECT id, created, amount, currency, status, reason, due_by "
+                                "FROM disputes WHERE charge = ?1 AND deleted = 0 ORDER BY "
+                                "created, id"),
+                 {d.id});
+    while (disputes.next()) {
+        QString text = tr("Dispute of %1 (%2): %3")
+                           .arg(money(disputes.num(2), disputes.text(3)),
+                                ListTableModel::statusLabel(disputes.text(5)).toLower(),
+                                ListTableModel::statusLabel(disputes.text(4)));
+        if (!disputes.isNull(6))
+            text += u' ' + tr("— respond by %1").arg(date(disputes.num(6)));
+        timeline.fields.append(
+            {date(disputes.num(1)), text, QStringLiteral("disputes/") + disputes.text(0)});
+    }
+    d.sections.append(timeline);
+
+    DetailSection method {tr("Payment method"), {}};
+    if (!c.text(16).isEmpty()) {
+        addIf(method, tr("Card"), capitalised(c.text(15)) + QStringLiteral(" •••• ") + c.text(16));
+        if (!c.isNull(17))
+            addIf(method, tr("Expires"),
+                  QStringLiteral("%1 / %2").arg(c.num(17), 2, 10, QLatin1Char('0')).arg(c.num(18)));
+        addIf(method, tr("Country"), c.text(19));
+        addIf(method, tr("Funding"), capitalised(c.text(20)));
+        addIf(method, tr("Wallet"), ListTableModel::statusLabel(c.text(21)));
+    } else {
+        addIf(method, tr("Type"), ListTableModel::statusLabel(c.text(22)));
+    }
+    addIf(method, tr("Name"), c.text(25));
+    addIf(method, tr("Email"), c.text(26));
+    d.sections.append(method);
+
+    DetailSection risk {tr("Risk"), {}};
+    addIf(risk, tr("Radar risk level"), ListTableModel::statusLabel(c.text(13)));
+    if (!c.isNull(14))
+        addIf(risk, tr("Radar score"), QString::number(c.num(14)));
+    addIf(risk, tr("Outcome"), c.text(12));
+    if (!risk.fields.isEmpty())
+        d.sections.append(risk);
+
+    DetailSection customer {tr("Customer"), {}};
+    if (!c.text(7).isEmpty())
+        addIf(customer, tr("Customer"), c.text(29).isEmpty() ? c.text(7) : c.text(29),
+              QStringLiteral("customers/") + c.text(7));
+    addIf(customer, tr("Receipt sent to"), c.text(24));
+    addIf(customer, tr("Receipt"), raw.value(QStringLiteral("receipt_url")).toString());
+    if (!customer.fields.isEmpty())
+        d.sections.append(customer);
+}
+
+void loadCustomer(sql::Database &db, ObjectDetail &d)
+{
+    Row c(db,
+          QStringLiteral("SELECT name, email, phone, description, address_country, created, "
+                         "balance, currency, delinquent, tax_exempt FROM customers WHERE id = ?1"),
+          {d.id});
+    if (!c.next())
+        return;
+    d.title = c.text(0).isEmpty() ? (c.text(1).isEmpty() ? d.id : c.text(1)) : c.text(0);
+    d.subtitle = c.text(1).isEmpty() ? tr("Customer") : tr("Customer · %1").arg(c.text(1));
+    if (c.num(8)) {
+        d.status = QStringLiteral("delinquent");
+        d.statusText = tr("Delinquent");
+    }
+    DetailSection profile {tr("Profile"), {}};
+    addIf(profile, tr("Name"), c.text(0));
+    addIf(profile, tr("Email"), c.text(1));
+    addIf(profile, tr("Phone"), c.text(2));
+    addIf(profile, tr("Description"), c.text(3));
+    addIf(profile, tr("Country"), c.text(4));
+    addIf(profile, tr("Customer since"), date(c.num(5)));
+    if (c.num(6) != 0 && !c.text(7).isEmpty())
+        addIf(profile, tr("Balance"), money(c.num(6), c.text(7)));
+    if (c.text(9) != QLatin1String("none"))
+        addIf(profile, tr("Tax"), ListTableModel::statusLabel(c.text(9)));
+    d.sections.append(profile);
+
+    DetailSection spend {tr("Lifetime spend"), {}};
+    Row s(db,
+          QStringLiteral("SELECT currency, sum(amount - amount_refunded), count(*) FROM charges "
+                         "WHERE customer = ?1 AND deleted = 0 AND status = 'succeeded' GROUP BY "
+                         "currency ORDER BY 2 DESC"),
+          {d.id});
+    while (s.next())
+        spend.fields.append(
+            {s.text(0).toUpper(),
+             tr("%1 in %n payment(s)", nullptr, int(s.num(2))).arg(money(s.num(1), s.text(0))),
+             {}});
+    if (spend.fields.isEmpty())
+        spend.fields.append({QString(), tr("No successful payments"), {}});
+    d.sections.append(spend);
+
+    DetailSection payments {tr("Recent payments"), {}};
+    Row p(db,
+          QStringLiteral("SELECT id, amount, currency, status, created, description FROM charges "
+                         "WHERE customer = ?1 AND deleted = 0 ORDER BY created DESC, id DESC "
+                         "LIMIT 10"),
+          {d.id});
+    while (p.next())
+        payments.fields.append({date(p.num(4)),
+                                QStringLiteral("%1 · %2 · %3")
+                                    .arg(money(p.num(1), p.text(2)),
+                                         PaymentsTableModel::statusLabel(p.text(3)), p.text(5)),
+                                QStringLiteral("charges/") + p.text(0)});
+    if (payments.fields.isEmpty())
+        payments.fields.append({QString(), tr("No payments"), {}});
+    d.sections.append(payments);
+
+    DetailSection subscriptions {tr("Subscriptions"), {}};
+    Row sub(db,
+            QStringLiteral(
+                "SELECT s.id, s.status, (SELECT coalesce(p.name, si.price) FROM "
+                "subscription_items si LEFT JOIN products p ON p.id = si.product WHERE "
+                "si.subscription = s.id ORDER BY si.id LIMIT 1), s.created FROM subscriptions s "
+                "WHERE s.customer = ?1 AND s.deleted = 0 ORDER BY s.created DESC"),
+            {d.id});
+    while (sub.next())
+        subscriptions.fields.append({ListTableModel::statusLabel(sub.text(1)),
+                                     tr("%1 since %2").arg(sub.text(2), date(sub.num(3))),
+                                     QStringLiteral("subscriptions/") + sub.text(0)});
+    if (subscriptions.fields.isEmpty())
+        subscriptions.fields.append({QString(), tr("No subscriptions"), {}});
+    d.sections.append(subscriptions);
+
+    DetailSection invoices {tr("Recent invoices"), {}};
+    Row inv(db,
+            QStringLiteral("SELECT id, number, total, currency, status, created FROM invoices "
+                           "WHERE customer = ?1 AND deleted = 0 ORDER BY created DESC, id DESC "
+                           "LIMIT 10"),
+            {d.id});
+    while (inv.next())
+        invoices.fields.append(
+            {date(inv.num(5)),
+             QStringLiteral("%1 · %2 · %3")
+                 .arg(inv.text(1).isEmpty() ? inv.text(0) : inv.text(1),
+                      money(inv.num(2), inv.text(3)), ListTableModel::statusLabel(inv.text(4))),
+             QStringLiteral("invoices/") + inv.text(0)});
+    if (!invoices.fields.isEmpty())
+        d.sections.append(invoices);
+
+    DetailSection methods {tr("Payment methods"), {}};
+    Row pm(db,
+           QStringLiteral("SELECT type, card_brand, card_last4, card_exp_month, card_exp_year, "
+                          "card_country FROM payment_methods WHERE customer = ?1 AND deleted = 0 "
+                          "ORDER BY created DESC"),
+           {d.id});
+    while (pm.next()) {
+        if (pm.text(2).isEmpty())
+            methods.fields.append({ListTableModel::statusLabel(pm.text(0)), QString(), {}});
+        else
+            methods.fields.append({capitalised(pm.text(1)) + QStringLiteral(" •••• ") + pm.text(2),
+                                   tr("expires %1 / %2, %3")
+                                       .arg(pm.num(3), 2, 10, QLatin1Char('0'))
+                                       .arg(pm.num(4))
+                                       .arg(pm.text(5)),
+                                   {}});
+    }
+    if (methods.fields.isEmpty())
+        methods.fields.append({QString(), tr("None saved"), {}});
+    d.sections.append(methods);
+}
+
+void loadSubscription(sql::Database &db, ObjectDetail &d)
+{
+    Row s(db,
+          QStringLiteral(
+              "SELECT s.status, s.customer, s.currency, s.current_period_start, "
+              "s.current_period_end, s.cancel_at_period_end, s.cancel_at, s.canceled_at, "
+              "s.ended_at, s.trial_start, s.trial_end, s.discount_coupon, s.created, "
+              "s.collection_method, s.cancellation_reason, (SELECT coalesce(email, name) FROM "
+              "customers WHERE id = s.customer), (SELECT coalesce(name, id) FROM coupons WHERE "
+              "id = s.discount_coupon), (SELECT percent_off FROM coupons WHERE id = "
+              "s.discount_coupon), (SELECT amount_off FROM coupons WHERE id = s.discount_coupon), "
+              "(SELECT duration FROM coupons WHERE id = s.discount_coupon) FROM subscriptions s "
+              "WHERE s.id = ?1"),
+          {d.id});
+    if (!s.next())
+        return;
+    d.status = s.text(0);
+    d.statusText = ListTableModel::statusLabel(s.text(0));
+    d.subtitle = tr("Subscription");
+    DetailSection summary {tr("Subscription"), {}};
+    addIf(summary, tr("Customer"), s.text(15).isEmpty() ? s.text(1) : s.text(15),
+          QStringLiteral("customers/") + s.text(1));
+    addIf(summary, tr("Started"), date(s.num(12)));
+    addIf(summary, tr("Current period"),
+          QStringLiteral("%1 – %2").arg(date(s.num(3)), date(s.num(4))));
+    if (!s.isNull(9))
+        addIf(summary, tr("Trial"), QStringLiteral("%1 – %2").arg(date(s.num(9)), date(s.num(10))));
+    if (s.num(5))
+        addIf(summary, tr("Cancels"), tr("at the end of the period, %1").arg(date(s.num(4))));
+    else if (!s.isNull(6))
+        addIf(summary, tr("Cancels"), date(s.num(6)));
+    if (!s.isNull(7))
+        addIf(summary, tr("Canceled"), date(s.num(7)));
+    if (!s.isNull(8))
+        addIf(summary, tr("Ended"), date(s.num(8)));
+    addIf(summary, tr("Cancellation reason"), ListTableModel::statusLabel(s.text(14)));
+    addIf(summary, tr("Billing"), ListTableModel::statusLabel(s.text(13)));
+    if (!s.text(11).isEmpty()) {
+        QString off = !s.isNull(17) ? tr("%1 % off").arg(s.num(17))
+            : !s.isNull(18)         ? tr("%1 off").arg(money(s.num(18), s.text(2)))
+                                    : QString();
+        addIf(summary, tr("Discount"),
+              QStringLiteral("%1 (%2, %3)").arg(s.text(16), off, s.text(19)));
+    }
+    d.sections.append(summary);
+
+    DetailSection items {tr("Items"), {}};
+    qint64 total = 0;
+    Row it(db,
+           QStringLiteral("SELECT coalesce(p.name, si.product, si.price), si.quantity, "
+                          "si.unit_amount, si.currency, si.recurring_interval, "
+                          "si.recurring_interval_count, si.price FROM subscription_items si "
+                          "LEFT JOIN products p ON p.id = si.product WHERE si.subscription = ?1 "
+                          "ORDER BY si.id"),
+           {d.id});
+    while (it.next()) {
+        const qint64 count = std::max<qint64>(1, it.num(5));
+        const QString every = count > 1 ? tr("every %1 %2s").arg(count).arg(it.text(4))
+                                        : tr("per %1").arg(it.text(4));
+        items.fields.append(
+            {it.text(0),
+             tr("%1 × %2 %3").arg(it.num(1)).arg(money(it.num(2), it.text(3)), every),
+             {}});
+        total += it.num(1) * it.num(2);
+    }
+    d.title = money(total, s.text(2));
+    d.sections.append(items);
+
+    DetailSection invoices {tr("Invoices"), {}};
+    Row inv(db,
+            QStringLiteral("SELECT id, number, total, currency, status, created FROM invoices "
+                           "WHERE subscription = ?1 AND deleted = 0 ORDER BY created DESC, id "
+                           "DESC LIMIT 24"),
+            {d.id});
+    while (inv.next())
+        invoices.fields.append(
+            {date(inv.num(5)),
+             QStringLiteral("%1 · %2 · %3")
+                 .arg(inv.text(1).isEmpty() ? inv.text(0) : inv.text(1),
+                      money(inv.num(2), inv.text(3)), ListTableModel::statusLabel(inv.text(4))),
+             QStringLiteral("invoices/") + inv.text(0)});
+    if (invoices.fields.isEmpty())
+        invoices.fields.append({QString(), tr("No invoices"), {}});
+    d.sections.append(invoices);
+}
+
+void loadOther(sql::Database &db, ObjectDetail &d)
+{
+    DetailSection summary {tr("Summary"), {}};
+    if (d.table == QLatin1String("disputes")) {
+        Row r(db,
+              QStringLiteral("SELECT amount, currency, status, reason, charge, due_by, created, "
+                             "is_charge_refundable FROM disputes WHERE id = ?1"),
+              {d.id});
+        if (!r.next())
+            return;
+        d.title = money(r.num(0), r.text(1));
+        d.subtitle = tr("Dispute · %1").arg(ListTableModel::statusLabel(r.text(3)));
+        d.status = r.text(2);
+        addIf(summary, tr("Payment"), r.text(4), QStringLiteral("charges/") + r.text(4));
+        addIf(summary, tr("Reason"), ListTableModel::statusLabel(r.text(3)));
+        addIf(summary, tr("Respond by"), date(r.num(5)));
+        addIf(summary, tr("Opened"), date(r.num(6)));
+    } else if (d.table == QLatin1String("invoices")) {
+        Row r(db,
+              QStringLiteral("SELECT total, currency, status, number, customer, subscription, "
+                             "amount_due, amount_paid, amount_remaining, tax, period_start, "
+                             "period_end, due_date, created, charge, billing_reason, "
+                             "customer_email FROM invoices WHERE id = ?1"),
+              {d.id});
+        if (!r.next())
+            return;
+        d.title = money(r.num(0), r.text(1));
+        d.subtitle = tr("Invoice %1").arg(r.text(3));
+        d.status = r.text(2);
+        addIf(summary, tr("Customer"), r.text(16).isEmpty() ? r.text(4) : r.text(16),
+              QStringLiteral("customers/") + r.text(4));
+        addIf(summary, tr("Subscription"), r.text(5), QStringLiteral("subscriptions/") + r.text(5));
+        addIf(summary, tr("Amount due"), money(r.num(6), r.text(1)));
+        addIf(summary, tr("Amount paid"), money(r.num(7), r.text(1)));
+        addIf(summary, tr("Amount remaining"), money(r.num(8), r.text(1)));
+        if (!r.isNull(9))
+            addIf(summary, tr("Tax"), money(r.num(9), r.text(1)));
+        addIf(summary, tr("Period"),
+              QStringLiteral("%1 – %2").arg(date(r.num(10)), date(r.num(11))));
+        addIf(summary, tr("Due"), date(r.num(12)));
+        addIf(summary, tr("Created"), date(r.num(13)));
+        addIf(summary, tr("Payment"), r.text(14), QStringLiteral("charges/") + r.text(14));
+        addIf(summary, tr("Billing reason"), ListTableModel::statusLabel(r.text(15)));
+    } else if (d.table == QLatin1String("refunds")) {
+        Row r(db,
+              QStringLiteral("SELECT amount, currency, status, reason, charge, created, "
+                             "failure_reason FROM refunds WHERE id = ?1"),
+              {d.id});
+        if (!r.next())
+            return;
+        d.title = money(r.num(0), r.text(1));
+        d.subtitle = tr("Refund");
+        d.status = r.text(2);
+        addIf(summary, tr("Payment"), r.text(4), QStringLiteral("charges/") + r.text(4));
+        addIf(summary, tr("Reason"), ListTableModel::statusLabel(r.text(3)));
+        addIf(summary, tr("Created"), date(r.num(5)));
+        addIf(summary, tr("Failure"), ListTableModel::statusLabel(r.text(6)));
+    } else {
+        return;
+    }
+    d.statusText = ListTableModel::statusLabel(d.status);
+    d.sections.append(summary);
+}
+
+} // namespace
+
+ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const QString &id)
+{
+    ObjectDetail d;
+    d.table = table;
+    d.id = id;
+    static const QStringList known {QStringLiteral("charges"),       QStringLiteral("customers"),
+                                    QStringLiteral("subscriptions"), QStringLiteral("disputes"),
+                                    QStringLiteral("invoices"),      QStringLiteral("refunds")};
+    if (!known.contains(table) || !db.isOpen())
+        return d;
+    {
+        sql::Statement s
+            = db.prepare(QStringLiteral("SELECT raw FROM %1 WHERE id = ?1").arg(table));
+        s.bind(1, id);
+        if (!s.step())
+            return d;
+        d.raw = s.bytes(0);
+    }
+    d.found = true;
+    const QJsonObject raw = QJsonDocument::fromJson(d.raw).object();
+    if (table == QLatin1String("charges"))
+        loadCharge(db, d, raw);
+    else if (table == QLatin1String("customers"))
+        loadCustomer(db, d);
+    else if (table == QLatin1String("subscriptions"))
+        loadSubscription(db, d);
+    else
+        loadOther(db, d);
+    d.sections.append(metadataSection(raw));
+    return d;
+}
+
+QString ObjectDetail::dashboardUrl(const QString &table, const QString &id, bool testMode)
+{
+    QString path;
+    if (table == QLatin1String("charges") || table == QLatin1String("refunds"))
+        path = QStringLiteral("payments");
+    else if (table == QLatin1String("customers") || table == QLatin1String("subscriptions")
+             || table == QLatin1String("disputes") || table == QLatin1String("invoices"))
+        path = table;
+    else
+        return {};
+    return QStringLiteral("https://dashboard.stripe.com/")
+        + (testMode ? QStringLiteral("test/") : QString()) + path + u'/' + id;
+}
+
+QString ObjectDetail::tableForId(const QString &id)
+{
+    static const QList<std::pair<const char *, const char *>> prefixes {
+        {"ch_", "charges"},        {"py_", "charges"},  {"cus_", "customers"},
+        {"sub_", "subscriptions"}, {"dp_", "disputes"}, {"du_", "disputes"},
+        {"in_", "invoices"},       {"re_", "refunds"},  {"pyr_", "refunds"}};
+    for (const auto &[prefix, table] : prefixes) {
+        if (id.startsWith(QLatin1String(prefix)))
+            return QString::fromLatin1(table);
+    }
+    return {};
+}
+
+} // namespace paydesk::models

@@ -1,0 +1,164 @@
+#include "ui/detailpanel.h"
+
+#include "ui/statusbadge.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QToolButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace paydesk::ui {
+
+DetailPanel::DetailPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_title(new QLabel(this))
+    , m_subtitle(new QLabel(this))
+    , m_status(new StatusBadge(this))
+    , m_tabs(new QTabWidget(this))
+    , m_overview(new QTextBrowser(this))
+    , m_json(new QPlainTextEdit(this))
+{
+    setObjectName(QStringLiteral("detailPanel"));
+    setMinimumWidth(340);
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    big.setBold(true);
+    m_title->setFont(big);
+    m_title->setObjectName(QStringLiteral("detailTitle"));
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_subtitle->setObjectName(QStringLiteral("detailSubtitle"));
+    m_subtitle->setForegroundRole(QPalette::PlaceholderText);
+    m_subtitle->setWordWrap(true);
+
+    auto *copyId = new QToolButton(this);
+    copyId->setText(tr("Copy ID"));
+    copyId->setObjectName(QStringLiteral("detailCopyId"));
+    connect(copyId, &QToolButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_detail.id); });
+    auto *dashboard = new QToolButton(this);
+    dashboard->setText(tr("Open in Stripe"));
+    dashboard->setToolTip(tr("Open this object in the Stripe Dashboard"));
+    connect(dashboard, &QToolButton::clicked, this, [this] {
+        QDesktopServices::openUrl(
+            QUrl(models::ObjectDetail::dashboardUrl(m_detail.table, m_detail.id, m_testMode)));
+    });
+    auto *close = new QToolButton(this);
+    close->setText(QStringLiteral("✕"));
+    close->setToolTip(tr("Close the panel (Esc)"));
+    close->setAutoRaise(true);
+    connect(close, &QToolButton::clicked, this, &DetailPanel::closeRequested);
+
+    auto *head = new QHBoxLayout;
+    head->addWidget(m_title, 1);
+    head->addWidget(m_status);
+    head->addWidget(close);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_subtitle, 1);
+    actions->addWidget(copyId);
+    actions->addWidget(dashboard);
+
+    m_overview->setObjectName(QStringLiteral("detailOverview"));
+    m_overview->setOpenLinks(false);
+    m_overview->setFrameShape(QFrame::NoFrame);
+    connect(m_overview, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
+        if (url.scheme() == QLatin1String("paydesk")) {
+            const QString path = url.path().mid(1);
+            Q_EMIT openObject(path.section(u'/', 0, 0), path.section(u'/', 1));
+        } else if (url.scheme() == QLatin1String("https")) {
+            QDesktopServices::openUrl(url);
+        }
+    });
+    m_json->setObjectName(QStringLiteral("detailJson"));
+    m_json->setReadOnly(true);
+    m_json->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_json->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    m_tabs->addTab(m_json, tr("JSON"));
+    m_tabs->setDocumentMode(true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 12, 12);
+    layout->addLayout(head);
+    layout->addLayout(actions);
+    layout->addWidget(m_tabs, 1);
+    clear();
+}
+
+void DetailPanel::setCache(const QString &path)
+{
+    m_db.close();
+    if (!path.isEmpty() && m_db.open(path, false))
+        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
+    clear();
+}
+
+void DetailPanel::clear()
+{
+    m_detail = {};
+    m_title->setText(tr("Nothing selected"));
+    m_subtitle->setText(tr("Select a row to see its details."));
+    m_status->hide();
+    m_overview->clear();
+    m_json->clear();
+}
+
+bool DetailPanel::showObject(const QString &table, const QString &id)
+{
+    m_detail = models::ObjectDetail::load(m_db, table, id);
+    if (!m_detail.found) {
+        m_title->setText(id);
+        m_subtitle->setText(tr("This object is not in the local cache (yet)."));
+        m_status->hide();
+        m_overview->clear();
+        m_json->clear();
+        return false;
+    }
+    m_title->setText(m_detail.title.isEmpty() ? id : m_detail.title);
+    m_subtitle->setText(m_detail.subtitle + QStringLiteral(" · ") + id);
+    m_status->setVisible(!m_detail.statusText.isEmpty());
+    m_status->setText(m_detail.statusText);
+    m_status->setTone(StatusBadge::toneFor(m_detail.status));
+    m_overview->setHtml(html());
+    m_json->setPlainText(
+        QString::fromUtf8(QJsonDocument::fromJson(m_detail.raw).toJson(QJsonDocument::Indented)));
+    return true;
+}
+
+QString DetailPanel::overviewHtml() const
+{
+    return html();
+}
+
+QString DetailPanel::html() const
+{
+    QString out = QStringLiteral("<style>td { padding: 2px 10px 2px 0; vertical-align: top; } "
+                                 "td.label { color: #6a7383; } h3 { margin: 14px 0 4px 0; }"
+                                 "</style>");
+    for (const models::DetailSection &section : m_detail.sections) {
+        out += QStringLiteral("<h3>%1</h3><table width=\"100%\">")
+                   .arg(section.title.toHtmlEscaped());
+        for (const models::DetailField &f : section.fields) {
+            QString value = f.value.toHtmlEscaped();
+            if (!f.link.isEmpty())
+                value = QStringLiteral("<a href=\"paydesk:/%1\">%2</a>").arg(f.link, value);
+            else if (f.value.startsWith(QLatin1String("https://")))
+                value = QStringLiteral("<a href=\"%1\">%2</a>").arg(f.value.toHtmlEscaped(), value);
+            out += QStringLiteral("<tr><td class=\"label\" width=\"35%\">%1</td><td>%2</td></tr>")
+                       .arg(f.label.toHtmlEscaped(), value);
+        }
+        out += QStringLiteral("</table>");
+    }
+    return out;
+}
+
+} // namespace paydesk::ui

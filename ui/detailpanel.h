@@ -1,0 +1,54 @@
+#pragma once
+
+#include "models/objectdetail.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QTabWidget;
+class QTextBrowser;
+
+namespace paydesk::ui {
+
+class StatusBadge;
+
+/*
+ * The panel beside a table that shows one object of the cache: title, status pill, its
+ * sections (links open the related customer, payment, subscription, …) and the raw Stripe
+ * JSON. Reads the cache on its own read-only connection.
+ */
+class DetailPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DetailPanel(QWidget *parent = nullptr);
+
+    void setCache(const QString &path);
+    void setTestMode(bool testMode) { m_testMode = testMode; }
+    // Shows an object; returns false (and says so) if the cache does not have it.
+    bool showObject(const QString &table, const QString &id);
+    void clear();
+    const models::ObjectDetail &detail() const { return m_detail; }
+    QString overviewHtml() const;
+
+Q_SIGNALS:
+    // A link of the panel: open this object in its own page.
+    void openObject(const QString &table, const QString &id);
+    void closeRequested();
+
+private:
+    QString html() const;
+
+    models::sql::Database m_db;
+    models::ObjectDetail m_detail;
+    bool m_testMode = true;
+    QLabel *m_title;
+    QLabel *m_subtitle;
+    StatusBadge *m_status;
+    QTabWidget *m_tabs;
+    QTextBrowser *m_overview;
+    QPlainTextEdit *m_json;
+};
+
+} // namespace paydesk::ui

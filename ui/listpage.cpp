@@ -1,0 +1,208 @@
+#include "ui/listpage.h"
+
+#include "models/sqlitedb.h"
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTableView>
+
+namespace paydesk::ui {
+
+using models::ListTableModel;
+using Kind = models::ListTableModel::Kind;
+
+QString ListPage::title(Kind kind)
+{
+    switch (kind) {
+    case Kind::Customers:
+        return tr("Customers");
+    case Kind::Subscriptions:
+        return tr("Subscriptions");
+    case Kind::Disputes:
+        return tr("Disputes");
+    case Kind::Invoices:
+        return tr("Invoices");
+    case Kind::Refunds:
+        return tr("Refunds");
+    }
+    return {};
+}
+
+QString ListPage::key(Kind kind)
+{
+    return ListTableModel::tableName(kind);
+}
+
+ListPage::ListPage(Kind kind, QWidget *parent)
+    : TablePage(key(kind), title(kind), new ListTableModel(kind), parent)
+    , m_list(static_cast<ListTableModel *>(model()))
+    , m_kind(kind)
+{
+    switch (kind) {
+    case Kind::Customers:
+        searchField()->setPlaceholderText(tr("Search by name, email, phone, description or id"));
+        break;
+    case Kind::Subscriptions:
+    case Kind::Invoices:
+        searchField()->setPlaceholderText(tr("Search by customer email or name, or id"));
+        break;
+    case Kind::Disputes:
+    case Kind::Refunds:
+        searchField()->setPlaceholderText(tr("Search by the customer's email or name, or id"));
+        break;
+    }
+    if (kind != Kind::Customers) {
+        m_status = new QComboBox(this);
+        m_status->setObjectName(QStringLiteral("statusFilter"));
+        m_status->addItem(tr("All statuses"), QString());
+        const QStringList statuses = ListTableModel::statuses(kind);
+        for (const QString &status : statuses)
+            m_status->addItem(ListTableModel::statusLabel(status), status);
+        addFilterWidget(m_status);
+    }
+    if (kind == Kind::Subscriptions) {
+        m_plan = new QComboBox(this);
+        m_plan->setObjectName(QStringLiteral("planFilter"));
+        m_plan->addItem(tr("All plans"), QString());
+        addFilterWidget(m_plan);
+    }
+    if (kind == Kind::Customers) {
+        m_country = new QComboBox(this);
+        m_country->setObjectName(QStringLiteral("countryFilter"));
+        m_country->addItem(tr("All countries"), QString());
+        addFilterWidget(m_country);
+    }
+    if (kind == Kind::Disputes) {
+        m_due = new QComboBox(this);
+        m_due->setObjectName(QStringLiteral("dueFilter"));
+        m_due->addItem(tr("Any due date"), 0);
+        m_due->addItem(tr("Due within 3 days"), 3);
+        m_due->addItem(tr("Due within 7 days"), 7);
+        m_due->addItem(tr("Due within 14 days"), 14);
+        addFilterWidget(m_due);
+    }
+    for (QComboBox *box : {m_status, m_plan, m_country, m_due}) {
+        if (box)
+            connect(box, &QComboBox::currentIndexChanged, this, &ListPage::filtersChanged);
+    }
+    table()->horizontalHeader()->setSectionResizeMode(kind == Kind::Customers ? 1 : 2,
+                                                      QHeaderView::Stretch);
+    setCache({});
+}
+
+void ListPage::cacheChanged(const QString &path)
+{
+    models::sql::Database db;
+    if (!db.open(path, false))
+        return;
+    auto fill = [&db](QComboBox *box, const QString &sql) {
+        const QString current = box->currentData().toString();
+        QSignalBlocker block(box);
+        while (box->count() > 1)
+            box->removeItem(1);
+        models::sql::Statement s = db.prepare(sql);
+        while (s.step())
+            box->addItem(s.text(1), s.text(0));
+        box->setCurrentIndex(std::max(0, box->findData(current)));
+    };
+    if (m_plan)
+        fill(m_plan,
+             QStringLiteral(
+                 "SELECT si.product, coalesce(p.name, si.product) FROM subscription_items "
+                 "si LEFT JOIN products p ON p.id = si.product WHERE si.product IS NOT "
+                 "NULL GROUP BY si.product ORDER BY count(*) DESC"));
+    if (m_country)
+        fill(m_country,
+             QStringLiteral("SELECT address_country, address_country FROM customers WHERE "
+                            "address_country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC"));
+}
+
+void ListPage::filterByCustomer(const QString &customerId, const QString &label)
+{
+    m_customer = customerId;
+    m_customerLabel = label.isEmpty() ? customerId : label;
+    filtersChanged();
+}
+
+void ListPage::applyFilter()
+{
+    models::ListFilter f;
+    f.search = searchField()->text();
+    createdRange(&f.createdFrom, &f.createdTo);
+    if (m_status)
+        f.status = m_status->currentData().toString();
+    if (m_plan)
+        f.plan = m_plan->currentData().toString();
+    if (m_country)
+        f.country = m_country->currentData().toString();
+    if (m_due && m_due->currentData().toInt() > 0)
+        f.dueBefore
+            = QDateTime::currentDateTime().addDays(m_due->currentData().toInt()).toSecsSinceEpoch();
+    f.customer = m_customer;
+    m_list->setFilter(f);
+}
+
+QList<TablePage::Chip> ListPage::chips()
+{
+    QList<Chip> list;
+    if (!rangeText().isEmpty())
+        list.append({tr("Date: %1").arg(rangeText()), [this] {
+                         clearRange();
+                     }});
+    for (QComboBox *box : {m_status, m_plan, m_country, m_due}) {
+        if (box && box->currentIndex() > 0)
+            list.append({box->currentText(), [box] {
+                             box->setCurrentIndex(0);
+                         }});
+    }
+    if (!m_customer.isEmpty())
+        list.append({tr("Customer: %1").arg(m_customerLabel), [this] {
+                         m_customer.clear();
+                     }});
+    return list;
+}
+
+QString ListPage::countText(qint64 total, bool exact) const
+{
+    const QString number = QLocale().toString(total);
+    QString one, many;
+    switch (m_kind) {
+    case Kind::Customers:
+        one = tr("1 customer");
+        many = tr("%1 customers");
+        break;
+    case Kind::Subscriptions:
+        one = tr("1 subscription");
+        many = tr("%1 subscriptions");
+        break;
+    case Kind::Disputes:
+        one = tr("1 dispute");
+        many = tr("%1 disputes");
+        break;
+    case Kind::Invoices:
+        one = tr("1 invoice");
+        many = tr("%1 invoices");
+        break;
+    case Kind::Refunds:
+        one = tr("1 refund");
+        many = tr("%1 refunds");
+        break;
+    }
+    if (!exact)
+        return tr("More than %1").arg(many.arg(number));
+    return total == 1 ? one : many.arg(number);
+}
+
+QString ListPage::emptyText(bool noCache, bool filtered) const
+{
+    const QString what = title(m_kind).toLower();
+    if (noCache)
+        return tr("No %1 yet.\nThey appear here as soon as the first sync has stored them.")
+            .arg(what);
+    if (filtered)
+        return tr("No %1 match these filters.").arg(what);
+    return tr("This account has no %1 yet.").arg(what);
+}
+
+} // namespace paydesk::ui

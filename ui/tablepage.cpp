@@ -1,0 +1,496 @@
+#include "ui/tablepage.h"
+
+#include "models/objectdetail.h"
+#include "ui/detailpanel.h"
+#include "ui/statuspilldelegate.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDesktopServices>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace paydesk::ui {
+
+namespace {
+
+enum Range { AllTime, Today, Last7, Last30, ThisMonth, Last12Months, Custom };
+
+} // namespace
+
+TablePage::TablePage(const QString &key, const QString &title, models::CacheTableModel *model,
+                     QWidget *parent)
+    : QWidget(parent)
+    , m_key(key)
+    , m_model(model)
+    , m_search(new QLineEdit(this))
+    , m_range(new QComboBox(this))
+    , m_from(new QDateEdit(this))
+    , m_to(new QDateEdit(this))
+    , m_filters(new QHBoxLayout)
+    , m_chipBar(new QWidget(this))
+    , m_chipLayout(new QHBoxLayout(m_chipBar))
+    , m_count(new QLabel(this))
+    , m_splitter(new QSplitter(this))
+    , m_body(new QStackedWidget(this))
+    , m_table(new QTableView(this))
+    , m_empty(new QLabel(this))
+    , m_detail(new DetailPanel(this))
+    , m_searchDelay(new QTimer(this))
+    , m_saveColumns(new QTimer(this))
+{
+    m_model->setParent(this);
+    auto *heading = new QLabel(title, this);
+    QFont big = heading->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    heading->setFont(big);
+
+    m_search->setObjectName(key + QStringLiteral("Search"));
+    m_search->setClearButtonEnabled(true);
+    m_range->setObjectName(QStringLiteral("rangeFilter"));
+    m_range->addItem(tr("All time"), AllTime);
+    m_range->addItem(tr("Today"), Today);
+    m_range->addItem(tr("Last 7 days"), Last7);
+    m_range->addItem(tr("Last 30 days"), Last30);
+    m_range->addItem(tr("This month"), ThisMonth);
+    m_range->addItem(tr("Last 12 months"), Last12Months);
+    m_range->addItem(tr("Custom…"), Custom);
+    for (QDateEdit *edit : {m_from, m_to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QLocale().dateFormat(QLocale::ShortFormat));
+        edit->hide();
+    }
+    m_from->setObjectName(QStringLiteral("rangeFrom"));
+    m_to->setObjectName(QStringLiteral("rangeTo"));
+    m_from->setToolTip(tr("From (inclusive)"));
+    m_to->setToolTip(tr("To (inclusive)"));
+    m_from->setDate(QDate::currentDate().addDays(-30));
+    m_to->setDate(QDate::currentDate());
+
+    m_filters->addWidget(m_search, 1);
+    m_filters->addWidget(m_range);
+    m_filters->addWidget(m_from);
+    m_filters->addWidget(m_to);
+
+    m_chipBar->setObjectName(key + QStringLiteral("Chips"));
+    m_chipLayout->setContentsMargins(0, 0, 0, 0);
+    m_chipLayout->setSpacing(6);
+    m_count->setObjectName(key + QStringLiteral("Count"));
+    auto *countRow = new QHBoxLayout;
+    countRow->addWidget(m_count);
+    countRow->addWidget(m_chipBar, 1);
+
+    m_table->setObjectName(key + QStringLiteral("Table"));
+    m_table->setModel(m_model);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(30);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    const auto &columns = m_model->tableColumns();
+    for (int c = 0; c < columns.size(); ++c) {
+        const auto kind = columns.at(c).kind;
+        if (kind == models::TableColumn::Kind::Status)
+            m_table->setItemDelegateForColumn(c, new StatusPillDelegate(m_table));
+        m_table->setColumnWidth(c,
+                                kind == models::TableColumn::Kind::Money        ? 120
+                                    : kind == models::TableColumn::Kind::Status ? 150
+                                    : kind == models::TableColumn::Kind::Date   ? 165
+                                                                                : 200);
+    }
+
+    m_empty->setObjectName(key + QStringLiteral("Empty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_body->setObjectName(key + QStringLiteral("Body"));
+    m_body->addWidget(m_table);
+    m_body->addWidget(m_empty);
+    m_splitter->setObjectName(key + QStringLiteral("Splitter"));
+    m_splitter->addWidget(m_body);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    m_detail->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(24, 20, 24, 12);
+    layout->setSpacing(10);
+    layout->addWidget(heading);
+    layout->addLayout(m_filters);
+    layout->addLayout(countRow);
+    layout->addWidget(m_splitter, 1);
+
+    // Commands of the table, with their shortcuts while the table has focus.
+    auto *copy = new QAction(tr("Copy"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this,
+            [this] { QApplication::clipboard()->setText(selectionText()); });
+    m_table->addAction(copy);
+    auto *closeDetail = new QAction(this);
+    closeDetail->setShortcut(Qt::Key_Escape);
+    closeDetail->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(closeDetail, &QAction::triggered, m_detail, &QWidget::hide);
+    addAction(closeDetail);
+
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(150);
+    connect(m_searchDelay, &QTimer::timeout, this, &TablePage::filtersChanged);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        const bool custom = m_range->currentData().toInt() == Custom;
+        m_from->setVisible(custom);
+        m_to->setVisible(custom);
+        filtersChanged();
+    });
+    connect(m_from, &QDateEdit::dateChanged, this, &TablePage::filtersChanged);
+    connect(m_to, &QDateEdit::dateChanged, this, &TablePage::filtersChanged);
+    connect(m_model, &models::CacheTableModel::totalCountChanged, this, &TablePage::updateCount);
+    connect(m_table, &QWidget::customContextMenuRequested, this, &TablePage::showContextMenu);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
+            &TablePage::showHeaderMenu);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &TablePage::showSelected);
+    connect(m_table, &QTableView::activated, this, &TablePage::showSelected);
+    connect(m_detail, &DetailPanel::openObject, this, &TablePage::openObject);
+    connect(m_detail, &DetailPanel::closeRequested, m_detail, &QWidget::hide);
+    m_saveColumns->setSingleShot(true);
+    m_saveColumns->setInterval(300);
+    connect(m_saveColumns, &QTimer::timeout, this, &TablePage::saveColumns);
+    QHeaderView *header = m_table->horizontalHeader();
+    for (auto signal : {&QHeaderView::sectionMoved, &QHeaderView::sectionResized}) {
+        connect(header, signal, this, [this] {
+            if (!m_restoring)
+                m_saveColumns->start();
+        });
+    }
+}
+
+void TablePage::addFilterWidget(QWidget *widget)
+{
+    m_filters->insertWidget(m_filters->count() - 2, widget); // Before the custom dates.
+}
+
+void TablePage::setCache(const QString &path)
+{
+    m_cachePath = path;
+    m_detail->setCache(path);
+    m_detail->hide();
+    if (!path.isEmpty() && m_model->open(path)) {
+        cacheChanged(path);
+        filtersChanged();
+        return;
+    }
+    m_cachePath.clear();
+    updateCount();
+}
+
+void TablePage::setTestMode(bool testMode)
+{
+    m_testMode = testMode;
+    m_detail->setTestMode(testMode);
+}
+
+void TablePage::cacheChanged(const QString &) { }
+
+void TablePage::createdRange(qint64 *from, qint64 *to) const
+{
+    *from = 0;
+    *to = 0;
+    const QDateTime now = QDateTime::currentDateTime();
+    switch (m_range->currentData().toInt()) {
+    case Today:
+        *from = now.date().startOfDay().toSecsSinceEpoch();
+        break;
+    case Last7:
+        *from = now.addDays(-7).toSecsSinceEpoch();
+        break;
+    case Last30:
+        *from = now.addDays(-30).toSecsSinceEpoch();
+        break;
+    case ThisMonth:
+        *from = QDate(now.date().year(), now.date().month(), 1).startOfDay().toSecsSinceEpoch();
+        break;
+    case Last12Months:
+        *from = now.addYears(-1).toSecsSinceEpoch();
+        break;
+    case Custom:
+        // Both days inclusive, in local time.
+        *from = m_from->date().startOfDay().toSecsSinceEpoch();
+        *to = m_to->date().addDays(1).startOfDay().toSecsSinceEpoch();
+        break;
+    default:
+        break;
+    }
+}
+
+void TablePage::clearRange()
+{
+    m_range->setCurrentIndex(0);
+}
+
+QString TablePage::rangeText() const
+{
+    if (m_range->currentData().toInt() == AllTime)
+        return {};
+    if (m_range->currentData().toInt() == Custom)
+        return tr("%1 – %2").arg(QLocale().toString(m_from->date(), QLocale::ShortFormat),
+                                 QLocale().toString(m_to->date(), QLocale::ShortFormat));
+    return m_range->currentText();
+}
+
+void TablePage::filtersChanged()
+{
+    if (!m_model->isOpen()) {
+        updateChips();
+        return;
+    }
+    applyFilter();
+    updateChips();
+    restoreColumns();
+}
+
+void TablePage::updateChips()
+{
+    while (QLayoutItem *item = m_chipLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_chips = chips();
+    for (int i = 0; i < m_chips.size(); ++i) {
+        auto *chip = new QToolButton(m_chipBar);
+        chip->setObjectName(QStringLiteral("chip"));
+        chip->setText(m_chips.at(i).text + QStringLiteral("  ✕"));
+        chip->setToolTip(tr("Remove this filter"));
+        chip->setAutoRaise(false);
+        chip->setStyleSheet(QStringLiteral(
+            "QToolButton { background: #efeefe; color: #3d33cc; border: 1px solid #c9c5fb; "
+            "border-radius: 10px; padding: 1px 8px; }"));
+        connect(chip, &QToolButton::clicked, this, [this, i] {
+            // Deferred: removing the chip rebuilds the bar this button is in.
+            QTimer::singleShot(0, this, [this, i] { removeChip(i); });
+        });
+        m_chipLayout->addWidget(chip);
+    }
+    m_chipLayout->addStretch(1);
+}
+
+QStringList TablePage::chipTexts() const
+{
+    QStringList texts;
+    for (const Chip &chip : m_chips)
+        texts.append(chip.text);
+    return texts;
+}
+
+void TablePage::removeChip(int index)
+{
+    if (index < 0 || index >= m_chips.size())
+        return;
+    m_chips.at(index).clear();
+    filtersChanged();
+}
+
+void TablePage::updateCount()
+{
+    const bool noCache = m_cachePath.isEmpty();
+    const qint64 total = noCache ? 0 : m_model->totalCount();
+    m_count->setText(noCache ? QString() : countText(total, m_model->isTotalExact()));
+    m_empty->setText(emptyText(noCache, !m_chips.isEmpty() || !m_search->text().isEmpty()));
+    m_body->setCurrentWidget(total > 0 ? static_cast<QWidget *>(m_table) : m_empty);
+}
+
+QString TablePage::selectionText() const
+{
+    QList<int> rows;
+    const QModelIndexList selected = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &index : selected)
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    if (rows.isEmpty())
+        return {};
+    QStringList lines;
+    QStringList header {QStringLiteral("ID")};
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        header.append(m_model->headerData(c, Qt::Horizontal).toString());
+    lines.append(header.join(u'\t'));
+    for (int row : rows)
+        lines.append(m_model->idAt(row) + u'\t' + m_model->rowText(row));
+    return lines.join(u'\n') + u'\n';
+}
+
+void TablePage::showSelected()
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid())
+        return;
+    m_detail->show();
+    m_detail->showObject(m_model->table(), m_model->idAt(current.row()));
+}
+
+void TablePage::showObject(const QString &id)
+{
+    // Selected when it is among the loaded rows; the panel shows it either way.
+    for (int row = 0; row < std::min(m_model->rowCount(), 2000); ++row) {
+        if (m_model->idAt(row) == id) {
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+            break;
+        }
+    }
+    m_detail->show();
+    m_detail->showObject(m_model->table(), id);
+}
+
+void TablePage::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_table->indexAt(pos);
+    QMenu menu(this);
+    if (index.isValid()) {
+        const QString id = m_model->idAt(index.row());
+        menu.addAction(tr("Show details"), this, [this, id] { showObject(id); });
+        menu.addAction(tr("Copy"), this,
+                       [this] { QApplication::clipboard()->setText(selectionText()); });
+        menu.addAction(tr("Copy ID"), this, [id] { QApplication::clipboard()->setText(id); });
+        menu.addAction(tr("Open in Stripe Dashboard"), this, [this, id] {
+            QDesktopServices::openUrl(
+                QUrl(models::ObjectDetail::dashboardUrl(m_model->table(), id, m_testMode)));
+        });
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Export view to CSV…"), this,
+                   [this] { exportWithDialog(models::CacheTableModel::Format::Csv); });
+    menu.addAction(tr("Export view as JSON…"), this,
+                   [this] { exportWithDialog(models::CacheTableModel::Format::Json); });
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void TablePage::showHeaderMenu(const QPoint &pos)
+{
+    QMenu menu(this);
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        QAction *action = menu.addAction(m_model->headerData(c, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!header->isSectionHidden(c));
+        connect(action, &QAction::toggled, this, [this, header, c](bool on) {
+            // At least one column stays.
+            if (!on && header->count() - header->hiddenSectionCount() <= 1)
+                return;
+            header->setSectionHidden(c, !on);
+            saveColumns();
+        });
+    }
+    menu.addSeparator();
+    menu.addAction(tr("Reset columns"), this, [this] {
+        QSettings().remove(QStringLiteral("tables/%1/header").arg(m_key));
+        QHeaderView *h = m_table->horizontalHeader();
+        for (int c = 0; c < m_model->columnCount(); ++c) {
+            h->setSectionHidden(c, false);
+            h->moveSection(h->visualIndex(c), c);
+        }
+    });
+    menu.exec(header->mapToGlobal(pos));
+}
+
+void TablePage::saveColumns()
+{
+    QSettings().setValue(QStringLiteral("tables/%1/header").arg(m_key),
+                         m_table->horizontalHeader()->saveState());
+}
+
+void TablePage::restoreColumns()
+{
+    const QByteArray state
+        = QSettings().value(QStringLiteral("tables/%1/header").arg(m_key)).toByteArray();
+    if (state.isEmpty())
+        return;
+    m_restoring = true;
+    QHeaderView *header = m_table->horizontalHeader();
+    const int sortColumn = m_model->sortColumn();
+    const Qt::SortOrder order = m_model->sortOrder();
+    header->restoreState(state);
+    // The saved state carries a sort indicator; the model's current sort wins.
+    header->setSortIndicator(sortColumn, order);
+    m_restoring = false;
+}
+
+qint64 TablePage::exportView(const QString &file, models::CacheTableModel::Format format,
+                             QString *error)
+{
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = out.errorString();
+        return -1;
+    }
+    const qint64 expected = m_model->isTotalExact() ? m_model->totalCount() : 0;
+    QProgressDialog progress(tr("Exporting…"), tr("Cancel"), 0, int(expected), this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(400);
+    const qint64 n = m_model->exportTo(&out, format, error, [&](qint64 done) {
+        if (expected > 0)
+            progress.setValue(int(std::min(done, expected)));
+        else
+            progress.setLabelText(tr("Exporting… %1 rows").arg(QLocale().toString(done)));
+        QApplication::processEvents();
+        return !progress.wasCanceled();
+    });
+    if (n < 0) {
+        out.cancelWriting(); // Nothing half-written is left behind.
+        return -1;
+    }
+    if (!out.commit()) {
+        if (error)
+            *error = out.errorString();
+        return -1;
+    }
+    return n;
+}
+
+void TablePage::exportWithDialog(models::CacheTableModel::Format format)
+{
+    const bool csv = format == models::CacheTableModel::Format::Csv;
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Export view"), m_key + (csv ? QStringLiteral(".csv") : QStringLiteral(".json")),
+        csv ? tr("CSV files (*.csv)") : tr("JSON files (*.json)"));
+    if (file.isEmpty())
+        return;
+    QString error;
+    const qint64 n = exportView(file, format, &error);
+    if (n < 0)
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not export: %1").arg(error));
+}
+
+} // namespace paydesk::ui
