@@ -3,6 +3,8 @@
 #include "app/applogging.h"
 #include "app/backgroundsync.h"
 #include "app/demosandbox.h"
+#include "app/exportcommand.h"
+#include "app/guisession.h"
 #include "app/sandboxcommand.h"
 #include "app/synccommand.h"
 #include "ui/mainwindow.h"
@@ -85,6 +87,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runSandboxCommand(parser);
     if (command.name == QLatin1String("sync"))
         return runSyncCommand(parser);
+    if (command.name == QLatin1String("export"))
+        return runExportCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     stderrStream() << "paydesk " << command.name << ": not implemented yet\n";
@@ -94,55 +98,21 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
 
 int runGui(const QCommandLineParser &parser)
 {
-    ui::MainWindow::Account account;
+    const QUrl apiBase = parser.isSet(QStringLiteral("api-base"))
+        ? QUrl(parser.value(QStringLiteral("api-base")))
+        : QUrl(QStringLiteral("https://api.stripe.com"));
+    GuiSession session(apiBase);
+    session.window().show();
     if (parser.isSet(QStringLiteral("demo"))) {
-        account.name = QObject::tr("Demo merchant");
-        account.testMode = true;
-        account.demo = true;
+        qCInfo(lcApp) << "opening the main window (demo)";
+        session.startDemo();
+    } else if (const QByteArray key = qgetenv("STRIPE_API_KEY"); !key.isEmpty()) {
+        qCInfo(lcApp) << "opening the main window for the key in STRIPE_API_KEY";
+        session.window().showConnectScreen();
+        session.connectWith(key);
     } else {
-        account.name = parser.isSet(QStringLiteral("profile"))
-            ? parser.value(QStringLiteral("profile"))
-            : QObject::tr("No account connected");
-        account.testMode = true;
-    }
-    qCInfo(lcApp) << "opening the main window" << (account.demo ? "(demo)" : "");
-    ui::MainWindow window(account);
-    window.show();
-    // The demo merchant is served by an in-process sandbox on a free loopback port, generated
-    // on a worker thread so that the window is responsive at once.
-    std::unique_ptr<DemoSandbox> demo;
-    QTemporaryDir demoCacheDir;
-    BackgroundSync sync;
-    if (account.demo) {
-        demo = std::make_unique<DemoSandbox>();
-        window.setStatusText(QObject::tr("Generating the demo merchant…"));
-        QObject::connect(demo.get(), &DemoSandbox::ready, &window, [&](const QUrl &url) {
-            window.setStatusText(QObject::tr("Demo sandbox at %1").arg(url.toString()));
-            window.setOnline(true);
-            // The demo merchant is synced like a real account, into a cache of this session.
-            const QString cache = demoCacheDir.path() + QStringLiteral("/demo.sqlite");
-            QObject::connect(&sync, &BackgroundSync::progress, &window,
-                             [&window](const models::SyncProgress &p) {
-                                 window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
-                             });
-            QObject::connect(&sync, &BackgroundSync::finished, &window,
-                             [&window, cache](bool ok, const QString &error) {
-                                 window.setSyncProgress({}, 0, 0, -1);
-                                 if (!ok) {
-                                     window.setStatusText(
-                                         QObject::tr("Sync failed: %1").arg(error));
-                                     return;
-                                 }
-                                 window.setLastSync(QDateTime::currentDateTime());
-                                 window.setCache(cache);
-                             });
-            sync.start(url, QByteArrayLiteral("sk_test_demo"), cache, 2000);
-        });
-        QObject::connect(
-            demo.get(), &DemoSandbox::failed, &window, [&window](const QString &message) {
-                window.setStatusText(QObject::tr("Demo sandbox failed: %1").arg(message));
-            });
-        demo->start();
+        qCInfo(lcApp) << "opening the connect screen";
+        session.window().showConnectScreen();
     }
     return QApplication::exec();
 }
@@ -200,12 +170,23 @@ const QList<Subcommand> &subcommands()
                           "After the sync, keep applying webhooks received on this loopback "
                           "port (signing secret from STRIPE_WEBHOOK_SECRET).",
                           "PORT")}});
-        l.append({QStringLiteral("export"),
-                  QStringLiteral(
-                      "payments|customers|subscriptions|refunds|disputes [--format csv|json]"),
-                  QStringLiteral("Write cached objects as CSV or JSON to stdout."),
-                  {valueOption("format", "csv (default) or json.", "FORMAT"), apiBaseOption(),
-                   cacheOption()}});
+        l.append(
+            {QStringLiteral("export"),
+             QStringLiteral("payments|customers|subscriptions|invoices|refunds|disputes "
+                            "[--format csv|json]"),
+             QStringLiteral("Write cached objects as CSV or JSON to stdout (offline)."),
+             {valueOption("format",
+                          "csv (default: one row per object, amounts in major units, "
+                          "dates in UTC) or json (the Stripe objects).",
+                          "FORMAT"),
+              valueOption("status", "Only objects with this status.", "STATUS"),
+              valueOption("from", "Created on or after this day (UTC).", "YYYY-MM-DD"),
+              valueOption("to", "Created on or before this day (UTC).", "YYYY-MM-DD"),
+              valueOption("search", "Only objects matching this search, as in the window.", "TEXT"),
+              valueOption("customer", "Only objects of this customer id.", "ID"),
+              valueOption("currency", "Payments: only this currency.", "C"),
+              valueOption("output", "Write to this file instead of stdout.", "FILE"),
+              apiBaseOption(), cacheOption()}});
         l.append({QStringLiteral("report"),
                   QStringLiteral(
                       "revenue|mrr|churn|payments [--interval day|week|month] [--currency C]"),
@@ -280,6 +261,7 @@ int run(const QStringList &arguments)
     parser.addOption({QStringLiteral("profile"),
                       QStringLiteral("Open this profile (Stripe account)."),
                       QStringLiteral("NAME")});
+    parser.addOption(apiBaseOption());
     parser.addOption(
         {QStringLiteral("demo"),
          QStringLiteral("Open the window on an in-process sandbox with the demo merchant.")});

@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "models/globalsearch.h"
+#include "ui/connectpage.h"
 #include "ui/listpage.h"
 #include "ui/pageplaceholder.h"
 #include "ui/paymentspage.h"
@@ -137,14 +138,15 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
     });
     addAction(focusSearch);
 
-    auto *top = new QHBoxLayout;
+    m_topBar = new QWidget(this);
+    auto *top = new QHBoxLayout(m_topBar);
     top->setContentsMargins(24, 10, 24, 0);
     top->addWidget(m_globalSearch, 1);
     top->addStretch(0);
     auto *right = new QVBoxLayout;
     right->setContentsMargins(0, 0, 0, 0);
     right->setSpacing(0);
-    right->addLayout(top);
+    right->addWidget(m_topBar);
     right->addWidget(m_pages, 1);
 
     auto *central = new QWidget(this);
@@ -156,6 +158,8 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
     setCentralWidget(central);
 
     buildStatusBar(account);
+    m_connectPage = new ConnectPage(m_pages);
+    m_pages->addWidget(m_connectPage);
     resize(1200, 760);
     showPage(Page::Home);
 }
@@ -253,6 +257,29 @@ void MainWindow::buildStatusBar(const Account &account)
     statusBar()->addPermanentWidget(m_syncProgress);
     statusBar()->addPermanentWidget(m_syncLabel);
     statusBar()->addPermanentWidget(m_onlineBadge);
+}
+
+void MainWindow::showConnectScreen()
+{
+    m_navigation->hide();
+    m_topBar->hide();
+    m_pages->setCurrentWidget(m_connectPage);
+    m_connectPage->keyField()->setFocus();
+}
+
+void MainWindow::setAccount(const Account &account)
+{
+    m_testMode = account.testMode;
+    setWindowTitle(account.testMode ? tr("%1 (test mode) — Paydesk").arg(account.name)
+                                    : tr("%1 — Paydesk").arg(account.name));
+    m_accountLabel->setText(account.demo ? tr("%1 (demo data)").arg(account.name) : account.name);
+    m_modeBadge->setText(account.testMode ? tr("TEST MODE") : tr("LIVE"));
+    m_modeBadge->setTone(account.testMode ? StatusBadge::Tone::Warning
+                                          : StatusBadge::Tone::Success);
+    m_navigation->show();
+    m_topBar->show();
+    showPage(Page::Payments);
+    m_pages->setCurrentWidget(m_pageWidgets.value(Page::Payments));
 }
 
 void MainWindow::showPage(Page page)

@@ -16,6 +16,7 @@ class QStackedWidget;
 
 namespace paydesk::ui {
 
+class ConnectPage;
 class ListPage;
 class PaymentsPage;
 class StatusBadge;
@@ -54,6 +55,12 @@ public:
     explicit MainWindow(const Account &account, QWidget *parent = nullptr);
 
     void showPage(Page page);
+    // The first-run screen instead of the pages (navigation hidden) until an account is set.
+    void showConnectScreen();
+    ConnectPage *connectPage() const { return m_connectPage; }
+    // The account now shown: title, mode badge and account label follow; leaves the connect
+    // screen for Payments.
+    void setAccount(const Account &account);
     Page currentPage() const;
     static QString pageTitle(Page page);
 
@@ -95,6 +102,8 @@ private:
     PaymentsPage *m_paymentsPage = nullptr;
     QLabel *m_statusText = nullptr;
     QHash<Page, QWidget *> m_pageWidgets;
+    ConnectPage *m_connectPage = nullptr;
+    QWidget *m_topBar = nullptr;
     QString m_cachePath;
     bool m_testMode = true;
     QLineEdit *m_globalSearch = nullptr;

@@ -102,8 +102,9 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
 
     m_table->setObjectName(key + QStringLiteral("Table"));
     m_table->setModel(m_model);
-    m_table->setSortingEnabled(true);
+    // The indicator first: enabling sorting sorts by it at once.
     m_table->horizontalHeader()->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+    m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->horizontalHeader()->setStretchLastSection(false);
@@ -125,7 +126,7 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
                                 kind == models::TableColumn::Kind::Money        ? 120
                                     : kind == models::TableColumn::Kind::Status ? 150
                                     : kind == models::TableColumn::Kind::Date   ? 165
-                                                                                : 200);
+                                                                                : 170);
     }
 
     m_empty->setObjectName(key + QStringLiteral("Empty"));

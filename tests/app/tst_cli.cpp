@@ -90,7 +90,6 @@ void TestCli::subcommandHelp()
 void TestCli::notImplementedCommandsSaySo_data()
 {
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("export") << QStringList {QStringLiteral("export"), QStringLiteral("payments")};
     QTest::newRow("report") << QStringList {QStringLiteral("report"), QStringLiteral("mrr")};
     QTest::newRow("customer") << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
                                               QStringLiteral("--email"), QStringLiteral("a@b.c")};
