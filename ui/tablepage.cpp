@@ -14,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -152,13 +153,8 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
     layout->addLayout(countRow);
     layout->addWidget(m_splitter, 1);
 
-    // Commands of the table, with their shortcuts while the table has focus.
-    auto *copy = new QAction(tr("Copy"), m_table);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetShortcut);
-    connect(copy, &QAction::triggered, this,
-            [this] { QApplication::clipboard()->setText(selectionText()); });
-    m_table->addAction(copy);
+    // Ctrl+C copies whole rows (the view alone would copy one cell).
+    m_table->installEventFilter(this);
     auto *closeDetail = new QAction(this);
     closeDetail->setShortcut(Qt::Key_Escape);
     closeDetail->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -196,6 +192,16 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
                 m_saveColumns->start();
         });
     }
+}
+
+bool TablePage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->matches(QKeySequence::Copy)) {
+        QApplication::clipboard()->setText(selectionText());
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TablePage::addFilterWidget(QWidget *widget)

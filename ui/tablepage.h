@@ -51,6 +51,7 @@ public:
     // Shows an object of this page's table in the detail panel (filtering to it if needed).
     void showObject(const QString &id);
     QString settingsKey() const { return m_key; }
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
     void openObject(const QString &table, const QString &id);

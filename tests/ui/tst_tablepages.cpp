@@ -1,0 +1,446 @@
+#include "models/cache.h"
+#include "models/money.h"
+#include "models/objectdetail.h"
+#include "tests/support/democache.h"
+#include "ui/connectpage.h"
+#include "ui/detailpanel.h"
+#include "ui/listpage.h"
+#include "ui/mainwindow.h"
+#include "ui/paymentspage.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QPlainTextEdit>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace paydesk;
+using Kind = models::ListTableModel::Kind;
+
+// The table pages, detail panels, global search and connect screen offscreen, on a cache of
+// the demo merchant; what they show is checked against the cache with SQL written here.
+class TestTablePages final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_file;
+    models::Cache m_cache;
+
+    QString one(const QString &sql)
+    {
+        models::sql::Statement s = m_cache.database().prepare(sql);
+        return s.step() ? s.text(0) : QString();
+    }
+    qint64 number(const QString &sql) { return m_cache.database().scalar(sql); }
+    static QString countText(QWidget *page, const QString &key)
+    {
+        return page->findChild<QLabel *>(key + QStringLiteral("Count"))->text();
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void everyPageShowsItsRows_data();
+    void everyPageShowsItsRows();
+    void filtersShowAsChipsThatRemoveThem();
+    void customDateRange();
+    void paymentDetailHasFeeTimelineAndMethod();
+    void customerDetailLinksOpenTheirPage();
+    void subscriptionDetail();
+    void copyAndExport();
+    void columnsPersist();
+    void globalSearch();
+    void connectScreenChecksTheKey_data();
+    void connectScreenChecksTheKey();
+};
+
+void TestTablePages::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QVERIFY(m_dir.isValid());
+    m_file = m_dir.filePath(QStringLiteral("ui.sqlite"));
+    QVERIFY(testsupport::fillDemoCache(m_file, 3000, 1763800000) > 0);
+    QVERIFY(m_cache.open(m_file));
+}
+
+void TestTablePages::everyPageShowsItsRows_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("noun");
+    QTest::newRow("customers") << int(Kind::Customers) << QStringLiteral("customers");
+    QTest::newRow("subscriptions") << int(Kind::Subscriptions) << QStringLiteral("subscriptions");
+    QTest::newRow("disputes") << int(Kind::Disputes) << QStringLiteral("disputes");
+    QTest::newRow("invoices") << int(Kind::Invoices) << QStringLiteral("invoices");
+    QTest::newRow("refunds") << int(Kind::Refunds) << QStringLiteral("refunds");
+}
+
+void TestTablePages::everyPageShowsItsRows()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, noun);
+    ui::ListPage page {Kind(kind)};
+    page.resize(1200, 700);
+    page.show();
+    const QString key = ui::ListPage::key(Kind(kind));
+    QCOMPARE(page.findChild<QStackedWidget *>(key + QStringLiteral("Body"))
+                 ->currentWidget()
+                 ->objectName(),
+             key + QStringLiteral("Empty"));
+    page.setCache(m_file);
+    const qint64 total
+        = number(QStringLiteral("SELECT count(*) FROM %1 WHERE deleted = 0").arg(key));
+    QCOMPARE(countText(&page, key), QStringLiteral("%1 %2").arg(QLocale().toString(total), noun));
+    QCOMPARE(page.findChild<QStackedWidget *>(key + QStringLiteral("Body"))->currentWidget(),
+             page.table());
+    // Newest first, as the Dashboard lists them.
+    QCOMPARE(page.table()->model()->index(0, 0).data(models::CacheTableModel::IdRole).toString(),
+             one(QStringLiteral(
+                     "SELECT id FROM %1 WHERE deleted = 0 ORDER BY created DESC, id DESC LIMIT 1")
+                     .arg(key)));
+    // Search that matches nothing: says so.
+    page.searchField()->setText(QStringLiteral("zzzzqqqq"));
+    QTRY_COMPARE(page.findChild<QStackedWidget *>(key + QStringLiteral("Body"))
+                     ->currentWidget()
+                     ->objectName(),
+                 key + QStringLiteral("Empty"));
+    QVERIFY(page.findChild<QLabel *>(key + QStringLiteral("Empty"))
+                ->text()
+                .contains(QStringLiteral("match")));
+}
+
+void TestTablePages::filtersShowAsChipsThatRemoveThem()
+{
+    ui::ListPage page {Kind::Subscriptions};
+    page.setCache(m_file);
+    QVERIFY(page.chipTexts().isEmpty());
+    auto *status = page.findChild<QComboBox *>(QStringLiteral("statusFilter"));
+    auto *range = page.findChild<QComboBox *>(QStringLiteral("rangeFilter"));
+    status->setCurrentIndex(status->findData(QStringLiteral("canceled")));
+    range->setCurrentIndex(range->findText(QStringLiteral("Last 12 months")));
+    QCOMPARE(page.chipTexts(),
+             (QStringList {QStringLiteral("Date: Last 12 months"), QStringLiteral("Canceled")}));
+    const qint64 canceled
+        = number(QStringLiteral("SELECT count(*) FROM subscriptions WHERE status = 'canceled'"));
+    QVERIFY(page.model()->totalCount() <= canceled);
+    page.removeChip(0);
+    QCOMPARE(range->currentIndex(), 0);
+    QCOMPARE(page.chipTexts(), QStringList {QStringLiteral("Canceled")});
+    QCOMPARE(page.model()->totalCount(), canceled);
+    QCOMPARE(countText(&page, QStringLiteral("subscriptions")),
+             QStringLiteral("%1 subscriptions").arg(canceled));
+    page.removeChip(0);
+    QVERIFY(page.chipTexts().isEmpty());
+    QCOMPARE(page.model()->totalCount(),
+             number(QStringLiteral("SELECT count(*) FROM subscriptions")));
+
+    // Payments: brand, country and risk filters and the customer chip.
+    ui::PaymentsPage payments;
+    payments.setCache(m_file);
+    auto *brand = payments.findChild<QComboBox *>(QStringLiteral("brandFilter"));
+    QVERIFY(brand->count() > 2);
+    brand->setCurrentIndex(brand->findData(QStringLiteral("visa")));
+    auto *risk = payments.findChild<QComboBox *>(QStringLiteral("riskFilter"));
+    risk->setCurrentIndex(risk->findData(QStringLiteral("elevated")));
+    QCOMPARE(
+        payments.model()->totalCount(),
+        number(QStringLiteral(
+            "SELECT count(*) FROM charges WHERE card_brand = 'visa' AND risk_level = 'elevated'")));
+    const QString customer
+        = one(QStringLiteral("SELECT customer FROM charges WHERE customer IS NOT NULL LIMIT 1"));
+    payments.filterByCustomer(customer, QStringLiteral("Ada"));
+    QCOMPARE(payments.chipTexts().last(), QStringLiteral("Customer: Ada"));
+    payments.removeChip(2);
+    payments.removeChip(1);
+    payments.removeChip(0);
+    QVERIFY(payments.chipTexts().isEmpty());
+    QCOMPARE(payments.model()->totalCount(),
+             std::min<qint64>(10000, number(QStringLiteral("SELECT count(*) FROM charges"))));
+}
+
+void TestTablePages::customDateRange()
+{
+    ui::PaymentsPage page;
+    page.setCache(m_file);
+    auto *range = page.findChild<QComboBox *>(QStringLiteral("rangeFilter"));
+    auto *from = page.findChild<QDateEdit *>(QStringLiteral("rangeFrom"));
+    auto *to = page.findChild<QDateEdit *>(QStringLiteral("rangeTo"));
+    range->setCurrentIndex(range->findText(QStringLiteral("Custom…")));
+    from->setDate(QDate(2025, 10, 1));
+    to->setDate(QDate(2025, 10, 31));
+    const qint64 start = QDate(2025, 10, 1).startOfDay().toSecsSinceEpoch();
+    const qint64 end = QDate(2025, 11, 1).startOfDay().toSecsSinceEpoch();
+    QCOMPARE(
+        page.model()->totalCount(),
+        number(QStringLiteral("SELECT count(*) FROM charges WHERE created >= %1 AND created < %2")
+                   .arg(start)
+                   .arg(end)));
+    QVERIFY(page.model()->totalCount() > 0);
+    QVERIFY(page.chipTexts().first().startsWith(QStringLiteral("Date: 10/1/25")));
+}
+
+void TestTablePages::paymentDetailHasFeeTimelineAndMethod()
+{
+    ui::PaymentsPage page;
+    page.resize(1300, 800);
+    page.show();
+    page.setCache(m_file);
+    // A refunded card payment with a balance transaction.
+    const QString id = one(QStringLiteral(
+        "SELECT c.id FROM charges c JOIN balance_transactions b ON b.id = c.balance_transaction "
+        "JOIN refunds r ON r.charge = c.id WHERE c.card_last4 IS NOT NULL LIMIT 1"));
+    QVERIFY(!id.isEmpty());
+    page.showObject(id);
+    ui::DetailPanel *panel = page.detailPanel();
+    QVERIFY(panel->isVisible());
+    const models::ObjectDetail &d = panel->detail();
+    QVERIFY(d.found);
+    QCOMPARE(d.id, id);
+    models::sql::Statement s = m_cache.database().prepare(
+        QStringLiteral("SELECT b.fee, b.net, b.currency, c.amount, c.currency, c.card_last4, "
+                       "(SELECT count(*) FROM refunds WHERE charge = c.id) FROM charges c JOIN "
+                       "balance_transactions b ON b.id = c.balance_transaction WHERE c.id = ?1"));
+    s.bind(1, id);
+    QVERIFY(s.step());
+    QCOMPARE(d.title, models::Money(s.int64(3), s.text(4)).toString());
+    QMap<QString, QString> summary;
+    for (const auto &f : d.sections.at(0).fields)
+        summary.insert(f.label, f.value);
+    QCOMPARE(summary.value(QStringLiteral("Fee")), models::Money(s.int64(0), s.text(2)).toString());
+    QCOMPARE(summary.value(QStringLiteral("Net")), models::Money(s.int64(1), s.text(2)).toString());
+    const auto timeline = std::find_if(d.sections.cbegin(), d.sections.cend(), [](const auto &x) {
+        return x.title == QLatin1String("Timeline");
+    });
+    QVERIFY(timeline != d.sections.cend());
+    const qint64 refunds
+        = std::count_if(timeline->fields.cbegin(), timeline->fields.cend(), [](const auto &f) {
+              return f.value.startsWith(QLatin1String("Refund of"));
+          });
+    QCOMPARE(refunds, s.int64(6));
+    const QString html = panel->overviewHtml();
+    QVERIFY(html.contains(QStringLiteral("•••• ") + s.text(5)));
+    QVERIFY(html.contains(QStringLiteral("Radar")));
+    // The JSON tab holds the cached object.
+    auto *json = panel->findChild<QPlainTextEdit *>(QStringLiteral("detailJson"));
+    QVERIFY(json->toPlainText().contains(QStringLiteral("\"id\": \"%1\"").arg(id)));
+    // Unknown ids say so instead of showing stale data.
+    QVERIFY(!panel->showObject(QStringLiteral("charges"), QStringLiteral("ch_missing")));
+    QVERIFY(panel->findChild<QLabel *>(QStringLiteral("detailSubtitle"))
+                ->text()
+                .contains(QStringLiteral("not in the local cache")));
+}
+
+void TestTablePages::customerDetailLinksOpenTheirPage()
+{
+    ui::MainWindow window({QStringLiteral("Demo"), true, true});
+    window.resize(1300, 800);
+    window.show();
+    window.setCache(m_file);
+    const QString charge = one(QStringLiteral(
+        "SELECT id FROM charges WHERE customer IS NOT NULL AND status = 'succeeded' LIMIT 1"));
+    QVERIFY(window.openObject(QStringLiteral("charges"), charge));
+    QCOMPARE(window.currentPage(), ui::MainWindow::Page::Payments);
+    ui::DetailPanel *panel = window.paymentsPage()->detailPanel();
+    // Following the customer link of the payment.
+    QSignalSpy spy(panel, &ui::DetailPanel::openObject);
+    auto *browser = panel->findChild<QTextBrowser *>(QStringLiteral("detailOverview"));
+    const QString customer
+        = one(QStringLiteral("SELECT customer FROM charges WHERE id = '%1'").arg(charge));
+    QVERIFY(browser->toHtml().contains(QStringLiteral("paydesk:/customers/") + customer));
+    Q_EMIT browser->anchorClicked(QUrl(QStringLiteral("paydesk:/customers/") + customer));
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(window.currentPage(), ui::MainWindow::Page::Customers);
+    ui::TablePage *customers = window.tablePage(ui::MainWindow::Page::Customers);
+    const models::ObjectDetail &d = customers->detailPanel()->detail();
+    QCOMPARE(d.id, customer);
+    // Lifetime spend per currency equals the succeeded charges less refunds.
+    models::sql::Statement s = m_cache.database().prepare(QStringLiteral(
+        "SELECT currency, sum(amount - amount_refunded) FROM charges WHERE customer = ?1 AND "
+        "status = 'succeeded' GROUP BY currency ORDER BY 2 DESC LIMIT 1"));
+    s.bind(1, customer);
+    QVERIFY(s.step());
+    const auto spend = std::find_if(d.sections.cbegin(), d.sections.cend(), [](const auto &x) {
+        return x.title == QLatin1String("Lifetime spend");
+    });
+    QVERIFY(spend != d.sections.cend());
+    QVERIFY2(
+        spend->fields.first().value.startsWith(models::Money(s.int64(1), s.text(0)).toString()),
+        qPrintable(spend->fields.first().value));
+}
+
+void TestTablePages::subscriptionDetail()
+{
+    ui::ListPage page {Kind::Subscriptions};
+    page.setCache(m_file);
+    const QString id = one(QStringLiteral("SELECT subscription FROM subscription_items GROUP BY "
+                                          "subscription HAVING count(*) >= 1 LIMIT 1"));
+    page.showObject(id);
+    const models::ObjectDetail &d = page.detailPanel()->detail();
+    QCOMPARE(d.id, id);
+    models::sql::Statement s = m_cache.database().prepare(QStringLiteral(
+        "SELECT sum(i.unit_amount * i.quantity), s.currency, s.status, (SELECT count(*) FROM "
+        "invoices WHERE subscription = s.id) FROM subscription_items i JOIN subscriptions s ON "
+        "s.id = i.subscription WHERE s.id = ?1"));
+    s.bind(1, id);
+    QVERIFY(s.step());
+    QCOMPARE(d.title, models::Money(s.int64(0), s.text(1)).toString());
+    QCOMPARE(d.status, s.text(2));
+    const auto invoices = std::find_if(d.sections.cbegin(), d.sections.cend(), [](const auto &x) {
+        return x.title == QLatin1String("Invoices");
+    });
+    QVERIFY(invoices != d.sections.cend());
+    QCOMPARE(qint64(invoices->fields.size()), std::clamp<qint64>(s.int64(3), 1, 24));
+}
+
+void TestTablePages::copyAndExport()
+{
+    ui::ListPage page {Kind::Refunds};
+    page.resize(1200, 700);
+    page.show();
+    page.setCache(m_file);
+    page.table()->selectRow(0);
+    page.table()->selectionModel()->select(page.model()->index(1, 0),
+                                           QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    page.table()->setFocus();
+    QTest::keySequence(page.table(), QKeySequence::Copy);
+    const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines.first().startsWith(QStringLiteral("ID\tAmount\tStatus")));
+    QVERIFY(lines.at(1).startsWith(page.model()->idAt(0) + u'\t'));
+    QVERIFY(lines.at(2).startsWith(page.model()->idAt(1) + u'\t'));
+
+    const QString file = m_dir.filePath(QStringLiteral("refunds.csv"));
+    QString error;
+    const qint64 n = page.exportView(file, models::CacheTableModel::Format::Csv, &error);
+    QCOMPARE(n, number(QStringLiteral("SELECT count(*) FROM refunds")));
+    QFile csv(file);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), n + 1);
+    // Into a directory that does not exist: an error, no file.
+    QCOMPARE(page.exportView(m_dir.filePath(QStringLiteral("nope/x.csv")),
+                             models::CacheTableModel::Format::Csv, &error),
+             -1);
+    QVERIFY(!error.isEmpty());
+}
+
+void TestTablePages::columnsPersist()
+{
+    {
+        ui::ListPage page {Kind::Invoices};
+        page.setCache(m_file);
+        QHeaderView *header = page.table()->horizontalHeader();
+        header->setSectionHidden(3, true);
+        header->moveSection(0, 2);
+        header->resizeSection(1, 222);
+        QTRY_VERIFY(QSettings().contains(QStringLiteral("tables/invoices/header")));
+        // A filter or sort change keeps the layout.
+        page.table()->sortByColumn(0, Qt::AscendingOrder);
+        QVERIFY(header->isSectionHidden(3));
+        QCOMPARE(header->visualIndex(0), 2);
+    }
+    ui::ListPage again {Kind::Invoices};
+    again.setCache(m_file);
+    QHeaderView *header = again.table()->horizontalHeader();
+    QVERIFY(header->isSectionHidden(3));
+    QCOMPARE(header->visualIndex(0), 2);
+    QCOMPARE(header->sectionSize(1), 222);
+    // The sort is the default one, not a stale indicator from the saved state.
+    QCOMPARE(again.model()->sortColumn(), again.model()->columnCount() - 1);
+    QSettings().remove(QStringLiteral("tables/invoices"));
+}
+
+void TestTablePages::globalSearch()
+{
+    ui::MainWindow window({QStringLiteral("Demo"), true, true});
+    window.show();
+    QStringList results = window.globalSearchResults(QStringLiteral("anything"));
+    QCOMPARE(results, QStringList {QStringLiteral("Nothing synced yet")});
+    window.setCache(m_file);
+    const QString email
+        = one(QStringLiteral("SELECT email FROM customers WHERE email IS NOT NULL LIMIT 1"));
+    results = window.globalSearchResults(email.section(u'@', 0, 0));
+    QVERIFY(!results.isEmpty());
+    QVERIFY2(std::any_of(results.cbegin(), results.cend(),
+                         [&](const QString &r) { return r.contains(email); }),
+             qPrintable(results.join(u'\n')));
+    const QString charge = one(QStringLiteral("SELECT id FROM charges LIMIT 1 OFFSET 11"));
+    results = window.globalSearchResults(charge);
+    QCOMPARE(results.size(), 1);
+    QVERIFY(results.first().startsWith(QStringLiteral("Payment ")));
+    const QString last4 = one(
+        QStringLiteral("SELECT card_last4 FROM charges WHERE card_last4 IS NOT NULL LIMIT 1"));
+    results = window.globalSearchResults(last4);
+    QVERIFY(std::any_of(results.cbegin(), results.cend(),
+                        [](const QString &r) { return r.startsWith(QStringLiteral("Payment ")); }));
+    results = window.globalSearchResults(QStringLiteral("qqqqzzzz"));
+    QCOMPARE(results, QStringList {QStringLiteral("Nothing found")});
+    // Ctrl+K focuses the field.
+    QApplication::setActiveWindow(&window);
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keySequence(&window, QKeySequence(QStringLiteral("Ctrl+K")));
+    QTRY_VERIFY(window.globalSearchField()->hasFocus());
+}
+
+void TestTablePages::connectScreenChecksTheKey_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("problem"); // Empty: accepted.
+    QTest::newRow("empty") << QString() << QStringLiteral("Paste your API key");
+    QTest::newRow("publishable") << QStringLiteral("pk_test_abcdefghijkl")
+                                 << QStringLiteral("publishable key");
+    QTest::newRow("webhook secret")
+        << QStringLiteral("whsec_abcdefghijkl") << QStringLiteral("webhook signing secret");
+    QTest::newRow("garbage") << QStringLiteral("hello world")
+                             << QStringLiteral("does not look like");
+    QTest::newRow("too short") << QStringLiteral("sk_test_abc")
+                               << QStringLiteral("does not look like");
+    QTest::newRow("inner space") << QStringLiteral("sk_test_abcdef ghijkl")
+                                 << QStringLiteral("does not look like");
+    QTest::newRow("secret test") << QStringLiteral("sk_test_51Habcdefghijklmnop") << QString();
+    QTest::newRow("restricted live") << QStringLiteral("rk_live_51Habcdefghijklmnop") << QString();
+    QTest::newRow("pasted with spaces")
+        << QStringLiteral("  sk_test_51Habcdefghijklmnop\n") << QString();
+}
+
+void TestTablePages::connectScreenChecksTheKey()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, problem);
+    ui::ConnectPage page;
+    page.show();
+    QSignalSpy spy(&page, &ui::ConnectPage::connectRequested);
+    page.keyField()->setText(key);
+    QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("connectButton")),
+                      Qt::LeftButton);
+    auto *error = page.findChild<QLabel *>(QStringLiteral("connectError"));
+    if (problem.isEmpty()) {
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.first().first().toByteArray(), key.trimmed().toLatin1());
+        QVERIFY(error->isHidden());
+    } else {
+        QCOMPARE(spy.count(), 0);
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(problem), qPrintable(error->text()));
+        // The key itself is never echoed in the message.
+        if (!key.trimmed().isEmpty())
+            QVERIFY(!error->text().contains(key.trimmed()));
+    }
+    QCOMPARE(page.keyField()->echoMode(), QLineEdit::Password);
+}
+
+QTEST_MAIN(TestTablePages)
+#include "tst_tablepages.moc"
