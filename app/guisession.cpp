@@ -90,8 +90,11 @@ void GuiSession::connectWith(const QByteArray &apiKey)
     m_client->send(request, this, [this, apiKey](const network::StripeResponse &r) {
         if (!r.ok()) {
             m_window.showConnectScreen();
+            const bool unreachable = r.error.kind == network::StripeError::Kind::Network
+                || r.error.kind == network::StripeError::Kind::Timeout;
             m_window.connectPage()->setError(
-                tr("Stripe did not accept this key: %1").arg(r.error.userMessage()));
+                unreachable ? tr("Could not reach Stripe: %1").arg(r.error.userMessage())
+                            : tr("Stripe did not accept this key: %1").arg(r.error.userMessage()));
             m_window.setOnline(false);
             return;
         }
