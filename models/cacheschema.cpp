@@ -379,51 +379,66 @@ QString jsonPath(const char *path)
     return QStringLiteral("'$.") + QString::fromLatin1(path) + u'\'';
 }
 
+const char *const kV1Indexes[] = {
+    "customers(created)",
+    "customers(email)",
+    "products(created)",
+    "prices(product)",
+    "coupons(created)",
+    "subscriptions(created)",
+    "subscriptions(customer)",
+    "subscriptions(status, created)",
+    "subscription_items(subscription)",
+    "subscription_items(price)",
+    "invoices(created)",
+    "invoices(customer)",
+    "invoices(subscription)",
+    "invoices(status, created)",
+    "invoice_lines(invoice)",
+    "invoice_lines(subscription, period_start)",
+    "payment_intents(created)",
+    "payment_intents(customer)",
+    "charges(deleted, created)", // Counting and listing live payments.
+    "charges(deleted, amount)",
+
+    "charges(customer, created)",
+    "charges(payment_intent)",
+    "charges(status, created)",
+    "refunds(created)",
+    "refunds(charge)",
+    "disputes(created)",
+    "disputes(charge)",
+    "disputes(status, due_by)",
+    "balance_transactions(created)",
+    "balance_transactions(source)",
+    "balance_transactions(type, created)",
+    "payment_methods(customer)",
+    "events(created)",
+    "events(object_id)",
+};
+
+// The name version 1 gave an index of kV1Indexes ("idx_charges_31"): numbered in list order.
+QString v1IndexName(const char *definition)
+{
+    int n = 0;
+    for (const char *index : kV1Indexes) {
+        ++n;
+        if (qstrcmp(index, definition) == 0)
+            return QStringLiteral("idx_%1_%2")
+                .arg(QString::fromLatin1(definition).section(u'(', 0, 0))
+                .arg(n);
+    }
+    return {};
+}
+
 // Version 1: one table per object type, their indexes, the sync state.
 QString migration1()
 {
     QString sql;
     for (const CacheTable &t : cacheTables())
         sql += createTableSql(t, 1);
-    const char *indexes[] = {
-        "customers(created)",
-        "customers(email)",
-        "products(created)",
-        "prices(product)",
-        "coupons(created)",
-        "subscriptions(created)",
-        "subscriptions(customer)",
-        "subscriptions(status, created)",
-        "subscription_items(subscription)",
-        "subscription_items(price)",
-        "invoices(created)",
-        "invoices(customer)",
-        "invoices(subscription)",
-        "invoices(status, created)",
-        "invoice_lines(invoice)",
-        "invoice_lines(subscription, period_start)",
-        "payment_intents(created)",
-        "payment_intents(customer)",
-        "charges(deleted, created)", // Counting and listing live payments.
-        "charges(deleted, amount)",
-
-        "charges(customer, created)",
-        "charges(payment_intent)",
-        "charges(status, created)",
-        "refunds(created)",
-        "refunds(charge)",
-        "disputes(created)",
-        "disputes(charge)",
-        "disputes(status, due_by)",
-        "balance_transactions(created)",
-        "balance_transactions(source)",
-        "balance_transactions(type, created)",
-        "payment_methods(customer)",
-        "events(created)",
-        "events(object_id)",
-    };
     int n = 0;
-    for (const char *index : indexes) {
+    for (const char *index : kV1Indexes) {
         const QString def = QString::fromLatin1(index);
         const QString table = def.section(u'(', 0, 0);
         sql += QStringLiteral("CREATE INDEX idx_%1_%2 ON %3;\n").arg(table).arg(++n).arg(def);
@@ -522,8 +537,29 @@ QString migration4()
     return addedColumns(4);
 }
 
+// Version 5: the Payments filters answered from indexes of the live rows (`deleted` first, as
+// every view asks for `deleted = 0`), so that counting the matches of a status, currency, card
+// brand or Radar risk filter reads the index alone, never the rows; the plain status index
+// they replace is dropped.
+QString migration5()
+{
+    QString sql
+        = QStringLiteral("DROP INDEX IF EXISTS %1;\n").arg(v1IndexName("charges(status, created)"));
+    const char *const indexes[][2] = {
+        {"status", "deleted, status, created"},
+        {"status_currency", "deleted, status, currency, created"},
+        {"currency", "deleted, currency, created"},
+        {"brand", "deleted, card_brand, created"},
+        {"risk", "deleted, risk_level, created"},
+    };
+    for (const auto &[name, columns] : indexes)
+        sql += QStringLiteral("CREATE INDEX idx_charges_live_%1 ON charges(%2);\n")
+                   .arg(QString::fromLatin1(name), QString::fromLatin1(columns));
+    return sql;
+}
+
 using Migration = QString (*)();
-const Migration kMigrations[] = {migration1, migration2, migration3, migration4};
+const Migration kMigrations[] = {migration1, migration2, migration3, migration4, migration5};
 
 } // namespace
 

@@ -51,7 +51,8 @@ QString CacheTableModel::ftsQuery(const QString &search)
     const QStringList words = search.simplified().split(u' ', Qt::SkipEmptyParts);
     for (QString word : words) {
         // Punctuation alone is not a word the index knows: it does not filter.
-        if (std::none_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+        if (std::count_if(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); })
+            < 2)
             continue;
         word.replace(u'"', QStringLiteral("\"\""));
         terms.append(u'"' + word + QStringLiteral("\"*"));
@@ -174,17 +175,18 @@ void CacheTableModel::reload()
     if (m_db.isOpen()) {
         QStringList parameters;
         const QString where = whereSql(&parameters);
+        const qint64 limit = effectiveCountLimit();
         sql::Statement count = m_db.prepare(
             QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
                 .arg(m_table, where)
-                .arg(m_countLimit + 1));
+                .arg(limit + 1));
         for (qsizetype i = 0; i < parameters.size(); ++i)
             count.bind(int(i + 1), parameters.at(i));
         if (count.step())
             m_total = count.int64(0);
-        m_totalExact = m_total <= m_countLimit;
+        m_totalExact = m_total <= limit;
         if (!m_totalExact)
-            m_total = m_countLimit;
+            m_total = limit;
         QList<Row> first = query({}, m_pageSize);
         m_endReached = first.size() < m_pageSize;
         if (!first.isEmpty()) {

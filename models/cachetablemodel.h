@@ -98,6 +98,8 @@ public:
     virtual QString statusText(const QString &status) const;
     static QString relativeTime(qint64 unixTime, const QDateTime &now);
     // An FTS5 query of prefix terms for what the user typed: user text is never FTS syntax.
+    // Words of one character are left out: as a prefix they match nearly everything, and the
+    // index has no one-letter prefixes to answer them fast.
     static QString ftsQuery(const QString &search);
 
 Q_SIGNALS:
@@ -111,6 +113,9 @@ protected:
     virtual QString filterSql(QStringList *parameters) const = 0;
     // A display text a subclass formats itself; a null QVariant falls back to the kind.
     virtual QVariant displayValue(int column, const QVariant &value) const;
+    // Where counting stops for the current filter (searches may stop earlier).
+    virtual qint64 effectiveCountLimit() const { return m_countLimit; }
+    sql::Database &database() const { return m_db; }
 
 private:
     struct Row

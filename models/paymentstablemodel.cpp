@@ -78,7 +78,8 @@ QString PaymentsTableModel::statusLabel(const QString &status)
     return status;
 }
 
-QString PaymentsTableModel::whereClause(const PaymentFilter &f, QStringList *parameters)
+QString PaymentsTableModel::whereClause(const PaymentFilter &f, QStringList *parameters,
+                                        bool denseSearch)
 {
     QStringList conditions;
     auto bind = [&](const QString &value) -> QString {
@@ -125,7 +126,11 @@ QString PaymentsTableModel::whereClause(const PaymentFilter &f, QStringList *par
     if (!f.customer.isEmpty())
         conditions.append(QStringLiteral("t.customer = ") + bind(f.customer));
     const QString match = ftsQuery(f.search);
-    if (!match.isEmpty())
+    if (!match.isEmpty() && denseSearch)
+        conditions.append(QStringLiteral("EXISTS (SELECT 1 FROM payments_fts WHERE payments_fts "
+                                         "MATCH %1 AND rowid = t.rowid)")
+                              .arg(bind(match)));
+    else if (!match.isEmpty())
         conditions.append(QStringLiteral("t.rowid IN (SELECT rowid FROM payments_fts WHERE "
                                          "payments_fts MATCH ")
                           + bind(match) + u')');
@@ -134,12 +139,35 @@ QString PaymentsTableModel::whereClause(const PaymentFilter &f, QStringList *par
 
 QString PaymentsTableModel::filterSql(QStringList *parameters) const
 {
-    return whereClause(m_filter, parameters);
+    return whereClause(m_filter, parameters, m_denseSearch);
+}
+
+qint64 PaymentsTableModel::effectiveCountLimit() const
+{
+    return ftsQuery(m_filter.search).isEmpty() ? countLimit()
+                                               : std::min(countLimit(), kSearchCountLimit);
 }
 
 void PaymentsTableModel::setFilter(const PaymentFilter &filter)
 {
     m_filter = filter;
+    m_denseSearch = false;
+    const QString match = ftsQuery(filter.search);
+    if (!match.isEmpty() && isOpen()) {
+        // How common the words are decides how to search (see whereClause): reading up to a
+        // few thousand entries of the index is cheap either way.
+        constexpr qint64 kDense = 4000;
+        sql::Statement &probe = database().cached(
+            QStringLiteral(
+                "SELECT count(*) FROM (SELECT 1 FROM payments_fts WHERE payments_fts MATCH ?1 "
+                "LIMIT %1)")
+                .arg(kDense));
+        if (probe.isValid()) {
+            probe.bind(1, match);
+            m_denseSearch = probe.step() && probe.int64(0) >= kDense;
+            probe.reset();
+        }
+    }
     reload();
 }
 

@@ -42,13 +42,23 @@ public:
     static QString statusLabel(const QString &status);
     QString statusText(const QString &status) const override { return statusLabel(status); }
     // The SQL condition and its parameters for a filter, over alias `t` (shared with tests).
-    static QString whereClause(const PaymentFilter &filter, QStringList *parameters);
+    // A search is answered one of two ways with the same result: a `dense` one (a short
+    // prefix matching a large share of the payments) is checked row by row while walking the
+    // sort order, so the first page stops after a few hundred rows; a sparse one reads its few
+    // matches from the full-text index first.
+    static QString whereClause(const PaymentFilter &filter, QStringList *parameters,
+                               bool denseSearch = false);
+    bool isSearchDense() const { return m_denseSearch; }
+    // A search counts up to this many matches ("More than 1,000 payments").
+    static constexpr qint64 kSearchCountLimit = 1000;
 
 protected:
     QString filterSql(QStringList *parameters) const override;
+    qint64 effectiveCountLimit() const override;
 
 private:
     PaymentFilter m_filter;
+    bool m_denseSearch = false;
 };
 
 } // namespace paydesk::models

@@ -59,7 +59,7 @@ ConnectPage::ConnectPage(QWidget *parent)
     or_->setForegroundRole(QPalette::PlaceholderText);
 
     auto *box = new QWidget(this);
-    box->setMaximumWidth(640);
+    box->setFixedWidth(600); // Word-wrapped labels need a width to compute their height.
     auto *form = new QVBoxLayout(box);
     form->setSpacing(12);
     form->addWidget(title);

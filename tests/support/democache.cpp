@@ -8,7 +8,8 @@
 
 namespace paydesk::testsupport {
 
-qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 seed, bool withEvents)
+qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 seed, bool withEvents,
+                     const QStringList &only)
 {
     sandbox::SandboxOptions options;
     options.scale = charges;
@@ -26,6 +27,8 @@ qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 se
     bool ok = true;
     for (sandbox::Collection *collection : sandbox.store().all()) {
         if (collection == &sandbox.store().events && !withEvents)
+            continue;
+        if (!only.isEmpty() && !only.contains(collection->objectName()))
             continue;
         collection->forEach([&](const sandbox::Collection::Entry &e) {
             const QByteArray json = e.json();

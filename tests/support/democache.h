@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace paydesk::testsupport {
 
@@ -8,7 +9,8 @@ namespace paydesk::testsupport {
 // charges, generated with `seed` at `now`), written as a sync would write them: the same
 // upsert, full-text indexes rebuilt, ANALYZE at the end. Returns the objects written, -1 on
 // error. Events are left out unless `withEvents`.
+// `only`: write just these object types ("charge", "customer", …); empty: every type.
 qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 seed = 1,
-                     bool withEvents = false);
+                     bool withEvents = false, const QStringList &only = {});
 
 } // namespace paydesk::testsupport
