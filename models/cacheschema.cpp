@@ -539,8 +539,8 @@ QString migration4()
 
 // Version 5: the Payments filters answered from indexes of the live rows (`deleted` first, as
 // every view asks for `deleted = 0`), so that counting the matches of a status, currency, card
-// brand or Radar risk filter reads the index alone, never the rows; the plain status index
-// they replace is dropped.
+// brand, card country or Radar risk filter reads the index alone, never the rows; the plain status
+// index they replace is dropped.
 QString migration5()
 {
     QString sql
@@ -551,6 +551,7 @@ QString migration5()
         {"currency", "deleted, currency, created"},
         {"brand", "deleted, card_brand, created"},
         {"risk", "deleted, risk_level, created"},
+        {"country", "deleted, card_country, created"},
     };
     for (const auto &[name, columns] : indexes)
         sql += QStringLiteral("CREATE INDEX idx_charges_live_%1 ON charges(%2);\n")

@@ -251,6 +251,9 @@ void loadCustomer(sql::Database &db, ObjectDetail &d)
                                 QStringLiteral("charges/") + p.text(0)});
     if (payments.fields.isEmpty())
         payments.fields.append({QString(), tr("No payments"), {}});
+    else
+        payments.fields.append({QString(), tr("All payments of this customer →"),
+                                QStringLiteral("filter/charges/") + d.id});
     d.sections.append(payments);
 
     DetailSection subscriptions {tr("Subscriptions"), {}};
@@ -267,6 +270,9 @@ void loadCustomer(sql::Database &db, ObjectDetail &d)
                                      QStringLiteral("subscriptions/") + sub.text(0)});
     if (subscriptions.fields.isEmpty())
         subscriptions.fields.append({QString(), tr("No subscriptions"), {}});
+    else
+        subscriptions.fields.append({QString(), tr("All subscriptions of this customer →"),
+                                     QStringLiteral("filter/subscriptions/") + d.id});
     d.sections.append(subscriptions);
 
     DetailSection invoices {tr("Recent invoices"), {}};
@@ -282,8 +288,11 @@ void loadCustomer(sql::Database &db, ObjectDetail &d)
                  .arg(inv.text(1).isEmpty() ? inv.text(0) : inv.text(1),
                       money(inv.num(2), inv.text(3)), ListTableModel::statusLabel(inv.text(4))),
              QStringLiteral("invoices/") + inv.text(0)});
-    if (!invoices.fields.isEmpty())
+    if (!invoices.fields.isEmpty()) {
+        invoices.fields.append({QString(), tr("All invoices of this customer →"),
+                                QStringLiteral("filter/invoices/") + d.id});
         d.sections.append(invoices);
+    }
 
     DetailSection methods {tr("Payment methods"), {}};
     Row pm(db,

@@ -119,8 +119,7 @@ QString PaymentsTableModel::whereClause(const PaymentFilter &f, QStringList *par
     if (!f.cardBrand.isEmpty())
         conditions.append(QStringLiteral("t.card_brand = ") + bind(f.cardBrand.toLower()));
     if (!f.country.isEmpty())
-        conditions.append(QStringLiteral("coalesce(t.card_country, t.billing_country) = ")
-                          + bind(f.country.toUpper()));
+        conditions.append(QStringLiteral("t.card_country = ") + bind(f.country.toUpper()));
     if (!f.riskLevel.isEmpty())
         conditions.append(QStringLiteral("t.risk_level = ") + bind(f.riskLevel));
     if (!f.customer.isEmpty())

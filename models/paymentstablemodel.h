@@ -16,7 +16,7 @@ struct PaymentFilter
     qint64 amountMax = -1;
     QString search; // Words matched as prefixes in id, description, email, name, last4.
     QString cardBrand; // "visa", "mastercard", … ; empty: any.
-    QString country; // Card's ISO country; empty: any.
+    QString country; // The card's issuing country (ISO code); empty: any.
     QString riskLevel; // Radar: normal, elevated, highest.
     QString customer; // Customer id.
     bool operator==(const PaymentFilter &) const = default;

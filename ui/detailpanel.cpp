@@ -73,7 +73,11 @@ DetailPanel::DetailPanel(QWidget *parent)
     connect(m_overview, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
         if (url.scheme() == QLatin1String("paydesk")) {
             const QString path = url.path().mid(1);
-            Q_EMIT openObject(path.section(u'/', 0, 0), path.section(u'/', 1));
+            if (path.startsWith(QLatin1String("filter/")))
+                Q_EMIT showCustomerRows(path.section(u'/', 1, 1), path.section(u'/', 2),
+                                        m_detail.title);
+            else
+                Q_EMIT openObject(path.section(u'/', 0, 0), path.section(u'/', 1));
         } else if (url.scheme() == QLatin1String("https")) {
             QDesktopServices::openUrl(url);
         }

@@ -36,6 +36,8 @@ Q_SIGNALS:
     // A link of the panel: open this object in its own page.
     void openObject(const QString &table, const QString &id);
     void closeRequested();
+    // "All payments of this customer": show the rows of `table` that belong to a customer.
+    void showCustomerRows(const QString &table, const QString &customerId, const QString &label);
 
 private:
     QString html() const;

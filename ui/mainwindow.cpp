@@ -210,6 +210,15 @@ void MainWindow::buildNavigation()
         if (table) {
             widget = table;
             connect(table, &TablePage::openObject, this, &MainWindow::openObject);
+            connect(table, &TablePage::showCustomerRows, this,
+                    [this](const QString &rows, const QString &customer, const QString &label) {
+                        const Page target = pageForTable(rows);
+                        if (target == Page::Payments)
+                            m_paymentsPage->filterByCustomer(customer, label);
+                        else if (ListPage *list = listPage(target))
+                            list->filterByCustomer(customer, label);
+                        showPage(target);
+                    });
         }
         m_pageWidgets.insert(page, widget);
         m_pages->addWidget(widget);

@@ -15,8 +15,10 @@ namespace {
 using models::PaymentFilter;
 using models::PaymentsTableModel;
 
-// Fills a filter menu with the values of a column, most used first.
-void fillFrom(QComboBox *box, const QString &path, const QString &sql, bool upper)
+// Fills a filter menu with the distinct values of a charges column, in order. Each value is
+// one seek in the column's (deleted, column, created) index, so a million payments cost a
+// dozen lookups, not a scan.
+void fillFrom(QComboBox *box, const QString &path, const QString &column, bool upper)
 {
     models::sql::Database db;
     if (!db.open(path, false))
@@ -25,9 +27,15 @@ void fillFrom(QComboBox *box, const QString &path, const QString &sql, bool uppe
     QSignalBlocker block(box);
     while (box->count() > 1)
         box->removeItem(1);
-    models::sql::Statement s = db.prepare(sql);
-    while (s.step()) {
-        const QString value = s.text(0);
+    models::sql::Statement s = db.prepare(
+        QStringLiteral("SELECT min(%1) FROM charges WHERE deleted = 0 AND %1 > ?1").arg(column));
+    QString value = QStringLiteral("");
+    for (int guard = 0; guard < 500; ++guard) {
+        s.reset();
+        s.bind(1, value);
+        if (!s.step() || s.isNull(0))
+            break;
+        value = s.text(0);
         QString label = upper ? value.toUpper() : value;
         if (!upper && !label.isEmpty())
             label[0] = label[0].toUpper();
@@ -79,18 +87,9 @@ PaymentsPage::PaymentsPage(QWidget *parent)
 
 void PaymentsPage::cacheChanged(const QString &path)
 {
-    fillFrom(m_currency, path,
-             QStringLiteral("SELECT currency FROM charges WHERE currency IS NOT NULL GROUP BY "
-                            "currency ORDER BY count(*) DESC"),
-             true);
-    fillFrom(m_brand, path,
-             QStringLiteral("SELECT card_brand FROM charges WHERE card_brand IS NOT NULL GROUP "
-                            "BY card_brand ORDER BY count(*) DESC"),
-             false);
-    fillFrom(m_country, path,
-             QStringLiteral("SELECT card_country FROM charges WHERE card_country IS NOT NULL "
-                            "GROUP BY card_country ORDER BY count(*) DESC"),
-             true);
+    fillFrom(m_currency, path, QStringLiteral("currency"), true);
+    fillFrom(m_brand, path, QStringLiteral("card_brand"), false);
+    fillFrom(m_country, path, QStringLiteral("card_country"), true);
 }
 
 void PaymentsPage::filterByCustomer(const QString &customerId, const QString &label)

@@ -181,6 +181,7 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
             &TablePage::showSelected);
     connect(m_table, &QTableView::activated, this, &TablePage::showSelected);
     connect(m_detail, &DetailPanel::openObject, this, &TablePage::openObject);
+    connect(m_detail, &DetailPanel::showCustomerRows, this, &TablePage::showCustomerRows);
     connect(m_detail, &DetailPanel::closeRequested, m_detail, &QWidget::hide);
     m_saveColumns->setSingleShot(true);
     m_saveColumns->setInterval(300);

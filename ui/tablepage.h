@@ -55,6 +55,7 @@ public:
 
 Q_SIGNALS:
     void openObject(const QString &table, const QString &id);
+    void showCustomerRows(const QString &table, const QString &customerId, const QString &label);
 
 protected:
     struct Chip

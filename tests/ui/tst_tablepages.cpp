@@ -12,10 +12,10 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateEdit>
-#include <QPlainTextEdit>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>

@@ -329,6 +329,8 @@ void TestPaymentsModel::filtersCountFromIndexesOnly_data()
                            << QStringLiteral("COVERING INDEX idx_charges_live_brand");
     QTest::newRow("risk") << f([](PaymentFilter &x) { x.riskLevel = QStringLiteral("elevated"); })
                           << QStringLiteral("COVERING INDEX idx_charges_live_risk");
+    QTest::newRow("country") << f([](PaymentFilter &x) { x.country = QStringLiteral("US"); })
+                             << QStringLiteral("COVERING INDEX idx_charges_live_country");
 }
 
 void TestPaymentsModel::filtersCountFromIndexesOnly()
