@@ -180,10 +180,12 @@ void CacheTableModel::reload()
             QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
                 .arg(m_table, where)
                 .arg(limit + 1));
-        for (qsizetype i = 0; i < parameters.size(); ++i)
-            count.bind(int(i + 1), parameters.at(i));
-        if (count.step())
-            m_total = count.int64(0);
+        if (!countShortcut(limit, &m_total)) {
+            for (qsizetype i = 0; i < parameters.size(); ++i)
+                count.bind(int(i + 1), parameters.at(i));
+            if (count.step())
+                m_total = count.int64(0);
+        }
         m_totalExact = m_total <= limit;
         if (!m_totalExact)
             m_total = limit;

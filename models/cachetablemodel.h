@@ -115,6 +115,14 @@ protected:
     virtual QVariant displayValue(int column, const QVariant &value) const;
     // Where counting stops for the current filter (searches may stop earlier).
     virtual qint64 effectiveCountLimit() const { return m_countLimit; }
+    // A subclass that already knows the count (or that it exceeds `limit`) sets it and returns
+    // true; the count query is then skipped.
+    virtual bool countShortcut(qint64 limit, qint64 *count) const
+    {
+        Q_UNUSED(limit);
+        Q_UNUSED(count);
+        return false;
+    }
     sql::Database &database() const { return m_db; }
 
 private:

@@ -125,15 +125,22 @@ QString PaymentsTableModel::whereClause(const PaymentFilter &f, QStringList *par
     if (!f.customer.isEmpty())
         conditions.append(QStringLiteral("t.customer = ") + bind(f.customer));
     const QString match = ftsQuery(f.search);
-    if (!match.isEmpty() && denseSearch)
-        conditions.append(QStringLiteral("EXISTS (SELECT 1 FROM payments_fts WHERE payments_fts "
-                                         "MATCH %1 AND rowid = t.rowid)")
-                              .arg(bind(match)));
-    else if (!match.isEmpty())
-        conditions.append(QStringLiteral("t.rowid IN (SELECT rowid FROM payments_fts WHERE "
-                                         "payments_fts MATCH ")
+    // Dense: `+` keeps the planner from driving the query by the matches (reading a row for
+    // each of them and sorting); it walks the sort order and tests each row against them.
+    if (!match.isEmpty())
+        conditions.append((denseSearch ? QStringLiteral("+t.rowid") : QStringLiteral("t.rowid"))
+                          + QStringLiteral(" IN (SELECT rowid FROM payments_fts WHERE "
+                                           "payments_fts MATCH ")
                           + bind(match) + u')');
     return conditions.join(QStringLiteral(" AND "));
+}
+
+bool PaymentsTableModel::countShortcut(qint64 limit, qint64 *count) const
+{
+    if (!m_countKnown)
+        return false;
+    *count = limit + 1;
+    return true;
 }
 
 QString PaymentsTableModel::filterSql(QStringList *parameters) const
@@ -151,6 +158,7 @@ void PaymentsTableModel::setFilter(const PaymentFilter &filter)
 {
     m_filter = filter;
     m_denseSearch = false;
+    m_countKnown = false;
     const QString match = ftsQuery(filter.search);
     if (!match.isEmpty() && isOpen()) {
         // How common the words are decides how to search (see whereClause): reading up to a
@@ -165,6 +173,16 @@ void PaymentsTableModel::setFilter(const PaymentFilter &filter)
             probe.bind(1, match);
             m_denseSearch = probe.step() && probe.int64(0) >= kDense;
             probe.reset();
+        }
+        // A search alone, matching thousands in the index: more than the count limit are live
+        // unless that many payments were deleted, which one index lookup tells.
+        PaymentFilter searchOnly;
+        searchOnly.search = filter.search;
+        m_countKnown = false;
+        if (m_denseSearch && filter == searchOnly) {
+            const qint64 deleted = database().scalar(
+                QStringLiteral("SELECT count(*) FROM charges WHERE deleted = 1"), kDense);
+            m_countKnown = kDense - deleted > effectiveCountLimit();
         }
     }
     reload();

@@ -43,22 +43,30 @@ public:
     QString statusText(const QString &status) const override { return statusLabel(status); }
     // The SQL condition and its parameters for a filter, over alias `t` (shared with tests).
     // A search is answered one of two ways with the same result: a `dense` one (a short
-    // prefix matching a large share of the payments) is checked row by row while walking the
-    // sort order, so the first page stops after a few hundred rows; a sparse one reads its few
-    // matches from the full-text index first.
+    // prefix matching a large share of the payments) walks the sort order testing each row
+    // against the matches, so the first page stops after a few hundred rows; a sparse one
+    // reads its few matching rows and sorts them.
     static QString whereClause(const PaymentFilter &filter, QStringList *parameters,
                                bool denseSearch = false);
     bool isSearchDense() const { return m_denseSearch; }
+    // How many index matches make a search dense (tests lower it).
+    void setDenseSearchThreshold(qint64 matches)
+    {
+        m_denseThreshold = std::max<qint64>(1, matches);
+    }
     // A search counts up to this many matches ("More than 1,000 payments").
     static constexpr qint64 kSearchCountLimit = 1000;
 
 protected:
     QString filterSql(QStringList *parameters) const override;
     qint64 effectiveCountLimit() const override;
+    bool countShortcut(qint64 limit, qint64 *count) const override;
 
 private:
     PaymentFilter m_filter;
     bool m_denseSearch = false;
+    qint64 m_denseThreshold = 4000;
+    bool m_countKnown = false; // More than the count limit match (see setFilter).
 };
 
 } // namespace paydesk::models
