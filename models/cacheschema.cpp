@@ -552,6 +552,8 @@ QString migration5()
         {"brand", "deleted, card_brand, created"},
         {"risk", "deleted, risk_level, created"},
         {"country", "deleted, card_country, created"},
+        // A customer's lifetime spend from the index alone (the Customers table's column).
+        {"spend", "deleted, customer, status, currency, amount, amount_refunded"},
     };
     for (const auto &[name, columns] : indexes)
         sql += QStringLiteral("CREATE INDEX idx_charges_live_%1 ON charges(%2);\n")

@@ -240,7 +240,7 @@ void TestCache::upgradesFromEveryVersion()
     QCOMPARE(cache.database().scalar(QStringLiteral(
                  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE "
                  "'idx_charges_live_%' AND sql LIKE '%(deleted, %'")),
-             6);
+             7);
     if (from >= 2)
         QCOMPARE(cache.database().scalar(QStringLiteral("SELECT count(*) FROM outbox")), 1);
 }
