@@ -74,6 +74,27 @@ DetailSection metadataSection(const QJsonObject &object)
     return section;
 }
 
+// The latest invoices of a customer or subscription (`column` = its id), linked.
+QList<DetailField> invoiceFields(sql::Database &db, const char *column, const QString &id,
+                                 int limit)
+{
+    QList<DetailField> fields;
+    Row inv(db,
+            QStringLiteral("SELECT id, number, total, currency, status, created FROM invoices "
+                           "WHERE %1 = ?1 AND deleted = 0 ORDER BY created DESC, id DESC LIMIT %2")
+                .arg(QString::fromLatin1(column))
+                .arg(limit),
+            {id});
+    while (inv.next())
+        fields.append(
+            {date(inv.num(5)),
+             QStringLiteral("%1 · %2 · %3")
+                 .arg(inv.text(1).isEmpty() ? inv.text(0) : inv.text(1),
+                      money(inv.num(2), inv.text(3)), ListTableModel::statusLabel(inv.text(4))),
+             QStringLiteral("invoices/") + inv.text(0)});
+    return fields;
+}
+
 void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
 {
     Row c(db,
@@ -275,19 +296,7 @@ void loadCustomer(sql::Database &db, ObjectDetail &d)
                                      QStringLiteral("filter/subscriptions/") + d.id});
     d.sections.append(subscriptions);
 
-    DetailSection invoices {tr("Recent invoices"), {}};
-    Row inv(db,
-            QStringLiteral("SELECT id, number, total, currency, status, created FROM invoices "
-                           "WHERE customer = ?1 AND deleted = 0 ORDER BY created DESC, id DESC "
-                           "LIMIT 10"),
-            {d.id});
-    while (inv.next())
-        invoices.fields.append(
-            {date(inv.num(5)),
-             QStringLiteral("%1 · %2 · %3")
-                 .arg(inv.text(1).isEmpty() ? inv.text(0) : inv.text(1),
-                      money(inv.num(2), inv.text(3)), ListTableModel::statusLabel(inv.text(4))),
-             QStringLiteral("invoices/") + inv.text(0)});
+    DetailSection invoices {tr("Recent invoices"), invoiceFields(db, "customer", d.id, 10)};
     if (!invoices.fields.isEmpty()) {
         invoices.fields.append({QString(), tr("All invoices of this customer →"),
                                 QStringLiteral("filter/invoices/") + d.id});
@@ -384,19 +393,7 @@ void loadSubscription(sql::Database &db, ObjectDetail &d)
     d.title = money(total, s.text(2));
     d.sections.append(items);
 
-    DetailSection invoices {tr("Invoices"), {}};
-    Row inv(db,
-            QStringLiteral("SELECT id, number, total, currency, status, created FROM invoices "
-                           "WHERE subscription = ?1 AND deleted = 0 ORDER BY created DESC, id "
-                           "DESC LIMIT 24"),
-            {d.id});
-    while (inv.next())
-        invoices.fields.append(
-            {date(inv.num(5)),
-             QStringLiteral("%1 · %2 · %3")
-                 .arg(inv.text(1).isEmpty() ? inv.text(0) : inv.text(1),
-                      money(inv.num(2), inv.text(3)), ListTableModel::statusLabel(inv.text(4))),
-             QStringLiteral("invoices/") + inv.text(0)});
+    DetailSection invoices {tr("Invoices"), invoiceFields(db, "subscription", d.id, 24)};
     if (invoices.fields.isEmpty())
         invoices.fields.append({QString(), tr("No invoices"), {}});
     d.sections.append(invoices);

@@ -118,13 +118,6 @@ void ListPage::cacheChanged(const QString &path)
                             "address_country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC"));
 }
 
-void ListPage::filterByCustomer(const QString &customerId, const QString &label)
-{
-    m_customer = customerId;
-    m_customerLabel = label.isEmpty() ? customerId : label;
-    filtersChanged();
-}
-
 void ListPage::applyFilter()
 {
     models::ListFilter f;
@@ -139,28 +132,13 @@ void ListPage::applyFilter()
     if (m_due && m_due->currentData().toInt() > 0)
         f.dueBefore
             = QDateTime::currentDateTime().addDays(m_due->currentData().toInt()).toSecsSinceEpoch();
-    f.customer = m_customer;
+    f.customer = customerFilter();
     m_list->setFilter(f);
 }
 
 QList<TablePage::Chip> ListPage::chips()
 {
-    QList<Chip> list;
-    if (!rangeText().isEmpty())
-        list.append({tr("Date: %1").arg(rangeText()), [this] {
-                         clearRange();
-                     }});
-    for (QComboBox *box : {m_status, m_plan, m_country, m_due}) {
-        if (box && box->currentIndex() > 0)
-            list.append({box->currentText(), [box] {
-                             box->setCurrentIndex(0);
-                         }});
-    }
-    if (!m_customer.isEmpty())
-        list.append({tr("Customer: %1").arg(m_customerLabel), [this] {
-                         m_customer.clear();
-                     }});
-    return list;
+    return standardChips({m_status, m_plan, m_country, m_due});
 }
 
 QString ListPage::countText(qint64 total, bool exact) const

@@ -19,8 +19,6 @@ public:
     explicit ListPage(models::ListTableModel::Kind kind, QWidget *parent = nullptr);
 
     models::ListTableModel *listModel() const { return m_list; }
-    // Shows only the rows of one customer (a chip removes it).
-    void filterByCustomer(const QString &customerId, const QString &label);
     static QString title(models::ListTableModel::Kind kind);
     static QString key(models::ListTableModel::Kind kind);
 
@@ -38,8 +36,6 @@ private:
     QComboBox *m_plan = nullptr;
     QComboBox *m_country = nullptr;
     QComboBox *m_due = nullptr;
-    QString m_customer;
-    QString m_customerLabel;
 };
 
 } // namespace paydesk::ui

@@ -213,10 +213,8 @@ void MainWindow::buildNavigation()
             connect(table, &TablePage::showCustomerRows, this,
                     [this](const QString &rows, const QString &customer, const QString &label) {
                         const Page target = pageForTable(rows);
-                        if (target == Page::Payments)
-                            m_paymentsPage->filterByCustomer(customer, label);
-                        else if (ListPage *list = listPage(target))
-                            list->filterByCustomer(customer, label);
+                        if (TablePage *page = tablePage(target))
+                            page->filterByCustomer(customer, label);
                         showPage(target);
                     });
         }

@@ -92,13 +92,6 @@ void PaymentsPage::cacheChanged(const QString &path)
     fillFrom(m_country, path, QStringLiteral("card_country"), true);
 }
 
-void PaymentsPage::filterByCustomer(const QString &customerId, const QString &label)
-{
-    m_customer = customerId;
-    m_customerLabel = label.isEmpty() ? customerId : label;
-    filtersChanged();
-}
-
 void PaymentsPage::applyFilter()
 {
     PaymentFilter f;
@@ -107,7 +100,7 @@ void PaymentsPage::applyFilter()
     f.cardBrand = m_brand->currentData().toString();
     f.country = m_country->currentData().toString();
     f.riskLevel = m_risk->currentData().toString();
-    f.customer = m_customer;
+    f.customer = customerFilter();
     f.search = searchField()->text();
     createdRange(&f.createdFrom, &f.createdTo);
     m_payments->setFilter(f);
@@ -115,22 +108,7 @@ void PaymentsPage::applyFilter()
 
 QList<TablePage::Chip> PaymentsPage::chips()
 {
-    QList<Chip> list;
-    if (!rangeText().isEmpty())
-        list.append({tr("Date: %1").arg(rangeText()), [this] {
-                         clearRange();
-                     }});
-    for (QComboBox *box : {m_status, m_currency, m_brand, m_country, m_risk}) {
-        if (box->currentIndex() > 0)
-            list.append({box->currentText(), [box] {
-                             box->setCurrentIndex(0);
-                         }});
-    }
-    if (!m_customer.isEmpty())
-        list.append({tr("Customer: %1").arg(m_customerLabel), [this] {
-                         m_customer.clear();
-                     }});
-    return list;
+    return standardChips({m_status, m_currency, m_brand, m_country, m_risk});
 }
 
 QString PaymentsPage::countText(qint64 total, bool exact) const

@@ -22,8 +22,6 @@ public:
     explicit PaymentsPage(QWidget *parent = nullptr);
 
     models::PaymentsTableModel *paymentsModel() const { return m_payments; }
-    // Shows only the payments of one customer (a chip removes it).
-    void filterByCustomer(const QString &customerId, const QString &label);
 
 protected:
     void applyFilter() override;
@@ -39,8 +37,6 @@ private:
     QComboBox *m_brand;
     QComboBox *m_country;
     QComboBox *m_risk;
-    QString m_customer;
-    QString m_customerLabel;
 };
 
 } // namespace paydesk::ui

@@ -232,6 +232,33 @@ void TablePage::setTestMode(bool testMode)
 
 void TablePage::cacheChanged(const QString &) { }
 
+void TablePage::filterByCustomer(const QString &customerId, const QString &label)
+{
+    m_customer = customerId;
+    m_customerLabel = label.isEmpty() ? customerId : label;
+    filtersChanged();
+}
+
+QList<TablePage::Chip> TablePage::standardChips(const QList<QComboBox *> &boxes)
+{
+    QList<Chip> list;
+    if (!rangeText().isEmpty())
+        list.append({tr("Date: %1").arg(rangeText()), [this] {
+                         clearRange();
+                     }});
+    for (QComboBox *box : boxes) {
+        if (box && box->currentIndex() > 0)
+            list.append({box->currentText(), [box] {
+                             box->setCurrentIndex(0);
+                         }});
+    }
+    if (!m_customer.isEmpty())
+        list.append({tr("Customer: %1").arg(m_customerLabel), [this] {
+                         m_customer.clear();
+                     }});
+    return list;
+}
+
 void TablePage::createdRange(qint64 *from, qint64 *to) const
 {
     *from = 0;

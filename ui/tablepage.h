@@ -51,6 +51,9 @@ public:
     // Shows an object of this page's table in the detail panel (filtering to it if needed).
     void showObject(const QString &id);
     QString settingsKey() const { return m_key; }
+    // Shows only the rows of one customer (a chip removes it).
+    void filterByCustomer(const QString &customerId, const QString &label);
+    QString customerFilter() const { return m_customer; }
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
@@ -82,6 +85,9 @@ protected:
     virtual QString countText(qint64 total, bool exact) const = 0;
     virtual QString emptyText(bool noCache, bool filtered) const = 0;
     virtual void cacheChanged(const QString &path);
+    // The chips of the date range, of these filter menus (when not on their first entry) and
+    // of the customer filter.
+    QList<Chip> standardChips(const QList<QComboBox *> &boxes);
     void filtersChanged();
     void restoreColumns();
 
@@ -115,6 +121,8 @@ private:
     QTimer *m_searchDelay;
     QTimer *m_saveColumns;
     bool m_restoring = false;
+    QString m_customer;
+    QString m_customerLabel;
 };
 
 } // namespace paydesk::ui
