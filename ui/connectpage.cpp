@@ -74,9 +74,16 @@ ConnectPage::ConnectPage(QWidget *parent)
     form->addWidget(or_);
     form->addWidget(m_demo, 0, Qt::AlignLeft);
 
+    // Word-wrapped labels get the height their text needs at the box's width.
+    for (QLabel *label : {intro, or_, m_error})
+        label->setMinimumHeight(label->heightForWidth(box->width()));
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(box);
+    row->addStretch(1);
     auto *outer = new QVBoxLayout(this);
     outer->addStretch(1);
-    outer->addWidget(box, 0, Qt::AlignHCenter);
+    outer->addLayout(row);
     outer->addStretch(2);
 
     connect(m_connect, &QPushButton::clicked, this, &ConnectPage::submit);
@@ -129,6 +136,7 @@ void ConnectPage::setError(const QString &message)
 {
     setBusy(false);
     m_error->setText(message);
+    m_error->setMinimumHeight(m_error->heightForWidth(m_error->parentWidget()->width()));
     m_error->show();
 }
 
