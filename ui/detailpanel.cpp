@@ -29,7 +29,7 @@ DetailPanel::DetailPanel(QWidget *parent)
     , m_json(new QPlainTextEdit(this))
 {
     setObjectName(QStringLiteral("detailPanel"));
-    setMinimumWidth(340);
+    setMinimumWidth(360);
     QFont big = m_title->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);

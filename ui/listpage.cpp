@@ -86,8 +86,10 @@ ListPage::ListPage(Kind kind, QWidget *parent)
         if (box)
             connect(box, &QComboBox::currentIndexChanged, this, &ListPage::filtersChanged);
     }
-    table()->horizontalHeader()->setSectionResizeMode(kind == Kind::Customers ? 1 : 2,
-                                                      QHeaderView::Stretch);
+    // Fixed widths (the user's own are remembered): with the detail panel open the table
+    // scrolls sideways instead of squeezing a column to nothing.
+    if (kind == Kind::Customers)
+        table()->setColumnWidth(1, 250);
     setCache({});
 }
 

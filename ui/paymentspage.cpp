@@ -78,8 +78,7 @@ PaymentsPage::PaymentsPage(QWidget *parent)
         addFilterWidget(box);
         connect(box, &QComboBox::currentIndexChanged, this, &PaymentsPage::filtersChanged);
     }
-    table()->horizontalHeader()->setSectionResizeMode(PaymentsTableModel::Description,
-                                                      QHeaderView::Stretch);
+    table()->setColumnWidth(PaymentsTableModel::Description, 190);
     table()->setColumnWidth(PaymentsTableModel::Customer, 220);
     table()->setColumnWidth(PaymentsTableModel::PaymentMethod, 150);
     setCache({});

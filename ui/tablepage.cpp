@@ -385,12 +385,23 @@ QString TablePage::selectionText() const
     return lines.join(u'\n') + u'\n';
 }
 
+void TablePage::openDetail()
+{
+    if (m_detail->isVisible())
+        return;
+    // The table keeps most of the width; the panel takes what its text needs.
+    const int total = m_splitter->width();
+    const int panel = std::max(m_detail->minimumWidth(), total * 2 / 5);
+    m_detail->show();
+    m_splitter->setSizes({std::max(0, total - panel), panel});
+}
+
 void TablePage::showSelected()
 {
     const QModelIndex current = m_table->currentIndex();
     if (!current.isValid())
         return;
-    m_detail->show();
+    openDetail();
     m_detail->showObject(m_model->table(), m_model->idAt(current.row()));
 }
 
@@ -404,7 +415,7 @@ void TablePage::showObject(const QString &id)
             break;
         }
     }
-    m_detail->show();
+    openDetail();
     m_detail->showObject(m_model->table(), id);
 }
 

@@ -99,6 +99,7 @@ private:
     void saveColumns();
     void exportWithDialog(models::CacheTableModel::Format format);
     void showSelected();
+    void openDetail();
 
     QString m_key;
     models::CacheTableModel *m_model;
