@@ -537,14 +537,15 @@ QString migration4()
     return addedColumns(4);
 }
 
-// Version 5: the Payments filters answered from indexes of the live rows (`deleted` first, as
-// every view asks for `deleted = 0`), so that counting the matches of a status, currency, card
-// brand, card country or Radar risk filter reads the index alone, never the rows; the plain status
-// index they replace is dropped.
+// Version 5: indexes of the live rows (`deleted` first, as every view asks for `deleted = 0`):
+// counting the matches of a status, currency, card brand, card country or Radar risk filter
+// reads the index alone, never the rows, and every sort key of the Payments table has its
+// index; the plain status and amount indexes they replace are dropped.
 QString migration5()
 {
-    QString sql
-        = QStringLiteral("DROP INDEX IF EXISTS %1;\n").arg(v1IndexName("charges(status, created)"));
+    QString sql = QStringLiteral("DROP INDEX IF EXISTS %1;\nDROP INDEX IF EXISTS %2;\n")
+                      .arg(v1IndexName("charges(status, created)"),
+                           v1IndexName("charges(deleted, amount)"));
     const char *const indexes[][2] = {
         {"status", "deleted, status, created"},
         {"status_currency", "deleted, status, currency, created"},
@@ -554,6 +555,15 @@ QString migration5()
         {"country", "deleted, card_country, created"},
         // A customer's lifetime spend from the index alone (the Customers table's column).
         {"spend", "deleted, customer, status, currency, amount, amount_refunded"},
+        // The Payments table sorted by its text columns: the same expressions as its sort keys
+        // (PaymentsTableModel), the id breaking ties, so a page is a range of the index.
+        {"sort_status",
+         "deleted, (CASE WHEN disputed = 1 THEN 'disputed' WHEN refunded = 1 THEN 'refunded' "
+         "WHEN amount_refunded > 0 THEN 'partially_refunded' ELSE status END), id"},
+        {"sort_description", "deleted, coalesce(description, ''), id"},
+        {"sort_customer", "deleted, coalesce(billing_email, receipt_email, customer, ''), id"},
+        {"sort_method", "deleted, coalesce(card_brand, '') || coalesce(card_last4, ''), id"},
+        {"sort_amount", "deleted, amount, id"},
     };
     for (const auto &[name, columns] : indexes)
         sql += QStringLiteral("CREATE INDEX idx_charges_live_%1 ON charges(%2);\n")

@@ -240,7 +240,11 @@ void TestCache::upgradesFromEveryVersion()
     QCOMPARE(cache.database().scalar(QStringLiteral(
                  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE "
                  "'idx_charges_live_%' AND sql LIKE '%(deleted, %'")),
-             7);
+             12);
+    QCOMPARE(cache.database().scalar(QStringLiteral(
+                 "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                 "'charges' AND sql LIKE '%(deleted, amount)'")),
+             0);
     if (from >= 2)
         QCOMPARE(cache.database().scalar(QStringLiteral("SELECT count(*) FROM outbox")), 1);
 }

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void hostileInputIsData();
     void filtersCountFromIndexesOnly_data();
     void filtersCountFromIndexesOnly();
+    void everySortWalksAnIndex();
     void denseAndSparseSearchAgree_data();
     void denseAndSparseSearchAgree();
 };
@@ -363,6 +364,36 @@ void TestPaymentsModel::filtersCountFromIndexesOnly()
         plan.append(page.text(3));
     QVERIFY2(!plan.join(u'\n').contains(QStringLiteral("TEMP B-TREE FOR ORDER BY")),
              qPrintable(plan.join(u'\n')));
+}
+
+void TestPaymentsModel::everySortWalksAnIndex()
+{
+    // The first page and the pages after it, for every column's sort key: an index range, no
+    // sort of all the rows.
+    PaymentsTableModel model;
+    for (const TableColumn &c : model.tableColumns()) {
+        const QString key = c.sort.isEmpty() ? c.select : c.sort;
+        for (const QString &after :
+             {QString(),
+              QStringLiteral(" AND (%1, t.id) < ((SELECT %1 FROM charges t WHERE t.id = "
+                             "'ch_000500'), 'ch_000500')")
+                  .arg(key)}) {
+            sql::Statement s = m_cache.database().prepare(
+                QStringLiteral("EXPLAIN QUERY PLAN SELECT t.id FROM charges t WHERE t.deleted = "
+                               "0%1 ORDER BY %2 DESC, t.id DESC LIMIT 200")
+                    .arg(after, key));
+            QVERIFY2(s.isValid(), qPrintable(key));
+            QStringList plan;
+            while (s.step())
+                plan.append(s.text(3));
+            const QString text = plan.join(u'\n');
+            QVERIFY2(text.contains(QStringLiteral("USING INDEX"))
+                         || text.contains(QStringLiteral("USING COVERING INDEX")),
+                     qPrintable(c.key + u'\n' + text));
+            QVERIFY2(!text.contains(QStringLiteral("TEMP B-TREE FOR ORDER BY")),
+                     qPrintable(c.key + u'\n' + text));
+        }
+    }
 }
 
 void TestPaymentsModel::denseAndSparseSearchAgree_data()
