@@ -152,8 +152,8 @@ int main(int argc, char **argv)
         cold.push_back(inProcess);
     }
 
-    std::vector<double> open, sortAmount, sortAny, sortDate, filterFailedEur, filterCard, search, last4,
-        email, customers;
+    std::vector<double> open, sortAmount, sortAny, sortDate, filterFailedEur, filterCard, search,
+        last4, email, customers;
     qint64 total = 0;
     bool exact = true;
     for (int run = 0; run < runs; ++run) {
@@ -167,10 +167,10 @@ int main(int argc, char **argv)
         for (int c = 0; c < models::PaymentsTableModel::ColumnCount; ++c) {
             for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
                 slowest = std::max(slowest, timeMs([&] {
-                    model.sort(c, order);
-                    // And the next page, from the keyset position.
-                    model.fetchMore({});
-                }));
+                                       model.sort(c, order);
+                                       // And the next page, from the keyset position.
+                                       model.fetchMore({});
+                                   }));
             }
         }
         sortAny.push_back(slowest);
