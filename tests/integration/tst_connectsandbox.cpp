@@ -9,8 +9,8 @@
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
-#include <QStackedWidget>
 #include <QProgressBar>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTest>
 

@@ -1,6 +1,6 @@
 #include "ui/mainwindow.h"
-#include "ui/tablepage.h"
 #include "ui/statusbadge.h"
+#include "ui/tablepage.h"
 
 #include <QLabel>
 #include <QListWidget>
@@ -30,11 +30,10 @@ void TestMainWindow::navigationListsEveryPage()
     auto *nav = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     QVERIFY(nav);
     // Invoices and refunds are indented under what they belong to.
-    const QStringList expected {QStringLiteral("Home"),          QStringLiteral("Payments"),
-                                QStringLiteral("Refunds"),       QStringLiteral("Customers"),
-                                QStringLiteral("Subscriptions"), QStringLiteral("Invoices"),
-                                QStringLiteral("Disputes"),      QStringLiteral("Analytics"),
-                                QStringLiteral("Activity")};
+    const QStringList expected {
+        QStringLiteral("Home"),      QStringLiteral("Payments"),      QStringLiteral("Refunds"),
+        QStringLiteral("Customers"), QStringLiteral("Subscriptions"), QStringLiteral("Invoices"),
+        QStringLiteral("Disputes"),  QStringLiteral("Analytics"),     QStringLiteral("Activity")};
     QCOMPARE(nav->count(), expected.size());
     for (int i = 0; i < nav->count(); ++i)
         QCOMPARE(nav->item(i)->text().trimmed(), expected.at(i));
