@@ -541,18 +541,23 @@ QString migration4()
 // counting the matches of a status, currency, card brand, card country or Radar risk filter
 // reads the index alone, never the rows, and every sort key of the Payments table has its
 // index; the plain status and amount indexes they replace are dropped.
+#define FILTER_COLUMNS                                                                             \
+    "status, currency, card_brand, card_country, risk_level, refunded, disputed, "                 \
+    "amount_refunded, amount"
+
 QString migration5()
 {
     QString sql = QStringLiteral("DROP INDEX IF EXISTS %1;\nDROP INDEX IF EXISTS %2;\n")
                       .arg(v1IndexName("charges(status, created)"),
                            v1IndexName("charges(deleted, amount)"));
     const char *const indexes[][2] = {
-        {"status", "deleted, status, created"},
-        {"status_currency", "deleted, status, currency, created"},
-        {"currency", "deleted, currency, created"},
-        {"brand", "deleted, card_brand, created"},
-        {"risk", "deleted, risk_level, created"},
-        {"country", "deleted, card_country, created"},
+        // One per filter attribute, in date order, carrying every other filter column: any
+        // combination of filters is answered from the most selective attribute's index alone.
+        {"status", "deleted, status, created, " FILTER_COLUMNS},
+        {"currency", "deleted, currency, created, " FILTER_COLUMNS},
+        {"brand", "deleted, card_brand, created, " FILTER_COLUMNS},
+        {"risk", "deleted, risk_level, created, " FILTER_COLUMNS},
+        {"country", "deleted, card_country, created, " FILTER_COLUMNS},
         // A customer's lifetime spend from the index alone (the Customers table's column).
         {"spend", "deleted, customer, status, currency, amount, amount_refunded"},
         // The Payments table sorted by its text columns: the same expressions as its sort keys
@@ -563,7 +568,8 @@ QString migration5()
         {"sort_description", "deleted, coalesce(description, ''), id"},
         {"sort_customer", "deleted, coalesce(billing_email, receipt_email, customer, ''), id"},
         {"sort_method", "deleted, coalesce(card_brand, '') || coalesce(card_last4, ''), id"},
-        {"sort_amount", "deleted, amount, id"},
+        // Also the index of amount ranges, so it carries the filter columns too.
+        {"sort_amount", "deleted, amount, id, created, " FILTER_COLUMNS},
     };
     for (const auto &[name, columns] : indexes)
         sql += QStringLiteral("CREATE INDEX idx_charges_live_%1 ON charges(%2);\n")
@@ -572,6 +578,7 @@ QString migration5()
     // for `deleted = 0` and sorts a million rows instead of walking (deleted, created).
     return sql + QStringLiteral("ANALYZE charges;\n");
 }
+#undef FILTER_COLUMNS
 
 using Migration = QString (*)();
 const Migration kMigrations[] = {migration1, migration2, migration3, migration4, migration5};

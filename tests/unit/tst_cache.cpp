@@ -240,7 +240,7 @@ void TestCache::upgradesFromEveryVersion()
     QCOMPARE(cache.database().scalar(QStringLiteral(
                  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE "
                  "'idx_charges_live_%' AND sql LIKE '%(deleted, %'")),
-             12);
+             11);
     QCOMPARE(cache.database().scalar(QStringLiteral(
                  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = "
                  "'charges' AND sql LIKE '%(deleted, amount)'")),
