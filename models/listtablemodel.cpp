@@ -9,217 +9,111 @@ using K = TableColumn::Kind;
 const char *const kCustomerEmail = "(SELECT coalesce(cu.email, cu.name) FROM customers cu "
                                    "WHERE cu.id = t.customer)";
 
-QString customerColumnSql(const char *fallback)
+// Column helpers: a text column sorts with NULL as '', money is in the row's currency.
+TableColumn text(const char *key, const QString &header, const QString &select)
 {
-    return QStringLiteral("coalesce(%1, %2)")
-        .arg(QString::fromLatin1(kCustomerEmail), QString::fromLatin1(fallback));
+    return {QString::fromLatin1(key),
+            header,
+            select,
+            K::Text,
+            {},
+            QStringLiteral("coalesce(%1, '')").arg(select)};
+}
+
+TableColumn money(const char *key, const QString &header, const QString &select,
+                  const QString &sort = {})
+{
+    return {QString::fromLatin1(key), header, select, K::Money, QStringLiteral("t.currency"), sort};
+}
+
+TableColumn date(const char *key, const QString &header, const QString &select,
+                 const QString &sort = {})
+{
+    return {QString::fromLatin1(key), header, select, K::Date, {}, sort};
+}
+
+TableColumn status(const char *key, const QString &header)
+{
+    const QString select = QStringLiteral("t.") + QString::fromLatin1(key);
+    return {QString::fromLatin1(key),
+            header,
+            select,
+            K::Status,
+            {},
+            QStringLiteral("coalesce(%1, '')").arg(select)};
+}
+
+TableColumn created(const QString &header)
+{
+    return date("created", header, QStringLiteral("t.created"));
 }
 
 QList<TableColumn> columnsFor(ListTableModel::Kind kind)
 {
+    using T = ListTableModel;
+    const QString customer = QString::fromLatin1(kCustomerEmail);
     switch (kind) {
-    case ListTableModel::Kind::Customers:
+    case ListTableModel::Kind::Customers: {
+        // Lifetime spend: succeeded charges less refunds, in the customer's currency.
+        const QString spend = QStringLiteral(
+            "(SELECT sum(ch.amount - ch.amount_refunded) FROM charges ch WHERE ch.customer = "
+            "t.id AND ch.deleted = 0 AND ch.status = 'succeeded' AND ch.currency = "
+            "coalesce(t.currency, ch.currency))");
+        TableColumn spendColumn = money("spend", T::tr("Total spend"), spend,
+                                        QStringLiteral("coalesce(%1, 0)").arg(spend));
+        spendColumn.currency = QStringLiteral("coalesce(t.currency, (SELECT ch.currency FROM "
+                                              "charges ch WHERE ch.customer = t.id LIMIT 1))");
+        return {text("name", T::tr("Name"), QStringLiteral("t.name")),
+                text("email", T::tr("Email"), QStringLiteral("t.email")),
+                text("country", T::tr("Country"), QStringLiteral("t.address_country")), spendColumn,
+                created(T::tr("Created"))};
+    }
+    case ListTableModel::Kind::Subscriptions: {
+        const QString plan = QStringLiteral(
+            "(SELECT coalesce(p.name, si.price) FROM subscription_items si LEFT JOIN products p "
+            "ON p.id = si.product WHERE si.subscription = t.id ORDER BY si.id LIMIT 1)");
+        const QString amount = QStringLiteral("(SELECT sum(si.unit_amount * si.quantity) FROM "
+                                              "subscription_items si WHERE si.subscription = "
+                                              "t.id)");
+        TableColumn customerColumn = text("customer", T::tr("Customer"),
+                                          QStringLiteral("coalesce(%1, t.customer)").arg(customer));
+        TableColumn interval = text(
+            "interval", T::tr("Billing"),
+            QStringLiteral("(SELECT si.recurring_interval || ' ' || "
+                           "coalesce(si.recurring_interval_count, 1) FROM subscription_items si "
+                           "WHERE si.subscription = t.id ORDER BY si.id LIMIT 1)"));
         return {
-            {QStringLiteral("name"),
-             ListTableModel::tr("Name"),
-             QStringLiteral("t.name"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.name, '')")},
-            {QStringLiteral("email"),
-             ListTableModel::tr("Email"),
-             QStringLiteral("t.email"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.email, '')")},
-            {QStringLiteral("country"),
-             ListTableModel::tr("Country"),
-             QStringLiteral("t.address_country"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.address_country, '')")},
-            // Lifetime spend: succeeded charges less refunds, in the customer's currency.
-            {QStringLiteral("spend"), ListTableModel::tr("Total spend"),
-             QStringLiteral("(SELECT sum(ch.amount - ch.amount_refunded) FROM charges ch WHERE "
-                            "ch.customer = t.id AND ch.deleted = 0 AND ch.status = 'succeeded' "
-                            "AND ch.currency = coalesce(t.currency, ch.currency))"),
-             K::Money,
-             QStringLiteral("coalesce(t.currency, (SELECT ch.currency FROM charges ch WHERE "
-                            "ch.customer = t.id LIMIT 1))"),
-             QStringLiteral("coalesce((SELECT sum(ch.amount - ch.amount_refunded) FROM charges "
-                            "ch WHERE ch.customer = t.id AND ch.deleted = 0 AND ch.status = "
-                            "'succeeded' AND ch.currency = coalesce(t.currency, ch.currency)), "
-                            "0)")},
-            {QStringLiteral("created"),
-             ListTableModel::tr("Created"),
-             QStringLiteral("t.created"),
-             K::Date,
-             {},
-             {}},
-        };
-    case ListTableModel::Kind::Subscriptions:
-        return {
-            {QStringLiteral("customer"),
-             ListTableModel::tr("Customer"),
-             customerColumnSql("t.customer"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(%1, t.customer, '')")
-                 .arg(QString::fromLatin1(kCustomerEmail))},
-            {QStringLiteral("status"),
-             ListTableModel::tr("Status"),
-             QStringLiteral("t.status"),
-             K::Status,
-             {},
-             {}},
-            {QStringLiteral("plan"),
-             ListTableModel::tr("Plan"),
-             QStringLiteral("(SELECT coalesce(p.name, si.price) FROM subscription_items si LEFT "
-                            "JOIN products p ON p.id = si.product WHERE si.subscription = t.id "
-                            "ORDER BY si.id LIMIT 1)"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce((SELECT coalesce(p.name, si.price) FROM "
-                            "subscription_items si LEFT JOIN products p ON p.id = si.product "
-                            "WHERE si.subscription = t.id ORDER BY si.id LIMIT 1), '')")},
-            {QStringLiteral("amount"), ListTableModel::tr("Amount"),
-             QStringLiteral("(SELECT sum(si.unit_amount * si.quantity) FROM subscription_items "
-                            "si WHERE si.subscription = t.id)"),
-             K::Money, QStringLiteral("t.currency"),
-             QStringLiteral("coalesce((SELECT sum(si.unit_amount * si.quantity) FROM "
-                            "subscription_items si WHERE si.subscription = t.id), 0)")},
-            {QStringLiteral("interval"),
-             ListTableModel::tr("Billing"),
-             QStringLiteral("(SELECT si.recurring_interval || ' ' || "
-                            "coalesce(si.recurring_interval_count, 1) FROM subscription_items si "
-                            "WHERE si.subscription = t.id ORDER BY si.id LIMIT 1)"),
-             K::Text,
-             {},
-             {}},
-            {QStringLiteral("current_period_end"),
-             ListTableModel::tr("Renews / ends"),
-             QStringLiteral("coalesce(t.ended_at, t.cancel_at, t.current_period_end)"),
-             K::Date,
-             {},
-             {}},
-            {QStringLiteral("created"),
-             ListTableModel::tr("Created"),
-             QStringLiteral("t.created"),
-             K::Date,
-             {},
-             {}},
-        };
+            customerColumn,
+            status("status", T::tr("Status")),
+            text("plan", T::tr("Plan"), plan),
+            money("amount", T::tr("Amount"), amount, QStringLiteral("coalesce(%1, 0)").arg(amount)),
+            interval,
+            date("current_period_end", T::tr("Renews / ends"),
+                 QStringLiteral("coalesce(t.ended_at, t.cancel_at, t.current_period_end)")),
+            created(T::tr("Created"))};
+    }
     case ListTableModel::Kind::Disputes:
-        return {
-            {QStringLiteral("amount"),
-             ListTableModel::tr("Amount"),
-             QStringLiteral("t.amount"),
-             K::Money,
-             QStringLiteral("t.currency"),
-             {}},
-            {QStringLiteral("status"),
-             ListTableModel::tr("Status"),
-             QStringLiteral("t.status"),
-             K::Status,
-             {},
-             {}},
-            {QStringLiteral("reason"),
-             ListTableModel::tr("Reason"),
-             QStringLiteral("t.reason"),
-             K::Status,
-             {},
-             QStringLiteral("coalesce(t.reason, '')")},
-            {QStringLiteral("charge"),
-             ListTableModel::tr("Payment"),
-             QStringLiteral("t.charge"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.charge, '')")},
-            {QStringLiteral("due_by"),
-             ListTableModel::tr("Respond by"),
-             QStringLiteral("t.due_by"),
-             K::Date,
-             {},
-             QStringLiteral("coalesce(t.due_by, 0)")},
-            {QStringLiteral("created"),
-             ListTableModel::tr("Opened"),
-             QStringLiteral("t.created"),
-             K::Date,
-             {},
-             {}},
-        };
+        return {money("amount", T::tr("Amount"), QStringLiteral("t.amount")),
+                status("status", T::tr("Status")),
+                status("reason", T::tr("Reason")),
+                text("charge", T::tr("Payment"), QStringLiteral("t.charge")),
+                date("due_by", T::tr("Respond by"), QStringLiteral("t.due_by"),
+                     QStringLiteral("coalesce(t.due_by, 0)")),
+                created(T::tr("Opened"))};
     case ListTableModel::Kind::Invoices:
-        return {
-            {QStringLiteral("total"),
-             ListTableModel::tr("Total"),
-             QStringLiteral("t.total"),
-             K::Money,
-             QStringLiteral("t.currency"),
-             {}},
-            {QStringLiteral("status"),
-             ListTableModel::tr("Status"),
-             QStringLiteral("t.status"),
-             K::Status,
-             {},
-             {}},
-            {QStringLiteral("number"),
-             ListTableModel::tr("Number"),
-             QStringLiteral("t.number"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.number, '')")},
-            {QStringLiteral("customer"),
-             ListTableModel::tr("Customer"),
-             QStringLiteral("coalesce(t.customer_email, t.customer)"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.customer_email, t.customer, '')")},
-            {QStringLiteral("due_date"),
-             ListTableModel::tr("Due"),
-             QStringLiteral("t.due_date"),
-             K::Date,
-             {},
-             QStringLiteral("coalesce(t.due_date, 0)")},
-            {QStringLiteral("created"),
-             ListTableModel::tr("Created"),
-             QStringLiteral("t.created"),
-             K::Date,
-             {},
-             {}},
-        };
+        return {money("total", T::tr("Total"), QStringLiteral("t.total")),
+                status("status", T::tr("Status")),
+                text("number", T::tr("Number"), QStringLiteral("t.number")),
+                text("customer", T::tr("Customer"),
+                     QStringLiteral("coalesce(t.customer_email, t.customer)")),
+                date("due_date", T::tr("Due"), QStringLiteral("t.due_date"),
+                     QStringLiteral("coalesce(t.due_date, 0)")),
+                created(T::tr("Created"))};
     case ListTableModel::Kind::Refunds:
-        return {
-            {QStringLiteral("amount"),
-             ListTableModel::tr("Amount"),
-             QStringLiteral("t.amount"),
-             K::Money,
-             QStringLiteral("t.currency"),
-             {}},
-            {QStringLiteral("status"),
-             ListTableModel::tr("Status"),
-             QStringLiteral("t.status"),
-             K::Status,
-             {},
-             {}},
-            {QStringLiteral("reason"),
-             ListTableModel::tr("Reason"),
-             QStringLiteral("t.reason"),
-             K::Status,
-             {},
-             QStringLiteral("coalesce(t.reason, '')")},
-            {QStringLiteral("charge"),
-             ListTableModel::tr("Payment"),
-             QStringLiteral("t.charge"),
-             K::Text,
-             {},
-             QStringLiteral("coalesce(t.charge, '')")},
-            {QStringLiteral("created"),
-             ListTableModel::tr("Date"),
-             QStringLiteral("t.created"),
-             K::Date,
-             {},
-             {}},
-        };
+        return {money("amount", T::tr("Amount"), QStringLiteral("t.amount")),
+                status("status", T::tr("Status")), status("reason", T::tr("Reason")),
+                text("charge", T::tr("Payment"), QStringLiteral("t.charge")),
+                created(T::tr("Date"))};
     }
     return {};
 }
