@@ -5,6 +5,7 @@
 #include "models/paymentstablemodel.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
@@ -166,8 +167,8 @@ void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
             {date(refunds.num(1)), text, QStringLiteral("refunds/") + refunds.text(0)});
     }
     Row disputes(db,
-                 QStringLiteral("SELECT id, created, amount, currency, status, reason, due_by "
-                                "FROM disputes WHERE charge = ?1 AND deleted = 0 ORDER BY "
+                 QStringLiteral("SELECT id, created, amount, currency, status, reason, due_by, "
+                                "raw FROM disputes WHERE charge = ?1 AND deleted = 0 ORDER BY "
                                 "created, id"),
                  {d.id});
     while (disputes.next()) {
@@ -179,6 +180,23 @@ void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
             text += u' ' + tr("— respond by %1").arg(date(disputes.num(6)));
         timeline.fields.append(
             {date(disputes.num(1)), text, QStringLiteral("disputes/") + disputes.text(0)});
+        // The money the dispute moved: funds withdrawn (with the dispute fee), reinstated.
+        const QJsonArray moves = QJsonDocument::fromJson(disputes.text(7).toUtf8())
+                                     .object()
+                                     .value(QStringLiteral("balance_transactions"))
+                                     .toArray();
+        for (const QJsonValue &move : moves) {
+            const QJsonObject bt = move.toObject();
+            const qint64 amount = bt.value(QStringLiteral("amount")).toInteger();
+            const qint64 fee = bt.value(QStringLiteral("fee")).toInteger();
+            const QString currency = bt.value(QStringLiteral("currency")).toString();
+            QString what = amount < 0 ? tr("Dispute: %1 withdrawn").arg(money(-amount, currency))
+                                      : tr("Dispute: %1 reinstated").arg(money(amount, currency));
+            if (fee != 0)
+                what += u' ' + tr("(fee %1)").arg(money(fee, currency));
+            timeline.fields.append(
+                {date(bt.value(QStringLiteral("created")).toInteger()), what, {}});
+        }
     }
     d.sections.append(timeline);
 

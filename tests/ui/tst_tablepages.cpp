@@ -237,6 +237,23 @@ void TestTablePages::paymentDetailHasFeeTimelineAndMethod()
     // The JSON tab holds the cached object.
     auto *json = panel->findChild<QPlainTextEdit *>(QStringLiteral("detailJson"));
     QVERIFY(json->toPlainText().contains(QStringLiteral("\"id\": \"%1\"").arg(id)));
+    // A disputed payment: the dispute and the money it moved are on the timeline.
+    const QString disputed = one(QStringLiteral(
+        "SELECT charge FROM disputes WHERE json_array_length(raw, '$.balance_transactions') > 0 "
+        "LIMIT 1"));
+    QVERIFY(!disputed.isEmpty());
+    page.showObject(disputed);
+    const auto &dd = panel->detail();
+    const auto disputeTimeline
+        = std::find_if(dd.sections.cbegin(), dd.sections.cend(),
+                       [](const auto &x) { return x.title == QLatin1String("Timeline"); });
+    QVERIFY(disputeTimeline != dd.sections.cend());
+    QVERIFY(
+        std::any_of(disputeTimeline->fields.cbegin(), disputeTimeline->fields.cend(),
+                    [](const auto &f) { return f.value.startsWith(QLatin1String("Dispute of")); }));
+    QVERIFY(
+        std::any_of(disputeTimeline->fields.cbegin(), disputeTimeline->fields.cend(),
+                    [](const auto &f) { return f.value.contains(QLatin1String(" withdrawn")); }));
     // Unknown ids say so instead of showing stale data.
     QVERIFY(!panel->showObject(QStringLiteral("charges"), QStringLiteral("ch_missing")));
     QVERIFY(panel->findChild<QLabel *>(QStringLiteral("detailSubtitle"))
