@@ -62,8 +62,10 @@ DetailPanel::DetailPanel(QWidget *parent)
     head->addWidget(m_title, 1);
     head->addWidget(m_status);
     head->addWidget(close);
+    // The subtitle has the whole width: ids are long and do not wrap.
+    m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *actions = new QHBoxLayout;
-    actions->addWidget(m_subtitle, 1);
+    actions->addStretch(1);
     actions->addWidget(copyId);
     actions->addWidget(dashboard);
 
@@ -93,6 +95,7 @@ DetailPanel::DetailPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 12, 12);
     layout->addLayout(head);
+    layout->addWidget(m_subtitle);
     layout->addLayout(actions);
     layout->addWidget(m_tabs, 1);
     clear();
