@@ -179,7 +179,9 @@ QNetworkRequest StripeClient::buildRequest(const Pending &p, QByteArray *body) c
 {
     QUrl url = m_config.apiBase;
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + p.request.path);
-    const QByteArray encoded = p.request.params.encode();
+    const QByteArray encoded = p.request.method != "GET" && !p.request.encodedBody.isEmpty()
+        ? p.request.encodedBody
+        : p.request.params.encode();
     if (p.request.method == "GET") {
         if (!encoded.isEmpty())
             url.setQuery(QString::fromLatin1(encoded), QUrl::StrictMode);

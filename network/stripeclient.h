@@ -42,6 +42,8 @@ struct StripeRequest
     QString path; // "/v1/customers/cus_123".
     StripeParams params; // Query string for GET, form body otherwise.
     QByteArray idempotencyKey; // POST: generated once (UUID v4) when empty, reused on retries.
+    // A body already encoded (an outbox resending exactly what it stored); wins over params.
+    QByteArray encodedBody;
 };
 
 /*

@@ -1,0 +1,219 @@
+#include "models/outbox.h"
+
+#include "models/cache.h"
+#include "models/modelslogging.h"
+#include "network/stripeclient.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUuid>
+
+namespace paydesk::models {
+
+namespace {
+
+qint64 now()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+const char *const kEntrySql
+    = "SELECT id, action, object_id, idempotency_key, state, attempts, coalesce(http_status, 0), "
+      "coalesce(request_id, ''), coalesce(error, ''), response, method, path, params, amount, "
+      "currency FROM outbox";
+
+OutboxEntry readEntry(const sql::Statement &s)
+{
+    OutboxEntry e;
+    e.id = s.int64(0);
+    e.action = s.text(1);
+    e.objectId = s.text(2);
+    e.idempotencyKey = s.text(3);
+    e.state = s.text(4);
+    e.attempts = int(s.int64(5));
+    e.httpStatus = int(s.int64(6));
+    e.requestId = s.text(7);
+    e.error = s.text(8);
+    e.response = s.bytes(9);
+    return e;
+}
+
+} // namespace
+
+Outbox::Outbox(Cache *cache, network::StripeClient *client, QObject *parent)
+    : QObject(parent)
+    , m_cache(cache)
+    , m_client(client)
+{ }
+
+void Outbox::setProfile(const QString &profile, bool livemode)
+{
+    m_profile = profile;
+    m_livemode = livemode;
+}
+
+qint64 Outbox::enqueue(const OutboxAction &action, QString *error)
+{
+    // The key and the exact bytes to send are committed before anything goes out.
+    const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    sql::Database &db = m_cache->database();
+    sql::Statement s = db.prepare(QStringLiteral(
+        "INSERT INTO outbox (created_at, updated_at, action, object_id, idempotency_key, method, "
+        "path, params, amount, currency, state) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "'pending')"));
+    s.bind(1, now());
+    s.bind(2, action.action);
+    s.bind(3, action.objectId.isEmpty() ? QString() : action.objectId);
+    s.bind(4, key);
+    s.bind(5, QString::fromLatin1(action.method));
+    s.bind(6, action.path);
+    s.bindText(7, action.params.encode());
+    if (action.amount >= 0)
+        s.bind(8, action.amount);
+    else
+        s.bindNull(8);
+    s.bind(9, action.currency.isEmpty() ? QString() : action.currency.toLower());
+    if (!s.exec()) {
+        if (error)
+            *error = db.lastError();
+        return -1;
+    }
+    return db.scalar(QStringLiteral("SELECT last_insert_rowid()"));
+}
+
+OutboxEntry Outbox::entry(qint64 id) const
+{
+    sql::Statement s = m_cache->database().prepare(QString::fromLatin1(kEntrySql)
+                                                   + QStringLiteral(" WHERE id = ?1"));
+    s.bind(1, id);
+    return s.step() ? readEntry(s) : OutboxEntry();
+}
+
+QList<OutboxEntry> Outbox::entries(const QString &state) const
+{
+    sql::Statement s = m_cache->database().prepare(
+        QString::fromLatin1(kEntrySql)
+        + (state.isEmpty() ? QString() : QStringLiteral(" WHERE state = ?1"))
+        + QStringLiteral(" ORDER BY id"));
+    if (!state.isEmpty())
+        s.bind(1, state);
+    QList<OutboxEntry> list;
+    while (s.step())
+        list.append(readEntry(s));
+    return list;
+}
+
+int Outbox::sendPending()
+{
+    sql::Statement s = m_cache->database().prepare(
+        QString::fromLatin1(kEntrySql)
+        + QStringLiteral(" WHERE state IN ('pending', 'sent') ORDER BY id"));
+    QList<OutboxEntry> toSend;
+    while (s.step()) {
+        OutboxEntry e = readEntry(s);
+        if (!m_inFlight.contains(e.id))
+            toSend.append(e);
+    }
+    s = sql::Statement();
+    for (const OutboxEntry &e : std::as_const(toSend))
+        send(e);
+    return int(toSend.size());
+}
+
+void Outbox::send(const OutboxEntry &e)
+{
+    sql::Statement row = m_cache->database().prepare(
+        QStringLiteral("SELECT method, path, params FROM outbox WHERE id = ?1"));
+    row.bind(1, e.id);
+    if (!row.step())
+        return;
+    network::StripeRequest request;
+    request.method = row.text(0).toLatin1();
+    request.path = row.text(1);
+    request.encodedBody = row.bytes(2);
+    request.idempotencyKey = e.idempotencyKey.toLatin1();
+    row = sql::Statement();
+    // Marked sent before the request leaves: a crash from here on resends with the same key.
+    sql::Statement mark = m_cache->database().prepare(
+        QStringLiteral("UPDATE outbox SET state = 'sent', attempts = attempts + 1, updated_at = "
+                       "?2 WHERE id = ?1"));
+    mark.bind(1, e.id);
+    mark.bind(2, now());
+    if (!mark.exec())
+        return;
+    m_inFlight.insert(e.id);
+    m_client->send(request, this,
+                   [this, id = e.id](const network::StripeResponse &r) { handle(id, r); });
+}
+
+void Outbox::handle(qint64 id, const network::StripeResponse &r)
+{
+    m_inFlight.remove(id);
+    const bool ok = r.ok();
+    // A definite answer ends the entry; a lost one (network, timeout, 5xx, 429 after the
+    // client's own retries) leaves it to be sent again with the same key.
+    const bool definite = ok
+        || (r.error.kind == network::StripeError::Kind::Api && r.httpStatus >= 400
+            && r.httpStatus < 500 && r.httpStatus != 429 && r.httpStatus != 409);
+    const QString state = ok ? QStringLiteral("succeeded")
+        : definite           ? QStringLiteral("failed")
+                             : QStringLiteral("pending");
+    const QString message = ok ? QString() : r.error.userMessage();
+    sql::Database &db = m_cache->database();
+    m_cache->begin();
+    sql::Statement s = db.prepare(QStringLiteral(
+        "UPDATE outbox SET state = ?2, updated_at = ?3, http_status = ?4, request_id = ?5, "
+        "error = ?6, response = ?7 WHERE id = ?1"));
+    s.bind(1, id);
+    s.bind(2, state);
+    s.bind(3, now());
+    s.bind(4, qint64(r.httpStatus));
+    s.bind(5, r.requestId.isEmpty() ? QString() : r.requestId);
+    s.bind(6, message.isEmpty() ? QString() : message);
+    if (r.body.isEmpty())
+        s.bindNull(7);
+    else
+        s.bindText(7, r.body);
+    s.exec();
+    if (ok) {
+        // The views show the result at once; the object's parent (the refunded charge) is
+        // fetched again by the next sync.
+        m_cache->upsert(r.json, now(), 0, r.body);
+        const QString charge = r.json.value(QStringLiteral("charge")).toString();
+        if (r.json.value(QStringLiteral("object")).toString() == QLatin1String("refund")
+            && !charge.isEmpty())
+            m_cache->enqueueRefetch(QStringLiteral("charge"), charge, now());
+    }
+    const OutboxEntry e = entry(id);
+    if (definite)
+        audit(e, ok ? QStringLiteral("succeeded") : QStringLiteral("failed"), message);
+    m_cache->commit();
+    qCInfo(lcOutbox) << "outbox" << id << e.action << state
+                     << (r.requestId.isEmpty() ? QString() : r.requestId);
+    if (definite)
+        Q_EMIT entryFinished(id, ok, message);
+    if (m_inFlight.isEmpty())
+        Q_EMIT idle();
+}
+
+void Outbox::audit(const OutboxEntry &e, const QString &result, const QString &message)
+{
+    sql::Statement s = m_cache->database().prepare(QStringLiteral(
+        "INSERT INTO audit_log (time, os_user, profile, mode, action, object_id, amount, "
+        "currency, result, request_id, message) SELECT ?1, ?2, ?3, ?4, action, object_id, "
+        "amount, currency, ?5, request_id, ?6 FROM outbox WHERE id = ?7"));
+    s.bind(1, now());
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    s.bind(2, user);
+    s.bind(3, m_profile);
+    s.bind(4, m_livemode ? QStringLiteral("live") : QStringLiteral("test"));
+    s.bind(5, result);
+    s.bind(6, message);
+    s.bind(7, e.id);
+    s.exec();
+}
+
+} // namespace paydesk::models

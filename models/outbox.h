@@ -1,0 +1,86 @@
+#pragma once
+
+#include "network/formencoder.h"
+
+#include <QObject>
+#include <QSet>
+
+namespace paydesk::network {
+class StripeClient;
+struct StripeResponse;
+} // namespace paydesk::network
+
+namespace paydesk::models {
+
+class Cache;
+
+// A staff action to send to Stripe: what it is (for the Activity page and the audit log) and
+// the request that does it.
+struct OutboxAction
+{
+    QString action; // "refund", "customer.create", "subscription.cancel", …
+    QString objectId; // The object acted on (charge, customer, subscription), if any.
+    QByteArray method = "POST";
+    QString path; // "/v1/refunds"
+    network::StripeParams params;
+    qint64 amount = -1; // Minor units, for the audit log; -1: none.
+    QString currency;
+};
+
+struct OutboxEntry
+{
+    qint64 id = 0;
+    QString action;
+    QString objectId;
+    QString idempotencyKey;
+    QString state; // pending, sent, succeeded, failed
+    int attempts = 0;
+    int httpStatus = 0;
+    QString requestId;
+    QString error;
+    QByteArray response;
+};
+
+/*
+ * Staff actions that happen exactly once. enqueue() commits the action and a fresh idempotency
+ * key to the cache before anything is sent; send() posts it with that key and records the
+ * outcome. An action whose answer never arrived (network down, process killed) stays pending
+ * or sent and is sent again with the same key and the same bytes — by a later send() or after
+ * a restart — so Stripe returns the original result instead of acting twice. A definite answer
+ * (success, or an error Stripe will give again, such as charge_already_refunded) ends it; the
+ * returned object is written to the cache at once, and every outcome goes to the audit log.
+ */
+class Outbox final : public QObject
+{
+    Q_OBJECT
+public:
+    Outbox(Cache *cache, network::StripeClient *client, QObject *parent = nullptr);
+
+    // Returns the new entry's id, or -1 (nothing stored, nothing will be sent).
+    qint64 enqueue(const OutboxAction &action, QString *error = nullptr);
+    // Sends every pending or sent entry not already in flight; returns how many it started.
+    int sendPending();
+    int inFlight() const { return int(m_inFlight.size()); }
+    OutboxEntry entry(qint64 id) const;
+    QList<OutboxEntry> entries(const QString &state = {}) const;
+    // Who acted, for the audit log.
+    void setProfile(const QString &profile, bool livemode);
+
+Q_SIGNALS:
+    void entryFinished(qint64 id, bool ok, const QString &message);
+    // Nothing in flight any more (some entries may still be pending after a network error).
+    void idle();
+
+private:
+    void send(const OutboxEntry &entry);
+    void handle(qint64 id, const network::StripeResponse &response);
+    void audit(const OutboxEntry &entry, const QString &result, const QString &message);
+
+    Cache *m_cache;
+    network::StripeClient *m_client;
+    QSet<qint64> m_inFlight;
+    QString m_profile;
+    bool m_livemode = false;
+};
+
+} // namespace paydesk::models

@@ -1,0 +1,183 @@
+#include "models/cache.h"
+#include "models/outbox.h"
+#include "network/stripeclient.h"
+#include "tests/support/peerprocess.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace paydesk;
+
+// The outbox against `paydesk sandbox` over real HTTP, with requests failing and connections
+// dropped (also after the server acted): every refund happens exactly once.
+class TestOutboxSandbox final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<tests::PeerProcess> m_sandbox;
+    QTemporaryDir m_dir;
+
+    std::unique_ptr<network::StripeClient> client(int retries)
+    {
+        network::StripeClientConfig config;
+        config.apiKey = "sk_test_outbox";
+        config.apiBase = m_sandbox->baseUrl();
+        config.rateLimit = 500;
+        config.maxRetries = retries;
+        config.initialBackoffMs = 20;
+        config.maxBackoffMs = 100;
+        return std::make_unique<network::StripeClient>(config);
+    }
+    network::StripeResponse call(network::StripeClient &c, const network::StripeRequest &request)
+    {
+        network::StripeResponse result;
+        bool done = false;
+        c.send(request, this, [&](const network::StripeResponse &r) {
+            result = r;
+            done = true;
+        });
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+        }();
+        return result;
+    }
+    qint64 refundCount(network::StripeClient &c)
+    {
+        network::StripeRequest stats;
+        stats.path = QStringLiteral("/_sandbox/stats");
+        return call(c, stats).json[QStringLiteral("objects")][QStringLiteral("refund")].toInteger();
+    }
+    void setFaults(network::StripeClient &c, double fail, double drop)
+    {
+        network::StripeRequest faults;
+        faults.method = "POST";
+        faults.path = QStringLiteral("/_sandbox/faults");
+        faults.params.add(QStringLiteral("fail_rate"), QString::number(fail));
+        faults.params.add(QStringLiteral("drop_rate"), QString::number(drop));
+        QVERIFY(call(c, faults).ok());
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void hundredRefundsThroughFaultsHappenOnceEach();
+    void definiteErrorsEndTheEntry();
+};
+
+void TestOutboxSandbox::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_sandbox.reset(new tests::PeerProcess(
+        tests::PeerProcess::sandbox({QStringLiteral("--scale"), QStringLiteral("600")})));
+    QVERIFY2(m_sandbox->start(), qPrintable(m_sandbox->errorString()));
+}
+
+void TestOutboxSandbox::hundredRefundsThroughFaultsHappenOnceEach()
+{
+    const auto control = client(6);
+    // 100 succeeded charges with nothing refunded yet.
+    QStringList charges;
+    QString after;
+    while (charges.size() < 100) {
+        network::StripeRequest list;
+        list.path = QStringLiteral("/v1/charges");
+        list.params.add(QStringLiteral("limit"), 100);
+        if (!after.isEmpty())
+            list.params.add(QStringLiteral("starting_after"), after);
+        const network::StripeResponse page = call(*control, list);
+        QVERIFY(page.ok());
+        const QJsonArray data = page.json[QStringLiteral("data")].toArray();
+        QVERIFY(!data.isEmpty());
+        for (const QJsonValue &c : data) {
+            if (c[QStringLiteral("status")].toString() == QLatin1String("succeeded")
+                && c[QStringLiteral("amount_refunded")].toInteger() == 0
+                && c[QStringLiteral("amount")].toInteger() >= 200 && charges.size() < 100)
+                charges.append(c[QStringLiteral("id")].toString());
+        }
+        after = data.last()[QStringLiteral("id")].toString();
+    }
+    const qint64 before = refundCount(*control);
+
+    models::Cache cache;
+    QVERIFY(cache.open(m_dir.filePath(QStringLiteral("outbox.sqlite"))));
+    const auto api = client(1); // Few retries: lost answers are left to the outbox.
+    models::Outbox outbox(&cache, api.get());
+    for (const QString &charge : std::as_const(charges)) {
+        models::OutboxAction a;
+        a.action = QStringLiteral("refund");
+        a.objectId = charge;
+        a.path = QStringLiteral("/v1/refunds");
+        a.params.add(QStringLiteral("charge"), charge);
+        a.params.add(QStringLiteral("amount"), 100);
+        a.amount = 100;
+        a.currency = QStringLiteral("usd");
+        QVERIFY(outbox.enqueue(a) > 0);
+    }
+    // Committed before anything was sent.
+    QCOMPARE(outbox.entries(QStringLiteral("pending")).size(), 100);
+    QCOMPARE(refundCount(*control), before);
+
+    setFaults(*control, 0.2, 0.1); // 30 % of requests fail or lose their answer.
+    int rounds = 0;
+    while (!outbox.entries(QStringLiteral("pending")).isEmpty()
+           || !outbox.entries(QStringLiteral("sent")).isEmpty()) {
+        QVERIFY2(++rounds <= 40, "the outbox does not converge");
+        QSignalSpy idle(&outbox, &models::Outbox::idle);
+        if (outbox.sendPending() > 0 && idle.isEmpty())
+            QVERIFY(idle.wait(60000));
+    }
+    setFaults(*control, 0, 0);
+    qInfo("%d rounds of sending", rounds);
+    QVERIFY2(rounds > 1, "no request failed: the faults were not injected");
+    const QList<models::OutboxEntry> done = outbox.entries();
+    QCOMPARE(done.size(), 100);
+    int retried = 0;
+    for (const models::OutboxEntry &e : done) {
+        QCOMPARE(e.state, QStringLiteral("succeeded"));
+        retried += e.attempts > 1;
+    }
+    QVERIFY(retried > 0);
+    // Exactly 100 refunds, whatever was lost on the way.
+    QCOMPARE(refundCount(*control), before + 100);
+    QCOMPARE(cache.count(QStringLiteral("refunds")), 100);
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT count(*) FROM audit_log WHERE result = 'succeeded' AND "
+                                "action = 'refund' AND amount = 100")),
+             100);
+    // The refunded charges are queued to be fetched again.
+    QCOMPARE(cache.refetches(1000).size(), 100);
+}
+
+void TestOutboxSandbox::definiteErrorsEndTheEntry()
+{
+    models::Cache cache;
+    QVERIFY(cache.open(m_dir.filePath(QStringLiteral("errors.sqlite"))));
+    const auto api = client(2);
+    models::Outbox outbox(&cache, api.get());
+    models::OutboxAction a;
+    a.action = QStringLiteral("refund");
+    a.objectId = QStringLiteral("ch_doesnotexist");
+    a.path = QStringLiteral("/v1/refunds");
+    a.params.add(QStringLiteral("charge"), a.objectId);
+    const qint64 id = outbox.enqueue(a);
+    QSignalSpy finished(&outbox, &models::Outbox::entryFinished);
+    QCOMPARE(outbox.sendPending(), 1);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first().at(0).toLongLong(), id);
+    QCOMPARE(finished.first().at(1).toBool(), false);
+    const models::OutboxEntry e = outbox.entry(id);
+    QCOMPARE(e.state, QStringLiteral("failed"));
+    QCOMPARE(e.httpStatus, 404);
+    QVERIFY(!e.requestId.isEmpty());
+    QVERIFY(!e.error.isEmpty());
+    // Not sent again.
+    QCOMPARE(outbox.sendPending(), 0);
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT count(*) FROM audit_log WHERE result = 'failed'")),
+             1);
+}
+
+QTEST_GUILESS_MAIN(TestOutboxSandbox)
+#include "tst_outboxsandbox.moc"
