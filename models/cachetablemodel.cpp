@@ -166,29 +166,38 @@ QList<CacheTableModel::Row> CacheTableModel::query(const QString &afterId, int l
 
 void CacheTableModel::reload()
 {
+    reset(true);
+}
+
+void CacheTableModel::reset(bool recount)
+{
     beginResetModel();
     m_pages.clear();
     m_rows = 0;
-    m_total = 0;
-    m_totalExact = true;
     m_endReached = true;
+    if (recount) {
+        m_total = 0;
+        m_totalExact = true;
+    }
     if (m_db.isOpen()) {
-        QStringList parameters;
-        const QString where = whereSql(&parameters);
         const qint64 limit = effectiveCountLimit();
-        sql::Statement count = m_db.prepare(
-            QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
-                .arg(m_table, where)
-                .arg(limit + 1));
-        if (!countShortcut(limit, &m_total)) {
+        if (recount && !countShortcut(limit, &m_total)) {
+            QStringList parameters;
+            const QString where = whereSql(&parameters);
+            sql::Statement count = m_db.prepare(
+                QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
+                    .arg(m_table, where)
+                    .arg(limit + 1));
             for (qsizetype i = 0; i < parameters.size(); ++i)
                 count.bind(int(i + 1), parameters.at(i));
             if (count.step())
                 m_total = count.int64(0);
         }
-        m_totalExact = m_total <= limit;
-        if (!m_totalExact)
-            m_total = limit;
+        if (recount) {
+            m_totalExact = m_total <= limit;
+            if (!m_totalExact)
+                m_total = limit;
+        }
         QList<Row> first = query({}, m_pageSize);
         m_endReached = first.size() < m_pageSize;
         if (!first.isEmpty()) {
@@ -205,7 +214,8 @@ void CacheTableModel::reload()
     m_fetching = true;
     endResetModel();
     m_fetching = false;
-    Q_EMIT totalCountChanged(m_total);
+    if (recount)
+        Q_EMIT totalCountChanged(m_total);
 }
 
 void CacheTableModel::sort(int column, Qt::SortOrder order)
@@ -214,8 +224,8 @@ void CacheTableModel::sort(int column, Qt::SortOrder order)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    // The same rows in another order: counting them again is cheap (capped) and keeps one path.
-    reload();
+    // The same rows in another order: the count stays.
+    reset(false);
 }
 
 int CacheTableModel::loadedPageCount() const

@@ -139,6 +139,7 @@ private:
         quint64 used = 0;
     };
     QList<Row> query(const QString &afterId, int limit) const;
+    void reset(bool recount);
     QString whereSql(QStringList *parameters) const;
     QString selectList() const;
     QString sortKey() const;

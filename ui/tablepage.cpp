@@ -218,6 +218,7 @@ void TablePage::setCache(const QString &path)
     if (!path.isEmpty() && m_model->open(path)) {
         cacheChanged(path);
         filtersChanged();
+        restoreColumns(); // Once: the header keeps its layout across model resets.
         return;
     }
     m_cachePath.clear();
@@ -313,7 +314,6 @@ void TablePage::filtersChanged()
     }
     applyFilter();
     updateChips();
-    restoreColumns();
 }
 
 void TablePage::updateChips()
