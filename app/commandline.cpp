@@ -6,6 +6,7 @@
 #include "app/exportcommand.h"
 #include "app/guisession.h"
 #include "app/sandboxcommand.h"
+#include "app/staffcommand.h"
 #include "app/synccommand.h"
 #include "ui/mainwindow.h"
 #include "ui/paymentspage.h"
@@ -33,6 +34,12 @@ QCommandLineOption cacheOption()
 {
     return {QStringLiteral("cache"), QStringLiteral("SQLite cache file to use."),
             QStringLiteral("FILE")};
+}
+
+QCommandLineOption profileOption()
+{
+    return {QStringLiteral("profile"), QStringLiteral("Profile (Stripe account) to act for."),
+            QStringLiteral("NAME")};
 }
 
 QCommandLineOption valueOption(const char *name, const char *description, const char *valueName)
@@ -89,6 +96,12 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runSyncCommand(parser);
     if (command.name == QLatin1String("export"))
         return runExportCommand(parser);
+    if (command.name == QLatin1String("customer"))
+        return runCustomerCommand(parser);
+    if (command.name == QLatin1String("refund"))
+        return runRefundCommand(parser);
+    if (command.name == QLatin1String("subscription"))
+        return runSubscriptionCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     stderrStream() << "paydesk " << command.name << ": not implemented yet\n";
@@ -197,25 +210,40 @@ const QList<Subcommand> &subcommands()
         l.append(
             {QStringLiteral("customer"),
              QStringLiteral(
-                 "create --email E [--name N] [--phone P] [--description D] [--metadata k=v]"),
-             QStringLiteral("Create a customer."),
+                 "create --email E [--name N] [--phone P] [--description D] [--metadata k=v] | "
+                 "update CUS_ID [fields] | delete CUS_ID --confirm CUS_ID"),
+             QStringLiteral("Create, update or delete a customer, exactly once."),
              {valueOption("email", "Email address.", "E"), valueOption("name", "Full name.", "N"),
               valueOption("phone", "Phone number.", "P"),
               valueOption("description", "Free-text description.", "D"),
-              valueOption("metadata", "Metadata entry; repeatable.", "k=v"), apiBaseOption(),
-              cacheOption()}});
-        l.append(
-            {QStringLiteral("refund"),
-             QStringLiteral("CHARGE_OR_PAYMENT_INTENT_ID [--amount 12.34] [--reason R]"),
-             QStringLiteral("Refund a payment in full or in part, exactly once."),
-             {valueOption("amount", "Amount to refund in the payment's currency (default: all).",
-                          "AMOUNT"),
-              valueOption("reason", "duplicate, fraudulent or requested_by_customer.", "R"),
+              valueOption("line1", "Address: street and number.", "TEXT"),
+              valueOption("city", "Address: city.", "CITY"),
+              valueOption("postal-code", "Address: postal code.", "CODE"),
+              valueOption("country", "Address: two-letter ISO country code.", "CC"),
+              valueOption("metadata", "Metadata entry key=value; repeatable.", "k=v"),
+              valueOption("confirm", "delete: the customer id again.", "CUS_ID"),
+              flagOption("yes", "Live mode: confirm without asking."), profileOption(),
               apiBaseOption(), cacheOption()}});
+        l.append({QStringLiteral("refund"),
+                  QStringLiteral("CHARGE_OR_PAYMENT_INTENT_ID [--amount 12.34] [--reason R]"),
+                  QStringLiteral("Refund a payment in full or in part, exactly once."),
+                  {valueOption("amount",
+                               "Amount to refund in the payment's currency, e.g. 12.34 or 1200 for "
+                               "JPY (default: all that is left).",
+                               "AMOUNT"),
+                   valueOption("reason", "duplicate, fraudulent or requested_by_customer.", "R"),
+                   valueOption("metadata", "Metadata entry key=value; repeatable.", "k=v"),
+                   flagOption("yes", "Live mode: confirm without asking."), profileOption(),
+                   apiBaseOption(), cacheOption()}});
         l.append({QStringLiteral("subscription"),
-                  QStringLiteral("cancel SUB_ID [--at-period-end]"),
-                  QStringLiteral("Cancel a subscription now or at the end of its period."),
+                  QStringLiteral("cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] | "
+                                 "resume SUB_ID"),
+                  QStringLiteral("Cancel a subscription now or at the end of its period, or "
+                                 "undo a cancellation at the period end."),
                   {flagOption("at-period-end", "Cancel when the current period ends."),
+                   flagOption("prorate", "Cancel now and credit the unused time."),
+                   flagOption("invoice-now", "With --prorate: invoice the credit now."),
+                   flagOption("yes", "Live mode: confirm without asking."), profileOption(),
                    apiBaseOption(), cacheOption()}});
         return l;
     }();

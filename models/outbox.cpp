@@ -9,6 +9,11 @@
 #include <QJsonObject>
 #include <QUuid>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace paydesk::models {
 
 namespace {
@@ -21,7 +26,7 @@ qint64 now()
 const char *const kEntrySql
     = "SELECT id, action, object_id, idempotency_key, state, attempts, coalesce(http_status, 0), "
       "coalesce(request_id, ''), coalesce(error, ''), response, method, path, params, amount, "
-      "currency FROM outbox";
+      "currency, created_at, updated_at FROM outbox";
 
 OutboxEntry readEntry(const sql::Statement &s)
 {
@@ -36,6 +41,13 @@ OutboxEntry readEntry(const sql::Statement &s)
     e.requestId = s.text(7);
     e.error = s.text(8);
     e.response = s.bytes(9);
+    e.method = s.text(10);
+    e.path = s.text(11);
+    e.params = s.bytes(12);
+    e.amount = s.isNull(13) ? -1 : s.int64(13);
+    e.currency = s.text(14);
+    e.createdAt = s.int64(15);
+    e.updatedAt = s.int64(16);
     return e;
 }
 
@@ -79,7 +91,24 @@ qint64 Outbox::enqueue(const OutboxAction &action, QString *error)
             *error = db.lastError();
         return -1;
     }
-    return db.scalar(QStringLiteral("SELECT last_insert_rowid()"));
+    const qint64 id = db.scalar(QStringLiteral("SELECT last_insert_rowid()"));
+    qCInfo(lcOutbox) << "outbox" << id << action.action << action.objectId << "committed";
+    Q_EMIT changed();
+    return id;
+}
+
+QList<OutboxEntry> Outbox::unfinished(const QString &action, const QString &objectId) const
+{
+    sql::Statement s = m_cache->database().prepare(
+        QString::fromLatin1(kEntrySql)
+        + QStringLiteral(" WHERE state IN ('pending', 'sent') AND action = ?1 AND "
+                         "coalesce(object_id, '') = ?2 ORDER BY id"));
+    s.bind(1, action);
+    s.bind(2, objectId);
+    QList<OutboxEntry> list;
+    while (s.step())
+        list.append(readEntry(s));
+    return list;
 }
 
 OutboxEntry Outbox::entry(qint64 id) const
@@ -143,11 +172,40 @@ void Outbox::send(const OutboxEntry &e)
     if (!mark.exec())
         return;
     m_inFlight.insert(e.id);
+    Q_EMIT changed();
     m_client->send(request, this,
                    [this, id = e.id](const network::StripeResponse &r) { handle(id, r); });
 }
 
 void Outbox::handle(qint64 id, const network::StripeResponse &r)
+{
+    // Stripe ignores idempotency keys on DELETE: a resend after a lost answer finds the
+    // customer deleted or the subscription canceled already. What is true now decides.
+    if (!r.ok() && (r.httpStatus == 404 || r.httpStatus == 400)) {
+        const OutboxEntry e = entry(id);
+        if (e.method == QLatin1String("DELETE") && e.attempts > 1) {
+            network::StripeRequest get;
+            get.path = e.path;
+            m_client->send(get, this, [this, id, r](const network::StripeResponse &now) {
+                const bool done = now.ok()
+                    && (now.json.value(QStringLiteral("deleted")).toBool()
+                        || now.json.value(QStringLiteral("status")).toString()
+                            == QLatin1String("canceled"));
+                if (!done && !now.ok() && now.httpStatus != 404 && now.httpStatus != 400) {
+                    // Could not tell: stays unfinished, checked again on the next send.
+                    network::StripeResponse unknown = now;
+                    finish(id, unknown, false);
+                    return;
+                }
+                finish(id, done ? now : r, done);
+            });
+            return;
+        }
+    }
+    finish(id, r, false);
+}
+
+void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
 {
     m_inFlight.remove(id);
     const bool ok = r.ok();
@@ -159,7 +217,9 @@ void Outbox::handle(qint64 id, const network::StripeResponse &r)
     const QString state = ok ? QStringLiteral("succeeded")
         : definite           ? QStringLiteral("failed")
                              : QStringLiteral("pending");
-    const QString message = ok ? QString() : r.error.userMessage();
+    const QString message = ok
+        ? (verified ? tr("Done by an earlier attempt whose answer was lost.") : QString())
+        : r.error.userMessage();
     sql::Database &db = m_cache->database();
     m_cache->begin();
     sql::Statement s = db.prepare(QStringLiteral(
@@ -176,25 +236,57 @@ void Outbox::handle(qint64 id, const network::StripeResponse &r)
     else
         s.bindText(7, r.body);
     s.exec();
+    QString parent;
     if (ok) {
-        // The views show the result at once; the object's parent (the refunded charge) is
-        // fetched again by the next sync.
-        m_cache->upsert(r.json, now(), 0, r.body);
+        const QString object = r.json.value(QStringLiteral("object")).toString();
+        const QString objectId = r.json.value(QStringLiteral("id")).toString();
+        // The views show the result at once, without waiting for the next sync.
+        if (r.json.value(QStringLiteral("deleted")).toBool() && object == QLatin1String("customer"))
+            m_cache->markDeleted(QStringLiteral("customers"), objectId, now());
+        else
+            m_cache->upsert(r.json, now(), 0, r.body);
         const QString charge = r.json.value(QStringLiteral("charge")).toString();
-        if (r.json.value(QStringLiteral("object")).toString() == QLatin1String("refund")
-            && !charge.isEmpty())
-            m_cache->enqueueRefetch(QStringLiteral("charge"), charge, now());
+        if (object == QLatin1String("refund") && !charge.isEmpty()) {
+            // The refunded charge changed too: fetched at once, and queued for the next sync
+            // in case that fetch fails.
+            m_cache->enqueueRefetch(QStringLiteral("charges"), charge, now());
+            parent = QStringLiteral("/v1/charges/") + charge;
+        }
     }
     const OutboxEntry e = entry(id);
     if (definite)
         audit(e, ok ? QStringLiteral("succeeded") : QStringLiteral("failed"), message);
     m_cache->commit();
-    qCInfo(lcOutbox) << "outbox" << id << e.action << state
+    qCInfo(lcOutbox) << "outbox" << id << e.action << e.objectId << state
                      << (r.requestId.isEmpty() ? QString() : r.requestId);
+    if (!parent.isEmpty())
+        refreshParent(parent);
+    Q_EMIT changed();
     if (definite)
         Q_EMIT entryFinished(id, ok, message);
     if (m_inFlight.isEmpty())
         Q_EMIT idle();
+}
+
+void Outbox::refreshParent(const QString &path)
+{
+    network::StripeRequest get;
+    get.path = path;
+    m_refreshing.insert(path);
+    m_client->send(get, this, [this, path](const network::StripeResponse &r) {
+        m_refreshing.remove(path);
+        if (r.ok() && m_cache->isOpen()) {
+            m_cache->begin();
+            m_cache->upsert(r.json, now(), 0, r.body);
+            if (r.json.value(QStringLiteral("object")).toString() == QLatin1String("charge"))
+                m_cache->removeRefetch(QStringLiteral("charges"),
+                                       r.json.value(QStringLiteral("id")).toString());
+            m_cache->commit();
+            Q_EMIT changed();
+        }
+        if (m_refreshing.isEmpty() && m_inFlight.isEmpty())
+            Q_EMIT refreshed();
+    });
 }
 
 void Outbox::audit(const OutboxEntry &e, const QString &result, const QString &message)
@@ -207,6 +299,12 @@ void Outbox::audit(const OutboxEntry &e, const QString &result, const QString &m
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("USERNAME");
+#ifdef Q_OS_UNIX
+    if (user.isEmpty()) {
+        if (const passwd *pw = ::getpwuid(::getuid()))
+            user = QString::fromLocal8Bit(pw->pw_name);
+    }
+#endif
     s.bind(2, user);
     s.bind(3, m_profile);
     s.bind(4, m_livemode ? QStringLiteral("live") : QStringLiteral("test"));

@@ -39,6 +39,18 @@ struct OutboxEntry
     QString requestId;
     QString error;
     QByteArray response;
+    QString method;
+    QString path;
+    QByteArray params; // The exact encoded body that is (re)sent.
+    qint64 amount = -1;
+    QString currency;
+    qint64 createdAt = 0;
+    qint64 updatedAt = 0;
+
+    bool finished() const
+    {
+        return state == QLatin1String("succeeded") || state == QLatin1String("failed");
+    }
 };
 
 /*
@@ -61,8 +73,12 @@ public:
     // Sends every pending or sent entry not already in flight; returns how many it started.
     int sendPending();
     int inFlight() const { return int(m_inFlight.size()); }
+    bool busy() const { return !m_inFlight.isEmpty() || !m_refreshing.isEmpty(); }
     OutboxEntry entry(qint64 id) const;
     QList<OutboxEntry> entries(const QString &state = {}) const;
+    // Entries of this action on this object that have no definite answer yet (pending or
+    // sent): an interrupted run of the same command finishes these instead of acting again.
+    QList<OutboxEntry> unfinished(const QString &action, const QString &objectId) const;
     // Who acted, for the audit log.
     void setProfile(const QString &profile, bool livemode);
 
@@ -70,15 +86,22 @@ Q_SIGNALS:
     void entryFinished(qint64 id, bool ok, const QString &message);
     // Nothing in flight any more (some entries may still be pending after a network error).
     void idle();
+    // An entry was added or changed state (for the Activity page).
+    void changed();
+    // The objects a finished action changed (the refunded charge) have been fetched again.
+    void refreshed();
 
 private:
     void send(const OutboxEntry &entry);
     void handle(qint64 id, const network::StripeResponse &response);
+    void finish(qint64 id, const network::StripeResponse &response, bool verified);
+    void refreshParent(const QString &path);
     void audit(const OutboxEntry &entry, const QString &result, const QString &message);
 
     Cache *m_cache;
     network::StripeClient *m_client;
     QSet<qint64> m_inFlight;
+    QSet<QString> m_refreshing;
     QString m_profile;
     bool m_livemode = false;
 };

@@ -33,7 +33,10 @@ InputProblem refundAmount(const QString &text, const QString &currency, qint64 r
     if (minor > refundable)
         return {
             field,
-            tr("At most %1 can be refunded.").arg(Money(refundable, currency).toString(locale))};
+            tr("At most %1 can be refunded.")
+                .arg(locale.language() == QLocale::C
+                         ? Money(refundable, currency).toDecimalString() + u' ' + currency.toUpper()
+                         : Money(refundable, currency).toString(locale))};
     *amount = minor;
     return {};
 }

@@ -91,11 +91,6 @@ void TestCli::notImplementedCommandsSaySo_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::newRow("report") << QStringList {QStringLiteral("report"), QStringLiteral("mrr")};
-    QTest::newRow("customer") << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
-                                              QStringLiteral("--email"), QStringLiteral("a@b.c")};
-    QTest::newRow("refund") << QStringList {QStringLiteral("refund"), QStringLiteral("ch_1")};
-    QTest::newRow("subscription") << QStringList {
-        QStringLiteral("subscription"), QStringLiteral("cancel"), QStringLiteral("sub_1")};
 }
 
 void TestCli::notImplementedCommandsSaySo()

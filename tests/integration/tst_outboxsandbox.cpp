@@ -146,8 +146,15 @@ void TestOutboxSandbox::hundredRefundsThroughFaultsHappenOnceEach()
                  QStringLiteral("SELECT count(*) FROM audit_log WHERE result = 'succeeded' AND "
                                 "action = 'refund' AND amount = 100")),
              100);
-    // The refunded charges are queued to be fetched again.
-    QCOMPARE(cache.refetches(1000).size(), 100);
+    // Each refunded charge was fetched again at once (the views show it refunded without a
+    // sync), or, where that fetch was lost to a fault, is queued for the next sync.
+    QTRY_VERIFY_WITH_TIMEOUT(!outbox.busy(), 60000);
+    const qint64 refreshed = cache.database().scalar(QStringLiteral(
+        "SELECT count(*) FROM charges WHERE json_extract(raw, '$.amount_refunded') >= 100"));
+    qInfo("%lld charges fetched again at once, %d queued", refreshed,
+          int(cache.refetches(1000).size()));
+    QVERIFY(refreshed > 0);
+    QCOMPARE(refreshed + cache.refetches(1000).size(), 100);
 }
 
 void TestOutboxSandbox::definiteErrorsEndTheEntry()

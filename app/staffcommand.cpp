@@ -1,0 +1,487 @@
+#include "app/staffcommand.h"
+
+#include "app/commandline.h"
+#include "models/cache.h"
+#include "models/money.h"
+#include "models/outbox.h"
+#include "models/staffactions.h"
+#include "network/stripeclient.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+#include <unistd.h>
+
+namespace paydesk::app {
+
+namespace {
+
+using models::OutboxAction;
+using models::OutboxEntry;
+
+QString L(const char *s)
+{
+    return QString::fromLatin1(s);
+}
+
+/*
+ * One staff command's run: client, cache and outbox, the resend of interrupted actions, then
+ * the command's own action. Steps chain through callbacks of the one event loop.
+ */
+class StaffRun final : public QObject
+{
+public:
+    StaffRun(const QString &command, const QCommandLineParser &parser)
+        : m_command(command)
+        , m_parser(parser)
+    { }
+
+    // Returns an exit code to stop with now, or -1 to go on.
+    int setUp()
+    {
+        m_key = qgetenv("STRIPE_API_KEY");
+        if (m_key.isEmpty())
+            return usage(L("no API key: set STRIPE_API_KEY"));
+        m_livemode = m_key.contains("_live_");
+        network::StripeClientConfig config;
+        config.apiKey = m_key;
+        // The client retries lost answers with the same idempotency key; the outbox covers
+        // what is still lost after that (and a killed process).
+        config.maxRetries = 4;
+        config.apiBase = QUrl(m_parser.isSet(L("api-base")) ? m_parser.value(L("api-base"))
+                                                            : L("https://api.stripe.com"));
+        if (const QString problem = network::StripeClient::validateApiBase(config.apiBase);
+            !problem.isEmpty())
+            return usage(problem);
+        m_client = std::make_unique<network::StripeClient>(config);
+        return -1;
+    }
+
+    int usage(const QString &message)
+    {
+        stderrStream() << "paydesk " << m_command << ": " << message << '\n';
+        stderrStream().flush();
+        return ExitUsage;
+    }
+    void fail(const QString &message, int code = ExitFailure)
+    {
+        stderrStream() << "paydesk " << m_command << ": " << message << '\n';
+        stderrStream().flush();
+        QCoreApplication::exit(code);
+    }
+    void info(const QString &message)
+    {
+        stderrStream() << message << '\n';
+        stderrStream().flush();
+    }
+
+    void get(const QString &path, std::function<void(const network::StripeResponse &)> then)
+    {
+        network::StripeRequest request;
+        request.path = path;
+        m_client->send(request, this, std::move(then));
+    }
+
+    // Opens the cache (--cache, or the account's default one) and resends what earlier runs
+    // left unfinished; then `then` runs.
+    void openAndResume(std::function<void()> then)
+    {
+        auto open = [this, then](const QString &path) {
+            QString error;
+            if (!m_cache.open(path, &error))
+                return fail(L("cannot open the cache %1: %2").arg(path, error));
+            m_outbox = std::make_unique<models::Outbox>(&m_cache, m_client.get());
+            m_outbox->setProfile(m_parser.isSet(L("profile")) ? m_parser.value(L("profile"))
+                                                              : L("default"),
+                                 m_livemode);
+            const QList<OutboxEntry> left
+                = m_outbox->entries(L("pending")) + m_outbox->entries(L("sent"));
+            if (left.isEmpty())
+                return then();
+            for (const OutboxEntry &e : left) {
+                m_resumed.insert(e.action + u'\n' + e.objectId, e.id);
+                info(L("resending %1 %2, left unanswered by an earlier run, with its idempotency "
+                       "key %3")
+                         .arg(e.action, e.objectId.isEmpty() ? L("(new)") : e.objectId,
+                              e.idempotencyKey));
+            }
+            connect(
+                m_outbox.get(), &models::Outbox::idle, this,
+                [this, then] {
+                    disconnect(m_outbox.get(), &models::Outbox::idle, this, nullptr);
+                    then();
+                },
+                Qt::QueuedConnection);
+            m_outbox->sendPending();
+        };
+        if (m_parser.isSet(L("cache")))
+            return open(m_parser.value(L("cache")));
+        get(L("/v1/account"), [this, open](const network::StripeResponse &r) {
+            if (!r.ok())
+                return fail(models::staffactions::readError(r.error).message);
+            open(models::Cache::defaultPath(r.json.value(L("id")).toString(), m_livemode));
+        });
+    }
+
+    // The entry an interrupted run left for this action, now finished by openAndResume().
+    qint64 resumed(const QString &action, const QString &objectId) const
+    {
+        return m_resumed.value(action + u'\n' + objectId, -1);
+    }
+
+    // Live mode: the user confirms what will happen, naming the amount and the customer.
+    bool confirmLive(const QString &what)
+    {
+        if (!m_livemode || m_parser.isSet(L("yes")))
+            return true;
+        if (!::isatty(STDIN_FILENO)) {
+            info(L("paydesk %1: LIVE mode: %2. Nothing was sent; add --yes to confirm.")
+                     .arg(m_command, what));
+            return false;
+        }
+        stderrStream() << "LIVE mode: " << what << ". Type yes to confirm: ";
+        stderrStream().flush();
+        QTextStream in(stdin);
+        return in.readLine().trimmed() == QLatin1String("yes");
+    }
+
+    // Reports the outcome of an entry that has a definite answer (or has none yet).
+    void report(qint64 id, const QString &note = {})
+    {
+        const OutboxEntry e = m_outbox->entry(id);
+        if (e.state == QLatin1String("succeeded")) {
+            stdoutStream() << e.response << Qt::endl;
+            info(L("%1 %2: done%3 (idempotency key %4%5)")
+                     .arg(e.action, e.objectId, note, e.idempotencyKey,
+                          e.requestId.isEmpty() ? QString() : L(", Request-Id ") + e.requestId));
+            // The refunded charge is fetched again before the process ends.
+            if (m_outbox->busy()) {
+                connect(m_outbox.get(), &models::Outbox::refreshed, this,
+                        [] { QCoreApplication::exit(ExitOk); });
+                return;
+            }
+            QCoreApplication::exit(ExitOk);
+        } else if (e.state == QLatin1String("failed")) {
+            const models::StaffError err = models::staffactions::readError(e);
+            fail(L("Stripe refused it: %1%2")
+                     .arg(err.message,
+                          err.requestId.isEmpty() ? QString()
+                                                  : L(" (Request-Id %1)").arg(err.requestId)));
+        } else {
+            fail(L("Stripe's answer did not arrive (%1). The action is kept in the outbox of %2 "
+                   "with idempotency key %3; run the command again to send it again: it cannot "
+                   "happen twice.")
+                     .arg(e.error.isEmpty() ? L("no answer") : e.error, m_cache.path(),
+                          e.idempotencyKey));
+        }
+    }
+
+    // Commits the action, sends it and reports.
+    void enqueueAndSend(const OutboxAction &action)
+    {
+        QString error;
+        const qint64 id = m_outbox->enqueue(action, &error);
+        if (id < 0)
+            return fail(
+                L("could not store the action in the cache (%1); nothing was sent").arg(error));
+        connect(
+            m_outbox.get(), &models::Outbox::idle, this, [this, id] { report(id); },
+            Qt::QueuedConnection);
+        m_outbox->sendPending();
+    }
+
+    // Finishes `action` on `objectId`: the interrupted entry if there was one, else a new one.
+    void act(const OutboxAction &action)
+    {
+        if (const qint64 earlier = resumed(action.action, action.objectId); earlier >= 0) {
+            const OutboxEntry e = m_outbox->entry(earlier);
+            if (e.params != action.params.encode() && action.objectId.isEmpty())
+                return enqueueAndSend(action); // Another new object: this one is new too.
+            if (e.params != action.params.encode()) {
+                info(L("paydesk %1: an interrupted %2 of %3 with other parameters was finished "
+                       "instead; nothing else was sent. Run the command again to do this one too.")
+                         .arg(m_command, action.action, action.objectId));
+                report(earlier);
+                if (m_outbox->entry(earlier).state == QLatin1String("succeeded"))
+                    QCoreApplication::exit(ExitFailure);
+                return;
+            }
+            return report(earlier, L(" by the interrupted earlier run; nothing new was sent"));
+        }
+        enqueueAndSend(action);
+    }
+
+    models::Cache &cache() { return m_cache; }
+    models::Outbox &outbox() { return *m_outbox; }
+    bool livemode() const { return m_livemode; }
+
+private:
+    QString m_command;
+    const QCommandLineParser &m_parser;
+    QByteArray m_key;
+    bool m_livemode = false;
+    std::unique_ptr<network::StripeClient> m_client;
+    models::Cache m_cache;
+    std::unique_ptr<models::Outbox> m_outbox;
+    QHash<QString, qint64> m_resumed;
+};
+
+int run(StaffRun &run, std::function<void()> start)
+{
+    if (const int code = run.setUp(); code >= 0)
+        return code;
+    QMetaObject::invokeMethod(&run, std::move(start), Qt::QueuedConnection);
+    return QCoreApplication::exec();
+}
+
+models::CustomerFields customerFields(const QCommandLineParser &p, QString *problem)
+{
+    models::CustomerFields f;
+    f.email = p.value(L("email"));
+    f.name = p.value(L("name"));
+    f.phone = p.value(L("phone"));
+    f.description = p.value(L("description"));
+    f.country = p.value(L("country"));
+    f.city = p.value(L("city"));
+    f.line1 = p.value(L("line1"));
+    f.postalCode = p.value(L("postal-code"));
+    const models::InputProblem m
+        = models::staffactions::parseMetadata(p.values(L("metadata")), &f.metadata);
+    if (!m.ok())
+        *problem = m.message;
+    return f;
+}
+
+} // namespace
+
+int runCustomerCommand(const QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    const QString verb = args.value(0);
+    StaffRun staff(L("customer ") + verb, parser);
+    if (verb == QLatin1String("create")) {
+        QString problem;
+        const models::CustomerFields fields = customerFields(parser, &problem);
+        if (problem.isEmpty())
+            problem = models::staffactions::checkCustomer(fields, true).message;
+        if (!problem.isEmpty())
+            return staff.usage(problem);
+        // A create has no object yet: an interrupted create is recognised by its exact body.
+        return run(staff, [&staff, fields] {
+            staff.openAndResume([&staff, fields] {
+                OutboxAction a = models::staffactions::createCustomer(fields);
+                a.objectId = QString(); // New object.
+                staff.act(a);
+            });
+        });
+    }
+    if (verb == QLatin1String("update") || verb == QLatin1String("delete")) {
+        const QString id = args.value(1);
+        if (!id.startsWith(QLatin1String("cus_")))
+            return staff.usage(L("give the customer id (cus_…)"));
+        if (verb == QLatin1String("delete")) {
+            if (parser.value(L("confirm")) != id)
+                return staff.usage(L("deleting a customer cannot be undone: repeat its id with "
+                                     "--confirm %1")
+                                       .arg(id));
+            return run(staff, [&staff, id] {
+                staff.openAndResume([&staff, id] {
+                    if (!staff.confirmLive(L("delete customer %1").arg(id)))
+                        return QCoreApplication::exit(ExitUsage);
+                    staff.act(models::staffactions::deleteCustomer(id));
+                });
+            });
+        }
+        QString problem;
+        models::CustomerFields given = customerFields(parser, &problem);
+        if (!problem.isEmpty())
+            return staff.usage(problem);
+        return run(staff, [&staff, &parser, id, given] {
+            staff.openAndResume([&staff, &parser, id, given] {
+                staff.get(
+                    L("/v1/customers/") + id,
+                    [&staff, &parser, id, given](const network::StripeResponse &r) {
+                        if (!r.ok())
+                            return staff.fail(models::staffactions::readError(r.error).message);
+                        const models::CustomerFields before
+                            = models::CustomerFields::fromJson(r.json);
+                        models::CustomerFields after = before;
+                        const std::pair<const char *, QString *> fields[]
+                            = {{"email", &after.email},     {"name", &after.name},
+                               {"phone", &after.phone},     {"description", &after.description},
+                               {"country", &after.country}, {"city", &after.city},
+                               {"line1", &after.line1},     {"postal-code", &after.postalCode}};
+                        for (const auto &[name, value] : fields)
+                            if (parser.isSet(QString::fromLatin1(name)))
+                                *value = parser.value(QString::fromLatin1(name));
+                        for (auto it = given.metadata.cbegin(); it != given.metadata.cend(); ++it)
+                            after.metadata.insert(it.key(), it.value());
+                        const models::InputProblem p
+                            = models::staffactions::checkCustomer(after, false);
+                        if (!p.ok())
+                            return staff.fail(p.message, ExitUsage);
+                        if (after == before) {
+                            stdoutStream() << r.body << Qt::endl;
+                            staff.info(L("nothing to change"));
+                            return QCoreApplication::exit(ExitOk);
+                        }
+                        staff.act(models::staffactions::updateCustomer(id, before, after));
+                    });
+            });
+        });
+    }
+    return staff.usage(L("use 'customer create', 'customer update CUS_ID' or 'customer delete "
+                         "CUS_ID --confirm CUS_ID'"));
+}
+
+int runRefundCommand(const QCommandLineParser &parser)
+{
+    StaffRun staff(L("refund"), parser);
+    const QString target = parser.positionalArguments().value(0);
+    if (!target.startsWith(QLatin1String("ch_")) && !target.startsWith(QLatin1String("py_"))
+        && !target.startsWith(QLatin1String("pi_")))
+        return staff.usage(L("give the charge (ch_…) or payment intent (pi_…) to refund"));
+    const QString reason = parser.value(L("reason"));
+    if (const models::InputProblem p = models::staffinput::refundReason(reason); !p.ok())
+        return staff.usage(p.message);
+    QMap<QString, QString> metadata;
+    if (const models::InputProblem p
+        = models::staffactions::parseMetadata(parser.values(L("metadata")), &metadata);
+        !p.ok())
+        return staff.usage(p.message);
+    const QString amountText = parser.value(L("amount"));
+    if (parser.isSet(L("amount")) && amountText.trimmed().isEmpty())
+        return staff.usage(L("--amount is empty; leave it out to refund everything"));
+
+    auto withCharge = [&staff, reason, metadata, amountText](const QString &chargeId) {
+        if (const qint64 earlier = staff.resumed(L("refund"), chargeId); earlier >= 0) {
+            // Finished by the resend: that was this command's refund, unless it asked for
+            // another amount.
+            const OutboxEntry e = staff.outbox().entry(earlier);
+            if (!amountText.isEmpty()) {
+                const models::MoneyParseResult m
+                    = models::Money::parseDecimal(amountText, e.currency);
+                if (!m.ok() || m.value->minorUnits() != e.amount) {
+                    staff.info(L("paydesk refund: an interrupted refund of %1 %2 of %3 was "
+                                 "finished instead; nothing else was sent. Run the command again "
+                                 "to refund more.")
+                                   .arg(models::Money(e.amount, e.currency).toDecimalString(),
+                                        e.currency.toUpper(), chargeId));
+                    staff.report(earlier);
+                    QCoreApplication::exit(ExitFailure);
+                    return;
+                }
+            }
+            return staff.report(earlier,
+                                L(" by the interrupted earlier run; nothing new was sent"));
+        }
+        staff.get(L("/v1/charges/") + chargeId,
+                  [&staff, reason, metadata, amountText](const network::StripeResponse &r) {
+                      if (!r.ok())
+                          return staff.fail(models::staffactions::readError(r.error).message);
+                      const models::RefundTarget t = models::RefundTarget::fromCharge(r.json);
+                      qint64 amount = 0;
+                      const models::InputProblem p = models::staffinput::refundAmount(
+                          amountText, t.currency, t.refundable(), &amount, QLocale::c());
+                      if (!p.ok())
+                          return staff.fail(
+                              L("%1 (payment of %2, %3 refunded already); nothing was sent")
+                                  .arg(p.message,
+                                       models::Money(t.amount, t.currency).toDecimalString() + u' '
+                                           + t.currency.toUpper(),
+                                       models::Money(t.refunded, t.currency).toDecimalString()),
+                              ExitUsage);
+                      const QString what
+                          = L("refund %1 %2 of %3%4")
+                                .arg(models::Money(amount, t.currency).toDecimalString(),
+                                     t.currency.toUpper(), t.chargeId,
+                                     t.customerLabel.isEmpty() ? QString()
+                                                               : L(" to ") + t.customerLabel);
+                      if (!staff.confirmLive(what))
+                          return QCoreApplication::exit(ExitUsage);
+                      staff.act(models::staffactions::refund(t, amount, reason, metadata));
+                  });
+    };
+    return run(staff, [&staff, target, withCharge] {
+        staff.openAndResume([&staff, target, withCharge] {
+            if (!target.startsWith(QLatin1String("pi_")))
+                return withCharge(target);
+            staff.get(L("/v1/payment_intents/") + target,
+                      [&staff, withCharge](const network::StripeResponse &r) {
+                          if (!r.ok())
+                              return staff.fail(models::staffactions::readError(r.error).message);
+                          const QJsonValue latest = r.json.value(L("latest_charge"));
+                          const QString charge = latest.isObject()
+                              ? latest.toObject().value(L("id")).toString()
+                              : latest.toString();
+                          if (charge.isEmpty())
+                              return staff.fail(
+                                  L("this payment intent has no charge to refund (status %1)")
+                                      .arg(r.json.value(L("status")).toString()));
+                          withCharge(charge);
+                      });
+        });
+    });
+}
+
+int runSubscriptionCommand(const QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    const QString verb = args.value(0);
+    const QString id = args.value(1);
+    StaffRun staff(L("subscription ") + verb, parser);
+    if ((verb != QLatin1String("cancel") && verb != QLatin1String("resume"))
+        || !id.startsWith(QLatin1String("sub_")))
+        return staff.usage(L("use 'subscription cancel SUB_ID [--at-period-end | --prorate "
+                             "[--invoice-now]]' or 'subscription resume SUB_ID'"));
+    const bool atEnd = parser.isSet(L("at-period-end"));
+    const bool prorate = parser.isSet(L("prorate"));
+    const bool invoiceNow = parser.isSet(L("invoice-now"));
+    if (verb == QLatin1String("resume") && (atEnd || prorate || invoiceNow))
+        return staff.usage(L("resume takes no cancellation options"));
+    if (atEnd && (prorate || invoiceNow))
+        return staff.usage(L("--prorate and --invoice-now apply to a cancellation now, not at "
+                             "the period end"));
+    return run(staff, [&staff, verb, id, atEnd, prorate, invoiceNow] {
+        staff.openAndResume([&staff, verb, id, atEnd, prorate, invoiceNow] {
+            const OutboxAction a = verb == QLatin1String("resume")
+                ? models::staffactions::setCancelAtPeriodEnd(id, false)
+                : atEnd ? models::staffactions::setCancelAtPeriodEnd(id, true)
+                        : models::staffactions::cancelSubscriptionNow(id, prorate, invoiceNow);
+            if (staff.resumed(a.action, id) >= 0)
+                return staff.act(a);
+            staff.get(
+                L("/v1/subscriptions/") + id,
+                [&staff, verb, a, atEnd](const network::StripeResponse &r) {
+                    if (!r.ok())
+                        return staff.fail(models::staffactions::readError(r.error).message);
+                    const QString status = r.json.value(L("status")).toString();
+                    const bool pending = r.json.value(L("cancel_at_period_end")).toBool();
+                    if (status == QLatin1String("canceled")
+                        || status == QLatin1String("incomplete_expired"))
+                        return staff.fail(L("the subscription has ended already (%1)").arg(status),
+                                          ExitUsage);
+                    if (verb == QLatin1String("resume") && !pending)
+                        return staff.fail(L("the subscription has no cancellation to undo"),
+                                          ExitUsage);
+                    if (atEnd && pending)
+                        return staff.fail(L("the subscription is already set to cancel at the "
+                                            "period end"),
+                                          ExitUsage);
+                    if (verb == QLatin1String("cancel")
+                        && !staff.confirmLive(
+                            L("cancel subscription %1 of %2%3")
+                                .arg(a.objectId, r.json.value(L("customer")).toString(),
+                                     atEnd ? L(" at the period end") : L(" now"))))
+                        return QCoreApplication::exit(ExitUsage);
+                    staff.act(a);
+                });
+        });
+    });
+}
+
+} // namespace paydesk::app

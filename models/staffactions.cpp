@@ -1,0 +1,331 @@
+#include "models/staffactions.h"
+
+#include "models/money.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+#include <QVariantMap>
+
+namespace paydesk::models {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("StaffActions", text);
+}
+
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+} // namespace
+
+CustomerFields CustomerFields::fromJson(const QJsonObject &c)
+{
+    CustomerFields f;
+    f.name = str(c, "name");
+    f.email = str(c, "email");
+    f.phone = str(c, "phone");
+    f.description = str(c, "description");
+    const QJsonObject a = c.value(QLatin1String("address")).toObject();
+    f.line1 = str(a, "line1");
+    f.line2 = str(a, "line2");
+    f.city = str(a, "city");
+    f.postalCode = str(a, "postal_code");
+    f.state = str(a, "state");
+    f.country = str(a, "country");
+    const QJsonObject m = c.value(QLatin1String("metadata")).toObject();
+    for (auto it = m.begin(); it != m.end(); ++it)
+        f.metadata.insert(it.key(), it.value().toString());
+    return f;
+}
+
+RefundTarget RefundTarget::fromCharge(const QJsonObject &c)
+{
+    RefundTarget t;
+    t.chargeId = str(c, "id");
+    const QJsonValue pi = c.value(QLatin1String("payment_intent"));
+    t.paymentIntentId = pi.isObject() ? str(pi.toObject(), "id") : pi.toString();
+    t.currency = str(c, "currency");
+    t.amount = c.value(QLatin1String("amount_captured")).toInteger(-1);
+    if (t.amount < 0 || (t.amount == 0 && c.value(QLatin1String("captured")).toBool(true)))
+        t.amount = c.value(QLatin1String("amount")).toInteger();
+    t.refunded = c.value(QLatin1String("amount_refunded")).toInteger();
+    t.status = str(c, "status");
+    t.disputed = c.value(QLatin1String("disputed")).toBool();
+    const QJsonValue customer = c.value(QLatin1String("customer"));
+    t.customerId = customer.isObject() ? str(customer.toObject(), "id") : customer.toString();
+    const QJsonObject billing = c.value(QLatin1String("billing_details")).toObject();
+    t.customerLabel = str(billing, "name");
+    if (t.customerLabel.isEmpty())
+        t.customerLabel = str(billing, "email");
+    if (t.customerLabel.isEmpty())
+        t.customerLabel = str(c, "receipt_email");
+    t.description = str(c, "description");
+    t.livemode = c.value(QLatin1String("livemode")).toBool();
+    return t;
+}
+
+namespace staffactions {
+
+InputProblem checkCustomer(const CustomerFields &f, bool create)
+{
+    if (const InputProblem p = staffinput::email(f.email, create); !p.ok())
+        return p;
+    if (f.name.size() > 256)
+        return {QStringLiteral("name"), tr("The name is longer than 256 characters.")};
+    if (!f.phone.isEmpty()) {
+        // Digits with the usual separators; Stripe stores the text but a typo here is a lost
+        // customer call.
+        static const QRegularExpression phone(QStringLiteral("^\\+?[0-9 ()./-]{4,30}$"));
+        if (!phone.match(f.phone.trimmed()).hasMatch())
+            return {QStringLiteral("phone"),
+                    tr("A phone number has digits, spaces, ( ) . - / and an optional leading +.")};
+    }
+    if (f.description.size() > 350)
+        return {QStringLiteral("description"),
+                tr("The description is longer than 350 characters.")};
+    if (!f.country.isEmpty()) {
+        static const QRegularExpression iso(QStringLiteral("^[A-Z]{2}$"));
+        if (!iso.match(f.country).hasMatch())
+            return {QStringLiteral("country"),
+                    tr("The country is a two-letter ISO code such as DE or US.")};
+    }
+    return staffinput::metadata(f.metadata);
+}
+
+InputProblem parseMetadata(const QStringList &lines, QMap<QString, QString> *metadata)
+{
+    metadata->clear();
+    for (const QString &raw : lines) {
+        const QString line = raw.trimmed();
+        if (line.isEmpty())
+            continue;
+        const qsizetype eq = line.indexOf(u'=');
+        if (eq <= 0)
+            return {QStringLiteral("metadata"),
+                    tr("Metadata is written key=value; \"%1\" is not.").arg(line.left(40))};
+        const QString key = line.left(eq).trimmed();
+        if (metadata->contains(key))
+            return {QStringLiteral("metadata"),
+                    tr("The metadata key \"%1\" is given twice.").arg(key)};
+        metadata->insert(key, line.mid(eq + 1).trimmed());
+    }
+    return staffinput::metadata(*metadata);
+}
+
+namespace {
+
+void addIfSet(network::StripeParams &p, const char *key, const QString &value)
+{
+    if (!value.isEmpty())
+        p.add(QString::fromLatin1(key), value);
+}
+
+QVariantMap metadataMap(const QMap<QString, QString> &m)
+{
+    QVariantMap map;
+    for (auto it = m.cbegin(); it != m.cend(); ++it)
+        map.insert(it.key(), it.value());
+    return map;
+}
+
+} // namespace
+
+OutboxAction createCustomer(const CustomerFields &f)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("customer.create");
+    a.path = QStringLiteral("/v1/customers");
+    addIfSet(a.params, "email", f.email.trimmed());
+    addIfSet(a.params, "name", f.name);
+    addIfSet(a.params, "phone", f.phone.trimmed());
+    addIfSet(a.params, "description", f.description);
+    QVariantMap address;
+    const std::pair<const char *, QString> parts[] = {
+        {"line1", f.line1}, {"line2", f.line2},    {"city", f.city}, {"postal_code", f.postalCode},
+        {"state", f.state}, {"country", f.country}};
+    for (const auto &[k, v] : parts)
+        if (!v.isEmpty())
+            address.insert(QString::fromLatin1(k), v);
+    if (!address.isEmpty())
+        a.params.add(QStringLiteral("address"), address);
+    if (!f.metadata.isEmpty())
+        a.params.add(QStringLiteral("metadata"), metadataMap(f.metadata));
+    return a;
+}
+
+OutboxAction updateCustomer(const QString &id, const CustomerFields &before,
+                            const CustomerFields &after)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("customer.update");
+    a.objectId = id;
+    a.path = QStringLiteral("/v1/customers/") + id;
+    // An empty string unsets a field at Stripe.
+    const std::tuple<const char *, QString, QString> plain[]
+        = {{"email", before.email, after.email.trimmed()},
+           {"name", before.name, after.name},
+           {"phone", before.phone, after.phone.trimmed()},
+           {"description", before.description, after.description}};
+    for (const auto &[k, was, now] : plain)
+        if (was != now)
+            a.params.add(QString::fromLatin1(k), now);
+    QVariantMap address;
+    const std::tuple<const char *, QString, QString> parts[] = {
+        {"line1", before.line1, after.line1}, {"line2", before.line2, after.line2},
+        {"city", before.city, after.city},    {"postal_code", before.postalCode, after.postalCode},
+        {"state", before.state, after.state}, {"country", before.country, after.country}};
+    for (const auto &[k, was, now] : parts)
+        if (was != now)
+            address.insert(QString::fromLatin1(k), now);
+    if (!address.isEmpty())
+        a.params.add(QStringLiteral("address"), address);
+    QVariantMap metadata;
+    for (auto it = before.metadata.cbegin(); it != before.metadata.cend(); ++it)
+        if (!after.metadata.contains(it.key()))
+            metadata.insert(it.key(), QString());
+    for (auto it = after.metadata.cbegin(); it != after.metadata.cend(); ++it)
+        if (before.metadata.value(it.key()) != it.value() || !before.metadata.contains(it.key()))
+            metadata.insert(it.key(), it.value());
+    if (!metadata.isEmpty())
+        a.params.add(QStringLiteral("metadata"), metadata);
+    return a;
+}
+
+OutboxAction deleteCustomer(const QString &id)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("customer.delete");
+    a.objectId = id;
+    a.method = "DELETE";
+    a.path = QStringLiteral("/v1/customers/") + id;
+    return a;
+}
+
+OutboxAction refund(const RefundTarget &t, qint64 amount, const QString &reason,
+                    const QMap<QString, QString> &metadata)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("refund");
+    a.objectId = t.chargeId;
+    a.path = QStringLiteral("/v1/refunds");
+    a.params.add(QStringLiteral("charge"), t.chargeId);
+    a.params.add(QStringLiteral("amount"), amount);
+    addIfSet(a.params, "reason", reason);
+    if (!metadata.isEmpty())
+        a.params.add(QStringLiteral("metadata"), metadataMap(metadata));
+    a.amount = amount;
+    a.currency = t.currency;
+    return a;
+}
+
+OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("subscription.cancel");
+    a.objectId = id;
+    a.method = "DELETE";
+    a.path = QStringLiteral("/v1/subscriptions/") + id;
+    if (prorate)
+        a.params.add(QStringLiteral("prorate"), true);
+    if (invoiceNow)
+        a.params.add(QStringLiteral("invoice_now"), true);
+    return a;
+}
+
+OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel)
+{
+    OutboxAction a;
+    a.action = cancel ? QStringLiteral("subscription.cancel_at_period_end")
+                      : QStringLiteral("subscription.resume");
+    a.objectId = id;
+    a.path = QStringLiteral("/v1/subscriptions/") + id;
+    a.params.add(QStringLiteral("cancel_at_period_end"), cancel);
+    return a;
+}
+
+StaffError readError(const network::StripeError &e)
+{
+    StaffError out;
+    out.requestId = e.requestId;
+    out.field = e.param.section(u'[', 0, 0);
+    const QString &code = e.code;
+    const QString stripe = e.message;
+    using Kind = network::StripeError::Kind;
+    if (e.kind == Kind::Network || e.kind == Kind::Timeout || e.kind == Kind::Truncated
+        || e.kind == Kind::InvalidResponse) {
+        out.message = tr("Stripe's answer did not arrive (%1). The action is kept with its "
+                         "idempotency key and is sent again, so it cannot happen twice.")
+                          .arg(e.userMessage());
+        return out;
+    }
+    if (e.kind == Kind::Tls) {
+        out.message = tr("The connection to Stripe is not secure: %1").arg(e.message);
+        return out;
+    }
+    if (e.httpStatus == 401) {
+        out.message = tr("Stripe did not accept the API key: %1").arg(stripe);
+    } else if (e.httpStatus == 403 || code == QLatin1String("secret_key_required")
+               || stripe.contains(QLatin1String("does not have the required permissions"))) {
+        static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
+        const auto m = perm.match(stripe);
+        out.message = m.hasMatch()
+            ? tr("This API key may not do this: it needs the %1 permission. Use a key "
+                 "with that permission, or a secret key.")
+                  .arg(m.captured(1))
+            : tr("This API key may not do this: %1").arg(stripe);
+        out.field.clear();
+    } else if (code == QLatin1String("charge_already_refunded")) {
+        out.message = tr("This payment has already been refunded in full.");
+        out.field = QStringLiteral("amount");
+    } else if (code == QLatin1String("amount_too_large")) {
+        out.message = tr("The amount is more than what is left to refund (Stripe: %1)").arg(stripe);
+        out.field = QStringLiteral("amount");
+    } else if (code == QLatin1String("charge_disputed")) {
+        out.message = tr("This payment is disputed, so it cannot be refunded; respond to the "
+                         "dispute instead.");
+    } else if (code == QLatin1String("charge_not_refundable")) {
+        out.message = tr("This payment cannot be refunded: %1").arg(stripe);
+    } else if (code == QLatin1String("email_invalid")) {
+        out.message = tr("Stripe refused the email address: %1").arg(stripe);
+        out.field = QStringLiteral("email");
+    } else if (code == QLatin1String("resource_missing")) {
+        out.message = tr("Stripe has no such object: %1").arg(stripe);
+    } else if (e.type == QLatin1String("card_error")) {
+        out.message = e.declineCode.isEmpty()
+            ? tr("The card was declined: %1").arg(stripe)
+            : tr("The card was declined (%1): %2").arg(e.declineCode, stripe);
+    } else if (e.type == QLatin1String("idempotency_error")) {
+        out.message = tr("Stripe saw this idempotency key with other parameters: %1").arg(stripe);
+    } else if (e.httpStatus == 429) {
+        out.message = tr("Stripe is limiting the request rate; the action is sent again "
+                         "shortly with the same idempotency key.");
+    } else if (e.httpStatus >= 500) {
+        out.message = tr("Stripe had a problem (HTTP %1); the action is sent again with the same "
+                         "idempotency key.")
+                          .arg(e.httpStatus);
+    } else {
+        out.message = stripe.isEmpty() ? e.userMessage() : stripe;
+    }
+    return out;
+}
+
+StaffError readError(const OutboxEntry &entry)
+{
+    if (entry.response.isEmpty()) {
+        StaffError e;
+        e.message = entry.error;
+        e.requestId = entry.requestId;
+        return e;
+    }
+    network::StripeResponse r = network::parseStripeResponse(entry.httpStatus, entry.response, {});
+    r.error.requestId = entry.requestId;
+    return readError(r.error);
+}
+
+} // namespace staffactions
+
+} // namespace paydesk::models

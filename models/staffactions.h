@@ -1,0 +1,87 @@
+#pragma once
+
+#include "models/outbox.h"
+#include "models/staffinput.h"
+#include "network/stripeerror.h"
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+
+namespace paydesk::models {
+
+// A customer's editable fields, as the customer dialog and `paydesk customer create` fill them.
+struct CustomerFields
+{
+    QString name;
+    QString email;
+    QString phone;
+    QString description;
+    QString line1, line2, city, postalCode, state, country; // The address.
+    QMap<QString, QString> metadata;
+
+    static CustomerFields fromJson(const QJsonObject &customer);
+    bool operator==(const CustomerFields &) const = default;
+};
+
+// What a refund may take from one charge: read from the Stripe charge object.
+struct RefundTarget
+{
+    QString chargeId;
+    QString paymentIntentId;
+    QString currency;
+    qint64 amount = 0; // Captured amount, minor units.
+    qint64 refunded = 0; // Already refunded, minor units.
+    QString status;
+    bool disputed = false;
+    QString customerId;
+    QString customerLabel; // Name or email, when known.
+    QString description;
+    bool livemode = false;
+
+    static RefundTarget fromCharge(const QJsonObject &charge);
+    qint64 refundable() const
+    {
+        return status == QLatin1String("succeeded") ? amount - refunded : 0;
+    }
+};
+
+// A Stripe error as a person should read it, with the form field it is about (if any).
+struct StaffError
+{
+    QString message;
+    QString field; // "amount", "email", … (empty: the form as a whole)
+    QString requestId;
+};
+
+/*
+ * The staff actions of Paydesk as outbox entries: the exact Stripe request each one sends, the
+ * checks its input passes first (shared by the dialogs and the command line, so both refuse
+ * the same input with the same words) and the human reading of the errors Stripe answers.
+ */
+namespace staffactions {
+
+// Checks every field of a customer form; `create`: the email is required.
+InputProblem checkCustomer(const CustomerFields &fields, bool create);
+// Parses "key=value" lines (or --metadata arguments); a line without '=' is refused.
+InputProblem parseMetadata(const QStringList &lines, QMap<QString, QString> *metadata);
+
+OutboxAction createCustomer(const CustomerFields &fields);
+// Only what changed is sent; cleared fields and removed metadata keys are unset.
+OutboxAction updateCustomer(const QString &id, const CustomerFields &before,
+                            const CustomerFields &after);
+OutboxAction deleteCustomer(const QString &id);
+// Always sends the exact amount the user saw (a refund "of everything" that someone else
+// partly refunded meanwhile fails with amount_too_large instead of refunding another sum).
+OutboxAction refund(const RefundTarget &target, qint64 amount, const QString &reason,
+                    const QMap<QString, QString> &metadata);
+OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow);
+OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel);
+
+StaffError readError(const network::StripeError &error);
+// The outbox entry's error, read back from its stored Stripe answer.
+StaffError readError(const OutboxEntry &entry);
+
+} // namespace staffactions
+
+} // namespace paydesk::models
