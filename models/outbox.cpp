@@ -80,7 +80,10 @@ qint64 Outbox::enqueue(const OutboxAction &action, QString *error)
     s.bind(4, key);
     s.bind(5, QString::fromLatin1(action.method));
     s.bind(6, action.path);
-    s.bindText(7, action.params.encode());
+    QByteArray body = action.params.encode();
+    if (body.isNull())
+        body = QByteArray(""); // No parameters (a DELETE): an empty body, not NULL.
+    s.bindText(7, body);
     if (action.amount >= 0)
         s.bind(8, action.amount);
     else

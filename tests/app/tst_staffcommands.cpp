@@ -1,0 +1,502 @@
+#include "models/sqlitedb.h"
+#include "tests/support/httpclient.h"
+#include "tests/support/peerprocess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using paydesk::tests::HttpClient;
+using paydesk::tests::PeerProcess;
+
+// The staff commands as a script or a person at a terminal runs them: the real `paydesk`
+// binary against `paydesk sandbox` over HTTP. Bad input is refused before anything is sent, and
+// a refund whose process is killed with SIGKILL after the outbox commit and before the answer
+// happens exactly once when the command is run again.
+class TestStaffCommands final : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QString err;
+        QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    };
+    std::unique_ptr<PeerProcess> m_sandbox;
+    std::unique_ptr<HttpClient> m_http;
+    QTemporaryDir m_dir;
+    QStringList m_charges; // Succeeded, nothing refunded, USD.
+    QString m_jpyCharge;
+
+    QProcessEnvironment environment(const QByteArray &key = "sk_test_staff") const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.insert(QStringLiteral("STRIPE_API_KEY"), QString::fromLatin1(key));
+        return env;
+    }
+    QStringList common(const QString &cache) const
+    {
+        return {QStringLiteral("--api-base"), m_sandbox->baseUrl().toString(),
+                QStringLiteral("--cache"), m_dir.filePath(cache)};
+    }
+    Result run(const QStringList &args, const QString &cache = QStringLiteral("staff.sqlite"),
+               const QByteArray &key = "sk_test_staff")
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment(key));
+        p.start(PeerProcess::paydeskBinary(), args + common(cache));
+        if (!p.waitForFinished(120000)) {
+            p.kill();
+            p.waitForFinished();
+            return {};
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                p.readAllStandardOutput(), QString::fromUtf8(p.readAllStandardError())};
+    }
+    QJsonObject stats() { return m_http->get(QStringLiteral("/_sandbox/stats")).json; }
+    qint64 endpoint(const char *name)
+    {
+        return stats()[QStringLiteral("endpoints")][QString::fromLatin1(name)].toInteger();
+    }
+    qint64 counter(const char *name)
+    {
+        return stats()[QStringLiteral("counters")][QString::fromLatin1(name)].toInteger();
+    }
+    QJsonObject charge(const QString &id)
+    {
+        return m_http->get(QStringLiteral("/v1/charges/") + id).json;
+    }
+    QString takeCharge() { return m_charges.isEmpty() ? QString() : m_charges.takeFirst(); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void badInputSendsNothing_data();
+    void badInputSendsNothing();
+    void partialThenFullThenAlreadyRefunded();
+    void refundOfAPaymentIntent();
+    void zeroDecimalCurrency();
+    void killedAfterCommitRefundsOnce();
+    void restrictedKeyWithoutPermission();
+    void customerCreateUpdateDelete();
+    void subscriptionAtPeriodEndResumeAndNow();
+};
+
+void TestStaffCommands::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_sandbox.reset(
+        new PeerProcess(PeerProcess::sandbox({QStringLiteral("--scale"), QStringLiteral("800")})));
+    QVERIFY2(m_sandbox->start(), qPrintable(m_sandbox->errorString()));
+    m_http = std::make_unique<HttpClient>(m_sandbox->baseUrl(), "sk_test_staff");
+    QString after;
+    for (int page = 0; page < 10 && (m_charges.size() < 30 || m_jpyCharge.isEmpty()); ++page) {
+        const HttpClient::Response r = m_http->get(
+            QStringLiteral("/v1/charges?limit=100")
+            + (after.isEmpty() ? QString() : QStringLiteral("&starting_after=") + after));
+        QCOMPARE(r.status, 200);
+        const QJsonArray data = r.json[QStringLiteral("data")].toArray();
+        QVERIFY(!data.isEmpty());
+        for (const QJsonValue &c : data) {
+            if (c[QStringLiteral("status")].toString() != QLatin1String("succeeded")
+                || c[QStringLiteral("amount_refunded")].toInteger() != 0
+                || c[QStringLiteral("disputed")].toBool())
+                continue;
+            const QString currency = c[QStringLiteral("currency")].toString();
+            if (currency == QLatin1String("usd") && c[QStringLiteral("amount")].toInteger() >= 1000)
+                m_charges.append(c[QStringLiteral("id")].toString());
+            else if (currency == QLatin1String("jpy") && m_jpyCharge.isEmpty())
+                m_jpyCharge = c[QStringLiteral("id")].toString();
+        }
+        after = data.last()[QStringLiteral("id")].toString();
+    }
+    QVERIFY(m_charges.size() >= 10);
+    QVERIFY(!m_jpyCharge.isEmpty());
+}
+
+void TestStaffCommands::badInputSendsNothing_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString ch = QStringLiteral("CHARGE");
+    auto refund = [&](const QStringList &more) {
+        return QStringList {QStringLiteral("refund"), ch} + more;
+    };
+    QTest::newRow("amount zero") << refund({QStringLiteral("--amount"), QStringLiteral("0")})
+                                 << QStringLiteral("more than zero");
+    QTest::newRow("amount negative")
+        << refund({QStringLiteral("--amount=-5")}) << QStringLiteral("negative");
+    QTest::newRow("amount not a number")
+        << refund({QStringLiteral("--amount"), QStringLiteral("ten")})
+        << QStringLiteral("is not a number");
+    QTest::newRow("amount too many decimals")
+        << refund({QStringLiteral("--amount"), QStringLiteral("1.001")})
+        << QStringLiteral("at most 2 decimal places");
+    QTest::newRow("amount above refundable")
+        << refund({QStringLiteral("--amount"), QStringLiteral("999999")})
+        << QStringLiteral("can be refunded");
+    QTest::newRow("amount overflow")
+        << refund({QStringLiteral("--amount"), QStringLiteral("99999999999999999999")})
+        << QStringLiteral("too large");
+    QTest::newRow("amount empty") << refund({QStringLiteral("--amount"), QString()})
+                                  << QStringLiteral("--amount is empty");
+    QTest::newRow("reason unknown")
+        << refund({QStringLiteral("--reason"), QStringLiteral("because")})
+        << QStringLiteral("duplicate, fraudulent or requested_by_customer");
+    QTest::newRow("metadata without =")
+        << refund({QStringLiteral("--metadata"), QStringLiteral("order")})
+        << QStringLiteral("key=value");
+    QTest::newRow("metadata key with brackets")
+        << refund({QStringLiteral("--metadata"), QStringLiteral("a[b]=c")})
+        << QStringLiteral("square brackets");
+    QTest::newRow("metadata key too long")
+        << refund({QStringLiteral("--metadata"), QString(41, u'k') + QStringLiteral("=v")})
+        << QStringLiteral("longer than 40");
+    QTest::newRow("not a payment id")
+        << QStringList {QStringLiteral("refund"), QStringLiteral("cus_123")}
+        << QStringLiteral("give the charge");
+    QTest::newRow("customer email missing")
+        << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
+                        QStringLiteral("--name"), QStringLiteral("Ann")}
+        << QStringLiteral("Enter an email address");
+    QTest::newRow("customer email malformed")
+        << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
+                        QStringLiteral("--email"), QStringLiteral("ann@")}
+        << QStringLiteral("not an email address");
+    QTest::newRow("customer email with space")
+        << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
+                        QStringLiteral("--email"), QStringLiteral("ann smith@example.com")}
+        << QStringLiteral("not an email address");
+    QTest::newRow("customer phone letters")
+        << QStringList {QStringLiteral("customer"), QStringLiteral("create"),
+                        QStringLiteral("--email"),  QStringLiteral("ann@example.com"),
+                        QStringLiteral("--phone"),  QStringLiteral("call me")}
+        << QStringLiteral("phone number");
+    QTest::newRow("customer country")
+        << QStringList {QStringLiteral("customer"),  QStringLiteral("create"),
+                        QStringLiteral("--email"),   QStringLiteral("ann@example.com"),
+                        QStringLiteral("--country"), QStringLiteral("Germany")}
+        << QStringLiteral("two-letter ISO code");
+    QTest::newRow("customer delete unconfirmed")
+        << QStringList {QStringLiteral("customer"), QStringLiteral("delete"),
+                        QStringLiteral("cus_123")}
+        << QStringLiteral("--confirm cus_123");
+    QTest::newRow("customer delete wrong confirmation")
+        << QStringList {QStringLiteral("customer"), QStringLiteral("delete"),
+                        QStringLiteral("cus_123"), QStringLiteral("--confirm"),
+                        QStringLiteral("cus_124")}
+        << QStringLiteral("--confirm cus_123");
+    QTest::newRow("subscription options clash")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("cancel"),
+                        QStringLiteral("sub_1"), QStringLiteral("--at-period-end"),
+                        QStringLiteral("--prorate")}
+        << QStringLiteral("apply to a cancellation now");
+    QTest::newRow("subscription verb")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("pause"),
+                        QStringLiteral("sub_1")}
+        << QStringLiteral("use 'subscription cancel");
+}
+
+void TestStaffCommands::badInputSendsNothing()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const QString ch = m_charges.first();
+    args.replaceInStrings(QStringLiteral("CHARGE"), ch);
+    const qint64 posts = endpoint("POST /v1/refunds") + endpoint("POST /v1/customers")
+        + endpoint("DELETE /v1/customers/:id") + endpoint("POST /v1/subscriptions/:id")
+        + endpoint("DELETE /v1/subscriptions/:id");
+    const Result r = run(args, QStringLiteral("bad.sqlite"));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(!r.err.contains(QStringLiteral("sk_test_staff")), qPrintable(r.err));
+    // Nothing was sent that changes anything, and nothing was left to be sent later.
+    QCOMPARE(endpoint("POST /v1/refunds") + endpoint("POST /v1/customers")
+                 + endpoint("DELETE /v1/customers/:id") + endpoint("POST /v1/subscriptions/:id")
+                 + endpoint("DELETE /v1/subscriptions/:id"),
+             posts);
+    paydesk::models::sql::Database db;
+    if (QFile::exists(m_dir.filePath(QStringLiteral("bad.sqlite")))) {
+        QVERIFY(db.open(m_dir.filePath(QStringLiteral("bad.sqlite")), false));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM outbox")), 0);
+    }
+    QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 0);
+}
+
+void TestStaffCommands::partialThenFullThenAlreadyRefunded()
+{
+    const QString ch = takeCharge();
+    const qint64 amount = charge(ch)[QStringLiteral("amount")].toInteger();
+    Result r
+        = run({QStringLiteral("refund"), ch, QStringLiteral("--amount"), QStringLiteral("5.25"),
+               QStringLiteral("--reason"), QStringLiteral("requested_by_customer"),
+               QStringLiteral("--metadata"), QStringLiteral("ticket=T-1")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.json()[QStringLiteral("object")].toString(), QStringLiteral("refund"));
+    QCOMPARE(r.json()[QStringLiteral("amount")].toInteger(), 525);
+    QCOMPARE(r.json()[QStringLiteral("reason")].toString(),
+             QStringLiteral("requested_by_customer"));
+    QCOMPARE(r.json()[QStringLiteral("metadata")][QStringLiteral("ticket")].toString(),
+             QStringLiteral("T-1"));
+    QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 525);
+
+    // No amount: all that is left.
+    r = run({QStringLiteral("refund"), ch});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.json()[QStringLiteral("amount")].toInteger(), amount - 525);
+    QVERIFY(charge(ch)[QStringLiteral("refunded")].toBool());
+
+    // The cache shows it at once: the refunds and the charge fetched again.
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(QStringLiteral("staff.sqlite")), false));
+    paydesk::models::sql::Statement s = db.prepare(
+        QStringLiteral("SELECT json_extract(raw, '$.amount_refunded') FROM charges WHERE id = ?1"));
+    s.bind(1, ch);
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), amount);
+    s = db.prepare(QStringLiteral("SELECT count(*), sum(amount) FROM refunds WHERE charge = ?1"));
+    s.bind(1, ch);
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), 2);
+    QCOMPARE(s.int64(1), amount);
+    s = db.prepare(QStringLiteral("SELECT count(*) FROM audit_log WHERE object_id = ?1 AND "
+                                  "result = 'succeeded' AND action = 'refund' AND os_user <> ''"));
+    s.bind(1, ch);
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), 2);
+
+    // Nothing left: refused before sending, with the amounts named.
+    const qint64 posts = endpoint("POST /v1/refunds");
+    r = run({QStringLiteral("refund"), ch});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("Nothing is left to refund")), qPrintable(r.err));
+    QCOMPARE(endpoint("POST /v1/refunds"), posts);
+}
+
+void TestStaffCommands::refundOfAPaymentIntent()
+{
+    const QString ch = takeCharge();
+    const QString pi = charge(ch)[QStringLiteral("payment_intent")].toString();
+    QVERIFY(pi.startsWith(QLatin1String("pi_")));
+    const Result r
+        = run({QStringLiteral("refund"), pi, QStringLiteral("--amount"), QStringLiteral("1")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.json()[QStringLiteral("charge")].toString(), ch);
+    QCOMPARE(r.json()[QStringLiteral("amount")].toInteger(), 100);
+}
+
+void TestStaffCommands::zeroDecimalCurrency()
+{
+    const qint64 posts = endpoint("POST /v1/refunds");
+    Result r = run({QStringLiteral("refund"), m_jpyCharge, QStringLiteral("--amount"),
+                    QStringLiteral("10.5")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("JPY")), qPrintable(r.err));
+    QCOMPARE(endpoint("POST /v1/refunds"), posts);
+    r = run(
+        {QStringLiteral("refund"), m_jpyCharge, QStringLiteral("--amount"), QStringLiteral("100")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.json()[QStringLiteral("amount")].toInteger(), 100); // ¥100, not ¥1.00.
+}
+
+void TestStaffCommands::killedAfterCommitRefundsOnce()
+{
+    const QString ch = takeCharge();
+    const QString cache = m_dir.filePath(QStringLiteral("killed.sqlite"));
+    const qint64 refundsBefore = counter("refunds_created");
+    const qint64 replaysBefore = counter("idempotent_replays");
+    // Answers arrive 4 s after the sandbox acted: time to kill the process in between.
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/_sandbox/faults"),
+                        {{QStringLiteral("latency_ms"), QStringLiteral("4000")}})
+                 .status,
+             200);
+    QProcess p;
+    p.setProcessEnvironment(environment());
+    const QStringList args {QStringLiteral("refund"), ch, QStringLiteral("--amount"),
+                            QStringLiteral("3.00")};
+    p.start(PeerProcess::paydeskBinary(), args + common(QStringLiteral("killed.sqlite")));
+    QVERIFY(p.waitForStarted());
+    auto state = [&]() -> QString {
+        paydesk::models::sql::Database db;
+        if (!QFile::exists(cache) || !db.open(cache, false))
+            return {};
+        paydesk::models::sql::Statement s
+            = db.prepare(QStringLiteral("SELECT state FROM outbox ORDER BY id DESC LIMIT 1"));
+        return s.isValid() && s.step() ? s.text(0) : QString();
+    };
+    // The intent is committed and marked sent, and the sandbox has made the refund; its
+    // answer has not arrived.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        state() == QLatin1String("sent") && counter("refunds_created") == refundsBefore + 1, 30000);
+    QCOMPARE(p.state(), QProcess::Running);
+    ::kill(pid_t(p.processId()), SIGKILL);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    QCOMPARE(state(), QStringLiteral("sent"));
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/_sandbox/faults"),
+                        {{QStringLiteral("latency_ms"), QStringLiteral("0")}})
+                 .status,
+             200);
+
+    // The same command again: the stored request is resent with its key, Stripe replays the
+    // first answer, and no second refund is made.
+    const Result r = run(args, QStringLiteral("killed.sqlite"));
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("nothing new was sent")), qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("amount")].toInteger(), 300);
+    QCOMPARE(counter("refunds_created"), refundsBefore + 1);
+    QCOMPARE(counter("idempotent_replays"), replaysBefore + 1);
+    const HttpClient::Response refunds
+        = m_http->get(QStringLiteral("/v1/refunds?limit=100&charge=") + ch);
+    QCOMPARE(refunds.json[QStringLiteral("data")].toArray().size(), 1);
+    QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 300);
+    QCOMPARE(state(), QStringLiteral("succeeded"));
+
+    // A third run is a new refund, as asked.
+    const Result again = run(args, QStringLiteral("killed.sqlite"));
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 600);
+}
+
+void TestStaffCommands::restrictedKeyWithoutPermission()
+{
+    const QByteArray key = "rk_test_readonlystaff";
+    const HttpClient::Response added
+        = m_http->post(QStringLiteral("/_sandbox/keys"),
+                       {{QStringLiteral("key"), QString::fromLatin1(key)},
+                        {QStringLiteral("permissions[]"), QStringLiteral("charges:read")}});
+    QCOMPARE(added.status, 200);
+    const QString ch = m_charges.first();
+    const Result r
+        = run({QStringLiteral("refund"), ch, QStringLiteral("--amount"), QStringLiteral("1")},
+              QStringLiteral("restricted.sqlite"), key);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("needs the rak_refunds_write permission")),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("Request-Id req_")), qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QString::fromLatin1(key)), qPrintable(r.err));
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(QStringLiteral("restricted.sqlite")), false));
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM outbox WHERE state = 'failed'")), 1);
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE result = 'failed' AND "
+                                      "request_id LIKE 'req_%'")),
+             1);
+    QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 0);
+}
+
+void TestStaffCommands::customerCreateUpdateDelete()
+{
+    Result r = run({QStringLiteral("customer"), QStringLiteral("create"), QStringLiteral("--email"),
+                    QStringLiteral("ann.lee@example.com"), QStringLiteral("--name"),
+                    QStringLiteral("Ann Lee"), QStringLiteral("--phone"),
+                    QStringLiteral("+49 30 1234567"), QStringLiteral("--country"),
+                    QStringLiteral("DE"), QStringLiteral("--metadata"), QStringLiteral("crm=42")});
+    QCOMPARE(r.exitCode, 0);
+    const QString id = r.json()[QStringLiteral("id")].toString();
+    QVERIFY(id.startsWith(QLatin1String("cus_")));
+    QCOMPARE(r.json()[QStringLiteral("address")][QStringLiteral("country")].toString(),
+             QStringLiteral("DE"));
+    HttpClient::Response c = m_http->get(QStringLiteral("/v1/customers/") + id);
+    QCOMPARE(c.json[QStringLiteral("email")].toString(), QStringLiteral("ann.lee@example.com"));
+    QCOMPARE(c.json[QStringLiteral("metadata")][QStringLiteral("crm")].toString(),
+             QStringLiteral("42"));
+
+    r = run({QStringLiteral("customer"), QStringLiteral("update"), id, QStringLiteral("--name"),
+             QStringLiteral("Ann Lee-Smith"), QStringLiteral("--metadata"),
+             QStringLiteral("tier=gold")});
+    QCOMPARE(r.exitCode, 0);
+    c = m_http->get(QStringLiteral("/v1/customers/") + id);
+    QCOMPARE(c.json[QStringLiteral("name")].toString(), QStringLiteral("Ann Lee-Smith"));
+    QCOMPARE(c.json[QStringLiteral("metadata")][QStringLiteral("crm")].toString(),
+             QStringLiteral("42"));
+    QCOMPARE(c.json[QStringLiteral("metadata")][QStringLiteral("tier")].toString(),
+             QStringLiteral("gold"));
+
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(QStringLiteral("staff.sqlite")), false));
+    paydesk::models::sql::Statement s
+        = db.prepare(QStringLiteral("SELECT name, deleted FROM customers WHERE id = ?1"));
+    s.bind(1, id);
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0), QStringLiteral("Ann Lee-Smith"));
+    QCOMPARE(s.int64(1), 0);
+    s = {};
+
+    r = run({QStringLiteral("customer"), QStringLiteral("delete"), id, QStringLiteral("--confirm"),
+             id});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.json()[QStringLiteral("deleted")].toBool());
+    QCOMPARE(m_http->get(QStringLiteral("/v1/customers/") + id).status, 404);
+    s = db.prepare(QStringLiteral("SELECT deleted FROM customers WHERE id = ?1"));
+    s.bind(1, id);
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), 1);
+    s = {};
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action LIKE "
+                                      "'customer.%' AND result = 'succeeded'")),
+             3);
+}
+
+void TestStaffCommands::subscriptionAtPeriodEndResumeAndNow()
+{
+    const HttpClient::Response list
+        = m_http->get(QStringLiteral("/v1/subscriptions?status=active&limit=10"));
+    const QJsonArray subs = list.json[QStringLiteral("data")].toArray();
+    QVERIFY(!subs.isEmpty());
+    QString id;
+    for (const QJsonValue &sub : subs)
+        if (!sub[QStringLiteral("cancel_at_period_end")].toBool())
+            id = sub[QStringLiteral("id")].toString();
+    QVERIFY(!id.isEmpty());
+    auto sub = [&] {
+        return m_http->get(QStringLiteral("/v1/subscriptions/") + id).json;
+    };
+
+    Result r = run({QStringLiteral("subscription"), QStringLiteral("resume"), id});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("no cancellation to undo")), qPrintable(r.err));
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
+             QStringLiteral("--at-period-end")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(sub()[QStringLiteral("cancel_at_period_end")].toBool());
+    QCOMPARE(sub()[QStringLiteral("status")].toString(), QStringLiteral("active"));
+    r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
+             QStringLiteral("--at-period-end")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("already set to cancel")), qPrintable(r.err));
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("resume"), id});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(!sub()[QStringLiteral("cancel_at_period_end")].toBool());
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
+             QStringLiteral("--prorate"), QStringLiteral("--invoice-now")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(sub()[QStringLiteral("status")].toString(), QStringLiteral("canceled"));
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(QStringLiteral("staff.sqlite")), false));
+    paydesk::models::sql::Statement s
+        = db.prepare(QStringLiteral("SELECT status FROM subscriptions WHERE id = ?1"));
+    s.bind(1, id);
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0), QStringLiteral("canceled"));
+    s = {};
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("has ended already")), qPrintable(r.err));
+}
+
+QTEST_GUILESS_MAIN(TestStaffCommands)
+#include "tst_staffcommands.moc"
