@@ -3,10 +3,12 @@
 #include "app/applogging.h"
 #include "models/cache.h"
 #include "network/stripeclient.h"
+#include "ui/actioncontroller.h"
 #include "ui/connectpage.h"
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QSettings>
 
 namespace paydesk::app {
 
@@ -31,7 +33,7 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
                 m_window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
             });
     connect(m_sync.get(), &BackgroundSync::finished, &m_window,
-            [this, cache](bool ok, const QString &error) {
+            [this, cache, apiBase](bool ok, const QString &error) {
                 m_window.setSyncProgress({}, 0, 0, -1);
                 if (!ok) {
                     m_window.setStatusText(tr("Sync failed: %1").arg(error));
@@ -40,9 +42,43 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
                 }
                 m_window.setStatusText({});
                 m_window.setLastSync(QDateTime::currentDateTime());
+                m_window.setOnline(true);
                 m_window.setCache(cache);
+                openActions(apiBase, m_apiKey, cache, m_live);
             });
     m_sync->start(apiBase, apiKey, cache, rateLimit);
+}
+
+void GuiSession::openActions(const QUrl &apiBase, const QByteArray &apiKey, const QString &cache,
+                             bool live)
+{
+    if (m_outbox && m_actionCache.path() == cache)
+        return;
+    m_window.actions()->setOutbox(nullptr, nullptr);
+    m_outbox.reset();
+    QString error;
+    if (!m_actionCache.open(cache, &error)) {
+        qCWarning(lcApp) << "staff actions are off: cannot open the cache:" << error;
+        return;
+    }
+    network::StripeClientConfig config;
+    config.apiKey = apiKey;
+    config.apiBase = apiBase;
+    // Lost answers are resent by the client with the same key, then by the outbox.
+    config.maxRetries = 3;
+    m_actionClient = std::make_unique<network::StripeClient>(config);
+    m_outbox = std::make_unique<models::Outbox>(&m_actionCache, m_actionClient.get());
+    m_outbox->setProfile(QStringLiteral("default"), live);
+    QSettings settings;
+    m_window.actions()->setRefundThreshold(
+        settings.value(QStringLiteral("actions/refundConfirmThreshold"), 500).toLongLong());
+    m_window.actions()->setOutbox(m_outbox.get(), &m_actionCache);
+    if (const int resent = m_outbox->sendPending(); resent > 0) {
+        qCInfo(lcApp) << "resending" << resent
+                      << "staff actions an earlier session left "
+                         "unanswered";
+        m_window.setStatusText(tr("Resending %n unanswered staff action(s)…", nullptr, resent));
+    }
 }
 
 void GuiSession::startDemo()
@@ -54,6 +90,8 @@ void GuiSession::startDemo()
     connect(m_demo.get(), &DemoSandbox::ready, &m_window, [this](const QUrl &url) {
         m_window.setStatusText(tr("Demo sandbox at %1").arg(url.toString()));
         m_window.setOnline(true);
+        m_apiKey = QByteArrayLiteral("sk_test_demo");
+        m_live = false;
         // The demo merchant is synced like a real account, into a cache of this session.
         startSync(url, QByteArrayLiteral("sk_test_demo"),
                   m_demoCacheDir.path() + QStringLiteral("/demo.sqlite"), 2000);
@@ -120,9 +158,13 @@ void GuiSession::connectWith(const QByteArray &apiKey)
         m_window.setAccount({name, !live, false});
         m_window.setOnline(true);
         const QString cache = models::Cache::defaultPath(id, live);
+        m_apiKey = apiKey;
+        m_live = live;
         // What is already cached shows at once; the sync brings it up to date.
-        if (QFileInfo::exists(cache))
+        if (QFileInfo::exists(cache)) {
             m_window.setCache(cache);
+            openActions(m_apiBase, apiKey, cache, live);
+        }
         m_window.setStatusText(tr("Syncing with Stripe…"));
         startSync(m_apiBase, apiKey, cache, 0);
     });

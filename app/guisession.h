@@ -2,6 +2,8 @@
 
 #include "app/backgroundsync.h"
 #include "app/demosandbox.h"
+#include "models/cache.h"
+#include "models/outbox.h"
 #include "ui/mainwindow.h"
 
 #include <QObject>
@@ -35,6 +37,10 @@ public:
     void connectWith(const QByteArray &apiKey);
 
 private:
+    // The outbox of the account, on a cache connection of the window's thread: staff actions
+    // go through it, and what an earlier session left unanswered is sent again now.
+    void openActions(const QUrl &apiBase, const QByteArray &apiKey, const QString &cache,
+                     bool live);
     void startSync(const QUrl &apiBase, const QByteArray &apiKey, const QString &cache,
                    double rateLimit);
 
@@ -44,6 +50,11 @@ private:
     QTemporaryDir m_demoCacheDir;
     std::unique_ptr<BackgroundSync> m_sync;
     std::unique_ptr<network::StripeClient> m_client;
+    std::unique_ptr<network::StripeClient> m_actionClient;
+    models::Cache m_actionCache;
+    std::unique_ptr<models::Outbox> m_outbox;
+    QByteArray m_apiKey;
+    bool m_live = false;
 };
 
 } // namespace paydesk::app

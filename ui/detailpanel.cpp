@@ -8,6 +8,7 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -65,6 +66,8 @@ DetailPanel::DetailPanel(QWidget *parent)
     // The subtitle has the whole width: ids are long and do not wrap.
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *actions = new QHBoxLayout;
+    m_actionRow = new QHBoxLayout;
+    actions->addLayout(m_actionRow);
     actions->addStretch(1);
     actions->addWidget(copyId);
     actions->addWidget(dashboard);
@@ -97,6 +100,12 @@ DetailPanel::DetailPanel(QWidget *parent)
     layout->addLayout(head);
     layout->addWidget(m_subtitle);
     layout->addLayout(actions);
+    m_actionsOff = new QLabel(this);
+    m_actionsOff->setObjectName(QStringLiteral("detailActionsOff"));
+    m_actionsOff->setWordWrap(true);
+    m_actionsOff->setForegroundRole(QPalette::PlaceholderText);
+    m_actionsOff->hide();
+    layout->addWidget(m_actionsOff);
     layout->addWidget(m_tabs, 1);
     clear();
 }
@@ -117,6 +126,66 @@ void DetailPanel::clear()
     m_status->hide();
     m_overview->clear();
     m_json->clear();
+    updateActions();
+}
+
+void DetailPanel::setActionsDisabledReason(const QString &reason)
+{
+    m_disabledReason = reason;
+    updateActions();
+}
+
+QStringList DetailPanel::actionNames() const
+{
+    QStringList names;
+    for (const QPushButton *b : m_actionButtons)
+        names.append(b->property("action").toString());
+    return names;
+}
+
+QPushButton *DetailPanel::actionButton(const QString &action) const
+{
+    for (QPushButton *b : m_actionButtons)
+        if (b->property("action").toString() == action)
+            return b;
+    return nullptr;
+}
+
+void DetailPanel::updateActions()
+{
+    qDeleteAll(m_actionButtons);
+    m_actionButtons.clear();
+    QList<std::pair<QString, QString>> actions;
+    if (m_detail.found) {
+        const QJsonObject o = QJsonDocument::fromJson(m_detail.raw).object();
+        const QString status = o.value(QStringLiteral("status")).toString();
+        if (m_detail.table == QLatin1String("charges") && status == QLatin1String("succeeded")
+            && !o.value(QStringLiteral("refunded")).toBool())
+            actions.append({QStringLiteral("refund"), tr("Refund…")});
+        else if (m_detail.table == QLatin1String("customers")) {
+            actions.append({QStringLiteral("customer.edit"), tr("Edit…")});
+            actions.append({QStringLiteral("customer.delete"), tr("Delete…")});
+        } else if (m_detail.table == QLatin1String("subscriptions")
+                   && status != QLatin1String("canceled")
+                   && status != QLatin1String("incomplete_expired"))
+            actions.append({QStringLiteral("subscription.cancel"),
+                            o.value(QStringLiteral("cancel_at_period_end")).toBool()
+                                ? tr("Keep subscription…")
+                                : tr("Cancel subscription…")});
+    }
+    for (const auto &[name, text] : actions) {
+        auto *b = new QPushButton(text, this);
+        b->setObjectName(QStringLiteral("detailAction_") + name);
+        b->setProperty("action", name);
+        b->setEnabled(m_disabledReason.isEmpty());
+        b->setToolTip(m_disabledReason);
+        connect(b, &QPushButton::clicked, this,
+                [this, name] { Q_EMIT actionRequested(name, m_detail.id); });
+        m_actionRow->addWidget(b);
+        m_actionButtons.append(b);
+    }
+    m_actionsOff->setText(m_disabledReason);
+    m_actionsOff->setVisible(!actions.isEmpty() && !m_disabledReason.isEmpty());
 }
 
 bool DetailPanel::showObject(const QString &table, const QString &id)
@@ -128,6 +197,7 @@ bool DetailPanel::showObject(const QString &table, const QString &id)
         m_status->hide();
         m_overview->clear();
         m_json->clear();
+        updateActions();
         return false;
     }
     m_title->setText(m_detail.title.isEmpty() ? id : m_detail.title);
@@ -138,6 +208,7 @@ bool DetailPanel::showObject(const QString &table, const QString &id)
     m_overview->setHtml(html());
     m_json->setPlainText(
         QString::fromUtf8(QJsonDocument::fromJson(m_detail.raw).toJson(QJsonDocument::Indented)));
+    updateActions();
     return true;
 }
 

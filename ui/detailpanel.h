@@ -4,7 +4,9 @@
 
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
+class QPushButton;
 class QPlainTextEdit;
 class QTabWidget;
 class QTextBrowser;
@@ -29,6 +31,12 @@ public:
     // Shows an object; returns false (and says so) if the cache does not have it.
     bool showObject(const QString &table, const QString &id);
     void clear();
+    // Why staff actions are off ("" when they are possible): their buttons are disabled and
+    // the reason is shown.
+    void setActionsDisabledReason(const QString &reason);
+    // The action buttons shown for the current object ("refund", "customer.edit", …).
+    QStringList actionNames() const;
+    QPushButton *actionButton(const QString &action) const;
     const models::ObjectDetail &detail() const { return m_detail; }
     QString overviewHtml() const;
 
@@ -36,11 +44,15 @@ Q_SIGNALS:
     // A link of the panel: open this object in its own page.
     void openObject(const QString &table, const QString &id);
     void closeRequested();
+    // A staff action on the object shown ("refund", "customer.edit", "customer.delete",
+    // "subscription.cancel").
+    void actionRequested(const QString &action, const QString &id);
     // "All payments of this customer": show the rows of `table` that belong to a customer.
     void showCustomerRows(const QString &table, const QString &customerId, const QString &label);
 
 private:
     QString html() const;
+    void updateActions();
 
     models::sql::Database m_db;
     models::ObjectDetail m_detail;
@@ -51,6 +63,10 @@ private:
     QTabWidget *m_tabs;
     QTextBrowser *m_overview;
     QPlainTextEdit *m_json;
+    QHBoxLayout *m_actionRow;
+    QLabel *m_actionsOff;
+    QList<QPushButton *> m_actionButtons;
+    QString m_disabledReason;
 };
 
 } // namespace paydesk::ui

@@ -72,6 +72,7 @@ ListPage::ListPage(Kind kind, QWidget *parent)
         m_country->setObjectName(QStringLiteral("countryFilter"));
         m_country->addItem(tr("All countries"), QString());
         addFilterWidget(m_country);
+        addActionButton(tr("New customer…"), QStringLiteral("customer.create"));
     }
     if (kind == Kind::Disputes) {
         m_due = new QComboBox(this);

@@ -1,6 +1,8 @@
 #include "ui/mainwindow.h"
 
 #include "models/globalsearch.h"
+#include "ui/actioncontroller.h"
+#include "ui/activitypage.h"
 #include "ui/connectpage.h"
 #include "ui/listpage.h"
 #include "ui/pageplaceholder.h"
@@ -103,7 +105,16 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
                                     : tr("%1 — Paydesk").arg(account.name));
     setWindowIcon(QIcon(QStringLiteral(":/paydesk/icons/paydesk.svg")));
 
+    m_actions = new ActionController(this, this);
+    m_actions->setLiveMode(!account.testMode);
     buildNavigation();
+    // What an action changed shows at once on every page (a refund changes the payment, the
+    // refunds and the customer's spend).
+    connect(m_actions, &ActionController::objectChanged, this, [this] {
+        for (QWidget *widget : std::as_const(m_pageWidgets))
+            if (auto *table = qobject_cast<TablePage *>(widget))
+                table->refresh();
+    });
 
     m_testMode = account.testMode;
     m_globalSearch = new QLineEdit(this);
@@ -203,12 +214,20 @@ void MainWindow::buildNavigation()
         case Page::Refunds:
             table = new ListPage(models::ListTableModel::Kind::Refunds, m_pages);
             break;
+        case Page::Activity:
+            widget = m_activityPage = new ActivityPage(m_pages);
+            m_activityPage->setController(m_actions);
+            break;
         default:
             widget = new PagePlaceholder(pageTitle(page), pageExplanation(page), m_pages);
             break;
         }
         if (table) {
             widget = table;
+            connect(table, &TablePage::actionRequested, m_actions, &ActionController::request);
+            connect(m_actions, &ActionController::availabilityChanged, table,
+                    &TablePage::setActionsDisabledReason);
+            table->setActionsDisabledReason(m_actions->disabledReason());
             connect(table, &TablePage::openObject, this, &MainWindow::openObject);
             connect(table, &TablePage::showCustomerRows, this,
                     [this](const QString &rows, const QString &customer, const QString &label) {
@@ -277,6 +296,7 @@ void MainWindow::showConnectScreen()
 void MainWindow::setAccount(const Account &account)
 {
     m_testMode = account.testMode;
+    m_actions->setLiveMode(!account.testMode);
     setWindowTitle(account.testMode ? tr("%1 (test mode) — Paydesk").arg(account.name)
                                     : tr("%1 — Paydesk").arg(account.name));
     m_accountLabel->setText(account.demo ? tr("%1 (demo data)").arg(account.name) : account.name);
@@ -313,6 +333,8 @@ void MainWindow::setCache(const QString &path)
             table->setCache(path);
         }
     }
+    if (m_activityPage)
+        m_activityPage->setCache(path);
     m_searchDb.close();
     if (!path.isEmpty() && m_searchDb.open(path, false))
         m_searchDb.exec(QStringLiteral("PRAGMA query_only = 1"));
@@ -393,6 +415,7 @@ QString MainWindow::pageTitle(Page page)
 void MainWindow::setOnline(bool online)
 {
     m_onlineBadge->setText(online ? tr("Online") : tr("Offline"));
+    m_actions->setOnline(online);
     m_onlineBadge->setTone(online ? StatusBadge::Tone::Success : StatusBadge::Tone::Neutral);
 }
 

@@ -16,6 +16,8 @@ class QStackedWidget;
 
 namespace paydesk::ui {
 
+class ActionController;
+class ActivityPage;
 class ConnectPage;
 class ListPage;
 class PaymentsPage;
@@ -84,6 +86,9 @@ public:
     // What Paydesk is busy with ("Generating the demo merchant…"). Unlike QStatusBar's
     // temporary messages it never hides the mode badge.
     void setStatusText(const QString &text);
+    // Staff actions: which are possible, their dialogs, and the views they refresh.
+    ActionController *actions() const { return m_actions; }
+    ActivityPage *activityPage() const { return m_activityPage; }
 
 Q_SIGNALS:
     void currentPageChanged(paydesk::ui::MainWindow::Page page);
@@ -112,6 +117,8 @@ private:
     QTimer *m_searchDelay = nullptr;
     models::sql::Database m_searchDb;
     StatusBadge *m_onlineBadge = nullptr;
+    ActionController *m_actions = nullptr;
+    ActivityPage *m_activityPage = nullptr;
 };
 
 } // namespace paydesk::ui

@@ -20,6 +20,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
@@ -183,6 +184,7 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
     connect(m_detail, &DetailPanel::openObject, this, &TablePage::openObject);
     connect(m_detail, &DetailPanel::showCustomerRows, this, &TablePage::showCustomerRows);
     connect(m_detail, &DetailPanel::closeRequested, m_detail, &QWidget::hide);
+    connect(m_detail, &DetailPanel::actionRequested, this, &TablePage::actionRequested);
     m_saveColumns->setSingleShot(true);
     m_saveColumns->setInterval(300);
     connect(m_saveColumns, &QTimer::timeout, this, &TablePage::saveColumns);
@@ -232,6 +234,36 @@ void TablePage::setTestMode(bool testMode)
 }
 
 void TablePage::cacheChanged(const QString &) { }
+
+QPushButton *TablePage::addActionButton(const QString &text, const QString &action)
+{
+    auto *button = new QPushButton(text, this);
+    button->setObjectName(QStringLiteral("pageAction_") + action);
+    connect(button, &QPushButton::clicked, this,
+            [this, action] { Q_EMIT actionRequested(action, QString()); });
+    m_filters->addWidget(button);
+    m_actionButtons.append(button);
+    return button;
+}
+
+void TablePage::setActionsDisabledReason(const QString &reason)
+{
+    m_detail->setActionsDisabledReason(reason);
+    for (QPushButton *b : std::as_const(m_actionButtons)) {
+        b->setEnabled(reason.isEmpty());
+        b->setToolTip(reason);
+    }
+}
+
+void TablePage::refresh()
+{
+    if (m_cachePath.isEmpty())
+        return;
+    const QString shown = m_detail->isVisible() ? m_detail->detail().id : QString();
+    filtersChanged();
+    if (!shown.isEmpty())
+        m_detail->showObject(m_model->table(), shown);
+}
 
 void TablePage::filterByCustomer(const QString &customerId, const QString &label)
 {

@@ -11,6 +11,7 @@ class QDateEdit;
 class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
@@ -55,10 +56,16 @@ public:
     void filterByCustomer(const QString &customerId, const QString &label);
     QString customerFilter() const { return m_customer; }
     bool eventFilter(QObject *watched, QEvent *event) override;
+    // Reads the rows and the object in the detail panel again (after a staff action).
+    void refresh();
+    // Staff actions are off for this reason ("" when possible): the page's action buttons
+    // and those of the detail panel follow.
+    void setActionsDisabledReason(const QString &reason);
 
 Q_SIGNALS:
     void openObject(const QString &table, const QString &id);
     void showCustomerRows(const QString &table, const QString &customerId, const QString &label);
+    void actionRequested(const QString &action, const QString &id);
 
 protected:
     struct Chip
@@ -90,6 +97,8 @@ protected:
     QList<Chip> standardChips(const QList<QComboBox *> &boxes);
     void filtersChanged();
     void restoreColumns();
+    // A page-level staff action ("New customer…") in the filter bar; emits actionRequested.
+    QPushButton *addActionButton(const QString &text, const QString &action);
 
 private:
     void updateCount();
@@ -124,6 +133,7 @@ private:
     bool m_restoring = false;
     QString m_customer;
     QString m_customerLabel;
+    QList<QPushButton *> m_actionButtons;
 };
 
 } // namespace paydesk::ui

@@ -1,0 +1,702 @@
+#include "models/cache.h"
+#include "models/outbox.h"
+#include "network/stripeclient.h"
+#include "tests/support/democache.h"
+#include "tests/support/fakenetwork.h"
+#include "ui/actioncontroller.h"
+#include "ui/activitypage.h"
+#include "ui/cancelsubscriptiondialog.h"
+#include "ui/customerdialog.h"
+#include "ui/detailpanel.h"
+#include "ui/mainwindow.h"
+#include "ui/refunddialog.h"
+#include "ui/tablepage.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace paydesk;
+using paydesk::tests::FakeNetworkAccessManager;
+using paydesk::tests::FakeResponse;
+
+// The staff action dialogs offscreen, on a cache of the demo merchant and a Stripe client whose
+// network is a script: every input rule refuses before anything is stored or sent, a double
+// click acts once, Stripe's refusals are read for a person on the field at fault, a lost answer
+// is resent with the same key, and the Activity page and the action switches follow.
+class TestStaffDialogs final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_file;
+    std::unique_ptr<models::Cache> m_cache;
+    FakeNetworkAccessManager *m_network = nullptr;
+    std::unique_ptr<network::StripeClient> m_client;
+    std::unique_ptr<models::Outbox> m_outbox;
+    QString m_usd; // A succeeded USD charge with nothing refunded, amount >= $20.
+    QString m_jpy;
+
+    QString chargeWhere(const QString &where)
+    {
+        models::sql::Statement s = m_cache->database().prepare(
+            QStringLiteral("SELECT id FROM charges WHERE status = 'succeeded' AND "
+                           "coalesce(json_extract(raw, '$.amount_refunded'), 0) = 0 AND "
+                           "coalesce(json_extract(raw, '$.disputed'), 0) = 0 AND %1 ORDER BY id "
+                           "LIMIT 1")
+                .arg(where));
+        return s.step() ? s.text(0) : QString();
+    }
+    QJsonObject raw(const QString &table, const QString &id)
+    {
+        models::sql::Statement s = m_cache->database().prepare(
+            QStringLiteral("SELECT raw FROM %1 WHERE id = ?1").arg(table));
+        s.bind(1, id);
+        return s.step() ? QJsonDocument::fromJson(s.bytes(0)).object() : QJsonObject();
+    }
+    qint64 entries()
+    {
+        return m_cache->database().scalar(QStringLiteral("SELECT count(*) FROM outbox"));
+    }
+    std::unique_ptr<ui::RefundDialog> refundDialog(const QString &charge, bool live = false,
+                                                   qint64 threshold = 0)
+    {
+        ui::ActionDialog::Options options;
+        options.livemode = live;
+        auto d = std::make_unique<ui::RefundDialog>(
+            models::RefundTarget::fromCharge(raw(QStringLiteral("charges"), charge)), threshold,
+            options);
+        d->setOutbox(m_outbox.get());
+        return d;
+    }
+    static void save(QWidget *w, const QString &name)
+    {
+        // Pictures for a person to look at: PAYDESK_SCREENSHOTS=dir.
+        const QString dir = qEnvironmentVariable("PAYDESK_SCREENSHOTS");
+        if (dir.isEmpty())
+            return;
+        w->adjustSize();
+        w->show();
+        QCoreApplication::processEvents();
+        w->grab().save(dir + u'/' + name + QStringLiteral(".png"));
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void refundInfo();
+    void refundRules_data();
+    void refundRules();
+    void refundLiveNeedsConfirmation();
+    void refundAboveThresholdTypedTwice();
+    void doubleClickActsOnce();
+    void stripeRefusalIsReadOnTheField();
+    void lostAnswerIsResentWithTheSameKey();
+    void customerRules_data();
+    void customerRules();
+    void customerEditSendsOnlyChanges();
+    void deleteNeedsTheEmailTyped();
+    void cancelSubscriptionChoices();
+    void actionsOffWhenOfflineOrReadOnly();
+    void activityPageShowsOutboxAndAudit();
+};
+
+void TestStaffDialogs::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("PaydeskTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_staffdialogs"));
+    QSettings().clear();
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    m_file = m_dir.filePath(QStringLiteral("dialogs.sqlite"));
+    QVERIFY(testsupport::fillDemoCache(m_file, 1500, 1763800000) > 0);
+}
+
+void TestStaffDialogs::init()
+{
+    // A fresh outbox and script for every test.
+    m_outbox.reset();
+    m_client.reset();
+    m_cache = std::make_unique<models::Cache>();
+    QVERIFY(m_cache->open(m_file));
+    m_cache->database().exec(QStringLiteral("DELETE FROM outbox; DELETE FROM audit_log;"));
+    network::StripeClientConfig config;
+    config.apiKey = "sk_test_dialogs";
+    config.apiBase = QUrl(QStringLiteral("https://api.stripe.com"));
+    config.maxRetries = 0;
+    m_network = new FakeNetworkAccessManager;
+    m_client = std::make_unique<network::StripeClient>(config, m_network);
+    m_outbox = std::make_unique<models::Outbox>(m_cache.get(), m_client.get());
+    m_usd = chargeWhere(QStringLiteral("currency = 'usd' AND amount >= 2000"));
+    m_jpy = chargeWhere(QStringLiteral("currency = 'jpy'"));
+    QVERIFY(!m_usd.isEmpty());
+    QVERIFY(!m_jpy.isEmpty());
+}
+
+void TestStaffDialogs::refundInfo()
+{
+    const QJsonObject charge = raw(QStringLiteral("charges"), m_usd);
+    const auto d = refundDialog(m_usd);
+    const qint64 amount = charge[QStringLiteral("amount")].toInteger();
+    QCOMPARE(d->findChild<QLabel *>(QStringLiteral("refundPaid"))->text(),
+             QStringLiteral("$%1.%2")
+                 .arg(QLocale().toString(amount / 100))
+                 .arg(amount % 100, 2, 10, QLatin1Char('0')));
+    QCOMPARE(d->findChild<QLabel *>(QStringLiteral("refundAlready"))->text(),
+             QStringLiteral("$0.00"));
+    QCOMPARE(d->findChild<QLabel *>(QStringLiteral("refundRefundable"))->text(),
+             d->findChild<QLabel *>(QStringLiteral("refundPaid"))->text());
+    QVERIFY(d->confirmButton()->isEnabled());
+    save(d.get(), QStringLiteral("refund-dialog"));
+
+    // A JPY payment shows whole yen.
+    const auto j = refundDialog(m_jpy);
+    QVERIFY(!j->findChild<QLabel *>(QStringLiteral("refundPaid"))->text().contains(u'.'));
+    QVERIFY(j->findChild<QLabel *>(QStringLiteral("refundPaid"))->text().contains(u'¥'));
+
+    // A fully refunded payment cannot be refunded: the button is off and says why.
+    QJsonObject refunded = charge;
+    refunded[QStringLiteral("amount_refunded")] = amount;
+    refunded[QStringLiteral("refunded")] = true;
+    ui::RefundDialog full(models::RefundTarget::fromCharge(refunded), 0, {});
+    QVERIFY(!full.confirmButton()->isEnabled());
+    QVERIFY(full.problemText().contains(QStringLiteral("refunded in full")));
+}
+
+void TestStaffDialogs::refundRules_data()
+{
+    QTest::addColumn<bool>("yen");
+    QTest::addColumn<QString>("amount");
+    QTest::addColumn<QString>("metadata");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("zero") << false << QStringLiteral("0") << QString() << QStringLiteral("amount")
+                          << QStringLiteral("more than zero");
+    QTest::newRow("negative") << false << QStringLiteral("-5") << QString()
+                              << QStringLiteral("amount") << QStringLiteral("negative");
+    QTest::newRow("non-numeric") << false << QStringLiteral("ten dollars") << QString()
+                                 << QStringLiteral("amount") << QStringLiteral("not a number");
+    QTest::newRow("too many decimals")
+        << false << QStringLiteral("1.005") << QString() << QStringLiteral("amount")
+        << QStringLiteral("at most 2 decimal places");
+    QTest::newRow("decimals for JPY") << true << QStringLiteral("100.5") << QString()
+                                      << QStringLiteral("amount") << QStringLiteral("JPY");
+    QTest::newRow("above refundable")
+        << false << QStringLiteral("1000000") << QString() << QStringLiteral("amount")
+        << QStringLiteral("can be refunded");
+    QTest::newRow("overflow") << false << QStringLiteral("999999999999999999999") << QString()
+                              << QStringLiteral("amount") << QStringLiteral("too large");
+    QTest::newRow("metadata without =")
+        << false << QStringLiteral("1") << QStringLiteral("order 42") << QStringLiteral("metadata")
+        << QStringLiteral("key=value");
+    QTest::newRow("metadata key brackets")
+        << false << QStringLiteral("1") << QStringLiteral("a[0]=x") << QStringLiteral("metadata")
+        << QStringLiteral("square brackets");
+    QTest::newRow("metadata key twice")
+        << false << QStringLiteral("1") << QStringLiteral("a=1\na=2") << QStringLiteral("metadata")
+        << QStringLiteral("given twice");
+    QTest::newRow("metadata value too long")
+        << false << QStringLiteral("1") << QStringLiteral("a=") + QString(501, u'x')
+        << QStringLiteral("metadata") << QStringLiteral("longer than 500");
+}
+
+void TestStaffDialogs::refundRules()
+{
+    QFETCH(bool, yen);
+    QFETCH(QString, amount);
+    QFETCH(QString, metadata);
+    QFETCH(QString, field);
+    QFETCH(QString, message);
+    const auto d = refundDialog(yen ? m_jpy : m_usd);
+    d->amountField()->setText(amount);
+    d->metadataField()->setPlainText(metadata);
+    QTest::mouseClick(d->confirmButton(), Qt::LeftButton);
+    QCOMPARE(d->problemField(), field);
+    QVERIFY2(d->problemText().contains(message), qPrintable(d->problemText()));
+    QCOMPARE(d->entryId(), -1);
+    QCOMPARE(entries(), 0); // Nothing stored…
+    QCOMPARE(m_network->sent().size(), 0); // …and nothing sent.
+    QVERIFY(d->confirmButton()->isEnabled()); // The form can be corrected.
+    if (qstrcmp(QTest::currentDataTag(), "above refundable") == 0)
+        save(d.get(), QStringLiteral("refund-dialog-error"));
+}
+
+void TestStaffDialogs::refundLiveNeedsConfirmation()
+{
+    const auto d = refundDialog(m_usd, true);
+    QVERIFY(d->liveConfirmation());
+    d->amountField()->setText(QStringLiteral("12.50"));
+    // Names the amount and the customer.
+    const QString text = d->liveConfirmation()->text();
+    QVERIFY2(text.contains(QStringLiteral("$12.50")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("LIVE")), qPrintable(text));
+    const QString customer
+        = raw(QStringLiteral("charges"), m_usd)[QStringLiteral("customer")].toString();
+    const QJsonObject c = raw(QStringLiteral("customers"), customer);
+    QVERIFY2(
+        text.contains(c[QStringLiteral("name")].toString().isEmpty()
+                          ? customer
+                          : c[QStringLiteral("name")].toString())
+            || text.contains(raw(QStringLiteral("charges"),
+                                 m_usd)[QStringLiteral("billing_details")][QStringLiteral("name")]
+                                 .toString()),
+        qPrintable(text));
+    d->confirm();
+    QCOMPARE(d->problemField(), QStringLiteral("confirm"));
+    QCOMPARE(entries(), 0);
+    QCOMPARE(m_network->sent().size(), 0);
+    save(d.get(), QStringLiteral("refund-dialog-live"));
+    m_network->enqueue(FakeResponse::json(
+        200,
+        QByteArrayLiteral("{\"id\":\"re_live1\",\"object\":\"refund\",\"amount\":1250,"
+                          "\"currency\":\"usd\",\"status\":\"succeeded\",\"charge\":\"")
+            + m_usd.toLatin1() + "\"}"));
+    d->liveConfirmation()->setChecked(true);
+    d->confirm();
+    QCOMPARE(entries(), 1);
+    QTRY_COMPARE(d->result()[QStringLiteral("id")].toString(), QStringLiteral("re_live1"));
+}
+
+void TestStaffDialogs::refundAboveThresholdTypedTwice()
+{
+    const auto d = refundDialog(m_usd, false, 10); // $10 and more: typed twice.
+    d->amountField()->setText(QStringLiteral("9.99"));
+    QVERIFY(!d->needsAmountAgain());
+    QVERIFY(d->amountAgainField()->isHidden());
+    d->amountField()->setText(QStringLiteral("15.00"));
+    QVERIFY(d->needsAmountAgain());
+    QVERIFY(!d->amountAgainField()->isHidden());
+    d->amountAgainField()->setText(QStringLiteral("15.01"));
+    d->confirm();
+    QCOMPARE(d->problemField(), QStringLiteral("amountAgain"));
+    QVERIFY(d->problemText().contains(QStringLiteral("$15.00")));
+    QCOMPARE(entries(), 0);
+    // Empty amount = everything, which is above the threshold too.
+    d->amountField()->clear();
+    QVERIFY(d->needsAmountAgain());
+    d->amountAgainField()->clear();
+    d->confirm();
+    QCOMPARE(d->problemField(), QStringLiteral("amountAgain"));
+    QCOMPARE(m_network->sent().size(), 0);
+    // Typed the same in another spelling of the locale: accepted.
+    d->amountField()->setText(QStringLiteral("15"));
+    d->amountAgainField()->setText(QStringLiteral("15.00"));
+    m_network->enqueue(FakeResponse::json(
+        200,
+        QByteArrayLiteral("{\"id\":\"re_t\",\"object\":\"refund\",\"amount\":1500,"
+                          "\"currency\":\"usd\",\"status\":\"succeeded\"}")));
+    d->confirm();
+    QCOMPARE(entries(), 1);
+    QTRY_COMPARE(d->result()[QStringLiteral("id")].toString(), QStringLiteral("re_t"));
+}
+
+void TestStaffDialogs::doubleClickActsOnce()
+{
+    const auto d = refundDialog(m_usd);
+    d->amountField()->setText(QStringLiteral("2.00"));
+    FakeResponse slow = FakeResponse::json(
+        200,
+        QByteArrayLiteral("{\"id\":\"re_once\",\"object\":\"refund\",\"amount\":200,"
+                          "\"currency\":\"usd\",\"status\":\"succeeded\"}"));
+    slow.delayMs = 200;
+    m_network->enqueue(slow);
+    d->show();
+    QTest::mouseDClick(d->confirmButton(), Qt::LeftButton);
+    QTest::mouseClick(d->confirmButton(), Qt::LeftButton);
+    d->confirm();
+    QCOMPARE(entries(), 1);
+    QVERIFY(!d->confirmButton()->isEnabled());
+    QTRY_COMPARE(d->result()[QStringLiteral("id")].toString(), QStringLiteral("re_once"));
+    QCOMPARE(m_network->sent().size(), 1);
+    QCOMPARE(m_network->sent().first().method, QByteArray("POST"));
+    QVERIFY(m_network->sent().first().body.contains("amount=200"));
+    QVERIFY(!m_network->sent().first().header("Idempotency-Key").isEmpty());
+    QCOMPARE(d->result().value(QStringLiteral("amount")).toInteger(), 200);
+    QCOMPARE(d->result(), QJsonDocument::fromJson(m_outbox->entry(d->entryId()).response).object());
+    QCOMPARE(m_outbox->entry(d->entryId()).state, QStringLiteral("succeeded"));
+}
+
+void TestStaffDialogs::stripeRefusalIsReadOnTheField()
+{
+    const auto d = refundDialog(m_usd);
+    d->amountField()->setText(QStringLiteral("3.00"));
+    m_network->enqueue(FakeResponse::json(
+        400,
+        QByteArrayLiteral("{\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+                          "\"charge_already_refunded\",\"message\":\"Charge ch_x has already "
+                          "been refunded.\"}}"),
+        {{"Request-Id", "req_refused42"}}));
+    d->confirm();
+    QTRY_VERIFY(d->problemText().contains(QStringLiteral("already been refunded in full")));
+    QCOMPARE(d->problemField(), QStringLiteral("amount"));
+    QVERIFY(d->problemText().contains(QStringLiteral("req_refused42")));
+    QVERIFY(!d->findChild<QToolButton *>(QStringLiteral("copyRequestId"))->isHidden());
+    QVERIFY(d->confirmButton()->isEnabled());
+    QCOMPARE(m_cache->database().scalar(QStringLiteral(
+                 "SELECT count(*) FROM audit_log WHERE result = 'failed' AND request_id = "
+                 "'req_refused42'")),
+             1);
+    save(d.get(), QStringLiteral("refund-dialog-refused"));
+
+    // A permission error of a restricted key names the permission.
+    m_network->enqueue(FakeResponse::json(
+        403,
+        QByteArrayLiteral("{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The "
+                          "provided key 'rk_test_***abcd' does not have the required permissions "
+                          "for this endpoint on account 'acct_1'. Having the 'rak_refund_write' "
+                          "permission would allow this request to continue.\"}}"),
+        {{"Request-Id", "req_perm"}}));
+    d->confirm();
+    QTRY_VERIFY(d->problemText().contains(QStringLiteral("rak_refund_write")));
+    QCOMPARE(entries(), 2);
+}
+
+void TestStaffDialogs::lostAnswerIsResentWithTheSameKey()
+{
+    const auto d = refundDialog(m_usd);
+    d->amountField()->setText(QStringLiteral("4.00"));
+    m_network->enqueue(FakeResponse::networkError(QNetworkReply::RemoteHostClosedError));
+    d->confirm();
+    QTRY_COMPARE(d->confirmButton()->text(), QStringLiteral("Send again"));
+    QVERIFY(d->problemText().contains(QStringLiteral("cannot make it happen twice")));
+    QVERIFY(d->isVisible() || !d->result().isEmpty() || d->result().isEmpty());
+    const qint64 id = d->entryId();
+    QVERIFY(id > 0);
+    QCOMPARE(m_outbox->entry(id).state, QStringLiteral("pending"));
+    QVERIFY(!d->amountField()->isEnabled()); // The amount of a queued refund cannot change.
+    m_network->enqueue(FakeResponse::json(
+        200,
+        QByteArrayLiteral("{\"id\":\"re_again\",\"object\":\"refund\",\"amount\":400,"
+                          "\"currency\":\"usd\",\"status\":\"succeeded\"}")));
+    d->confirm();
+    QTRY_COMPARE(d->result()[QStringLiteral("id")].toString(), QStringLiteral("re_again"));
+    QCOMPARE(entries(), 1);
+    QCOMPARE(m_outbox->entry(id).attempts, 2);
+    QCOMPARE(m_network->sent().size(), 2);
+    QCOMPARE(m_network->sent().at(0).header("Idempotency-Key"),
+             m_network->sent().at(1).header("Idempotency-Key"));
+    QCOMPARE(m_network->sent().at(0).body, m_network->sent().at(1).body);
+}
+
+void TestStaffDialogs::customerRules_data()
+{
+    QTest::addColumn<QString>("email");
+    QTest::addColumn<QString>("phone");
+    QTest::addColumn<QString>("country");
+    QTest::addColumn<QString>("metadata");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("email empty") << QString() << QString() << QString() << QString()
+                                 << QStringLiteral("email") << QStringLiteral("Enter an email");
+    QTest::newRow("email no domain")
+        << QStringLiteral("ann@") << QString() << QString() << QString() << QStringLiteral("email")
+        << QStringLiteral("not an email address");
+    QTest::newRow("email no dot") << QStringLiteral("ann@example") << QString() << QString()
+                                  << QString() << QStringLiteral("email")
+                                  << QStringLiteral("not an email address");
+    QTest::newRow("email two @") << QStringLiteral("a@b@example.com") << QString() << QString()
+                                 << QString() << QStringLiteral("email")
+                                 << QStringLiteral("not an email address");
+    QTest::newRow("phone letters")
+        << QStringLiteral("ann@example.com") << QStringLiteral("abc") << QString() << QString()
+        << QStringLiteral("phone") << QStringLiteral("phone number");
+    QTest::newRow("country name") << QStringLiteral("ann@example.com") << QString()
+                                  << QStringLiteral("D1") << QString() << QStringLiteral("country")
+                                  << QStringLiteral("two-letter ISO code");
+    QTest::newRow("metadata key format")
+        << QStringLiteral("ann@example.com") << QString() << QString()
+        << QStringLiteral("plan[tier]=gold") << QStringLiteral("metadata")
+        << QStringLiteral("square brackets");
+    QTest::newRow("metadata no value sign")
+        << QStringLiteral("ann@example.com") << QString() << QString()
+        << QStringLiteral("just text") << QStringLiteral("metadata") << QStringLiteral("key=value");
+}
+
+void TestStaffDialogs::customerRules()
+{
+    QFETCH(QString, email);
+    QFETCH(QString, phone);
+    QFETCH(QString, country);
+    QFETCH(QString, metadata);
+    QFETCH(QString, field);
+    QFETCH(QString, message);
+    ui::CustomerDialog d({}, {}, {});
+    d.setOutbox(m_outbox.get());
+    d.field(QStringLiteral("email"))->setText(email);
+    d.field(QStringLiteral("phone"))->setText(phone);
+    d.field(QStringLiteral("country"))->setText(country);
+    d.metadataField()->setPlainText(metadata);
+    d.confirm();
+    QCOMPARE(d.problemField(), field);
+    QVERIFY2(d.problemText().contains(message), qPrintable(d.problemText()));
+    QCOMPARE(entries(), 0);
+    QCOMPARE(m_network->sent().size(), 0);
+    if (qstrcmp(QTest::currentDataTag(), "email no domain") == 0)
+        save(&d, QStringLiteral("customer-dialog-error"));
+}
+
+void TestStaffDialogs::customerEditSendsOnlyChanges()
+{
+    models::sql::Statement s = m_cache->database().prepare(
+        QStringLiteral("SELECT id FROM customers WHERE email IS NOT NULL ORDER BY id LIMIT 1"));
+    QVERIFY(s.step());
+    const QString customer = s.text(0);
+    s = {};
+    const models::CustomerFields before
+        = models::CustomerFields::fromJson(raw(QStringLiteral("customers"), customer));
+    ui::CustomerDialog d(customer, before, {});
+    d.setOutbox(m_outbox.get());
+    d.confirm();
+    QVERIFY(d.problemText().contains(QStringLiteral("Nothing changed")));
+    QCOMPARE(entries(), 0);
+    d.field(QStringLiteral("name"))->setText(QStringLiteral("Grace Hopper"));
+    d.field(QStringLiteral("description"))->setText(QStringLiteral("VIP & friends"));
+    d.metadataField()->setPlainText(d.metadataField()->toPlainText() + QStringLiteral("\ncrm=7"));
+    save(&d, QStringLiteral("customer-dialog-edit"));
+    m_network->enqueue(
+        FakeResponse::json(200,
+                           QByteArrayLiteral("{\"id\":\"") + customer.toLatin1()
+                               + "\",\"object\":\"customer\",\"name\":\"Grace Hopper\",\"email\":\""
+                               + before.email.toUtf8() + "\",\"created\":1700000000}"));
+    d.confirm();
+    QTRY_VERIFY(!d.result().isEmpty());
+    QCOMPARE(m_network->sent().size(), 1);
+    const QByteArray body = m_network->sent().first().body;
+    QCOMPARE(m_network->sent().first().url.path(), QStringLiteral("/v1/customers/") + customer);
+    QVERIFY2(body.contains("name=Grace%20Hopper"), body.constData());
+    QVERIFY2(body.contains("description=VIP%20%26%20friends"), body.constData());
+    QVERIFY2(body.contains("metadata[crm]=7"), body.constData());
+    QVERIFY2(!body.contains("email="), body.constData()); // Unchanged: not sent.
+    // The cache shows the new name at once.
+    s = m_cache->database().prepare(QStringLiteral("SELECT name FROM customers WHERE id = ?1"));
+    s.bind(1, customer);
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0), QStringLiteral("Grace Hopper"));
+}
+
+void TestStaffDialogs::deleteNeedsTheEmailTyped()
+{
+    ui::DeleteCustomerDialog d(QStringLiteral("cus_del1"), QStringLiteral("del@example.com"),
+                               QStringLiteral("Del Person"), {});
+    d.setOutbox(m_outbox.get());
+    QVERIFY(!d.confirmButton()->isEnabled());
+    d.confirmationField()->setText(QStringLiteral("del@example.co"));
+    QVERIFY(!d.confirmButton()->isEnabled());
+    d.confirm();
+    QCOMPARE(d.problemField(), QStringLiteral("typed"));
+    QCOMPARE(entries(), 0);
+    d.confirmationField()->setText(QStringLiteral("del@example.com"));
+    QVERIFY(d.confirmButton()->isEnabled());
+    save(&d, QStringLiteral("delete-customer-dialog"));
+    m_network->enqueue(FakeResponse::json(
+        200, QByteArrayLiteral("{\"id\":\"cus_del1\",\"object\":\"customer\",\"deleted\":true}")));
+    d.confirm();
+    QTRY_VERIFY(!d.result().isEmpty());
+    QCOMPARE(m_network->sent().first().method, QByteArray("DELETE"));
+    QCOMPARE(m_outbox->entry(d.entryId()).action, QStringLiteral("customer.delete"));
+}
+
+void TestStaffDialogs::cancelSubscriptionChoices()
+{
+    models::sql::Statement s = m_cache->database().prepare(
+        QStringLiteral("SELECT id FROM subscriptions WHERE status = 'active' ORDER BY id LIMIT 1"));
+    QVERIFY(s.step());
+    const QString id = s.text(0);
+    s = {};
+    QJsonObject sub = raw(QStringLiteral("subscriptions"), id);
+    sub[QStringLiteral("cancel_at_period_end")] = false;
+    struct Case
+    {
+        bool now, prorate, invoice;
+        QByteArray method, body;
+    };
+    const Case cases[] = {{false, false, false, "POST", "cancel_at_period_end=true"},
+                          {true, false, false, "DELETE", ""},
+                          {true, true, true, "DELETE", "prorate=true&invoice_now=true"}};
+    int n = 0;
+    for (const Case &c : cases) {
+        ui::CancelSubscriptionDialog d(sub, QStringLiteral("Ada"), {});
+        d.setOutbox(m_outbox.get());
+        QVERIFY(!d.isUndo());
+        if (c.now)
+            d.nowButton()->setChecked(true);
+        QCOMPARE(d.prorateBox()->isEnabled(), c.now);
+        d.prorateBox()->setChecked(c.prorate);
+        QCOMPARE(d.invoiceNowBox()->isEnabled(), c.prorate);
+        d.invoiceNowBox()->setChecked(c.invoice);
+        if (n == 2)
+            save(&d, QStringLiteral("cancel-subscription-dialog"));
+        m_network->enqueue(
+            FakeResponse::json(200,
+                               QByteArrayLiteral("{\"id\":\"") + id.toLatin1()
+                                   + "\",\"object\":\"subscription\",\"status\":\"active\"}"));
+        d.confirm();
+        QTRY_VERIFY(!d.result().isEmpty());
+        QCOMPARE(m_network->sent().at(n).method, c.method);
+        QCOMPARE(m_network->sent().at(n).body, c.body);
+        ++n;
+    }
+    // Already set to end: the dialog undoes that.
+    sub[QStringLiteral("cancel_at_period_end")] = true;
+    ui::CancelSubscriptionDialog undo(sub, QStringLiteral("Ada"), {});
+    undo.setOutbox(m_outbox.get());
+    QVERIFY(undo.isUndo());
+    m_network->enqueue(
+        FakeResponse::json(200,
+                           QByteArrayLiteral("{\"id\":\"") + id.toLatin1()
+                               + "\",\"object\":\"subscription\",\"status\":\"active\"}"));
+    undo.confirm();
+    QTRY_VERIFY(!undo.result().isEmpty());
+    QCOMPARE(m_network->sent().at(n).body, QByteArray("cancel_at_period_end=false"));
+    // Ended already: nothing to do.
+    sub[QStringLiteral("status")] = QStringLiteral("canceled");
+    ui::CancelSubscriptionDialog ended(sub, QStringLiteral("Ada"), {});
+    QVERIFY(!ended.confirmButton()->isEnabled());
+}
+
+void TestStaffDialogs::actionsOffWhenOfflineOrReadOnly()
+{
+    ui::MainWindow window({QStringLiteral("Dialogs"), true, false});
+    window.resize(1300, 800);
+    window.setCache(m_file);
+    ui::ActionController *actions = window.actions();
+    actions->setOutbox(m_outbox.get(), m_cache.get());
+    window.setOnline(false);
+    QVERIFY(actions->disabledReason().contains(QStringLiteral("Offline")));
+    QVERIFY(window.openObject(QStringLiteral("charges"), m_usd));
+    ui::DetailPanel *panel = window.tablePage(ui::MainWindow::Page::Payments)->detailPanel();
+    QVERIFY(panel->actionNames().contains(QStringLiteral("refund")));
+    QPushButton *refund = panel->actionButton(QStringLiteral("refund"));
+    QVERIFY(!refund->isEnabled());
+    QVERIFY(refund->toolTip().contains(QStringLiteral("Offline")));
+    QVERIFY(!panel->findChild<QLabel *>(QStringLiteral("detailActionsOff"))->isHidden());
+    // A dialog opened anyway (keyboard) cannot act.
+    ui::ActionDialog *blocked = actions->request(QStringLiteral("refund"), m_usd);
+    QVERIFY(blocked);
+    QVERIFY(!blocked->confirmButton()->isEnabled());
+    blocked->confirm();
+    QCOMPARE(entries(), 0);
+    QPointer<ui::ActionDialog> closed = blocked;
+    blocked->close();
+    QTRY_VERIFY(!closed); // Deleted on close.
+
+    window.setOnline(true);
+    QVERIFY(actions->disabledReason().isEmpty());
+    refund = panel->actionButton(QStringLiteral("refund"));
+    QVERIFY(refund->isEnabled());
+    window.show();
+    save(&window, QStringLiteral("payment-detail-with-refund"));
+
+    actions->setReadOnly(true);
+    QVERIFY(actions->disabledReason().contains(QStringLiteral("Read-only")));
+    QVERIFY(!panel->actionButton(QStringLiteral("refund"))->isEnabled());
+    QPushButton *newCustomer
+        = window.tablePage(ui::MainWindow::Page::Customers)
+              ->findChild<QPushButton *>(QStringLiteral("pageAction_customer.create"));
+    QVERIFY(newCustomer);
+    QVERIFY(!newCustomer->isEnabled());
+    actions->setReadOnly(false);
+    QVERIFY(newCustomer->isEnabled());
+
+    // The refund button opens the dialog for that payment; success refreshes the views.
+    QTest::mouseClick(panel->actionButton(QStringLiteral("refund")), Qt::LeftButton);
+    auto *dialog = window.findChild<ui::RefundDialog *>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("refundPayment"))->text().contains(m_usd));
+    dialog->amountField()->setText(QStringLiteral("1.00"));
+    const QJsonObject charge = raw(QStringLiteral("charges"), m_usd);
+    m_network->enqueue(FakeResponse::json(
+        200,
+        QByteArrayLiteral(
+            "{\"id\":\"re_view\",\"object\":\"refund\",\"amount\":100,"
+            "\"currency\":\"usd\",\"status\":\"succeeded\",\"created\":1763800001,\"charge\":\"")
+            + m_usd.toLatin1() + "\"}"));
+    QJsonObject refreshed = charge;
+    refreshed[QStringLiteral("amount_refunded")] = 100;
+    m_network->enqueue(
+        FakeResponse::json(200, QJsonDocument(refreshed).toJson(QJsonDocument::Compact)));
+    dialog->confirm();
+    QTRY_VERIFY(panel->overviewHtml().contains(QStringLiteral("re_view")));
+    // The charge was fetched again at once: the refund left the queue of the next sync.
+    QTRY_COMPARE(m_cache->refetches(10).size(), 0);
+}
+
+void TestStaffDialogs::activityPageShowsOutboxAndAudit()
+{
+    ui::MainWindow window({QStringLiteral("Dialogs"), true, false});
+    window.resize(1300, 800);
+    window.actions()->setOutbox(m_outbox.get(), m_cache.get());
+    window.setOnline(true);
+    window.setCache(m_file);
+    // One refused, one lost (pending), one done.
+    const auto target = models::RefundTarget::fromCharge(raw(QStringLiteral("charges"), m_usd));
+    m_network->enqueue(FakeResponse::json(
+        400,
+        QByteArrayLiteral("{\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+                          "\"amount_too_large\",\"message\":\"Too much, \\\"=cmd\\\"\"}}"),
+        {{"Request-Id", "req_a1"}}));
+    m_outbox->enqueue(models::staffactions::refund(target, 99999999, {}, {}));
+    QSignalSpy idle(m_outbox.get(), &models::Outbox::idle);
+    m_outbox->sendPending();
+    QVERIFY(idle.wait());
+    m_network->enqueue(FakeResponse::networkError(QNetworkReply::TimeoutError));
+    m_outbox->enqueue(models::staffactions::refund(target, 100, {}, {}));
+    m_outbox->sendPending();
+    QVERIFY(idle.wait());
+    ui::ActivityPage *page = window.activityPage();
+    QVERIFY(page);
+    QTRY_COMPARE(page->outboxTable()->rowCount(), 2);
+    QCOMPARE(page->outboxTable()->item(0, 4)->text(), QStringLiteral("pending"));
+    QCOMPARE(page->outboxTable()->item(1, 4)->text(), QStringLiteral("failed"));
+    QCOMPARE(page->outboxTable()->item(1, 6)->text(), QStringLiteral("req_a1"));
+    QCOMPARE(page->outboxTable()->item(0, 3)->text(), QStringLiteral("$1.00"));
+    QCOMPARE(page->auditTable()->rowCount(), 1); // The pending one has no outcome yet.
+    QVERIFY(page->findChild<QLabel *>(QStringLiteral("activitySummary"))
+                ->text()
+                .contains(QStringLiteral("1 waiting")));
+    // "Send pending now" resends it; its success is audited.
+    m_network->enqueue(FakeResponse::json(
+        200,
+        QByteArrayLiteral("{\"id\":\"re_act\",\"object\":\"refund\",\"amount\":100,"
+                          "\"currency\":\"usd\",\"status\":\"succeeded\"}")));
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("activityResend")),
+                      Qt::LeftButton);
+    QTRY_COMPARE(page->auditTable()->rowCount(), 2);
+    QCOMPARE(page->outboxTable()->item(0, 4)->text(), QStringLiteral("succeeded"));
+    window.showPage(ui::MainWindow::Page::Activity);
+    window.show();
+    save(&window, QStringLiteral("activity-page"));
+
+    const QString csv = m_dir.filePath(QStringLiteral("audit.csv"));
+    QCOMPARE(page->exportAudit(csv), 2);
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    QCOMPARE(lines.first().trimmed(),
+             QByteArray("time,os_user,profile,mode,action,object_id,amount,currency,result,"
+                        "request_id,message"));
+    QVERIFY(lines.at(1).contains(",999999.99,USD,failed,req_a1,"));
+    QVERIFY(lines.at(2).contains(",1.00,USD,succeeded,"));
+
+    // The read-only switch persists and turns actions off.
+    page->readOnlyBox()->setChecked(true);
+    QVERIFY(window.actions()->isReadOnly());
+    QVERIFY(QSettings().value(QStringLiteral("actions/readOnly")).toBool());
+    page->readOnlyBox()->setChecked(false);
+}
+
+QTEST_MAIN(TestStaffDialogs)
+#include "tst_staffdialogs.moc"

@@ -1,0 +1,157 @@
+#include "ui/actioncontroller.h"
+
+#include "models/cache.h"
+#include "models/outbox.h"
+#include "models/staffactions.h"
+#include "ui/cancelsubscriptiondialog.h"
+#include "ui/customerdialog.h"
+#include "ui/refunddialog.h"
+#include "ui/uilogging.h"
+
+#include <QJsonDocument>
+#include <QWidget>
+
+namespace paydesk::ui {
+
+ActionController::ActionController(QWidget *window, QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+{ }
+
+void ActionController::setOutbox(models::Outbox *outbox, models::Cache *cache)
+{
+    if (m_outbox) {
+        disconnect(m_changed);
+        disconnect(m_refreshed);
+    }
+    m_outbox = outbox;
+    m_cache = cache;
+    if (outbox) {
+        m_changed
+            = connect(outbox, &models::Outbox::changed, this, &ActionController::activityChanged);
+        m_refreshed = connect(outbox, &models::Outbox::refreshed, this,
+                              [this] { Q_EMIT objectChanged(QStringLiteral("charges"), {}); });
+    }
+    emitAvailability();
+    Q_EMIT activityChanged();
+}
+
+void ActionController::setOnline(bool online)
+{
+    m_online = online;
+    emitAvailability();
+}
+
+void ActionController::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    emitAvailability();
+}
+
+void ActionController::setLiveMode(bool live)
+{
+    m_live = live;
+}
+
+void ActionController::setRefundThreshold(qint64 major)
+{
+    m_threshold = std::max<qint64>(0, major);
+}
+
+QString ActionController::disabledReason() const
+{
+    if (m_readOnly)
+        return tr("Read-only profile: staff actions are turned off on this computer (Activity "
+                  "page).");
+    if (!m_outbox || !m_cache || !m_cache->isOpen())
+        return tr("Actions need a connected account with a synced cache.");
+    if (!m_online)
+        return tr("Offline: refunds, cancellations and customer changes need a connection to "
+                  "Stripe.");
+    return {};
+}
+
+void ActionController::emitAvailability()
+{
+    Q_EMIT availabilityChanged(disabledReason());
+}
+
+QJsonObject ActionController::cached(const QString &table, const QString &id) const
+{
+    if (!m_cache || !m_cache->isOpen())
+        return {};
+    // Table names come from the fixed list below, never from user input.
+    models::sql::Statement s = m_cache->database().prepare(
+        QStringLiteral("SELECT raw FROM %1 WHERE id = ?1 AND deleted = 0").arg(table));
+    s.bind(1, id);
+    if (!s.step())
+        return {};
+    return QJsonDocument::fromJson(s.bytes(0)).object();
+}
+
+QString ActionController::customerLabel(const QString &customerId) const
+{
+    const QJsonObject c = cached(QStringLiteral("customers"), customerId);
+    const QString name = c.value(QStringLiteral("name")).toString();
+    const QString email = c.value(QStringLiteral("email")).toString();
+    if (!name.isEmpty() && !email.isEmpty())
+        return QStringLiteral("%1 <%2>").arg(name, email);
+    return name.isEmpty() ? (email.isEmpty() ? customerId : email) : name;
+}
+
+ActionDialog *ActionController::request(const QString &action, const QString &id)
+{
+    ActionDialog::Options options;
+    options.livemode = m_live;
+    options.disabledReason = disabledReason();
+    ActionDialog *dialog = nullptr;
+    QString table;
+    if (action == QLatin1String("refund")) {
+        table = QStringLiteral("charges");
+        const QJsonObject charge = cached(table, id);
+        if (charge.isEmpty())
+            return nullptr;
+        models::RefundTarget target = models::RefundTarget::fromCharge(charge);
+        if (!target.customerId.isEmpty())
+            target.customerLabel = customerLabel(target.customerId);
+        target.livemode = m_live;
+        dialog = new RefundDialog(target, m_threshold, options, m_window);
+    } else if (action == QLatin1String("customer.create")) {
+        table = QStringLiteral("customers");
+        dialog = new CustomerDialog({}, {}, options, m_window);
+    } else if (action == QLatin1String("customer.edit")
+               || action == QLatin1String("customer.delete")) {
+        table = QStringLiteral("customers");
+        const QJsonObject customer = cached(table, id);
+        if (customer.isEmpty())
+            return nullptr;
+        if (action == QLatin1String("customer.edit"))
+            dialog = new CustomerDialog(id, models::CustomerFields::fromJson(customer), options,
+                                        m_window);
+        else
+            dialog = new DeleteCustomerDialog(
+                id, customer.value(QStringLiteral("email")).toString(),
+                customer.value(QStringLiteral("name")).toString(), options, m_window);
+    } else if (action == QLatin1String("subscription.cancel")) {
+        table = QStringLiteral("subscriptions");
+        const QJsonObject sub = cached(table, id);
+        if (sub.isEmpty())
+            return nullptr;
+        dialog = new CancelSubscriptionDialog(
+            sub, customerLabel(sub.value(QStringLiteral("customer")).toString()), options,
+            m_window);
+    } else {
+        qCWarning(lcUi) << "unknown action" << action;
+        return nullptr;
+    }
+    dialog->setOutbox(m_outbox);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ActionDialog::succeeded, this, [this, table, id](const QJsonObject &object) {
+        Q_EMIT objectChanged(table,
+                             id.isEmpty() ? object.value(QStringLiteral("id")).toString() : id);
+    });
+    dialog->open();
+    return dialog;
+}
+
+} // namespace paydesk::ui

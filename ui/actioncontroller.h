@@ -1,0 +1,74 @@
+#pragma once
+
+#include "models/outbox.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+class QWidget;
+
+namespace paydesk::models {
+class Cache;
+} // namespace paydesk::models
+
+namespace paydesk::ui {
+
+class ActionDialog;
+
+/*
+ * Decides whether staff actions are possible now (an account with an outbox, online, not a
+ * read-only profile) and opens the dialog of an action on a cached object: refund a payment,
+ * create, edit or delete a customer, cancel a subscription or undo its cancellation. After an
+ * action the views are told what changed.
+ */
+class ActionController final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ActionController(QWidget *window, QObject *parent = nullptr);
+
+    // The outbox of the account shown, on a cache connection of the window's thread (null: no
+    // account).
+    void setOutbox(models::Outbox *outbox, models::Cache *cache);
+    models::Outbox *outbox() const { return m_outbox; }
+    void setOnline(bool online);
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
+    void setLiveMode(bool live);
+    // Refunds of this many major units of the payment's currency or more need the amount
+    // typed twice (0: never).
+    void setRefundThreshold(qint64 major);
+    qint64 refundThreshold() const { return m_threshold; }
+    // Why actions are off now ("" when they are possible).
+    QString disabledReason() const;
+
+    // Opens the dialog of `action` ("refund", "customer.create", "customer.edit",
+    // "customer.delete", "subscription.cancel") on the object `id` of the cache. Returns the
+    // dialog (deleted when closed), or null if the object is not cached.
+    ActionDialog *request(const QString &action, const QString &id);
+
+Q_SIGNALS:
+    void availabilityChanged(const QString &disabledReason);
+    // An action changed this object (or a fetch after it did): views read it again.
+    void objectChanged(const QString &table, const QString &id);
+    // The outbox or audit log changed.
+    void activityChanged();
+
+private:
+    QJsonObject cached(const QString &table, const QString &id) const;
+    QString customerLabel(const QString &customerId) const;
+    void emitAvailability();
+
+    QWidget *m_window;
+    QPointer<models::Outbox> m_outbox;
+    models::Cache *m_cache = nullptr;
+    bool m_online = false;
+    bool m_readOnly = false;
+    bool m_live = false;
+    qint64 m_threshold = 500;
+    QMetaObject::Connection m_changed;
+    QMetaObject::Connection m_refreshed;
+};
+
+} // namespace paydesk::ui
