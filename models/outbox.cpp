@@ -244,15 +244,16 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
         const QString object = r.json.value(QStringLiteral("object")).toString();
         const QString objectId = r.json.value(QStringLiteral("id")).toString();
         // The views show the result at once, without waiting for the next sync.
+        const qint64 asOf = stripeTime(r, object, objectId);
         if (r.json.value(QStringLiteral("deleted")).toBool() && object == QLatin1String("customer"))
-            m_cache->markDeleted(QStringLiteral("customers"), objectId, now());
+            m_cache->markDeleted(QStringLiteral("customers"), objectId, asOf);
         else
-            m_cache->upsert(r.json, now(), 0, r.body);
+            m_cache->upsert(r.json, asOf, 0, r.body);
         const QString charge = r.json.value(QStringLiteral("charge")).toString();
         if (object == QLatin1String("refund") && !charge.isEmpty()) {
             // The refunded charge changed too: fetched at once, and queued for the next sync
             // in case that fetch fails.
-            m_cache->enqueueRefetch(QStringLiteral("charges"), charge, now());
+            m_cache->enqueueRefetch(QStringLiteral("charges"), charge, asOf);
             parent = QStringLiteral("/v1/charges/") + charge;
         }
     }
@@ -271,6 +272,21 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
         Q_EMIT idle();
 }
 
+qint64 Outbox::stripeTime(const network::StripeResponse &r, const QString &object,
+                          const QString &id)
+{
+    // Cached rows carry Stripe's clock (which may differ from ours): what Stripe answered
+    // now is as of its Date header. Without one, the answer is still newer than anything
+    // cached before the request was made.
+    if (r.serverTime > 0)
+        return r.serverTime;
+    const QString table = object == QLatin1String("refund") ? QStringLiteral("refunds")
+        : object.isEmpty()                                  ? QString()
+                                                            : object + u's';
+    const std::optional<qint64> cached = table.isEmpty() ? std::nullopt : m_cache->asOf(table, id);
+    return std::max(now(), cached.value_or(0));
+}
+
 void Outbox::refreshParent(const QString &path)
 {
     network::StripeRequest get;
@@ -280,7 +296,10 @@ void Outbox::refreshParent(const QString &path)
         m_refreshing.remove(path);
         if (r.ok() && m_cache->isOpen()) {
             m_cache->begin();
-            m_cache->upsert(r.json, now(), 0, r.body);
+            m_cache->upsert(r.json,
+                            stripeTime(r, r.json.value(QStringLiteral("object")).toString(),
+                                       r.json.value(QStringLiteral("id")).toString()),
+                            0, r.body);
             if (r.json.value(QStringLiteral("object")).toString() == QLatin1String("charge"))
                 m_cache->removeRefetch(QStringLiteral("charges"),
                                        r.json.value(QStringLiteral("id")).toString());

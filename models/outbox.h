@@ -96,6 +96,7 @@ private:
     void handle(qint64 id, const network::StripeResponse &response);
     void finish(qint64 id, const network::StripeResponse &response, bool verified);
     void refreshParent(const QString &path);
+    qint64 stripeTime(const network::StripeResponse &r, const QString &object, const QString &id);
     void audit(const OutboxEntry &entry, const QString &result, const QString &message);
 
     Cache *m_cache;

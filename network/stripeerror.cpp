@@ -1,7 +1,10 @@
 #include "network/stripeerror.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLocale>
+#include <QTimeZone>
 
 namespace paydesk::network {
 
@@ -95,7 +98,16 @@ StripeResponse parseStripeResponse(int httpStatus, const QByteArray &body,
         const QByteArray lower = name.toLower();
         if (lower == "request-id")
             r.requestId = QString::fromLatin1(value);
-        else if (lower == "idempotent-replayed")
+        else if (lower == "date") {
+            // IMF-fixdate, e.g. "Tue, 01 Dec 2026 06:10:00 GMT".
+            QDateTime t
+                = QLocale::c().toDateTime(QString::fromLatin1(value.trimmed()),
+                                          QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+            if (t.isValid()) {
+                t.setTimeZone(QTimeZone::utc());
+                r.serverTime = t.toSecsSinceEpoch();
+            }
+        } else if (lower == "idempotent-replayed")
             r.idempotentReplayed = value.trimmed().toLower() == "true";
         else if (lower == "stripe-should-retry") {
             r.error.shouldRetryHeader = true;

@@ -55,6 +55,9 @@ struct StripeResponse
     QString requestId;
     bool idempotentReplayed = false;
     int attempts = 0;
+    // The server's clock when it answered (its Date header, Unix time; 0: not sent). Objects
+    // are ordered by Stripe's clock, never by ours.
+    qint64 serverTime = 0;
     StripeError error;
 
     bool ok() const { return !error.isError(); }

@@ -556,9 +556,11 @@ private:
                     if (t + offset >= m_now)
                         break;
                     ++attempts;
-                    const auto r = pay(&c, t + offset + m_rng.range(60, 3600), total,
-                                       price->currency, L("Subscription update"), invoiceId, false,
-                                       attempts == 1 ? 0.93 : 0.5);
+                    // Never after the end of the history: a charge from the future would
+                    // be newer than anything the API does afterwards.
+                    const auto r = pay(&c, std::min(m_now - 90, t + offset + m_rng.range(60, 3600)),
+                                       total, price->currency, L("Subscription update"), invoiceId,
+                                       false, attempts == 1 ? 0.93 : 0.5);
                     chargeId = r.charge;
                     piId = r.paymentIntent;
                     if (r.succeeded) {

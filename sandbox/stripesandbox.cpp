@@ -9,10 +9,12 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QTimeZone>
 
 #define L(s) QStringLiteral(s)
 
@@ -255,6 +257,12 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
     m_currentRequestId = m_ids.next("req");
     response.headers.append({QByteArray("Request-Id"), QByteArray(m_currentRequestId.toLatin1())});
     response.headers.append({QByteArray("Stripe-Version"), QByteArray("2023-08-16")});
+    // The server's clock, as Stripe sends it: clients order what they fetch by it.
+    response.headers.append({QByteArray("Date"),
+                             QLocale::c()
+                                 .toString(QDateTime::fromSecsSinceEpoch(now(), QTimeZone::utc()),
+                                           QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"))
+                                 .toLatin1()});
 
     const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path));
     QStringList segments = path.split(u'/', Qt::SkipEmptyParts);

@@ -8,6 +8,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QJsonDocument>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
@@ -87,6 +88,27 @@ QString ActionDialog::problemText() const
 void ActionDialog::registerField(const QString &field, QWidget *widget)
 {
     m_fields.insert(field, widget);
+}
+
+void ActionDialog::keyPressEvent(QKeyEvent *event)
+{
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (m_explicitConfirm && enter && !qobject_cast<QPushButton *>(focusWidget())) {
+        event->accept(); // Enter in a field does nothing here; the button must be pressed.
+        return;
+    }
+    QDialog::keyPressEvent(event);
+}
+
+void ActionDialog::requireExplicitConfirm()
+{
+    m_explicitConfirm = true;
+    for (QAbstractButton *b : m_buttons->buttons()) {
+        if (auto *push = qobject_cast<QPushButton *>(b)) {
+            push->setDefault(false);
+            push->setAutoDefault(false);
+        }
+    }
 }
 
 void ActionDialog::setDismissText(const QString &text)

@@ -64,6 +64,7 @@ protected:
     virtual models::InputProblem prepare(models::OutboxAction *action) = 0;
     // For the live-mode confirmation: "Refund $40.00 to Emma Rossi".
     virtual QString summary() const = 0;
+    void keyPressEvent(QKeyEvent *event) override;
     // Called when the form changes, to refresh the summary and dependent widgets.
     void formChanged();
 
@@ -72,6 +73,9 @@ protected:
     void registerField(const QString &field, QWidget *widget);
     void showProblem(const QString &field, const QString &message);
     void clearProblem();
+    // Money moves or data goes for good: Enter in a field does not confirm, only the button
+    // does (a fat-fingered Enter on an empty amount would refund everything).
+    void requireExplicitConfirm();
     // The text of the button that closes without acting ("Cancel").
     void setDismissText(const QString &text);
     // Prevents confirming at all (nothing to refund, …), with the reason shown.
@@ -97,6 +101,7 @@ private:
     qint64 m_entry = -1;
     bool m_sending = false;
     bool m_blocked = false;
+    bool m_explicitConfirm = false;
     QJsonObject m_result;
 };
 

@@ -30,6 +30,7 @@ CancelSubscriptionDialog::CancelSubscriptionDialog(const QJsonObject &subscripti
     setObjectName(QStringLiteral("cancelSubscriptionDialog"));
     // "Cancel" beside "Cancel subscription" would be read both ways.
     setDismissText(tr("Close"));
+    requireExplicitConfirm();
     const QLocale locale;
     const QString periodEnd
         = locale.toString(QDateTime::fromSecsSinceEpoch(

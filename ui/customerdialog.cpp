@@ -79,6 +79,7 @@ CustomerDialog::CustomerDialog(const QString &id, const models::CustomerFields &
     m_metadata->setFixedHeight(m_metadata->fontMetrics().lineSpacing() * 4 + 12);
     form()->addRow(tr("Metadata"), m_metadata);
     registerField(QStringLiteral("metadata"), m_metadata);
+    m_edits.value(QStringLiteral("name"))->setFocus(Qt::OtherFocusReason);
     formChanged();
 }
 
@@ -140,6 +141,8 @@ DeleteCustomerDialog::DeleteCustomerDialog(const QString &id, const QString &ema
     form()->addRow(tr("Type %1 to confirm").arg(m_expected), m_typed);
     registerField(QStringLiteral("typed"), m_typed);
     confirmButton()->setEnabled(false);
+    requireExplicitConfirm();
+    m_typed->setFocus(Qt::OtherFocusReason);
     connect(m_typed, &QLineEdit::textChanged, this, [this](const QString &text) {
         confirmButton()->setEnabled(text.trimmed() == m_expected && !isBlocked());
     });

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 
 namespace paydesk::ui {
 
@@ -75,6 +76,8 @@ RefundDialog::RefundDialog(const models::RefundTarget &target, qint64 threshold,
     registerField(QStringLiteral("metadata"), m_metadata);
 
     connect(m_amount, &QLineEdit::textChanged, this, &RefundDialog::update);
+    requireExplicitConfirm();
+    m_amount->setFocus(Qt::OtherFocusReason);
     update();
     if (target.status != QLatin1String("succeeded"))
         setBlocked(
@@ -104,6 +107,12 @@ void RefundDialog::update()
     const bool again = needsAmountAgain();
     m_again->setVisible(again);
     m_againLabel->setVisible(again);
+    // The button says what it does: "Refund €45.00".
+    const qint64 amount = typedAmount();
+    confirmButton()->setText(
+        amount > 0
+            ? tr("Refund %1").arg(models::Money(amount, m_target.currency).toString(m_locale))
+            : tr("Refund"));
     formChanged();
 }
 

@@ -1,9 +1,12 @@
 #include "models/cache.h"
 #include "models/outbox.h"
+#include "models/sqlitedb.h"
 #include "network/stripeclient.h"
 #include "tests/support/peerprocess.h"
 
+#include <QDateTime>
 #include <QJsonArray>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -64,6 +67,7 @@ private Q_SLOTS:
     void initTestCase();
     void hundredRefundsThroughFaultsHappenOnceEach();
     void definiteErrorsEndTheEntry();
+    void resultsAreOrderedByStripesClock();
 };
 
 void TestOutboxSandbox::initTestCase()
@@ -184,6 +188,60 @@ void TestOutboxSandbox::definiteErrorsEndTheEntry()
     QCOMPARE(cache.database().scalar(
                  QStringLiteral("SELECT count(*) FROM audit_log WHERE result = 'failed'")),
              1);
+}
+
+void TestOutboxSandbox::resultsAreOrderedByStripesClock()
+{
+    // A server whose clock is a day ahead of ours (as a sandbox or a skewed machine can be):
+    // the synced rows carry its clock, and a refund's results must still replace them.
+    const qint64 ahead = QDateTime::currentSecsSinceEpoch() + 86400;
+    tests::PeerProcess skewed(
+        tests::PeerProcess::sandbox({QStringLiteral("--scale"), QStringLiteral("200"),
+                                     QStringLiteral("--now"), QString::number(ahead)}));
+    QVERIFY2(skewed.start(), qPrintable(skewed.errorString()));
+    const QString file = m_dir.filePath(QStringLiteral("skewed.sqlite"));
+    QProcess sync;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("STRIPE_API_KEY"), QStringLiteral("sk_test_skewed"));
+    sync.setProcessEnvironment(env);
+    sync.start(tests::PeerProcess::paydeskBinary(),
+               {QStringLiteral("sync"), QStringLiteral("--api-base"), skewed.baseUrl().toString(),
+                QStringLiteral("--cache"), file});
+    QVERIFY(sync.waitForFinished(120000));
+    QCOMPARE(sync.exitCode(), 0);
+
+    models::Cache cache;
+    QVERIFY(cache.open(file));
+    models::sql::Statement s = cache.database().prepare(QStringLiteral(
+        "SELECT id, amount, as_of FROM charges WHERE status = 'succeeded' AND "
+        "json_extract(raw, '$.amount_refunded') = 0 AND json_extract(raw, '$.disputed') = 0 "
+        "AND currency = 'usd' LIMIT 1"));
+    QVERIFY(s.step());
+    const QString charge = s.text(0);
+    const qint64 amount = s.int64(1);
+    QVERIFY(s.int64(2) > QDateTime::currentSecsSinceEpoch() + 3600);
+    s = {};
+    network::StripeClientConfig config;
+    config.apiKey = "sk_test_skewed";
+    config.apiBase = skewed.baseUrl();
+    network::StripeClient api(config);
+    models::Outbox outbox(&cache, &api);
+    models::OutboxAction a;
+    a.action = QStringLiteral("refund");
+    a.objectId = charge;
+    a.path = QStringLiteral("/v1/refunds");
+    a.params.add(QStringLiteral("charge"), charge);
+    QVERIFY(outbox.enqueue(a) > 0);
+    QSignalSpy refreshed(&outbox, &models::Outbox::refreshed);
+    QCOMPARE(outbox.sendPending(), 1);
+    QVERIFY(refreshed.wait(30000));
+    s = cache.database().prepare(QStringLiteral(
+        "SELECT json_extract(raw, '$.amount_refunded'), json_extract(raw, '$.refunded') FROM "
+        "charges WHERE id = ?1"));
+    s.bind(1, charge);
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), amount);
+    QCOMPARE(s.int64(1), 1);
 }
 
 QTEST_GUILESS_MAIN(TestOutboxSandbox)

@@ -3,13 +3,16 @@
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QMessageAuthenticationCode>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using paydesk::tests::HttpClient;
 using paydesk::tests::PeerProcess;
@@ -90,6 +93,7 @@ private Q_SLOTS:
     void eventsFilters();
     void restrictedKeyPermissions();
     void unknownRouteIs404();
+    void nothingIsCreatedAfterNowAndTheDateHeaderTellsTheClock();
 };
 
 void TestSandbox::initTestCase()
@@ -197,6 +201,37 @@ void TestSandbox::listDefaultsAndLimits()
         QCOMPARE(r.json.value(QStringLiteral("url")).toString(), QStringLiteral("/v1/charges"));
     } else {
         QCOMPARE(r.errorType(), QStringLiteral("invalid_request_error"));
+    }
+}
+
+void TestSandbox::nothingIsCreatedAfterNowAndTheDateHeaderTellsTheClock()
+{
+    // The demo history ends at --now: an object or event dated later would be "newer" than
+    // everything the API does afterwards, and clients order cached state by Stripe's clock.
+    const auto account = m_http->get(QStringLiteral("/v1/account"));
+    const QDateTime date
+        = QLocale::c().toDateTime(QString::fromLatin1(account.header("Date")),
+                                  QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QVERIFY2(date.isValid(), account.header("Date").constData());
+    QDateTime utc = date;
+    utc.setTimeZone(QTimeZone::utc());
+    const qint64 serverNow = utc.toSecsSinceEpoch();
+    QVERIFY(serverNow >= kNow && serverNow < kNow + 3600);
+    // A merchant of the demo's default size: its subscriptions' payment retries run up to the
+    // end of the history.
+    PeerProcess big(PeerProcess::sandbox({QStringLiteral("--scale"), QStringLiteral("50000"),
+                                          QStringLiteral("--now"), QString::number(kNow)}));
+    QVERIFY2(big.start(), qPrintable(big.errorString()));
+    HttpClient http(big.baseUrl(), testKey());
+    for (const char *list : {"charges", "payment_intents", "events", "invoices", "refunds"}) {
+        // Newest first: the first page holds the newest.
+        const auto r = http.get(QStringLiteral("/v1/%1?limit=5").arg(QLatin1String(list)));
+        QCOMPARE(r.status, 200);
+        for (const QJsonValue &v : r.json.value(QStringLiteral("data")).toArray())
+            QVERIFY2(v[QStringLiteral("created")].toInteger() <= kNow,
+                     qPrintable(QStringLiteral("%1 %2 created %3 s after now")
+                                    .arg(QLatin1String(list), v[QStringLiteral("id")].toString())
+                                    .arg(v[QStringLiteral("created")].toInteger() - kNow)));
     }
 }
 

@@ -314,6 +314,11 @@ void TestStaffDialogs::doubleClickActsOnce()
     slow.delayMs = 200;
     m_network->enqueue(slow);
     d->show();
+    // The button names the amount; Enter in the field does not refund (only the button does).
+    QCOMPARE(d->confirmButton()->text(), QStringLiteral("Refund $2.00"));
+    QTest::keyClick(d->amountField(), Qt::Key_Return);
+    QCOMPARE(entries(), 0);
+    QVERIFY(d->isVisible());
     QTest::mouseDClick(d->confirmButton(), Qt::LeftButton);
     QTest::mouseClick(d->confirmButton(), Qt::LeftButton);
     d->confirm();

@@ -114,7 +114,31 @@ private Q_SLOTS:
     void apiBaseValidation();
     void refusedBaseSendsNothing();
     void keyNeverLogged();
+    void serverTimeFromDateHeader_data();
+    void serverTimeFromDateHeader();
 };
+
+void TestStripeClient::serverTimeFromDateHeader_data()
+{
+    QTest::addColumn<QByteArray>("date");
+    QTest::addColumn<qint64>("expected");
+    QTest::newRow("IMF-fixdate") << QByteArray("Tue, 01 Dec 2026 06:10:00 GMT")
+                                 << qint64(1796105400);
+    QTest::newRow("epoch") << QByteArray("Thu, 01 Jan 1970 00:00:01 GMT") << qint64(1);
+    QTest::newRow("garbage") << QByteArray("yesterday") << qint64(0);
+    QTest::newRow("missing") << QByteArray() << qint64(0);
+}
+
+void TestStripeClient::serverTimeFromDateHeader()
+{
+    QFETCH(QByteArray, date);
+    QFETCH(qint64, expected);
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!date.isEmpty())
+        headers.append({"Date", date});
+    const StripeResponse r = parseStripeResponse(200, "{}", headers);
+    QCOMPARE(r.serverTime, expected);
+}
 
 void TestStripeClient::headersAndEncoding()
 {
