@@ -40,6 +40,12 @@ qint64 RateLimiter::reserve()
 void RateLimiter::onRateLimited()
 {
     refill();
+    // Requests sent together come back refused together: a burst of 429s within one second is
+    // one signal, not a hundred (each cut would otherwise compound to the floor rate).
+    const qint64 now = m_clock();
+    if (m_lastCut >= 0 && now - m_lastCut < 1000)
+        return;
+    m_lastCut = now;
     // The server's real limit is below the rate that was just refused: remember a ceiling a
     // little under it, and back off for a moment below that.
     m_ceiling = std::max(0.5, std::min(m_ceiling, m_rate) * 0.98);

@@ -8,7 +8,8 @@ namespace paydesk::network {
 
 /*
  * Client-side token bucket shared by every request of one account, so that a big sync paces
- * itself instead of spending its time in 429s. Adaptive: a 429 lowers the rate by a tenth and
+ * itself instead of spending its time in 429s. Adaptive: a 429 (at most one a second counts)
+ * lowers the rate by a tenth and
  * sets a ceiling 2 % under the refused rate; successes give the rate back quickly up to that
  * ceiling, and the ceiling back very slowly up to the configured rate. Time comes from an
  * injectable clock (milliseconds), so tests need no sleeps.
@@ -44,6 +45,7 @@ private:
     double m_burst;
     double m_tokens;
     qint64 m_last;
+    qint64 m_lastCut = -1; // When the last 429 lowered the rate.
 };
 
 } // namespace paydesk::network

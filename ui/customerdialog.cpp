@@ -145,6 +145,7 @@ DeleteCustomerDialog::DeleteCustomerDialog(const QString &id, const QString &ema
     m_typed->setFocus(Qt::OtherFocusReason);
     connect(m_typed, &QLineEdit::textChanged, this, [this](const QString &text) {
         confirmButton()->setEnabled(text.trimmed() == m_expected && !isBlocked());
+        formChanged();
     });
     formChanged();
 }

@@ -53,13 +53,14 @@ private:
         stats.path = QStringLiteral("/_sandbox/stats");
         return call(c, stats).json[QStringLiteral("objects")][QStringLiteral("refund")].toInteger();
     }
-    void setFaults(network::StripeClient &c, double fail, double drop)
+    void setFaults(network::StripeClient &c, double fail, double drop, double rateLimit = 0)
     {
         network::StripeRequest faults;
         faults.method = "POST";
         faults.path = QStringLiteral("/_sandbox/faults");
         faults.params.add(QStringLiteral("fail_rate"), QString::number(fail));
         faults.params.add(QStringLiteral("drop_rate"), QString::number(drop));
+        faults.params.add(QStringLiteral("rate_limit"), QString::number(rateLimit));
         QVERIFY(call(c, faults).ok());
     }
 
@@ -123,7 +124,15 @@ void TestOutboxSandbox::hundredRefundsThroughFaultsHappenOnceEach()
     QCOMPARE(outbox.entries(QStringLiteral("pending")).size(), 100);
     QCOMPARE(refundCount(*control), before);
 
-    setFaults(*control, 0.2, 0.1); // 30 % of requests fail or lose their answer.
+    const auto counters = [&] {
+        network::StripeRequest stats;
+        stats.path = QStringLiteral("/_sandbox/stats");
+        return call(*control, stats).json[QStringLiteral("counters")].toObject();
+    };
+    const QJsonObject faultsBefore = counters();
+    // 30 % of requests fail (500/503) or lose their answer after the refund was made, and
+    // bursts above 40 requests a second get 429s.
+    setFaults(*control, 0.2, 0.1, 40);
     int rounds = 0;
     while (!outbox.entries(QStringLiteral("pending")).isEmpty()
            || !outbox.entries(QStringLiteral("sent")).isEmpty()) {
@@ -133,7 +142,17 @@ void TestOutboxSandbox::hundredRefundsThroughFaultsHappenOnceEach()
             QVERIFY(idle.wait(60000));
     }
     setFaults(*control, 0, 0);
-    qInfo("%d rounds of sending", rounds);
+    const QJsonObject faultsAfter = counters();
+    auto injected = [&](const char *name) {
+        return faultsAfter[QLatin1String(name)].toInteger()
+            - faultsBefore[QLatin1String(name)].toInteger();
+    };
+    qInfo("%d rounds of sending; %lld server errors, %lld dropped answers, %lld 429s", rounds,
+          injected("faults.server_error"), injected("faults.dropped"),
+          injected("faults.rate_limited"));
+    QVERIFY(injected("faults.server_error") > 0);
+    QVERIFY(injected("faults.dropped") > 0);
+    QVERIFY(injected("faults.rate_limited") > 0);
     QVERIFY2(rounds > 1, "no request failed: the faults were not injected");
     const QList<models::OutboxEntry> done = outbox.entries();
     QCOMPARE(done.size(), 100);

@@ -77,10 +77,20 @@ void TestRateLimiter::adaptsTo429AndRecoversSlowly()
     for (int i = 0; i < 3000; ++i)
         limiter.onSuccess();
     QCOMPARE(limiter.currentRate(), 20.0);
+    // A burst of 429s answering requests sent together is one signal.
+    now += 1000;
     for (int i = 0; i < 100; ++i)
         limiter.onRateLimited();
+    QCOMPARE(limiter.currentRate(), 18.0);
+    // 429s a second or more apart each count, down to a floor.
+    for (int i = 0; i < 100; ++i) {
+        now += 1000;
+        limiter.onRateLimited();
+    }
     QVERIFY(limiter.currentRate() >= 0.5); // Never stops entirely.
+    QVERIFY(limiter.currentRate() < 1.0);
     // The paced interval follows the lowered rate.
+    now += 1000;
     RateLimiter paced(10, 1, [&] { return now; });
     paced.onRateLimited(); // 9/s
     QCOMPARE(paced.reserve(), 0);
