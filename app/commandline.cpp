@@ -5,6 +5,7 @@
 #include "app/demosandbox.h"
 #include "app/exportcommand.h"
 #include "app/guisession.h"
+#include "app/reportcommand.h"
 #include "app/sandboxcommand.h"
 #include "app/staffcommand.h"
 #include "app/synccommand.h"
@@ -96,6 +97,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runSyncCommand(parser);
     if (command.name == QLatin1String("export"))
         return runExportCommand(parser);
+    if (command.name == QLatin1String("report"))
+        return runReportCommand(parser);
     if (command.name == QLatin1String("customer"))
         return runCustomerCommand(parser);
     if (command.name == QLatin1String("refund"))
@@ -200,13 +203,18 @@ const QList<Subcommand> &subcommands()
               valueOption("currency", "Payments: only this currency.", "C"),
               valueOption("output", "Write to this file instead of stdout.", "FILE"),
               apiBaseOption(), cacheOption()}});
-        l.append({QStringLiteral("report"),
-                  QStringLiteral(
-                      "revenue|mrr|churn|payments [--interval day|week|month] [--currency C]"),
-                  QStringLiteral("Print an analytics report computed from the cache."),
-                  {valueOption("interval", "day, week or month.", "INTERVAL"),
-                   valueOption("currency", "Report in this currency.", "C"), apiBaseOption(),
-                   cacheOption()}});
+        l.append(
+            {QStringLiteral("report"),
+             QStringLiteral("revenue|payments|mrr|churn [--interval day|week|month] "
+                            "[--currency C] [--format csv|json]"),
+             QStringLiteral("Print an analytics report computed from the cache (offline)."),
+             {valueOption("interval", "day, week or month (default month).", "INTERVAL"),
+              valueOption("currency", "Only this currency.", "C"),
+              valueOption("from", "First day (UTC) of the range.", "YYYY-MM-DD"),
+              valueOption("to", "Last day (UTC) of the range, inclusive.", "YYYY-MM-DD"),
+              valueOption("at", "mrr: the day whose MRR to report (default today).", "YYYY-MM-DD"),
+              valueOption("format", "csv (default) or json.", "FORMAT"), apiBaseOption(),
+              cacheOption()}});
         l.append(
             {QStringLiteral("customer"),
              QStringLiteral(

@@ -32,6 +32,8 @@ int failure(const QString &message)
     return ExitFailure;
 }
 
+} // namespace
+
 // "2026-11-01" as the start of that day in UTC; -1 if it is not a date.
 qint64 parseDay(const QString &text)
 {
@@ -73,8 +75,6 @@ QString accountCache(const QCommandLineParser &parser, QString *error)
     QCoreApplication::exec();
     return path;
 }
-
-} // namespace
 
 int runExportCommand(const QCommandLineParser &parser)
 {

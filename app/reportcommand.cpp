@@ -1,0 +1,311 @@
+#include "app/reportcommand.h"
+
+#include "app/commandline.h"
+#include "app/exportcommand.h"
+#include "models/analytics.h"
+#include "models/currency.h"
+#include "models/money.h"
+#include "models/sqlitedb.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QTimeZone>
+
+namespace paydesk::app {
+
+namespace {
+
+using namespace models::analytics;
+
+QString L(const char *s)
+{
+    return QString::fromLatin1(s);
+}
+
+int usage(const QString &message)
+{
+    stderrStream() << "paydesk report: " << message << '\n';
+    stderrStream().flush();
+    return ExitUsage;
+}
+
+int failure(const QString &message)
+{
+    stderrStream() << "paydesk report: " << message << '\n';
+    stderrStream().flush();
+    return ExitFailure;
+}
+
+QString major(qint64 minor, const QString &currency)
+{
+    return models::Money(minor, currency).toDecimalString();
+}
+
+QString percent(const Ratio &r)
+{
+    return QString::number(r.percent(), 'f', 2);
+}
+
+QJsonObject ratio(const Ratio &r)
+{
+    return {{L("numerator"), r.numerator},
+            {L("denominator"), r.denominator},
+            {L("percent"), r.percent()}};
+}
+
+QJsonArray breakdownJson(const QList<Breakdown> &list)
+{
+    QJsonArray a;
+    for (const Breakdown &b : list)
+        a.append(QJsonObject {
+            {L("key"), b.key}, {L("succeeded"), b.succeeded}, {L("failed"), b.failed}});
+    return a;
+}
+
+void writeJson(const QJsonObject &o)
+{
+    stdoutStream() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+    stdoutStream().flush();
+}
+
+void writeCsv(const QStringList &lines)
+{
+    for (const QString &l : lines)
+        stdoutStream() << l << "\r\n";
+    stdoutStream().flush();
+}
+
+// Every bucket of the range for every currency seen, so that a chart's empty buckets are zero.
+template<typename Row>
+QList<Row> filled(const QList<Row> &rows, const Range &range)
+{
+    QSet<QString> currencies;
+    QHash<QString, Row> byKey;
+    for (const Row &r : rows) {
+        currencies.insert(r.currency);
+        byKey.insert(r.bucket + u'|' + r.currency, r);
+    }
+    QStringList sorted(currencies.begin(), currencies.end());
+    sorted.sort();
+    QList<Row> out;
+    for (const QString &b : buckets(range)) {
+        for (const QString &c : std::as_const(sorted)) {
+            Row r = byKey.value(b + u'|' + c);
+            r.bucket = b;
+            r.currency = c;
+            out.append(r);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+int runReportCommand(const QCommandLineParser &parser)
+{
+    const QString kind = parser.positionalArguments().value(0);
+    static const QStringList kinds {L("revenue"), L("payments"), L("mrr"), L("churn")};
+    if (!kinds.contains(kind))
+        return usage(L("say which report: revenue, payments, mrr or churn"));
+    if (kind == QLatin1String("churn")) {
+        // Churn needs MRR history and movements, which are not built yet.
+        stderrStream() << "paydesk report churn: not implemented yet\n";
+        stderrStream().flush();
+        return ExitNotImplemented;
+    }
+    const QString format = parser.isSet(L("format")) ? parser.value(L("format")) : L("csv");
+    if (format != QLatin1String("csv") && format != QLatin1String("json"))
+        return usage(L("--format must be csv or json"));
+    Range range;
+    if (parser.isSet(L("interval")) && !parseInterval(parser.value(L("interval")), &range.interval))
+        return usage(L("--interval must be day, week or month"));
+    range.currency = parser.value(L("currency")).toLower();
+    if (!range.currency.isEmpty() && !models::currency::isValidCode(range.currency))
+        return usage(L("--currency must be a three-letter ISO code such as usd"));
+    // Default range: the last 12 months, 12 weeks or 30 days up to today (UTC), whole buckets.
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    range.to = today.addDays(1).startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
+    const QDate start = range.interval == Interval::Month
+        ? QDate(today.year(), today.month(), 1).addMonths(-11)
+        : range.interval == Interval::Week ? today.addDays(1 - today.dayOfWeek() - 7 * 11)
+                                           : today.addDays(-29);
+    range.from = start.startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
+    if (parser.isSet(L("from"))) {
+        range.from = parseDay(parser.value(L("from")));
+        if (range.from < 0)
+            return usage(L("--from must be a date like 2026-11-01"));
+    }
+    if (parser.isSet(L("to"))) {
+        const qint64 to = parseDay(parser.value(L("to")));
+        if (to < 0)
+            return usage(L("--to must be a date like 2026-11-30"));
+        range.to = to + 86400; // Inclusive day.
+    }
+    if (range.from >= range.to)
+        return usage(L("--from must not be after --to"));
+    qint64 at = QDateTime::currentSecsSinceEpoch();
+    if (parser.isSet(L("at"))) {
+        at = parseDay(parser.value(L("at")));
+        if (at < 0)
+            return usage(L("--at must be a date like 2026-12-01"));
+    }
+
+    QString path = parser.value(L("cache"));
+    if (path.isEmpty()) {
+        QString error;
+        path = accountCache(parser, &error);
+        if (path.isEmpty())
+            return failure(error);
+    }
+    if (!QFileInfo::exists(path))
+        return failure(L("no cache at %1: run 'paydesk sync' first").arg(path));
+    models::sql::Database db;
+    if (!db.open(path, false))
+        return failure(L("cannot open the cache %1: %2").arg(path, db.lastError()));
+    db.exec(L("PRAGMA query_only = 1"));
+    const QString fromDay
+        = QDateTime::fromSecsSinceEpoch(range.from, QTimeZone::utc()).date().toString(Qt::ISODate);
+    const QString toDay = QDateTime::fromSecsSinceEpoch(range.to - 1, QTimeZone::utc())
+                              .date()
+                              .toString(Qt::ISODate);
+
+    if (kind == QLatin1String("revenue")) {
+        const QList<RevenueRow> rows = filled(revenue(db, range), range);
+        const QList<SettlementRow> settled = filled(settlement(db, range), range);
+        if (format == QLatin1String("json")) {
+            QJsonArray a, b;
+            for (const RevenueRow &r : rows)
+                a.append(QJsonObject {{L("bucket"), r.bucket},
+                                      {L("currency"), r.currency},
+                                      {L("gross"), r.gross},
+                                      {L("charges"), r.charges},
+                                      {L("refunds"), r.refunds},
+                                      {L("disputes_lost"), r.disputesLost},
+                                      {L("net"), r.net()}});
+            for (const SettlementRow &r : settled)
+                b.append(QJsonObject {{L("bucket"), r.bucket},
+                                      {L("currency"), r.currency},
+                                      {L("gross"), r.gross},
+                                      {L("refunds"), r.refunds},
+                                      {L("disputes"), r.disputes},
+                                      {L("fees"), r.fees},
+                                      {L("other"), r.other},
+                                      {L("net"), r.net}});
+            writeJson({{L("report"), kind},
+                       {L("interval"), intervalName(range.interval)},
+                       {L("from"), fromDay},
+                       {L("to"), toDay},
+                       {L("amounts"), L("minor units")},
+                       {L("revenue"), a},
+                       {L("settlement"), b}});
+            return ExitOk;
+        }
+        QStringList lines {L("bucket,currency,gross,refunds,disputes_lost,net,charges")};
+        for (const RevenueRow &r : rows)
+            lines.append(QStringList {r.bucket, r.currency.toUpper(), major(r.gross, r.currency),
+                                      major(r.refunds, r.currency),
+                                      major(r.disputesLost, r.currency), major(r.net(), r.currency),
+                                      QString::number(r.charges)}
+                             .join(u','));
+        lines.append(QString());
+        lines.append(
+            L("settlement_bucket,settlement_currency,gross,refunds,disputes,fees,other,net"));
+        for (const SettlementRow &r : settled)
+            lines.append(QStringList {r.bucket, r.currency.toUpper(), major(r.gross, r.currency),
+                                      major(r.refunds, r.currency), major(r.disputes, r.currency),
+                                      major(r.fees, r.currency), major(r.other, r.currency),
+                                      major(r.net, r.currency)}
+                             .join(u','));
+        writeCsv(lines);
+        return ExitOk;
+    }
+    if (kind == QLatin1String("payments")) {
+        const PaymentStats p = payments(db, range);
+        if (format == QLatin1String("json")) {
+            QJsonObject avg;
+            for (auto it = p.averageValue.cbegin(); it != p.averageValue.cend(); ++it)
+                avg.insert(it.key(), it.value());
+            QJsonObject risk;
+            for (auto it = p.riskLevels.cbegin(); it != p.riskLevels.cend(); ++it)
+                risk.insert(it.key(), it.value());
+            QJsonArray heat;
+            for (qint64 v : p.hourOfWeek)
+                heat.append(v);
+            writeJson({{L("report"), kind},
+                       {L("from"), fromDay},
+                       {L("to"), toDay},
+                       {L("succeeded"), p.succeeded},
+                       {L("failed"), p.failed},
+                       {L("success_rate"), ratio(p.successRate)},
+                       {L("refund_rate"), ratio(p.refundRate)},
+                       {L("dispute_rate"), ratio(p.disputeRate)},
+                       {L("dispute_warning_percent"), kDisputeWarningPercent},
+                       {L("average_value"), avg},
+                       {L("declines"), breakdownJson(p.declines)},
+                       {L("by_brand"), breakdownJson(p.byBrand)},
+                       {L("by_country"), breakdownJson(p.byCountry)},
+                       {L("by_funding"), breakdownJson(p.byFunding)},
+                       {L("by_method"), breakdownJson(p.byMethod)},
+                       {L("risk_levels"), risk},
+                       {L("new_customers"), p.newCustomers},
+                       {L("returning_customers"), p.returningCustomers},
+                       {L("hour_of_week"), heat}});
+            return ExitOk;
+        }
+        QStringList lines {L("metric,key,value")};
+        lines << L("succeeded,,%1").arg(p.succeeded) << L("failed,,%1").arg(p.failed)
+              << L("success_rate_percent,,%1").arg(percent(p.successRate))
+              << L("refund_rate_percent,,%1").arg(percent(p.refundRate))
+              << L("dispute_rate_percent,,%1").arg(percent(p.disputeRate));
+        for (auto it = p.averageValue.cbegin(); it != p.averageValue.cend(); ++it)
+            lines << L("average_value,%1,%2").arg(it.key().toUpper(), major(it.value(), it.key()));
+        for (const Breakdown &b : p.declines)
+            lines << L("declines,%1,%2").arg(b.key).arg(b.failed);
+        const std::pair<const char *, const QList<Breakdown> *> lists[]
+            = {{"brand", &p.byBrand},
+               {"country", &p.byCountry},
+               {"funding", &p.byFunding},
+               {"method", &p.byMethod}};
+        for (const auto &[name, list] : lists)
+            for (const Breakdown &b : *list)
+                lines << L("%1_succeeded,%2,%3").arg(QLatin1String(name), b.key).arg(b.succeeded)
+                      << L("%1_failed,%2,%3").arg(QLatin1String(name), b.key).arg(b.failed);
+        for (auto it = p.riskLevels.cbegin(); it != p.riskLevels.cend(); ++it)
+            lines << L("risk_level,%1,%2").arg(it.key()).arg(it.value());
+        lines << L("new_customers,,%1").arg(p.newCustomers)
+              << L("returning_customers,,%1").arg(p.returningCustomers);
+        writeCsv(lines);
+        return ExitOk;
+    }
+    // mrr
+    const QList<MrrRow> rows = mrr(db, at, range.currency);
+    if (format == QLatin1String("json")) {
+        QJsonArray a;
+        for (const MrrRow &r : rows)
+            a.append(QJsonObject {{L("currency"), r.currency},
+                                  {L("mrr"), r.mrr},
+                                  {L("subscriptions"), r.subscriptions},
+                                  {L("customers"), r.customers},
+                                  {L("arpa"), r.arpa()}});
+        writeJson(
+            {{L("report"), kind},
+             {L("at"), QDateTime::fromSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODate)},
+             {L("amounts"), L("minor units")},
+             {L("mrr"), a}});
+        return ExitOk;
+    }
+    QStringList lines {L("currency,mrr,subscriptions,customers,arpa")};
+    for (const MrrRow &r : rows)
+        lines << QStringList {r.currency.toUpper(), major(r.mrr, r.currency),
+                              QString::number(r.subscriptions), QString::number(r.customers),
+                              major(r.arpa(), r.currency)}
+                     .join(u',');
+    writeCsv(lines);
+    return ExitOk;
+}
+
+} // namespace paydesk::app

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "models/sqlitedb.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace paydesk::models {
+
+/*
+ * Analytics computed from the cache in SQL, with the definitions of docs/metrics.md: revenue
+ * (per presentment currency, and in the settlement currency through balance transactions),
+ * payment analytics and monthly recurring revenue. Money stays in integer minor units; a ratio
+ * is given as its numerator and denominator so that nothing is rounded before it is shown.
+ * Buckets are UTC calendar days, ISO weeks (starting Monday) or calendar months, named by the
+ * day they start on ("2026-11-01").
+ */
+namespace analytics {
+
+enum class Interval { Day, Week, Month };
+
+struct Range
+{
+    qint64 from = 0; // Unix time, inclusive.
+    qint64 to = 0; // Exclusive.
+    Interval interval = Interval::Month;
+    QString currency; // Lower case ("usd"); empty: every currency.
+};
+
+// Parses "day", "week", "month".
+bool parseInterval(const QString &text, Interval *interval);
+QString intervalName(Interval interval);
+// The start of the bucket holding `t` ("2026-11-30" for a week starting that Monday).
+QString bucketOf(qint64 t, Interval interval);
+// Every bucket start from `from` to `to`, in order, so that empty buckets show as zero.
+QStringList buckets(const Range &range);
+
+struct Ratio
+{
+    qint64 numerator = 0;
+    qint64 denominator = 0;
+    // In percent; 0 when the denominator is 0.
+    double percent() const
+    {
+        return denominator == 0 ? 0.0 : 100.0 * double(numerator) / double(denominator);
+    }
+    bool operator==(const Ratio &) const = default;
+};
+
+// One bucket of one presentment currency.
+struct RevenueRow
+{
+    QString bucket;
+    QString currency;
+    qint64 gross = 0; // Captured amount of succeeded charges created in the bucket.
+    qint64 charges = 0; // How many.
+    qint64 refunds = 0; // Refunds created in the bucket (not failed or canceled).
+    qint64 disputesLost = 0; // Disputes created in the bucket that are lost.
+    qint64 net() const { return gross - refunds - disputesLost; }
+};
+
+// One bucket of the balance in one settlement currency (Stripe's balance report).
+struct SettlementRow
+{
+    QString bucket;
+    QString currency;
+    qint64 gross = 0; // Charges and payments (before fees).
+    qint64 refunds = 0; // As a positive number.
+    qint64 disputes = 0; // Withdrawals net of reinstatements, as a positive number.
+    qint64 fees = 0; // Every Stripe fee of the transactions in the bucket.
+    qint64 other = 0; // Anything else (adjustments, …), signed.
+    qint64 net = 0; // What the balance changed by: gross − refunds − disputes − fees + other.
+};
+
+QList<RevenueRow> revenue(sql::Database &db, const Range &range);
+QList<SettlementRow> settlement(sql::Database &db, const Range &range);
+
+struct Breakdown
+{
+    QString key; // Brand, country, decline code, …
+    qint64 succeeded = 0;
+    qint64 failed = 0;
+};
+
+struct PaymentStats
+{
+    qint64 succeeded = 0;
+    qint64 failed = 0;
+    Ratio successRate; // succeeded ÷ (succeeded + failed)
+    Ratio refundRate; // succeeded charges with a refund ÷ succeeded charges
+    Ratio disputeRate; // disputes created ÷ succeeded charges
+    QMap<QString, qint64> averageValue; // Per currency: gross ÷ succeeded, rounded half up.
+    QList<Breakdown> declines; // Failed charges by decline code, most first.
+    QList<Breakdown> byBrand, byCountry, byFunding, byMethod; // Most payments first.
+    QMap<QString, qint64> riskLevels; // Succeeded and failed charges by Radar risk level.
+    qint64 newCustomers = 0; // First succeeded charge ever falls in the range.
+    qint64 returningCustomers = 0; // Paid in the range and before it.
+    QList<qint64> hourOfWeek; // 168 counts of succeeded charges: Monday 00:00 UTC first.
+};
+
+PaymentStats payments(sql::Database &db, const Range &range);
+// The card networks' warning line for the dispute rate, in percent.
+constexpr double kDisputeWarningPercent = 0.75;
+
+struct MrrRow
+{
+    QString currency;
+    qint64 mrr = 0; // Minor units a month.
+    qint64 subscriptions = 0; // Counted subscriptions.
+    qint64 customers = 0; // Customers with at least one.
+    qint64 arpa() const; // mrr ÷ customers, rounded half up.
+};
+
+// The MRR of the subscriptions as cached, at time `at` (for coupons that run out).
+QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency = {});
+// One subscription item's monthly amount: unit × quantity normalised to a month, rounded half up.
+qint64 monthlyAmount(qint64 unitAmount, qint64 quantity, const QString &interval,
+                     qint64 intervalCount);
+
+} // namespace analytics
+
+} // namespace paydesk::models
