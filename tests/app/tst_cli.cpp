@@ -90,7 +90,7 @@ void TestCli::subcommandHelp()
 void TestCli::notImplementedCommandsSaySo_data()
 {
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("report") << QStringList {QStringLiteral("report"), QStringLiteral("mrr")};
+    QTest::newRow("report churn") << QStringList {QStringLiteral("report"), QStringLiteral("churn")};
 }
 
 void TestCli::notImplementedCommandsSaySo()
