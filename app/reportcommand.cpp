@@ -45,9 +45,10 @@ QString major(qint64 minor, const QString &currency)
     return models::Money(minor, currency).toDecimalString();
 }
 
+// Empty when undefined (nothing to divide by), so that a spreadsheet does not read 0 %.
 QString percent(const Ratio &r)
 {
-    return QString::number(r.percent(), 'f', 2);
+    return r.denominator == 0 ? QString() : QString::number(r.percent(), 'f', 2);
 }
 
 QJsonObject ratio(const Ratio &r)
@@ -111,12 +112,6 @@ int runReportCommand(const QCommandLineParser &parser)
     static const QStringList kinds {L("revenue"), L("payments"), L("mrr"), L("churn")};
     if (!kinds.contains(kind))
         return usage(L("say which report: revenue, payments, mrr or churn"));
-    if (kind == QLatin1String("churn")) {
-        // Churn needs MRR history and movements, which are not built yet.
-        stderrStream() << "paydesk report churn: not implemented yet\n";
-        stderrStream().flush();
-        return ExitNotImplemented;
-    }
     const QString format = parser.isSet(L("format")) ? parser.value(L("format")) : L("csv");
     if (format != QLatin1String("csv") && format != QLatin1String("json"))
         return usage(L("--format must be csv or json"));
@@ -147,6 +142,9 @@ int runReportCommand(const QCommandLineParser &parser)
     }
     if (range.from >= range.to)
         return usage(L("--from must not be after --to"));
+    if ((kind == QLatin1String("mrr") || kind == QLatin1String("churn"))
+        && range.interval != Interval::Month)
+        return usage(L("MRR and churn are monthly: --interval month"));
     qint64 at = QDateTime::currentSecsSinceEpoch();
     if (parser.isSet(L("at"))) {
         at = parseDay(parser.value(L("at")));
@@ -281,21 +279,107 @@ int runReportCommand(const QCommandLineParser &parser)
         writeCsv(lines);
         return ExitOk;
     }
-    // mrr
+    const MrrHistory history = mrrHistory(db, range);
+    if (kind == QLatin1String("churn")) {
+        const QList<ChurnSummary> summary = churnSummary(history);
+        const Ratio trials = trialConversion(db, range);
+        if (format == QLatin1String("json")) {
+            QJsonArray months, totals;
+            for (const MrrMonth &m : history.months)
+                months.append(
+                    QJsonObject {{L("bucket"), m.bucket},
+                                 {L("currency"), m.currency},
+                                 {L("customer_churn"), ratio(m.customerChurn())},
+                                 {L("gross_revenue_churn"), ratio(m.grossRevenueChurn())},
+                                 {L("net_revenue_retention"), ratio(m.netRevenueRetention())},
+                                 {L("arpa"), m.arpa()}});
+            for (const ChurnSummary &c : summary)
+                totals.append(
+                    QJsonObject {{L("currency"), c.currency},
+                                 {L("months"), c.months},
+                                 {L("customer_churn"), ratio(c.customerChurn)},
+                                 {L("gross_revenue_churn"), ratio(c.grossRevenueChurn)},
+                                 {L("net_revenue_retention"), ratio(c.netRevenueRetention)},
+                                 {L("arpa"), c.arpa},
+                                 {L("ltv"), c.ltv()}});
+            writeJson({{L("report"), kind},
+                       {L("from"), fromDay},
+                       {L("to"), toDay},
+                       {L("amounts"), L("minor units")},
+                       {L("months"), months},
+                       {L("summary"), totals},
+                       {L("trial_conversion"), ratio(trials)}});
+            return ExitOk;
+        }
+        QStringList lines {L("bucket,currency,customer_churn_percent,gross_revenue_churn_percent,"
+                             "net_revenue_retention_percent,arpa")};
+        for (const MrrMonth &m : history.months)
+            lines << QStringList {m.bucket,
+                                  m.currency.toUpper(),
+                                  percent(m.customerChurn()),
+                                  percent(m.grossRevenueChurn()),
+                                  percent(m.netRevenueRetention()),
+                                  major(m.arpa(), m.currency)}
+                         .join(u',');
+        lines << QString()
+              << L("currency,months,customer_churn_percent,gross_revenue_churn_percent,"
+                   "net_revenue_retention_percent,arpa,ltv");
+        for (const ChurnSummary &c : summary)
+            lines << QStringList {c.currency.toUpper(),           QString::number(c.months),
+                                  percent(c.customerChurn),       percent(c.grossRevenueChurn),
+                                  percent(c.netRevenueRetention), major(c.arpa, c.currency),
+                                  major(c.ltv(), c.currency)}
+                         .join(u',');
+        lines << QString()
+              << L("trial_conversion_percent,%1,%2 of %3")
+                     .arg(percent(trials))
+                     .arg(trials.numerator)
+                     .arg(trials.denominator);
+        writeCsv(lines);
+        return ExitOk;
+    }
+    // mrr: as the subscriptions are now, then month by month from invoices, and cohorts.
     const QList<MrrRow> rows = mrr(db, at, range.currency);
     if (format == QLatin1String("json")) {
-        QJsonArray a;
+        QJsonArray a, h, c;
         for (const MrrRow &r : rows)
             a.append(QJsonObject {{L("currency"), r.currency},
                                   {L("mrr"), r.mrr},
                                   {L("subscriptions"), r.subscriptions},
                                   {L("customers"), r.customers},
                                   {L("arpa"), r.arpa()}});
+        for (const MrrMonth &m : history.months)
+            h.append(QJsonObject {{L("bucket"), m.bucket},
+                                  {L("currency"), m.currency},
+                                  {L("start_mrr"), m.startMrr},
+                                  {L("new"), m.newMrr},
+                                  {L("expansion"), m.expansion},
+                                  {L("contraction"), m.contraction},
+                                  {L("churn"), m.churn},
+                                  {L("reactivation"), m.reactivation},
+                                  {L("mrr"), m.mrr},
+                                  {L("customers"), m.customers}});
+        for (const CohortRow &r : history.cohorts) {
+            QJsonArray paying, mrrs;
+            for (qint64 v : r.paying)
+                paying.append(v);
+            for (qint64 v : r.mrr)
+                mrrs.append(v);
+            c.append(QJsonObject {{L("cohort"), r.cohort},
+                                  {L("currency"), r.currency},
+                                  {L("customers"), r.customers},
+                                  {L("paying"), paying},
+                                  {L("mrr"), mrrs}});
+        }
         writeJson(
             {{L("report"), kind},
              {L("at"), QDateTime::fromSecsSinceEpoch(at, QTimeZone::utc()).toString(Qt::ISODate)},
+             {L("from"), fromDay},
+             {L("to"), toDay},
              {L("amounts"), L("minor units")},
-             {L("mrr"), a}});
+             {L("mrr"), a},
+             {L("history"), h},
+             {L("cohorts"), c}});
         return ExitOk;
     }
     QStringList lines {L("currency,mrr,subscriptions,customers,arpa")};
@@ -303,6 +387,21 @@ int runReportCommand(const QCommandLineParser &parser)
         lines << QStringList {r.currency.toUpper(), major(r.mrr, r.currency),
                               QString::number(r.subscriptions), QString::number(r.customers),
                               major(r.arpa(), r.currency)}
+                     .join(u',');
+    lines << QString()
+          << L("bucket,currency,start_mrr,new,expansion,contraction,churn,"
+               "reactivation,mrr,customers");
+    for (const MrrMonth &m : history.months)
+        lines << QStringList {m.bucket,
+                              m.currency.toUpper(),
+                              major(m.startMrr, m.currency),
+                              major(m.newMrr, m.currency),
+                              major(m.expansion, m.currency),
+                              major(m.contraction, m.currency),
+                              major(m.churn, m.currency),
+                              major(m.reactivation, m.currency),
+                              major(m.mrr, m.currency),
+                              QString::number(m.customers)}
                      .join(u',');
     writeCsv(lines);
     return ExitOk;

@@ -348,3 +348,191 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
 }
 
 } // namespace paydesk::models::analytics
+
+namespace paydesk::models::analytics {
+
+qint64 MrrMonth::arpa() const
+{
+    return divideHalfUp(mrr, customers);
+}
+
+qint64 ChurnSummary::ltv() const
+{
+    // ARPA ÷ (churned ÷ base ÷ months) = ARPA × base × months ÷ churned.
+    if (customerChurn.numerator == 0 || months == 0)
+        return 0;
+    return divideHalfUp(arpa * customerChurn.denominator * months, customerChurn.numerator);
+}
+
+MrrHistory mrrHistory(sql::Database &db, const Range &range)
+{
+    MrrHistory out;
+    // Paid or still open (past_due) invoices' subscription lines, prorations left out, net of
+    // their discounts and without tax; a line stops counting when its subscription ended.
+    sql::Statement s = db.prepare(
+        L("SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
+          "coalesce(json_extract(l.raw, '$.amount_excluding_tax'), l.amount) - coalesce((SELECT "
+          "sum(json_extract(d.value, '$.amount')) FROM json_each(l.raw, '$.discount_amounts') d), "
+          "0), json_extract(l.raw, '$.price.recurring.interval'), "
+          "json_extract(l.raw, '$.price.recurring.interval_count'), "
+          "coalesce(json_extract(l.raw, '$.price.recurring.usage_type'), 'licensed') "
+          "FROM invoice_lines l JOIN invoices i ON i.id = l.invoice "
+          "LEFT JOIN subscriptions sub ON sub.id = l.subscription "
+          "WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
+          "l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT NULL "
+          "AND l.period_start < ?1%1")
+            .arg(range.currency.isEmpty() ? QString() : L(" AND l.currency = ?2")));
+    s.bind(1, range.to);
+    if (!range.currency.isEmpty())
+        s.bind(2, range.currency.toLower());
+    struct Line
+    {
+        QString customer, currency;
+        qint64 start, end, monthly;
+    };
+    QList<Line> lines;
+    qint64 earliest = range.from;
+    while (s.step()) {
+        if (s.text(8) == QLatin1String("metered"))
+            continue;
+        const qint64 monthly
+            = monthlyAmount(s.int64(5), 1, s.text(6), s.isNull(7) ? 1 : s.int64(7));
+        if (monthly <= 0)
+            continue;
+        qint64 end = s.int64(3);
+        if (!s.isNull(4))
+            end = std::min(end, s.int64(4));
+        if (end <= s.int64(2))
+            continue;
+        lines.append({s.text(0), s.text(1), s.int64(2), end, monthly});
+        earliest = std::min(earliest, s.int64(2));
+    }
+    // Month ends from the first month anything was paid: "new" needs the whole history.
+    const Range all {earliest, range.to, Interval::Month, {}};
+    const QStringList months = buckets(all);
+    QList<qint64> instants; // The last second of each month.
+    for (qsizetype k = 0; k < months.size(); ++k) {
+        const QDate next = QDate::fromString(months.at(k), Qt::ISODate).addMonths(1);
+        instants.append(next.startOfDay(QTimeZone::utc()).toSecsSinceEpoch() - 1);
+    }
+    const qsizetype n = months.size();
+    QHash<QString, QList<qint64>> byCustomer; // "currency|customer" → MRR at each month end
+    for (const Line &l : std::as_const(lines)) {
+        auto first = std::lower_bound(instants.begin(), instants.end(), l.start);
+        QList<qint64> &m = byCustomer[l.currency + u'|' + l.customer];
+        if (m.isEmpty())
+            m = QList<qint64>(n, 0);
+        for (auto it = first; it != instants.end() && *it < l.end; ++it)
+            m[it - instants.begin()] += l.monthly;
+    }
+    const QString fromBucket = bucketOf(range.from, Interval::Month);
+    QMap<std::pair<QString, qsizetype>, MrrMonth> rows;
+    QMap<std::pair<QString, QString>, CohortRow> cohorts;
+    QSet<QString> currencies;
+    for (auto it = byCustomer.cbegin(); it != byCustomer.cend(); ++it) {
+        const QString currency = it.key().section(u'|', 0, 0);
+        currencies.insert(currency);
+        const QList<qint64> &m = it.value();
+        bool paidBefore = false;
+        qsizetype cohortMonth = -1;
+        for (qsizetype k = 0; k < n; ++k) {
+            const qint64 prev = k > 0 ? m.at(k - 1) : 0;
+            const qint64 cur = m.at(k);
+            MrrMonth &r = rows[{currency, k}];
+            r.startMrr += prev;
+            r.mrr += cur;
+            r.startCustomers += prev > 0;
+            r.customers += cur > 0;
+            if (prev == 0 && cur > 0) {
+                if (paidBefore) {
+                    r.reactivation += cur;
+                    ++r.reactivatedCustomers;
+                } else {
+                    r.newMrr += cur;
+                    ++r.newCustomers;
+                    cohortMonth = k;
+                }
+            } else if (prev > 0 && cur == 0) {
+                r.churn += prev;
+                ++r.churnedCustomers;
+            } else if (cur > prev) {
+                r.expansion += cur - prev;
+            } else if (cur < prev) {
+                r.contraction += prev - cur;
+            }
+            paidBefore = paidBefore || cur > 0;
+        }
+        if (cohortMonth >= 0 && months.at(cohortMonth) >= fromBucket) {
+            CohortRow &c = cohorts[{currency, months.at(cohortMonth)}];
+            c.cohort = months.at(cohortMonth);
+            c.currency = currency;
+            c.customers += 1;
+            c.startMrr += m.at(cohortMonth);
+            const qsizetype span = n - cohortMonth;
+            if (c.paying.size() < span) {
+                c.paying.resize(span, 0);
+                c.mrr.resize(span, 0);
+            }
+            for (qsizetype j = 0; j < span; ++j) {
+                c.paying[j] += m.at(cohortMonth + j) > 0;
+                c.mrr[j] += m.at(cohortMonth + j);
+            }
+        }
+    }
+    QStringList sorted(currencies.begin(), currencies.end());
+    sorted.sort();
+    for (qsizetype k = 0; k < n; ++k) {
+        if (months.at(k) < fromBucket)
+            continue;
+        for (const QString &currency : std::as_const(sorted)) {
+            MrrMonth r = rows.value({currency, k});
+            r.bucket = months.at(k);
+            r.currency = currency;
+            out.months.append(r);
+        }
+    }
+    out.cohorts = cohorts.values();
+    return out;
+}
+
+QList<ChurnSummary> churnSummary(const MrrHistory &history)
+{
+    QMap<QString, ChurnSummary> by;
+    for (const MrrMonth &m : history.months) {
+        ChurnSummary &c = by[m.currency];
+        if (c.months == 0) {
+            c.currency = m.currency;
+            c.customerChurn.denominator = m.startCustomers;
+            c.grossRevenueChurn.denominator = m.startMrr;
+            c.netRevenueRetention = {m.startMrr, m.startMrr};
+        }
+        ++c.months;
+        c.customerChurn.numerator += m.churnedCustomers;
+        c.customerChurn.denominator += m.newCustomers + m.reactivatedCustomers;
+        c.grossRevenueChurn.numerator += m.churn + m.contraction;
+        c.netRevenueRetention.numerator += m.expansion + m.reactivation - m.contraction - m.churn;
+        c.arpa = m.arpa();
+    }
+    return by.values();
+}
+
+Ratio trialConversion(sql::Database &db, const Range &range)
+{
+    // Stripe's: of the trials that ended in the range, those whose subscription went on past
+    // the trial (it did not end at the trial's end, nor expire unpaid).
+    sql::Statement s = db.prepare(
+        L("SELECT sum(status NOT IN ('incomplete_expired', 'paused') AND (ended_at IS NULL OR "
+          "ended_at > trial_end)), count(*) FROM subscriptions WHERE deleted = 0 AND trial_end "
+          "IS NOT NULL AND trial_end >= ?1 AND trial_end < ?2 AND trial_end <= ?3%1")
+            .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?4")));
+    s.bind(1, range.from);
+    s.bind(2, range.to);
+    s.bind(3, QDateTime::currentSecsSinceEpoch());
+    if (!range.currency.isEmpty())
+        s.bind(4, range.currency.toLower());
+    if (!s.step())
+        return {};
+    return {s.isNull(0) ? 0 : s.int64(0), s.int64(1)};
+}
+
+} // namespace paydesk::models::analytics

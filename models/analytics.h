@@ -118,6 +118,76 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency = {});
 qint64 monthlyAmount(qint64 unitAmount, qint64 quantity, const QString &interval,
                      qint64 intervalCount);
 
+// MRR month by month from invoice lines (docs/metrics.md, "MRR history"): each customer's MRR
+// at the end of every month, and what moved it, classified as ChartMogul does.
+struct MrrMonth
+{
+    QString bucket; // "2026-11-01": the month.
+    QString currency;
+    qint64 startMrr = 0; // At the end of the month before.
+    qint64 mrr = 0; // At the end of the month.
+    qint64 newMrr = 0; // Customers who never paid before.
+    qint64 expansion = 0; // Customers paying more (a second subscription included).
+    qint64 contraction = 0; // Customers paying less, as a positive number.
+    qint64 churn = 0; // Customers who stopped paying, as a positive number.
+    qint64 reactivation = 0; // Former payers who came back.
+    qint64 startCustomers = 0;
+    qint64 customers = 0;
+    qint64 newCustomers = 0;
+    qint64 churnedCustomers = 0;
+    qint64 reactivatedCustomers = 0;
+
+    // Stripe's: churned ÷ (active at the start + new and reactivated in the month).
+    Ratio customerChurn() const
+    {
+        return {churnedCustomers, startCustomers + newCustomers + reactivatedCustomers};
+    }
+    // (churn + contraction) ÷ MRR at the start.
+    Ratio grossRevenueChurn() const { return {churn + contraction, startMrr}; }
+    // (start + expansion + reactivation − contraction − churn) ÷ start.
+    Ratio netRevenueRetention() const
+    {
+        return {startMrr + expansion + reactivation - contraction - churn, startMrr};
+    }
+    qint64 arpa() const;
+};
+
+// Customers grouped by the month their MRR first rose above zero.
+struct CohortRow
+{
+    QString cohort; // "2026-08-01"
+    QString currency;
+    qint64 customers = 0;
+    qint64 startMrr = 0; // The cohort's MRR at the end of its first month.
+    QList<qint64> paying; // Customers still paying at the end of month 0, 1, 2, …
+    QList<qint64> mrr; // The cohort's MRR then.
+};
+
+struct MrrHistory
+{
+    QList<MrrMonth> months; // Every month of the range for every currency, in order.
+    QList<CohortRow> cohorts;
+};
+
+MrrHistory mrrHistory(sql::Database &db, const Range &range);
+
+// Over a range of months: churned customers ÷ (active at the start + new in the range), and the
+// lifetime value ARPA ÷ monthly customer churn (0 when nobody churned).
+struct ChurnSummary
+{
+    QString currency;
+    Ratio customerChurn;
+    Ratio grossRevenueChurn;
+    Ratio netRevenueRetention;
+    qint64 arpa = 0; // At the end of the range.
+    qint64 months = 0;
+    qint64 ltv() const; // ARPA ÷ the average monthly customer churn, rounded half up.
+};
+QList<ChurnSummary> churnSummary(const MrrHistory &history);
+
+// Trials that ended in the range, and how many of them became paying subscriptions.
+Ratio trialConversion(sql::Database &db, const Range &range);
+
 } // namespace analytics
 
 } // namespace paydesk::models

@@ -1,5 +1,6 @@
 #include "models/analytics.h"
 #include "models/sqlitedb.h"
+#include "tests/support/fixturecache.h"
 #include "tests/support/peerprocess.h"
 
 #include <QJsonArray>
@@ -63,20 +64,10 @@ private Q_SLOTS:
 void TestAnalyticsFixture::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    PeerProcess sandbox(PeerProcess::sandbox(
-        {QStringLiteral("--fixture"),
-         QStringLiteral(PAYDESK_SOURCE_DIR "/tests/fixtures/analytics.json")}));
-    QVERIFY2(sandbox.start(), qPrintable(sandbox.errorString()));
     m_cache = m_dir.filePath(QStringLiteral("analytics.sqlite"));
-    QProcess sync;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("STRIPE_API_KEY"), QStringLiteral("sk_test_analytics"));
-    sync.setProcessEnvironment(env);
-    sync.start(PeerProcess::paydeskBinary(),
-               {QStringLiteral("sync"), QStringLiteral("--api-base"), sandbox.baseUrl().toString(),
-                QStringLiteral("--cache"), m_cache});
-    QVERIFY(sync.waitForFinished(120000));
-    QVERIFY2(sync.exitCode() == 0, sync.readAllStandardError().constData());
+    const QString problem = paydesk::tests::syncFixture(
+        QStringLiteral(PAYDESK_SOURCE_DIR "/tests/fixtures/analytics.json"), m_cache);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(m_db.open(m_cache, false));
     QCOMPARE(m_db.scalar(QStringLiteral("SELECT count(*) FROM charges")), 8);
     QCOMPARE(m_db.scalar(QStringLiteral("SELECT count(*) FROM subscriptions")), 7);
