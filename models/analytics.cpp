@@ -516,6 +516,59 @@ QList<ChurnSummary> churnSummary(const MrrHistory &history)
     return by.values();
 }
 
+QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &range)
+{
+    QMap<QString, Ratio> by;
+    for (const QString &b : buckets(range))
+        by.insert(b, {});
+    const QString b = bucketSql(range.interval);
+    sql::Statement s = db.prepare(
+        L("SELECT %1, count(*) FROM charges WHERE deleted = 0 AND status = 'succeeded' AND "
+          "created >= ?1 AND created < ?2%2 GROUP BY 1")
+            .arg(b, currencySql(range)));
+    bindRange(s, range);
+    while (s.step())
+        by[s.text(0)].denominator = s.int64(1);
+    s = db.prepare(L("SELECT %1, count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND "
+                     "created < ?2%2 GROUP BY 1")
+                       .arg(b, currencySql(range)));
+    bindRange(s, range);
+    while (s.step())
+        by[s.text(0)].numerator = s.int64(1);
+    QList<std::pair<QString, Ratio>> list;
+    for (auto it = by.cbegin(); it != by.cend(); ++it)
+        list.append({it.key(), it.value()});
+    return list;
+}
+
+QMap<QString, qint64> subscriptionStatuses(sql::Database &db, const QString &currency)
+{
+    sql::Statement s = db.prepare(
+        L("SELECT status, count(*) FROM subscriptions WHERE deleted = 0%1 GROUP BY status")
+            .arg(currency.isEmpty() ? QString() : L(" AND currency = ?1")));
+    if (!currency.isEmpty())
+        s.bind(1, currency.toLower());
+    QMap<QString, qint64> map;
+    while (s.step())
+        map.insert(s.text(0), s.int64(1));
+    return map;
+}
+
+QStringList currencies(sql::Database &db)
+{
+    // One index seek per currency would need a list of them; the distinct currencies of the
+    // subscriptions and a bounded sample of recent charges are enough to offer a choice.
+    sql::Statement s = db.prepare(
+        L("SELECT currency, count(*) AS n FROM (SELECT currency FROM charges WHERE deleted = 0 "
+          "AND status = 'succeeded' ORDER BY created DESC LIMIT 20000) GROUP BY currency ORDER "
+          "BY n DESC, currency"));
+    QStringList list;
+    while (s.step())
+        if (!s.text(0).isEmpty())
+            list.append(s.text(0));
+    return list;
+}
+
 Ratio trialConversion(sql::Database &db, const Range &range)
 {
     // Stripe's: of the trials that ended in the range, those whose subscription went on past

@@ -171,6 +171,13 @@ struct MrrHistory
 
 MrrHistory mrrHistory(sql::Database &db, const Range &range);
 
+// Disputes created ÷ succeeded charges created, per bucket.
+QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &range);
+// Subscriptions by status (as cached now).
+QMap<QString, qint64> subscriptionStatuses(sql::Database &db, const QString &currency = {});
+// Presentment currencies of succeeded charges, most volume (by count) first.
+QStringList currencies(sql::Database &db);
+
 // Over a range of months: churned customers ÷ (active at the start + new in the range), and the
 // lifetime value ARPA ÷ monthly customer churn (0 when nobody churned).
 struct ChurnSummary

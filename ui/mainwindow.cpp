@@ -3,7 +3,9 @@
 #include "models/globalsearch.h"
 #include "ui/actioncontroller.h"
 #include "ui/activitypage.h"
+#include "ui/analyticspage.h"
 #include "ui/connectpage.h"
+#include "ui/homepage.h"
 #include "ui/listpage.h"
 #include "ui/pageplaceholder.h"
 #include "ui/paymentspage.h"
@@ -214,6 +216,12 @@ void MainWindow::buildNavigation()
         case Page::Refunds:
             table = new ListPage(models::ListTableModel::Kind::Refunds, m_pages);
             break;
+        case Page::Home:
+            widget = m_homePage = new HomePage(m_pages);
+            break;
+        case Page::Analytics:
+            widget = m_analyticsPage = new AnalyticsPage(m_pages);
+            break;
         case Page::Activity:
             widget = m_activityPage = new ActivityPage(m_pages);
             m_activityPage->setController(m_actions);
@@ -335,6 +343,11 @@ void MainWindow::setCache(const QString &path)
     }
     if (m_activityPage)
         m_activityPage->setCache(path);
+    // Charts follow every sync that lands.
+    if (m_homePage)
+        m_homePage->setCache(path);
+    if (m_analyticsPage)
+        m_analyticsPage->setCache(path);
     m_searchDb.close();
     if (!path.isEmpty() && m_searchDb.open(path, false))
         m_searchDb.exec(QStringLiteral("PRAGMA query_only = 1"));

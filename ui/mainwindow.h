@@ -18,6 +18,8 @@ namespace paydesk::ui {
 
 class ActionController;
 class ActivityPage;
+class AnalyticsPage;
+class HomePage;
 class ConnectPage;
 class ListPage;
 class PaymentsPage;
@@ -89,6 +91,8 @@ public:
     // Staff actions: which are possible, their dialogs, and the views they refresh.
     ActionController *actions() const { return m_actions; }
     ActivityPage *activityPage() const { return m_activityPage; }
+    HomePage *homePage() const { return m_homePage; }
+    AnalyticsPage *analyticsPage() const { return m_analyticsPage; }
 
 Q_SIGNALS:
     void currentPageChanged(paydesk::ui::MainWindow::Page page);
@@ -119,6 +123,8 @@ private:
     StatusBadge *m_onlineBadge = nullptr;
     ActionController *m_actions = nullptr;
     ActivityPage *m_activityPage = nullptr;
+    HomePage *m_homePage = nullptr;
+    AnalyticsPage *m_analyticsPage = nullptr;
 };
 
 } // namespace paydesk::ui

@@ -1,0 +1,328 @@
+#include "ui/analyticspage.h"
+
+#include "models/analytics.h"
+#include "models/currency.h"
+#include "models/money.h"
+#include "ui/chartcard.h"
+#include "ui/charts.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QTimeZone>
+#include <QVBoxLayout>
+
+namespace paydesk::ui {
+
+namespace {
+
+using namespace models::analytics;
+
+qint64 hundredths(const Ratio &r)
+{
+    return r.denominator == 0
+        ? 0
+        : qint64(std::llround(10000.0 * double(r.numerator) / double(r.denominator)));
+}
+
+} // namespace
+
+AnalyticsPage::AnalyticsPage(QWidget *parent)
+    : QWidget(parent)
+    , m_range(new QComboBox(this))
+    , m_interval(new QComboBox(this))
+    , m_currency(new QComboBox(this))
+    , m_empty(new QLabel(this))
+    , m_body(new QWidget(this))
+    , m_cohorts(new QTableWidget(m_body))
+{
+    setObjectName(QStringLiteral("analyticsPage"));
+    auto *title = new QLabel(tr("Analytics"), this);
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    title->setFont(big);
+    m_range->setObjectName(QStringLiteral("analyticsRange"));
+    m_range->addItem(tr("Last 30 days"), 30);
+    m_range->addItem(tr("Last 90 days"), 90);
+    m_range->addItem(tr("Last 12 months"), 12);
+    m_range->addItem(tr("Last 24 months"), 24);
+    m_range->setCurrentIndex(2);
+    m_interval->setObjectName(QStringLiteral("analyticsInterval"));
+    m_interval->addItem(tr("By day"), int(Interval::Day));
+    m_interval->addItem(tr("By week"), int(Interval::Week));
+    m_interval->addItem(tr("By month"), int(Interval::Month));
+    m_interval->setCurrentIndex(2);
+    m_currency->setObjectName(QStringLiteral("analyticsCurrency"));
+    m_empty->setWordWrap(true);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(title);
+    bar->addStretch(1);
+    bar->addWidget(m_range);
+    bar->addWidget(m_interval);
+    bar->addWidget(m_currency);
+
+    auto *grid = new QGridLayout(m_body);
+    grid->setSpacing(12);
+    addChart(QStringLiteral("revenue"), tr("Revenue"), 0, 0);
+    addChart(QStringLiteral("mrr"), tr("MRR (billed, at each month's end)"), 0, 1);
+    addChart(QStringLiteral("movements"), tr("MRR movements"), 1, 0);
+    addChart(QStringLiteral("churn"), tr("Churn"), 1, 1);
+    addChart(QStringLiteral("statuses"), tr("Subscriptions by status"), 2, 0);
+    addChart(QStringLiteral("declines"), tr("Decline reasons"), 2, 1);
+    addChart(QStringLiteral("brands"), tr("Card brands"), 3, 0);
+    addChart(QStringLiteral("countries"), tr("Card countries (top 10)"), 3, 1);
+    addChart(QStringLiteral("disputes"), tr("Dispute rate"), 4, 0);
+    auto *cohortCard = new QFrame(m_body);
+    cohortCard->setFrameShape(QFrame::StyledPanel);
+    auto *cohortTitle = new QLabel(tr("<b>Cohorts</b> — customers by their first paid month: "
+                                      "share still paying · net MRR retention"),
+                                   cohortCard);
+    cohortTitle->setWordWrap(true);
+    m_cohorts->setObjectName(QStringLiteral("cohortTable"));
+    m_cohorts->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_cohorts->verticalHeader()->setDefaultSectionSize(34);
+    m_cohorts->setMinimumHeight(240);
+    auto *cl = new QVBoxLayout(cohortCard);
+    cl->addWidget(cohortTitle);
+    cl->addWidget(m_cohorts, 1);
+    grid->addWidget(cohortCard, 4, 1);
+    for (int c = 0; c < 2; ++c)
+        grid->setColumnStretch(c, 1);
+
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(m_body);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(24, 16, 24, 16);
+    layout->addLayout(bar);
+    layout->addWidget(m_empty);
+    layout->addWidget(scroll, 1);
+    for (QComboBox *box : {m_range, m_interval})
+        connect(box, &QComboBox::currentIndexChanged, this, &AnalyticsPage::refresh);
+    connect(m_currency, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_filling)
+            refresh();
+    });
+    refresh();
+}
+
+ChartCard *AnalyticsPage::addChart(const QString &key, const QString &title, int row, int column)
+{
+    auto *card = new ChartCard(title, m_body);
+    card->setObjectName(QStringLiteral("chart_") + key);
+    static_cast<QGridLayout *>(m_body->layout())->addWidget(card, row, column);
+    m_charts.insert(key, card);
+    m_order.append(key);
+    return card;
+}
+
+void AnalyticsPage::setCache(const QString &path)
+{
+    m_db.close();
+    if (!path.isEmpty() && m_db.open(path, false))
+        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
+    const QString chosen = m_currency->currentData().toString();
+    m_filling = true;
+    m_currency->clear();
+    if (m_db.isOpen())
+        for (const QString &c : currencies(m_db))
+            m_currency->addItem(models::currency::normalized(c), c);
+    const int index = m_currency->findData(chosen);
+    m_currency->setCurrentIndex(index >= 0 ? index : 0);
+    m_filling = false;
+    refresh();
+}
+
+void AnalyticsPage::refresh()
+{
+    const QString currency = m_currency->currentData().toString();
+    if (!m_db.isOpen() || currency.isEmpty()) {
+        m_empty->setText(m_db.isOpen() ? tr("No payments in the cache yet.")
+                                       : tr("Connect an account or open the demo to see "
+                                            "revenue, MRR, churn and payment analytics."));
+        m_empty->show();
+        m_body->hide();
+        return;
+    }
+    m_empty->hide();
+    m_body->show();
+    QElapsedTimer timer;
+    timer.start();
+    const qint64 now = m_now > 0 ? m_now : QDateTime::currentSecsSinceEpoch();
+    const QDate today = QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).date();
+    const int span = m_range->currentData().toInt();
+    const bool days = span == 30 || span == 90;
+    Range range;
+    range.currency = currency;
+    range.interval = Interval(m_interval->currentData().toInt());
+    range.to = today.addDays(1).startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
+    range.from = days ? range.to - qint64(span) * 86400
+                      : QDate(today.year(), today.month(), 1)
+                            .addMonths(-(span - 1))
+                            .startOfDay(QTimeZone::utc())
+                            .toSecsSinceEpoch();
+    const Range monthly {QDate::fromString(bucketOf(range.from, Interval::Month), Qt::ISODate)
+                             .startOfDay(QTimeZone::utc())
+                             .toSecsSinceEpoch(),
+                         range.to, Interval::Month, currency};
+
+    const QStringList buckets = models::analytics::buckets(range);
+    const QList<RevenueRow> rev = revenue(m_db, range);
+    const MrrHistory history = mrrHistory(m_db, monthly);
+    const PaymentStats pay = payments(m_db, range);
+    const QMap<QString, qint64> statuses = subscriptionStatuses(m_db, currency);
+    const QList<std::pair<QString, Ratio>> disputes = disputeRates(m_db, range);
+    m_computeMs = double(timer.nsecsElapsed()) / 1e6;
+
+    timer.restart();
+    const bool byMonth = range.interval == Interval::Month;
+    const QStringList labels = charts::labels(buckets, byMonth);
+    charts::Series gross {tr("Gross volume"), QList<qint64>(buckets.size(), 0)};
+    charts::Series refunds {tr("Refunds"), QList<qint64>(buckets.size(), 0)};
+    charts::Series net {tr("Net volume"), QList<qint64>(buckets.size(), 0)};
+    for (const RevenueRow &r : rev) {
+        const qsizetype i = buckets.indexOf(r.bucket);
+        if (i < 0)
+            continue;
+        gross.values[i] += r.gross;
+        refunds.values[i] += r.refunds;
+        net.values[i] += r.net();
+    }
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    charts::lines(chart(QStringLiteral("revenue")), labels, {gross, net, refunds},
+                  charts::Kind::Money, currency, none, buckets);
+
+    QStringList months;
+    charts::Series mrrLine {tr("MRR"), {}};
+    charts::Series added {tr("New"), {}}, expansion {tr("Expansion"), {}},
+        reactivation {tr("Reactivation"), {}}, contraction {tr("Contraction"), {}},
+        churned {tr("Churn"), {}};
+    charts::Series customerChurn {tr("Customer churn"), {}},
+        revenueChurn {tr("Gross revenue churn"), {}};
+    for (const MrrMonth &m : history.months) {
+        if (m.currency != currency)
+            continue;
+        months.append(m.bucket);
+        mrrLine.values.append(m.mrr);
+        added.values.append(m.newMrr);
+        expansion.values.append(m.expansion);
+        reactivation.values.append(m.reactivation);
+        contraction.values.append(-m.contraction);
+        churned.values.append(-m.churn);
+        customerChurn.values.append(hundredths(m.customerChurn()));
+        revenueChurn.values.append(hundredths(m.grossRevenueChurn()));
+    }
+    const QStringList monthLabels = charts::labels(months, true);
+    const QString noInvoices
+        = months.isEmpty() ? tr("No subscription invoices in this range.") : QString();
+    for (const char *key : {"mrr", "movements", "churn"})
+        chart(QString::fromLatin1(key))->setNote(noInvoices);
+    charts::lines(chart(QStringLiteral("mrr")), monthLabels, {mrrLine}, charts::Kind::Money,
+                  currency, none, months);
+    charts::bars(chart(QStringLiteral("movements")), monthLabels,
+                 {added, expansion, reactivation, contraction, churned}, charts::Kind::Money,
+                 currency, true, false, months);
+    charts::lines(chart(QStringLiteral("churn")), monthLabels, {customerChurn, revenueChurn},
+                  charts::Kind::Percent, {}, none, months);
+
+    QList<std::pair<QString, qint64>> slices;
+    for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
+        slices.append({it.key(), it.value()});
+    charts::donut(chart(QStringLiteral("statuses")), slices);
+
+    auto top = [](const QList<Breakdown> &list, int n, bool failedOnly) {
+        QStringList keys;
+        charts::Series ok {tr("Succeeded"), {}}, failed {tr("Failed"), {}};
+        for (const Breakdown &b : list.mid(0, n)) {
+            keys.append(b.key);
+            ok.values.append(b.succeeded);
+            failed.values.append(b.failed);
+        }
+        return std::make_tuple(keys, ok, failed, failedOnly);
+    };
+    {
+        auto [keys, ok, failed, only] = top(pay.declines, 10, true);
+        Q_UNUSED(ok);
+        Q_UNUSED(only);
+        charts::bars(chart(QStringLiteral("declines")), keys, {failed}, charts::Kind::Count, {},
+                     false, true);
+        chart(QStringLiteral("declines"))
+            ->setNote(keys.isEmpty() ? tr("No failed payments in this range.") : QString());
+    }
+    {
+        auto [keys, ok, failed, only] = top(pay.byBrand, 8, false);
+        Q_UNUSED(only);
+        charts::bars(chart(QStringLiteral("brands")), keys, {ok, failed}, charts::Kind::Count);
+    }
+    {
+        auto [keys, ok, failed, only] = top(pay.byCountry, 10, false);
+        Q_UNUSED(only);
+        charts::bars(chart(QStringLiteral("countries")), keys, {ok, failed}, charts::Kind::Count);
+    }
+    charts::Series disputeRate {tr("Dispute rate"), {}};
+    QStringList disputeBuckets;
+    for (const auto &[bucket, ratio] : disputes) {
+        disputeBuckets.append(bucket);
+        disputeRate.values.append(hundredths(ratio));
+    }
+    charts::lines(chart(QStringLiteral("disputes")), charts::labels(disputeBuckets, byMonth),
+                  {disputeRate}, charts::Kind::Percent, {}, kDisputeWarningPercent, disputeBuckets);
+    chart(QStringLiteral("disputes"))
+        ->setNote(tr("Disputes opened ÷ succeeded payments. Above the dashed 0.75 % line card "
+                     "networks start monitoring programs."));
+
+    // Cohorts: a row per first-paid month, a column per month since.
+    QList<CohortRow> cohorts;
+    for (const CohortRow &c : history.cohorts)
+        if (c.currency == currency)
+            cohorts.append(c);
+    int columns = 0;
+    for (const CohortRow &c : std::as_const(cohorts))
+        columns = std::max(columns, int(c.paying.size()));
+    m_cohorts->clear();
+    m_cohorts->setRowCount(int(cohorts.size()));
+    m_cohorts->setColumnCount(columns + 1);
+    QStringList headers {tr("Customers")};
+    for (int j = 0; j < columns; ++j)
+        headers.append(tr("Month %1").arg(j));
+    m_cohorts->setHorizontalHeaderLabels(headers);
+    QStringList rowLabels;
+    for (int i = 0; i < cohorts.size(); ++i) {
+        const CohortRow &c = cohorts.at(i);
+        rowLabels.append(QLocale().toString(QDate::fromString(c.cohort, Qt::ISODate),
+                                            QStringLiteral("MMMM yyyy")));
+        m_cohorts->setItem(i, 0, new QTableWidgetItem(QLocale().toString(c.customers)));
+        for (int j = 0; j < c.paying.size(); ++j) {
+            const double share = c.customers ? double(c.paying.at(j)) / double(c.customers) : 0;
+            const double retention = c.startMrr ? double(c.mrr.at(j)) / double(c.startMrr) : 0;
+            auto *item
+                = new QTableWidgetItem(QStringLiteral("%1 %\n%2 %")
+                                           .arg(QLocale().toString(100 * share, 'f', 0),
+                                                QLocale().toString(100 * retention, 'f', 0)));
+            item->setToolTip(tr("%1 of %2 customers still paying; MRR %3 of %4")
+                                 .arg(c.paying.at(j))
+                                 .arg(c.customers)
+                                 .arg(models::Money(c.mrr.at(j), currency).toString(QLocale()),
+                                      models::Money(c.startMrr, currency).toString(QLocale())));
+            // Darker is better retained.
+            const int shade = 255 - int(std::clamp(share, 0.0, 1.0) * 150);
+            item->setBackground(QColor(shade, std::min(255, shade + 20), 255));
+            item->setForeground(share > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+            item->setTextAlignment(Qt::AlignCenter);
+            m_cohorts->setItem(i, j + 1, item);
+        }
+    }
+    m_cohorts->setVerticalHeaderLabels(rowLabels);
+    m_cohorts->resizeColumnsToContents();
+    m_drawMs = double(timer.nsecsElapsed()) / 1e6;
+}
+
+} // namespace paydesk::ui

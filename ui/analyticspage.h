@@ -1,0 +1,60 @@
+#pragma once
+
+#include "models/sqlitedb.h"
+
+#include <QHash>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTableWidget;
+
+namespace paydesk::ui {
+
+class ChartCard;
+
+/*
+ * The Analytics page: revenue, MRR and its movements, churn, subscription statuses, decline
+ * reasons, card brands and countries, the dispute rate with the card networks' 0.75 % line, and
+ * the cohort table — for a date range preset, an interval and a currency, from the cache
+ * (docs/metrics.md). Every chart exports to PNG and its data to CSV from its context menu.
+ */
+class AnalyticsPage final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit AnalyticsPage(QWidget *parent = nullptr);
+
+    void setCache(const QString &path);
+    void setNow(qint64 now) { m_now = now; }
+    void refresh();
+    // "revenue", "mrr", "movements", "churn", "statuses", "declines", "brands", "countries",
+    // "disputes".
+    ChartCard *chart(const QString &key) const { return m_charts.value(key); }
+    QStringList chartKeys() const { return m_order; }
+    QTableWidget *cohortTable() const { return m_cohorts; }
+    QComboBox *rangeBox() const { return m_range; }
+    QComboBox *intervalBox() const { return m_interval; }
+    QComboBox *currencyBox() const { return m_currency; }
+    double lastComputeMs() const { return m_computeMs; }
+    double lastDrawMs() const { return m_drawMs; }
+
+private:
+    ChartCard *addChart(const QString &key, const QString &title, int row, int column);
+
+    models::sql::Database m_db;
+    qint64 m_now = 0;
+    QComboBox *m_range;
+    QComboBox *m_interval;
+    QComboBox *m_currency;
+    QLabel *m_empty;
+    QWidget *m_body;
+    QHash<QString, ChartCard *> m_charts;
+    QStringList m_order;
+    QTableWidget *m_cohorts;
+    double m_computeMs = 0;
+    double m_drawMs = 0;
+    bool m_filling = false;
+};
+
+} // namespace paydesk::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <limits>
+
+namespace paydesk::ui {
+
+class ChartCard;
+
+/*
+ * Plotting for the chart cards: lines, (stacked, horizontal) bars and donuts over categories
+ * (the buckets), with axes, legends, hover tooltips showing the exact value and the card's CSV.
+ * Values arrive exact — minor units of one currency, counts, or hundredths of a percent — and
+ * are turned into floating point only to be drawn.
+ */
+namespace charts {
+
+enum class Kind { Money, Count, Percent };
+
+struct Series
+{
+    QString name;
+    QList<qint64> values; // One per category; Percent: hundredths (1234 = 12.34 %).
+};
+
+// "$1,234.56", "1,234", "12.34 %".
+QString format(qint64 value, Kind kind, const QString &currency);
+// Short labels for buckets: "Nov 2026", "Mon 2 Nov".
+QStringList labels(const QStringList &buckets, bool monthly);
+
+// `keys`: what the CSV's first column holds (ISO dates of the buckets); empty: the labels.
+void lines(ChartCard *card, const QStringList &categories, const QList<Series> &series, Kind kind,
+           const QString &currency = {},
+           double warningPercent = std::numeric_limits<double>::quiet_NaN(),
+           const QStringList &keys = {});
+void bars(ChartCard *card, const QStringList &categories, const QList<Series> &series, Kind kind,
+          const QString &currency = {}, bool stacked = false, bool horizontal = false,
+          const QStringList &keys = {});
+void donut(ChartCard *card, const QList<std::pair<QString, qint64>> &slices);
+// The CSV of a table of series over categories.
+QString csv(const QStringList &categories, const QList<Series> &series, Kind kind,
+            const QString &currency);
+
+} // namespace charts
+
+} // namespace paydesk::ui
