@@ -86,13 +86,15 @@ public:
         , m_now(options.now)
         , m_start(options.now - 730 * kDay)
         , m_targetCharges(std::max<qint64>(options.charges, 1))
+        , m_customerCount(options.customers > 0 ? options.customers
+                                                : std::max<qint64>(10, m_targetCharges / 25))
     { }
 
     void run()
     {
         m_store.account = accountObject(m_start - 90 * kDay);
         buildCatalog();
-        const qint64 customerCount = std::max<qint64>(10, m_targetCharges / 25);
+        const qint64 customerCount = m_customerCount;
         m_customers.reserve(size_t(customerCount));
         for (qint64 i = 0; i < customerCount; ++i)
             makeCustomer(i);
@@ -753,6 +755,7 @@ private:
     qint64 m_now;
     qint64 m_start;
     qint64 m_targetCharges;
+    qint64 m_customerCount;
     qint64 m_chargeCount = 0;
     std::vector<PriceInfo> m_prices;
     std::vector<CouponInfo> m_coupons;

@@ -12,6 +12,7 @@ struct DemoMerchantOptions
     quint64 seed = 1;
     qint64 charges = 50000; // Approximate number of charges.
     qint64 now = 0; // Unix time the history ends at.
+    qint64 customers = 0; // 0: one per 25 charges (about 55 % of them subscribe).
 };
 
 /*

@@ -128,6 +128,7 @@ bool StripeSandbox::load()
     DemoMerchantOptions demo;
     demo.seed = m_options.seed;
     demo.charges = m_options.scale;
+    demo.customers = m_options.customers;
     demo.now = m_options.now != 0 ? m_options.now : now();
     generateDemoMerchant(m_store, m_ids, demo);
     qCInfo(lcSandbox) << "demo merchant:" << m_store.customers.size() << "customers,"

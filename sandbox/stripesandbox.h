@@ -32,6 +32,7 @@ struct SandboxOptions
 {
     quint64 seed = 1;
     qint64 scale = 50000;
+    qint64 customers = 0; // Demo merchant's customers; 0: one per 25 charges.
     qint64 now = 0; // 0: the real clock.
     QString fixtureFile; // Load these objects instead of generating the demo merchant.
     FaultOptions faults;

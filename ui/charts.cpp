@@ -44,7 +44,6 @@ QValueAxis *valueAxis(Kind kind, const QString &currency)
                                                : QStringLiteral("%.8g"));
     if (kind == Kind::Money)
         axis->setTitleText(models::currency::normalized(currency));
-    axis->applyNiceNumbers();
     return axis;
 }
 

@@ -9,10 +9,11 @@
 namespace paydesk::testsupport {
 
 qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 seed, bool withEvents,
-                     const QStringList &only)
+                     const QStringList &only, qint64 customers)
 {
     sandbox::SandboxOptions options;
     options.scale = charges;
+    options.customers = customers;
     options.now = now;
     options.seed = seed;
     sandbox::StripeSandbox sandbox(options);
