@@ -126,7 +126,7 @@ QStringList buckets(const Range &range)
     return list;
 }
 
-QList<RevenueRow> revenue(sql::Database &db, const Range &range)
+QList<RevenueRow> revenueFromRows(sql::Database &db, const Range &range, bool withCharges)
 {
     QMap<std::pair<QString, QString>, RevenueRow> rows;
     auto row = [&](const QString &bucket, const QString &currency) -> RevenueRow & {
@@ -136,16 +136,19 @@ QList<RevenueRow> revenue(sql::Database &db, const Range &range)
         return r;
     };
     const QString b = bucketSql(range.interval);
-    sql::Statement s = db.prepare(
-        L("SELECT %1, currency, sum(coalesce(amount_captured, amount)), count(*) FROM charges "
-          "WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND created < ?2%2 "
-          "GROUP BY 1, 2")
-            .arg(b, currencySql(range)));
-    bindRange(s, range);
-    while (s.step()) {
-        RevenueRow &r = row(s.text(0), s.text(1));
-        r.gross = s.int64(2);
-        r.charges = s.int64(3);
+    sql::Statement s;
+    if (withCharges) {
+        s = db.prepare(
+            L("SELECT %1, currency, sum(coalesce(amount_captured, amount)), count(*) FROM charges "
+              "WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND created < ?2%2 "
+              "GROUP BY 1, 2")
+                .arg(b, currencySql(range)));
+        bindRange(s, range);
+        while (s.step()) {
+            RevenueRow &r = row(s.text(0), s.text(1));
+            r.gross = s.int64(2);
+            r.charges = s.int64(3);
+        }
     }
     s = db.prepare(L("SELECT %1, currency, sum(amount) FROM refunds WHERE deleted = 0 AND "
                      "coalesce(status, 'succeeded') NOT IN ('failed', 'canceled') AND created >= "
@@ -163,13 +166,20 @@ QList<RevenueRow> revenue(sql::Database &db, const Range &range)
     return rows.values();
 }
 
-QList<SettlementRow> settlement(sql::Database &db, const Range &range)
+QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
+                                        const QString &source)
 {
+    // Either the balance transactions themselves or their daily rollup (schema 6).
+    const bool daily = source == QLatin1String("bt_days");
     sql::Statement s = db.prepare(
-        L("SELECT %1, currency, coalesce(reporting_category, type) AS category, sum(amount), "
-          "sum(fee), sum(net) FROM balance_transactions WHERE deleted = 0 AND created >= ?1 AND "
-          "created < ?2%2 GROUP BY 1, 2, 3")
-            .arg(bucketSql(range.interval), currencySql(range)));
+        daily ? L("SELECT %1, currency, category, sum(amount), sum(fee), sum(net) FROM bt_days "
+                  "WHERE day >= ?1 / 86400 AND day < ?2 / 86400%2 GROUP BY 1, 2, 3 HAVING "
+                  "sum(amount) <> 0 OR sum(fee) <> 0 OR sum(net) <> 0")
+                    .arg(bucketSql(range.interval, "day * 86400"), currencySql(range))
+              : L("SELECT %1, currency, coalesce(reporting_category, type) AS category, "
+                  "sum(amount), sum(fee), sum(net) FROM balance_transactions WHERE deleted = 0 AND "
+                  "created >= ?1 AND created < ?2%2 GROUP BY 1, 2, 3")
+                    .arg(bucketSql(range.interval), currencySql(range)));
     bindRange(s, range);
     QMap<std::pair<QString, QString>, SettlementRow> rows;
     while (s.step()) {
@@ -192,7 +202,22 @@ QList<SettlementRow> settlement(sql::Database &db, const Range &range)
     return rows.values();
 }
 
-PaymentStats payments(sql::Database &db, const Range &range)
+// New and returning customers of a range, from the charges.
+void customersFromRows(sql::Database &db, const Range &range, PaymentStats *p)
+{
+    sql::Statement s = db.prepare(
+        L("SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT min(created) AS first FROM "
+          "charges WHERE deleted = 0 AND status = 'succeeded' AND customer IS NOT NULL AND "
+          "created < ?2%1 GROUP BY customer HAVING max(created) >= ?1)")
+            .arg(currencySql(range)));
+    bindRange(s, range);
+    if (s.step()) {
+        p->newCustomers = s.int64(0);
+        p->returningCustomers = s.int64(1);
+    }
+}
+
+PaymentStats paymentsFromRows(sql::Database &db, const Range &range)
 {
     PaymentStats p;
     const QString cur = currencySql(range);
@@ -231,16 +256,7 @@ PaymentStats payments(sql::Database &db, const Range &range)
     for (const Breakdown &b : breakdown(db, range, L("risk_level")))
         p.riskLevels.insert(b.key, b.succeeded + b.failed);
 
-    s = db.prepare(
-        L("SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT min(created) AS first FROM "
-          "charges WHERE deleted = 0 AND status = 'succeeded' AND customer IS NOT NULL AND "
-          "created < ?2%1 GROUP BY customer HAVING max(created) >= ?1)")
-            .arg(cur));
-    bindRange(s, range);
-    if (s.step()) {
-        p.newCustomers = s.int64(0);
-        p.returningCustomers = s.int64(1);
-    }
+    customersFromRows(db, range, &p);
 
     p.hourOfWeek = QList<qint64>(168, 0);
     s = db.prepare(L("SELECT (CAST(strftime('%w', created, 'unixepoch') AS INTEGER) + 6) % 7 * 24 "
@@ -252,6 +268,136 @@ PaymentStats payments(sql::Database &db, const Range &range)
     while (s.step())
         if (const qint64 slot = s.int64(0); slot >= 0 && slot < 168)
             p.hourOfWeek[slot] = s.int64(1);
+    return p;
+}
+
+namespace {
+
+bool hasRollups(sql::Database &db)
+{
+    return db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "
+                                    "'charge_hours'"),
+                     0)
+        > 0;
+}
+
+// The rollups hold whole hours and days: a range on those boundaries is answered from them.
+bool onDays(const Range &r)
+{
+    return r.from % 86400 == 0 && r.to % 86400 == 0;
+}
+
+} // namespace
+
+QList<RevenueRow> revenue(sql::Database &db, const Range &range)
+{
+    if (!onDays(range) || !hasRollups(db))
+        return revenueFromRows(db, range);
+    QList<RevenueRow> rows = revenueFromRows(db, range, false);
+    QMap<std::pair<QString, QString>, RevenueRow> by;
+    for (const RevenueRow &r : rows)
+        by.insert({r.bucket, r.currency}, r);
+    sql::Statement s = db.prepare(
+        L("SELECT %1, currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
+          "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%2 GROUP BY 1, 2 HAVING sum(n) "
+          "<> 0")
+            .arg(bucketSql(range.interval, "hour * 3600"), currencySql(range)));
+    bindRange(s, range);
+    while (s.step()) {
+        RevenueRow &r = by[{s.text(0), s.text(1)}];
+        r.bucket = s.text(0);
+        r.currency = s.text(1);
+        r.gross = s.int64(2);
+        r.charges = s.int64(3);
+    }
+    return by.values();
+}
+
+QList<SettlementRow> settlement(sql::Database &db, const Range &range)
+{
+    if (!onDays(range) || !hasRollups(db))
+        return settlementFromRows(db, range);
+    return settlementFromRows(db, range, L("bt_days"));
+}
+
+PaymentStats payments(sql::Database &db, const Range &range)
+{
+    if (!onDays(range) || !hasRollups(db))
+        return paymentsFromRows(db, range);
+    PaymentStats p;
+    const QString cur = currencySql(range);
+    sql::Statement s = db.prepare(
+        L("SELECT coalesce(sum(CASE WHEN status = 'succeeded' THEN n END), 0), "
+          "coalesce(sum(CASE WHEN status = 'failed' THEN n END), 0), coalesce(sum(CASE WHEN "
+          "status = 'succeeded' THEN refunded END), 0) FROM charge_hours WHERE hour >= ?1 / 3600 "
+          "AND hour < ?2 / 3600%1")
+            .arg(cur));
+    bindRange(s, range);
+    if (s.step()) {
+        p.succeeded = s.int64(0);
+        p.failed = s.int64(1);
+        p.refundRate = {s.int64(2), p.succeeded};
+    }
+    p.successRate = {p.succeeded, p.succeeded + p.failed};
+    s = db.prepare(
+        L("SELECT count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND created "
+          "< ?2%1")
+            .arg(cur));
+    bindRange(s, range);
+    p.disputeRate = {s.step() ? s.int64(0) : 0, p.succeeded};
+    s = db.prepare(L("SELECT currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
+                     "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%1 GROUP BY currency "
+                     "HAVING sum(n) > 0")
+                       .arg(cur));
+    bindRange(s, range);
+    while (s.step())
+        p.averageValue.insert(s.text(0), divideHalfUp(s.int64(1), s.int64(2)));
+    auto dims = [&](const char *dim) {
+        sql::Statement d = db.prepare(
+            L("SELECT key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE dim = "
+              "'%1' AND day >= ?1 / 86400 AND day < ?2 / 86400%2 GROUP BY key HAVING ok + ko > 0 "
+              "ORDER BY ok + ko DESC, key")
+                .arg(QLatin1String(dim), cur));
+        bindRange(d, range);
+        QList<Breakdown> list;
+        while (d.step())
+            list.append({d.text(0), d.int64(1), d.int64(2)});
+        return list;
+    };
+    p.declines = dims("decline");
+    p.byBrand = dims("brand");
+    p.byCountry = dims("country");
+    p.byFunding = dims("funding");
+    p.byMethod = dims("method");
+    for (const Breakdown &b : dims("risk"))
+        p.riskLevels.insert(b.key, b.succeeded + b.failed);
+    p.hourOfWeek = QList<qint64>(168, 0);
+    // Unix hour 0 was a Thursday 00:00: (hour + 72) % 168 counts from Monday 00:00.
+    s = db.prepare(L("SELECT (hour + 72) % 168, sum(n) FROM charge_hours WHERE status = "
+                     "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%1 GROUP BY 1")
+                       .arg(cur));
+    bindRange(s, range);
+    while (s.step())
+        if (const qint64 slot = s.int64(0); slot >= 0 && slot < 168)
+            p.hourOfWeek[slot] = s.int64(1);
+    // New and returning customers: from each payer's first and last payment when the range
+    // runs to now (nobody paid after it); for a range in the past, from the charges.
+    const qint64 newest = db.scalar(QStringLiteral("SELECT coalesce(max(last), 0) FROM "
+                                                   "customer_payers"),
+                                    0);
+    if (newest < range.to) {
+        s = db.prepare(L("SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT customer, "
+                         "min(first) AS first, max(last) AS last FROM customer_payers WHERE last "
+                         ">= ?1%1 GROUP BY customer) WHERE first < ?2")
+                           .arg(cur));
+        bindRange(s, range);
+        if (s.step()) {
+            p.newCustomers = s.isNull(0) ? 0 : s.int64(0);
+            p.returningCustomers = s.isNull(1) ? 0 : s.int64(1);
+        }
+    } else {
+        customersFromRows(db, range, &p);
+    }
     return p;
 }
 

@@ -73,8 +73,14 @@ struct SettlementRow
     qint64 net = 0; // What the balance changed by: gross − refunds − disputes − fees + other.
 };
 
+// From the rollups (schema 6) for ranges of whole days, else from the rows.
 QList<RevenueRow> revenue(sql::Database &db, const Range &range);
 QList<SettlementRow> settlement(sql::Database &db, const Range &range);
+// The same read from the rows themselves (the reference the rollups are tested against).
+QList<RevenueRow> revenueFromRows(sql::Database &db, const Range &range, bool withCharges = true);
+QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
+                                        const QString &source
+                                        = QStringLiteral("balance_transactions"));
 
 struct Breakdown
 {
@@ -100,6 +106,7 @@ struct PaymentStats
 };
 
 PaymentStats payments(sql::Database &db, const Range &range);
+PaymentStats paymentsFromRows(sql::Database &db, const Range &range);
 // The card networks' warning line for the dispute rate, in percent.
 constexpr double kDisputeWarningPercent = 0.75;
 

@@ -580,8 +580,161 @@ QString migration5()
 }
 #undef FILTER_COLUMNS
 
+// Version 6: rollups of the analytics, kept exact by triggers as rows are inserted, updated or
+// deleted (a sync's upserts fire them), so that the Home and Analytics pages add up thousands of
+// rollup rows instead of a million charges: charges per hour, currency and status (count,
+// captured amount, refunded count); succeeded and failed charges per day, currency and card
+// brand, country, funding, method, Radar risk and decline reason; balance transactions per day,
+// currency and reporting category; each paying customer's first and last succeeded charge.
+namespace v6 {
+
+// The rollup rows of one charge row `r` ("new" or "old") with sign `s`, if `when` holds.
+QString chargeStats(const char *r, const char *s, const char *when)
+{
+    const QString R = QString::fromLatin1(r), S = QString::fromLatin1(s),
+                  W = QString::fromLatin1(when);
+    QString dims;
+    const char *const keys[][2] = {
+        {"brand", "coalesce(%1.card_brand, %1.pm_type, 'unknown')"},
+        {"country", "coalesce(%1.card_country, 'unknown')"},
+        {"funding", "coalesce(%1.card_funding, 'unknown')"},
+        {"method", "coalesce(%1.pm_type, 'unknown')"},
+        {"risk", "coalesce(%1.risk_level, 'unknown')"},
+    };
+    for (const auto &[dim, key] : keys)
+        dims += QStringLiteral("SELECT '%1' AS dim, %2 AS key UNION ALL ")
+                    .arg(QString::fromLatin1(dim), QString::fromLatin1(key).arg(R));
+    dims += QStringLiteral("SELECT 'decline', coalesce(nullif(%1.outcome_reason, ''), "
+                           "%1.failure_code, 'unknown') WHERE %1.status = 'failed'")
+                .arg(R);
+    return QStringLiteral(
+               "INSERT INTO charge_hours (hour, currency, status, n, amount, refunded) SELECT "
+               "coalesce(%1.created, 0) / 3600, coalesce(%1.currency, ''), coalesce(%1.status, "
+               "''), %2, "
+               "%2 * coalesce(%1.amount_captured, %1.amount, 0), %2 * "
+               "(coalesce(%1.amount_refunded, "
+               "0) > 0) WHERE %3 ON CONFLICT DO UPDATE SET n = n + excluded.n, amount = amount + "
+               "excluded.amount, refunded = refunded + excluded.refunded;\n"
+               "INSERT INTO charge_dims (day, currency, dim, key, succeeded, failed) SELECT "
+               "coalesce(%1.created, 0) / 86400, coalesce(%1.currency, ''), d.dim, d.key, %2 * "
+               "(%1.status = "
+               "'succeeded'), %2 * (%1.status = 'failed') FROM (%4) d WHERE %3 AND %1.status IN "
+               "('succeeded', 'failed') ON CONFLICT DO UPDATE SET succeeded = succeeded + "
+               "excluded.succeeded, failed = failed + excluded.failed;\n")
+        .arg(R, S, W, dims);
+}
+
+QString btStats(const char *r, const char *s, const char *when)
+{
+    return QStringLiteral(
+               "INSERT INTO bt_days (day, currency, category, amount, fee, net) SELECT "
+               "coalesce(%1.created, 0) / 86400, coalesce(%1.currency, ''), "
+               "coalesce(%1.reporting_category, "
+               "%1.type, ''), %2 * coalesce(%1.amount, 0), %2 * coalesce(%1.fee, 0), %2 * "
+               "coalesce(%1.net, 0) WHERE %3 ON CONFLICT DO UPDATE SET amount = amount + "
+               "excluded.amount, fee = fee + excluded.fee, net = net + excluded.net;\n")
+        .arg(QString::fromLatin1(r), QString::fromLatin1(s), QString::fromLatin1(when));
+}
+
+// A customer's first and last succeeded charge in a currency, read again from the charges.
+QString payersOf(const char *r)
+{
+    return QStringLiteral(
+               "DELETE FROM customer_payers WHERE customer = %1.customer AND currency = "
+               "%1.currency;\n"
+               "INSERT INTO customer_payers (customer, currency, first, last) SELECT customer, "
+               "currency, min(coalesce(created, 0)), max(coalesce(created, 0)) FROM charges WHERE "
+               "deleted = 0 AND customer = "
+               "%1.customer AND status = 'succeeded' AND currency = %1.currency GROUP BY "
+               "customer, currency;\n")
+        .arg(QString::fromLatin1(r));
+}
+
+} // namespace v6
+
+QString migration6()
+{
+    QString sql = QStringLiteral(
+        "CREATE TABLE charge_hours (hour INTEGER NOT NULL, currency TEXT NOT NULL, status TEXT "
+        "NOT NULL, n INTEGER NOT NULL DEFAULT 0, amount INTEGER NOT NULL DEFAULT 0, refunded "
+        "INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (hour, currency, status)) WITHOUT ROWID;\n"
+        "CREATE TABLE charge_dims (day INTEGER NOT NULL, currency TEXT NOT NULL, dim TEXT NOT "
+        "NULL, key TEXT NOT NULL, succeeded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL "
+        "DEFAULT 0, PRIMARY KEY (day, currency, dim, key)) WITHOUT ROWID;\n"
+        "CREATE TABLE bt_days (day INTEGER NOT NULL, currency TEXT NOT NULL, category TEXT NOT "
+        "NULL, amount INTEGER NOT NULL DEFAULT 0, fee INTEGER NOT NULL DEFAULT 0, net INTEGER "
+        "NOT NULL DEFAULT 0, PRIMARY KEY (day, currency, category)) WITHOUT ROWID;\n"
+        "CREATE TABLE customer_payers (customer TEXT NOT NULL, currency TEXT NOT NULL, first "
+        "INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (customer, currency)) WITHOUT "
+        "ROWID;\n"
+        "CREATE INDEX idx_customer_payers_first ON customer_payers(currency, first, last);\n");
+    // What is cached already.
+    sql += QStringLiteral(
+        "INSERT INTO charge_hours (hour, currency, status, n, amount, refunded) SELECT "
+        "coalesce(created, 0) / 3600, coalesce(currency, ''), coalesce(status, ''), count(*), "
+        "sum(coalesce(amount_captured, "
+        "amount, 0)), sum(coalesce(amount_refunded, 0) > 0) FROM charges WHERE deleted = 0 GROUP "
+        "BY 1, 2, 3;\n");
+    const char *const keys[][2] = {
+        {"brand", "coalesce(card_brand, pm_type, 'unknown')"},
+        {"country", "coalesce(card_country, 'unknown')"},
+        {"funding", "coalesce(card_funding, 'unknown')"},
+        {"method", "coalesce(pm_type, 'unknown')"},
+        {"risk", "coalesce(risk_level, 'unknown')"},
+        {"decline", "coalesce(nullif(outcome_reason, ''), failure_code, 'unknown')"},
+    };
+    for (const auto &[dim, key] : keys)
+        sql += QStringLiteral(
+                   "INSERT INTO charge_dims (day, currency, dim, key, succeeded, failed) SELECT "
+                   "coalesce(created, 0) / 86400, coalesce(currency, ''), '%1', %2, sum(status = "
+                   "'succeeded'), "
+                   "sum(status = 'failed') FROM charges WHERE deleted = 0 AND status IN "
+                   "('succeeded', 'failed')%3 GROUP BY 1, 2, 4;\n")
+                   .arg(QString::fromLatin1(dim), QString::fromLatin1(key),
+                        QLatin1String(dim) == QLatin1String("decline")
+                            ? QStringLiteral(" AND status = 'failed'")
+                            : QString());
+    sql += QStringLiteral(
+        "INSERT INTO bt_days (day, currency, category, amount, fee, net) SELECT coalesce(created, "
+        "0) / "
+        "86400, coalesce(currency, ''), coalesce(reporting_category, type, ''), "
+        "sum(coalesce(amount, 0)), "
+        "sum(coalesce(fee, 0)), sum(coalesce(net, 0)) FROM balance_transactions WHERE deleted = "
+        "0 GROUP BY 1, 2, 3;\n"
+        "INSERT INTO customer_payers (customer, currency, first, last) SELECT customer, "
+        "currency, min(coalesce(created, 0)), max(coalesce(created, 0)) FROM charges WHERE deleted "
+        "= 0 AND status = "
+        "'succeeded' AND customer IS NOT NULL AND currency IS NOT NULL GROUP BY customer, "
+        "currency;\n");
+    // Kept up to date from here on.
+    sql += QStringLiteral("CREATE TRIGGER charges_stats_ins AFTER INSERT ON charges BEGIN\n")
+        + v6::chargeStats("new", "1", "new.deleted = 0")
+        + QStringLiteral("INSERT INTO customer_payers (customer, currency, first, last) SELECT "
+                         "new.customer, new.currency, coalesce(new.created, 0), "
+                         "coalesce(new.created, 0) WHERE new.deleted "
+                         "= 0 AND new.status = 'succeeded' AND new.customer IS NOT NULL AND "
+                         "new.currency IS NOT NULL ON CONFLICT DO UPDATE SET first = min(first, "
+                         "excluded.first), last = max(last, excluded.last);\nEND;\n")
+        + QStringLiteral("CREATE TRIGGER charges_stats_del AFTER DELETE ON charges BEGIN\n")
+        + v6::chargeStats("old", "-1", "old.deleted = 0") + v6::payersOf("old")
+        + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER charges_stats_upd AFTER UPDATE ON charges BEGIN\n")
+        + v6::chargeStats("old", "-1", "old.deleted = 0")
+        + v6::chargeStats("new", "1", "new.deleted = 0") + v6::payersOf("old") + v6::payersOf("new")
+        + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER bt_stats_ins AFTER INSERT ON balance_transactions BEGIN\n")
+        + v6::btStats("new", "1", "new.deleted = 0") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER bt_stats_del AFTER DELETE ON balance_transactions BEGIN\n")
+        + v6::btStats("old", "-1", "old.deleted = 0") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER bt_stats_upd AFTER UPDATE ON balance_transactions BEGIN\n")
+        + v6::btStats("old", "-1", "old.deleted = 0") + v6::btStats("new", "1", "new.deleted = 0")
+        + QStringLiteral("END;\n");
+    return sql;
+}
+
 using Migration = QString (*)();
-const Migration kMigrations[] = {migration1, migration2, migration3, migration4, migration5};
+const Migration kMigrations[]
+    = {migration1, migration2, migration3, migration4, migration5, migration6};
 
 } // namespace
 

@@ -22,6 +22,7 @@ private:
         env.remove(QStringLiteral("DISPLAY"));
         env.remove(QStringLiteral("WAYLAND_DISPLAY"));
         env.remove(QStringLiteral("QT_QPA_PLATFORM")); // Headless commands must not need one.
+        env.remove(QStringLiteral("STRIPE_API_KEY"));
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(PAYDESK_BINARY), args);
         if (!p.waitForFinished(30000))
@@ -36,8 +37,8 @@ private Q_SLOTS:
     void helpListsEveryCommand();
     void subcommandHelp_data();
     void subcommandHelp();
-    void notImplementedCommandsSaySo_data();
-    void notImplementedCommandsSaySo();
+    void reportWithoutACacheSaysSo_data();
+    void reportWithoutACacheSaysSo();
     void unknownCommandIsAUsageError();
     void unknownOptionIsAnError();
 };
@@ -87,18 +88,40 @@ void TestCli::subcommandHelp()
         QVERIFY2(r.out.contains(o), qPrintable(o));
 }
 
-void TestCli::notImplementedCommandsSaySo_data()
+void TestCli::reportWithoutACacheSaysSo_data()
 {
+    // Every command is built now; a report with nothing to read fails clearly, offline.
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("report churn") << QStringList {QStringLiteral("report"), QStringLiteral("churn")};
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no key, no cache")
+        << QStringList {QStringLiteral("report"), QStringLiteral("mrr")} << 1
+        << QStringLiteral("no cache given");
+    QTest::newRow("missing cache")
+        << QStringList {QStringLiteral("report"), QStringLiteral("churn"),
+                        QStringLiteral("--cache"), QStringLiteral("/nonexistent/x.sqlite")}
+        << 1 << QStringLiteral("no cache at /nonexistent/x.sqlite");
+    QTest::newRow("unknown report") << QStringList {QStringLiteral("report"), QStringLiteral("ltv")}
+                                    << 2 << QStringLiteral("say which report");
+    QTest::newRow("bad interval") << QStringList {QStringLiteral("report"),
+                                                  QStringLiteral("revenue"),
+                                                  QStringLiteral("--interval"),
+                                                  QStringLiteral("hour")}
+                                  << 2 << QStringLiteral("--interval must be day, week or month");
+    QTest::newRow("weekly MRR") << QStringList {QStringLiteral("report"), QStringLiteral("mrr"),
+                                                QStringLiteral("--interval"),
+                                                QStringLiteral("week")}
+                                << 2 << QStringLiteral("monthly");
 }
 
-void TestCli::notImplementedCommandsSaySo()
+void TestCli::reportWithoutACacheSaysSo()
 {
     QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
     const Result r = run(args);
-    QCOMPARE(r.exitCode, 3);
-    QVERIFY2(r.err.contains(QStringLiteral("not implemented yet")), qPrintable(r.err));
+    QCOMPARE(r.exitCode, exitCode);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
     QVERIFY(r.out.isEmpty());
 }
 
