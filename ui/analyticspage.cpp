@@ -41,6 +41,8 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
     , m_empty(new QLabel(this))
     , m_body(new QWidget(this))
     , m_cohorts(new QTableWidget(m_body))
+    , m_heatmap(new QTableWidget(7, 24, m_body))
+    , m_summary(new QLabel(m_body))
 {
     setObjectName(QStringLiteral("analyticsPage"));
     auto *title = new QLabel(tr("Analytics"), this);
@@ -93,6 +95,34 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
     cl->addWidget(cohortTitle);
     cl->addWidget(m_cohorts, 1);
     grid->addWidget(cohortCard, 4, 1);
+    addChart(QStringLiteral("risk"), tr("Radar risk levels"), 5, 0);
+    addChart(QStringLiteral("customers"), tr("New and returning paying customers"), 5, 1);
+    addChart(QStringLiteral("funding"), tr("Card funding"), 6, 0);
+    addChart(QStringLiteral("methods"), tr("Payment methods"), 6, 1);
+    auto *heatCard = new QFrame(m_body);
+    heatCard->setFrameShape(QFrame::StyledPanel);
+    auto *heatTitle = new QLabel(tr("<b>When customers pay</b> — succeeded payments by weekday "
+                                    "and hour (UTC)"),
+                                 heatCard);
+    m_heatmap->setObjectName(QStringLiteral("hourOfWeek"));
+    m_heatmap->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_heatmap->horizontalHeader()->setDefaultSectionSize(30);
+    m_heatmap->horizontalHeader()->setMinimumSectionSize(20);
+    m_heatmap->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_heatmap->verticalHeader()->setDefaultSectionSize(24);
+    QStringList hours;
+    for (int h = 0; h < 24; ++h)
+        hours.append(QString::number(h));
+    m_heatmap->setHorizontalHeaderLabels(hours);
+    QStringList weekdays;
+    for (int d = 1; d <= 7; ++d)
+        weekdays.append(QLocale().dayName(d, QLocale::ShortFormat));
+    m_heatmap->setVerticalHeaderLabels(weekdays);
+    m_heatmap->setMinimumHeight(7 * 24 + 40);
+    auto *hl = new QVBoxLayout(heatCard);
+    hl->addWidget(heatTitle);
+    hl->addWidget(m_heatmap, 1);
+    grid->addWidget(heatCard, 7, 0, 1, 2);
     for (int c = 0; c < 2; ++c)
         grid->setColumnStretch(c, 1);
 
@@ -104,6 +134,9 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
     layout->setContentsMargins(24, 16, 24, 16);
     layout->addLayout(bar);
     layout->addWidget(m_empty);
+    m_summary->setObjectName(QStringLiteral("analyticsSummary"));
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
     layout->addWidget(scroll, 1);
     for (QComboBox *box : {m_range, m_interval})
         connect(box, &QComboBox::currentIndexChanged, this, &AnalyticsPage::refresh);
@@ -112,6 +145,11 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
             refresh();
     });
     refresh();
+}
+
+QString AnalyticsPage::paymentSummary() const
+{
+    return m_summary->text();
 }
 
 ChartCard *AnalyticsPage::addChart(const QString &key, const QString &title, int row, int column)
@@ -150,6 +188,7 @@ void AnalyticsPage::refresh()
                                             "revenue, MRR, churn and payment analytics."));
         m_empty->show();
         m_body->hide();
+        m_summary->clear();
         return;
     }
     m_empty->hide();
@@ -278,6 +317,58 @@ void AnalyticsPage::refresh()
     chart(QStringLiteral("disputes"))
         ->setNote(tr("Disputes opened ÷ succeeded payments. Above the dashed 0.75 % line card "
                      "networks start monitoring programs."));
+
+    // Payments: risk, customers, funding, methods, the week's rhythm, the headline rates.
+    QList<std::pair<QString, qint64>> risk;
+    for (auto it = pay.riskLevels.cbegin(); it != pay.riskLevels.cend(); ++it)
+        risk.append({it.key(), it.value()});
+    charts::donut(chart(QStringLiteral("risk")), risk);
+    charts::bars(chart(QStringLiteral("customers")), {tr("New"), tr("Returning")},
+                 {{tr("Customers"), {pay.newCustomers, pay.returningCustomers}}},
+                 charts::Kind::Count);
+    {
+        auto [keys, ok, failed, only] = top(pay.byFunding, 6, false);
+        Q_UNUSED(only);
+        charts::bars(chart(QStringLiteral("funding")), keys, {ok, failed}, charts::Kind::Count);
+    }
+    {
+        auto [keys, ok, failed, only] = top(pay.byMethod, 6, false);
+        Q_UNUSED(only);
+        charts::bars(chart(QStringLiteral("methods")), keys, {ok, failed}, charts::Kind::Count);
+    }
+    qint64 busiest = 1;
+    for (qint64 v : pay.hourOfWeek)
+        busiest = std::max(busiest, v);
+    for (int d = 0; d < 7; ++d) {
+        for (int h = 0; h < 24; ++h) {
+            const qint64 v = pay.hourOfWeek.value(d * 24 + h);
+            auto *item = new QTableWidgetItem(v ? QLocale().toString(v) : QString());
+            const double share = double(v) / double(busiest);
+            const int shade = 255 - int(share * 170);
+            item->setBackground(QColor(shade, std::min(255, shade + 25), 255));
+            item->setForeground(share > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+            item->setTextAlignment(Qt::AlignCenter);
+            item->setToolTip(tr("%1 %2:00–%2:59 UTC: %3 succeeded payments")
+                                 .arg(QLocale().dayName(d + 1))
+                                 .arg(h)
+                                 .arg(v));
+            m_heatmap->setItem(d, h, item);
+        }
+    }
+    QStringList averages;
+    for (auto it = pay.averageValue.cbegin(); it != pay.averageValue.cend(); ++it)
+        averages.append(models::Money(it.value(), it.key()).toString(QLocale()));
+    auto pct = [](const Ratio &r) {
+        return r.denominator == 0
+            ? QStringLiteral("—")
+            : QStringLiteral("%1 %").arg(QLocale().toString(r.percent(), 'f', 2));
+    };
+    const Ratio trials = trialConversion(m_db, range);
+    m_summary->setText(tr("Success rate %1 · refund rate %2 · dispute rate %3 · average payment %4 "
+                          "· trial conversion %5")
+                           .arg(pct(pay.successRate), pct(pay.refundRate), pct(pay.disputeRate),
+                                averages.isEmpty() ? QStringLiteral("—") : averages.join(u' '),
+                                pct(trials)));
 
     // Cohorts: a row per first-paid month, a column per month since.
     QList<CohortRow> cohorts;

@@ -33,6 +33,10 @@ public:
     ChartCard *chart(const QString &key) const { return m_charts.value(key); }
     QStringList chartKeys() const { return m_order; }
     QTableWidget *cohortTable() const { return m_cohorts; }
+    // Succeeded payments by UTC weekday (rows, Monday first) and hour (columns).
+    QTableWidget *hourOfWeekTable() const { return m_heatmap; }
+    // "Success rate 57.14 % · refund rate … · average value …".
+    QString paymentSummary() const;
     QComboBox *rangeBox() const { return m_range; }
     QComboBox *intervalBox() const { return m_interval; }
     QComboBox *currencyBox() const { return m_currency; }
@@ -52,6 +56,8 @@ private:
     QHash<QString, ChartCard *> m_charts;
     QStringList m_order;
     QTableWidget *m_cohorts;
+    QTableWidget *m_heatmap;
+    QLabel *m_summary;
     double m_computeMs = 0;
     double m_drawMs = 0;
     bool m_filling = false;

@@ -162,8 +162,23 @@ void TestAnalyticsPages::analyticsCharts()
     QVERIFY(pie);
     QCOMPARE(pie->count(), 3);
     QCOMPARE(pie->sum(), 6.0);
+    // The payments part: headline rates, risk, the week's rhythm.
+    // 12 months of USD: a, b and October's g succeeded; c, f, h failed; b and g refunded.
+    QVERIFY2(page.paymentSummary().contains(QStringLiteral("Success rate 50.00 %")),
+             qPrintable(page.paymentSummary()));
+    QVERIFY(page.paymentSummary().contains(QStringLiteral("refund rate 66.67 %")));
+    QVERIFY(page.paymentSummary().contains(QStringLiteral("average payment $63.33")));
+    QTableWidget *heat = page.hourOfWeekTable();
+    QCOMPARE(heat->item(0, 10)->text(), QStringLiteral("1")); // a: Monday 10:00
+    QCOMPARE(heat->item(1, 15)->text(), QStringLiteral("1")); // b: Tuesday 15:00
+    QCOMPARE(heat->item(0, 9)->text(), QString()); // d is in EUR
+    const QStringList customers = csvLines(page.chart(QStringLiteral("customers")));
+    // Both USD payers (cus 1 from October, cus 2) first paid within the 12 months.
+    QCOMPARE(customers.at(1), QStringLiteral("New,2"));
+    QCOMPARE(customers.at(2), QStringLiteral("Returning,0"));
     qInfo("Analytics computed in %.1f ms, drawn in %.1f ms", page.lastComputeMs(),
           page.lastDrawMs());
+    page.resize(1300, 2700);
     save(&page, QStringLiteral("analytics-page"));
 }
 
