@@ -510,24 +510,44 @@ qint64 ChurnSummary::ltv() const
     return divideHalfUp(arpa * customerChurn.denominator * months, customerChurn.numerator);
 }
 
+MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup);
+
 MrrHistory mrrHistory(sql::Database &db, const Range &range)
+{
+    return mrrHistory(db, range, hasRollups(db));
+}
+
+MrrHistory mrrHistoryFromRows(sql::Database &db, const Range &range)
+{
+    return mrrHistory(db, range, false);
+}
+
+MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
 {
     MrrHistory out;
     // Paid or still open (past_due) invoices' subscription lines, prorations left out, net of
-    // their discounts and without tax; a line stops counting when its subscription ended.
+    // their discounts and without tax; a line stops counting when its subscription ended. The
+    // rollup (schema 6) holds each line's monthly amount, computed once when it was cached.
+    const QString cur = range.currency.isEmpty() ? QString() : L(" AND l.currency = ?2");
     sql::Statement s = db.prepare(
-        L("SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
-          "coalesce(json_extract(l.raw, '$.amount_excluding_tax'), l.amount) - coalesce((SELECT "
-          "sum(json_extract(d.value, '$.amount')) FROM json_each(l.raw, '$.discount_amounts') d), "
-          "0), json_extract(l.raw, '$.price.recurring.interval'), "
-          "json_extract(l.raw, '$.price.recurring.interval_count'), "
-          "coalesce(json_extract(l.raw, '$.price.recurring.usage_type'), 'licensed') "
-          "FROM invoice_lines l JOIN invoices i ON i.id = l.invoice "
-          "LEFT JOIN subscriptions sub ON sub.id = l.subscription "
-          "WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
-          "l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT NULL "
-          "AND l.period_start < ?1%1")
-            .arg(range.currency.isEmpty() ? QString() : L(" AND l.currency = ?2")));
+        fromRollup
+            ? L("SELECT i.customer, l.currency, l.start, l.end, sub.ended_at, l.monthly FROM "
+                "line_mrr l JOIN invoices i ON i.id = l.invoice LEFT JOIN subscriptions sub ON "
+                "sub.id = l.subscription WHERE l.monthly > 0 AND i.deleted = 0 AND i.status IN "
+                "('paid', 'open') AND i.customer IS NOT NULL AND l.start < ?1%1")
+                  .arg(cur)
+            : L("SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
+                "coalesce(json_extract(l.raw, '$.amount_excluding_tax'), l.amount) - "
+                "coalesce((SELECT sum(json_extract(d.value, '$.amount')) FROM json_each(l.raw, "
+                "'$.discount_amounts') d), 0), json_extract(l.raw, '$.price.recurring.interval'), "
+                "json_extract(l.raw, '$.price.recurring.interval_count'), "
+                "coalesce(json_extract(l.raw, '$.price.recurring.usage_type'), 'licensed') "
+                "FROM invoice_lines l JOIN invoices i ON i.id = l.invoice "
+                "LEFT JOIN subscriptions sub ON sub.id = l.subscription "
+                "WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
+                "l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT "
+                "NULL AND l.period_start < ?1%1")
+                  .arg(cur));
     s.bind(1, range.to);
     if (!range.currency.isEmpty())
         s.bind(2, range.currency.toLower());
@@ -539,10 +559,14 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range)
     QList<Line> lines;
     qint64 earliest = range.from;
     while (s.step()) {
-        if (s.text(8) == QLatin1String("metered"))
-            continue;
-        const qint64 monthly
-            = monthlyAmount(s.int64(5), 1, s.text(6), s.isNull(7) ? 1 : s.int64(7));
+        qint64 monthly = 0;
+        if (fromRollup) {
+            monthly = s.int64(5);
+        } else {
+            if (s.text(8) == QLatin1String("metered"))
+                continue;
+            monthly = monthlyAmount(s.int64(5), 1, s.text(6), s.isNull(7) ? 1 : s.int64(7));
+        }
         if (monthly <= 0)
             continue;
         qint64 end = s.int64(3);

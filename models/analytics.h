@@ -177,6 +177,8 @@ struct MrrHistory
 };
 
 MrrHistory mrrHistory(sql::Database &db, const Range &range);
+// From the invoice lines' JSON, without the rollup (the reference it is tested against).
+MrrHistory mrrHistoryFromRows(sql::Database &db, const Range &range);
 
 // Disputes created ÷ succeeded charges created, per bucket.
 QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &range);

@@ -2,6 +2,7 @@
 #include "models/cache.h"
 #include "tests/support/democache.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -92,6 +93,19 @@ private:
             QCOMPARE(a.hourOfWeek, b.hourOfWeek);
             QCOMPARE(a.newCustomers, b.newCustomers);
             QCOMPARE(a.returningCustomers, b.returningCustomers);
+            if (r.interval == Interval::Month) {
+                const MrrHistory h = mrrHistory(db, r), g = mrrHistoryFromRows(db, r);
+                QCOMPARE(h.months.size(), g.months.size());
+                for (qsizetype i = 0; i < h.months.size(); ++i) {
+                    const MrrMonth &x = h.months.at(i), &y = g.months.at(i);
+                    QVERIFY2(x.bucket == y.bucket && x.currency == y.currency && x.mrr == y.mrr
+                                 && x.newMrr == y.newMrr && x.expansion == y.expansion
+                                 && x.contraction == y.contraction && x.churn == y.churn
+                                 && x.reactivation == y.reactivation && x.customers == y.customers,
+                             qPrintable(x.bucket + u' ' + x.currency));
+                }
+                QCOMPARE(h.cohorts.size(), g.cohorts.size());
+            }
         }
     }
 
@@ -153,6 +167,25 @@ void TestAnalyticsRollups::afterUpdatesAndDeletions()
     QVERIFY(
         db.exec(QStringLiteral("DELETE FROM charges WHERE id = (SELECT id FROM charges WHERE "
                                "deleted = 0 AND status = 'succeeded' ORDER BY id DESC LIMIT 1)")));
+    // An invoice is written again with a changed line (its lines are replaced).
+    {
+        sql::Statement inv = db.prepare(QStringLiteral(
+            "SELECT raw FROM invoices WHERE status = 'paid' AND raw LIKE '%\"amount\":%' ORDER BY "
+            "id LIMIT 1"));
+        QVERIFY(inv.step());
+        QJsonObject invoice = QJsonDocument::fromJson(inv.bytes(0)).object();
+        inv = {};
+        QJsonObject lines = invoice[QStringLiteral("lines")].toObject();
+        QJsonArray data = lines[QStringLiteral("data")].toArray();
+        QVERIFY(!data.isEmpty());
+        QJsonObject line = data.first().toObject();
+        line[QStringLiteral("amount")] = line[QStringLiteral("amount")].toInteger() + 1000;
+        line[QStringLiteral("amount_excluding_tax")] = line[QStringLiteral("amount")];
+        data[0] = line;
+        lines[QStringLiteral("data")] = data;
+        invoice[QStringLiteral("lines")] = lines;
+        QCOMPARE(m_cache.upsert(invoice, kNow + 10), Cache::Write::Written);
+    }
     // Balance transactions: one changes its fee, one is deleted.
     QVERIFY(db.exec(QStringLiteral("UPDATE balance_transactions SET fee = fee + 7, net = net - 7 "
                                    "WHERE id = (SELECT min(id) FROM balance_transactions)")));
