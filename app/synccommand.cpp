@@ -173,12 +173,15 @@ int runSyncCommand(const QCommandLineParser &parser)
                            << '\n';
             stderrStream().flush();
             QCoreApplication::exit(ExitFailure);
-            return;
+            return false;
         }
         engine.start();
+        return true;
     };
     if (parser.isSet(QStringLiteral("cache"))) {
-        startWith(parser.value(QStringLiteral("cache")));
+        // Before the event loop runs, exit() would be lost: fail here instead of hanging.
+        if (!startWith(parser.value(QStringLiteral("cache"))))
+            return ExitFailure;
     } else {
         // The default cache is per account: ask which account the key belongs to.
         network::StripeRequest request;

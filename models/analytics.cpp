@@ -429,11 +429,16 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
     sql::Statement s = db.prepare(
         L("SELECT s.id, s.customer, s.currency, i.unit_amount, coalesce(i.quantity, 1), "
           "i.recurring_interval, i.recurring_interval_count, coalesce(i.usage_type, 'licensed'), "
-          "json_extract(s.raw, '$.discount.coupon.percent_off'), "
-          "json_extract(s.raw, '$.discount.coupon.amount_off'), "
-          "json_extract(s.raw, '$.discount.coupon.duration'), s.discount_end, "
-          "json_extract(s.raw, '$.discount.coupon.currency') "
+          // The coupon from the coupons table; from the subscription's JSON only when it has a
+          // discount whose coupon is not cached (undiscounted rows are never parsed).
+          "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.percent_off, "
+          "json_extract(s.raw, '$.discount.coupon.percent_off')) END, "
+          "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.amount_off, "
+          "json_extract(s.raw, '$.discount.coupon.amount_off')) END, "
+          "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.duration, "
+          "json_extract(s.raw, '$.discount.coupon.duration')) END, s.discount_end, NULL "
           "FROM subscriptions s JOIN subscription_items i ON i.subscription = s.id "
+          "LEFT JOIN coupons c ON c.id = s.discount_coupon AND c.deleted = 0 "
           "WHERE s.deleted = 0 AND s.status IN ('active', 'past_due') AND "
           "s.pause_behavior IS NULL%1 ORDER BY s.id")
             .arg(currency.isEmpty() ? QString() : L(" AND s.currency = ?1")));
@@ -531,10 +536,10 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
     const QString cur = range.currency.isEmpty() ? QString() : L(" AND l.currency = ?2");
     sql::Statement s = db.prepare(
         fromRollup
-            ? L("SELECT i.customer, l.currency, l.start, l.end, sub.ended_at, l.monthly FROM "
-                "line_mrr l JOIN invoices i ON i.id = l.invoice LEFT JOIN subscriptions sub ON "
-                "sub.id = l.subscription WHERE l.monthly > 0 AND i.deleted = 0 AND i.status IN "
-                "('paid', 'open') AND i.customer IS NOT NULL AND l.start < ?1%1")
+            ? L("SELECT l.customer, l.currency, l.start, l.end, sub.ended_at, l.monthly FROM "
+                "line_mrr l INDEXED BY idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id "
+                "= l.subscription WHERE l.live = 1 AND l.monthly > 0 AND l.start < ?1%1 ORDER BY "
+                "l.currency, l.customer")
                   .arg(cur)
             : L("SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
                 "coalesce(json_extract(l.raw, '$.amount_excluding_tax'), l.amount) - "
@@ -546,17 +551,22 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
                 "LEFT JOIN subscriptions sub ON sub.id = l.subscription "
                 "WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
                 "l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT "
-                "NULL AND l.period_start < ?1%1")
+                "NULL AND l.period_start < ?1%1 ORDER BY l.currency, i.customer")
                   .arg(cur));
     s.bind(1, range.to);
     if (!range.currency.isEmpty())
         s.bind(2, range.currency.toLower());
+    // Lines come grouped by currency and customer (the rollup's index order; the JSON path
+    // sorts): a customer is a run of lines, numbered as they come.
     struct Line
     {
-        QString customer, currency;
+        int customer, currency;
         qint64 start, end, monthly;
     };
-    QList<Line> lines;
+    std::vector<Line> lines;
+    QStringList currencyNames;
+    QString lastCustomer, lastCurrency;
+    int customerIndex = -1, currencyIndex = -1;
     qint64 earliest = range.from;
     while (s.step()) {
         qint64 monthly = 0;
@@ -574,7 +584,22 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
             end = std::min(end, s.int64(4));
         if (end <= s.int64(2))
             continue;
-        lines.append({s.text(0), s.text(1), s.int64(2), end, monthly});
+        const QString currency = s.text(1);
+        if (currency != lastCurrency) {
+            lastCurrency = currency;
+            currencyIndex = int(currencyNames.indexOf(currency));
+            if (currencyIndex < 0) {
+                currencyIndex = int(currencyNames.size());
+                currencyNames.append(currency);
+            }
+            lastCustomer.clear();
+        }
+        const QString customer = s.text(0);
+        if (customer != lastCustomer) {
+            lastCustomer = customer;
+            ++customerIndex;
+        }
+        lines.push_back({customerIndex, currencyIndex, s.int64(2), end, monthly});
         earliest = std::min(earliest, s.int64(2));
     }
     // Month ends from the first month anything was paid: "new" needs the whole history.
@@ -586,29 +611,32 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         instants.append(next.startOfDay(QTimeZone::utc()).toSecsSinceEpoch() - 1);
     }
     const qsizetype n = months.size();
-    QHash<QString, QList<qint64>> byCustomer; // "currency|customer" → MRR at each month end
-    for (const Line &l : std::as_const(lines)) {
-        auto first = std::lower_bound(instants.begin(), instants.end(), l.start);
-        QList<qint64> &m = byCustomer[l.currency + u'|' + l.customer];
-        if (m.isEmpty())
-            m = QList<qint64>(n, 0);
-        for (auto it = first; it != instants.end() && *it < l.end; ++it)
-            m[it - instants.begin()] += l.monthly;
-    }
     const QString fromBucket = bucketOf(range.from, Interval::Month);
-    QMap<std::pair<QString, qsizetype>, MrrMonth> rows;
+    // Per currency, per month.
+    std::vector<std::vector<MrrMonth>> rows(size_t(currencyNames.size()),
+                                            std::vector<MrrMonth>(size_t(n)));
     QMap<std::pair<QString, QString>, CohortRow> cohorts;
-    QSet<QString> currencies;
-    for (auto it = byCustomer.cbegin(); it != byCustomer.cend(); ++it) {
-        const QString currency = it.key().section(u'|', 0, 0);
-        currencies.insert(currency);
-        const QList<qint64> &m = it.value();
+    QList<qint64> m(n, 0); // The current customer's MRR at each month end.
+    for (size_t from = 0; from < lines.size();) {
+        size_t to = from;
+        std::fill(m.begin(), m.end(), 0);
+        while (to < lines.size() && lines[to].customer == lines[from].customer) {
+            const Line &l = lines[to];
+            for (auto it = std::lower_bound(instants.begin(), instants.end(), l.start);
+                 it != instants.end() && *it < l.end; ++it)
+                m[it - instants.begin()] += l.monthly;
+            ++to;
+        }
+        const int currencyIndex = lines[from].currency;
+        const QString &currency = currencyNames.at(currencyIndex);
+        std::vector<MrrMonth> &perMonth = rows[size_t(currencyIndex)];
+        from = to;
         bool paidBefore = false;
         qsizetype cohortMonth = -1;
         for (qsizetype k = 0; k < n; ++k) {
             const qint64 prev = k > 0 ? m.at(k - 1) : 0;
             const qint64 cur = m.at(k);
-            MrrMonth &r = rows[{currency, k}];
+            MrrMonth &r = perMonth[size_t(k)];
             r.startMrr += prev;
             r.mrr += cur;
             r.startCustomers += prev > 0;
@@ -649,13 +677,13 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
             }
         }
     }
-    QStringList sorted(currencies.begin(), currencies.end());
+    QStringList sorted = currencyNames;
     sorted.sort();
     for (qsizetype k = 0; k < n; ++k) {
         if (months.at(k) < fromBucket)
             continue;
         for (const QString &currency : std::as_const(sorted)) {
-            MrrMonth r = rows.value({currency, k});
+            MrrMonth r = rows[size_t(currencyNames.indexOf(currency))][size_t(k)];
             r.bucket = months.at(k);
             r.currency = currency;
             out.months.append(r);
@@ -692,10 +720,14 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
     for (const QString &b : buckets(range))
         by.insert(b, {});
     const QString b = bucketSql(range.interval);
+    const bool rollup = onDays(range) && hasRollups(db);
     sql::Statement s = db.prepare(
-        L("SELECT %1, count(*) FROM charges WHERE deleted = 0 AND status = 'succeeded' AND "
-          "created >= ?1 AND created < ?2%2 GROUP BY 1")
-            .arg(b, currencySql(range)));
+        rollup ? L("SELECT %1, sum(n) FROM charge_hours WHERE status = 'succeeded' AND hour >= ?1 "
+                   "/ 3600 AND hour < ?2 / 3600%2 GROUP BY 1")
+                     .arg(bucketSql(range.interval, "hour * 3600"), currencySql(range))
+               : L("SELECT %1, count(*) FROM charges WHERE deleted = 0 AND status = 'succeeded' "
+                   "AND created >= ?1 AND created < ?2%2 GROUP BY 1")
+                     .arg(b, currencySql(range)));
     bindRange(s, range);
     while (s.step())
         by[s.text(0)].denominator = s.int64(1);

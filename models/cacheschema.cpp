@@ -677,11 +677,15 @@ QString lineMrr(const char *r)
                                        "%2 END)")
                             .arg(interval, count);
     return QStringLiteral(
-               "INSERT OR REPLACE INTO line_mrr (id, invoice, subscription, currency, start, end, "
-               "monthly) SELECT %1.id, %1.invoice, %1.subscription, %1.currency, %1.period_start, "
-               "%1.period_end, CASE WHEN coalesce(json_extract(%1.raw, "
+               "INSERT OR REPLACE INTO line_mrr (id, invoice, subscription, customer, live, "
+               "currency, start, end, monthly) SELECT %1.id, %1.invoice, %1.subscription, "
+               "inv.customer, coalesce(inv.deleted = 0 AND inv.status IN ('paid', 'open') AND "
+               "inv.customer IS NOT NULL, 0), %1.currency, %1.period_start, %1.period_end, CASE "
+               "WHEN coalesce(json_extract(%1.raw, "
                "'$.price.recurring.usage_type'), 'licensed') = 'metered' OR %2 <= 0 THEN 0 ELSE "
-               "(%2 * %3 * 2 + %4) / (2 * %4) END WHERE %1.deleted = 0 AND %1.type = "
+               "(%2 * %3 * 2 + %4) / (2 * %4) END FROM (SELECT 1) LEFT JOIN invoices inv ON inv.id "
+               "= "
+               "%1.invoice WHERE %1.deleted = 0 AND %1.type = "
                "'subscription' AND coalesce(%1.proration, 0) = 0;\n")
         .arg(R, net, num, den);
 }
@@ -704,18 +708,29 @@ QString migration6()
         "INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (customer, currency)) WITHOUT "
         "ROWID;\n"
         "CREATE INDEX idx_customer_payers_first ON customer_payers(currency, first, last);\n"
+        // Each line's monthly amount, with its invoice's customer and whether that invoice
+        // counts (paid or open, not deleted), kept by triggers on both tables; read in customer
+        // order, the history needs no join but the subscription's end.
         "CREATE TABLE line_mrr (id TEXT PRIMARY KEY NOT NULL, invoice TEXT, subscription TEXT, "
-        "currency TEXT, start INTEGER, end INTEGER, monthly INTEGER NOT NULL);\n"
-        "CREATE INDEX idx_line_mrr_start ON line_mrr(start);\n"
+        "customer TEXT, live INTEGER NOT NULL, currency TEXT, start INTEGER, end INTEGER, monthly "
+        "INTEGER NOT NULL);\n"
+        "CREATE INDEX idx_line_mrr_invoice ON line_mrr(invoice);\n"
+        "CREATE INDEX idx_line_mrr_history ON line_mrr(live, currency, customer, start, end, "
+        "monthly, subscription);\n"
         // The MRR history joins every line to its invoice and subscription: these answer the
         // join from the index alone, without reading the rows' JSON.
         "CREATE INDEX idx_invoices_mrr ON invoices(id, deleted, status, customer);\n"
-        "CREATE INDEX idx_subscriptions_ended ON subscriptions(id, ended_at);\n");
+        "CREATE INDEX idx_subscriptions_ended ON subscriptions(id, ended_at);\n"
+        // MRR now: the counted subscriptions and their items from indexes alone.
+        "CREATE INDEX idx_subscriptions_mrr ON subscriptions(status, deleted, pause_behavior, "
+        "id, customer, currency, discount_coupon, discount_end);\n"
+        "CREATE INDEX idx_subscription_items_mrr ON subscription_items(subscription, "
+        "unit_amount, quantity, recurring_interval, recurring_interval_count, usage_type);\n");
     {
         // The lines cached already: the same computation as the trigger's, over the table.
         QString fill = v6::lineMrr("l");
-        fill.replace(QStringLiteral(" WHERE l.deleted"),
-                     QStringLiteral(" FROM invoice_lines l WHERE l.deleted"));
+        fill.replace(QStringLiteral(" FROM (SELECT 1) LEFT JOIN"),
+                     QStringLiteral(" FROM invoice_lines l LEFT JOIN"));
         sql += fill;
     }
     // What is cached already.
@@ -778,7 +793,13 @@ QString migration6()
                          "DELETE FROM line_mrr WHERE id = old.id;\n")
         + v6::lineMrr("new") + QStringLiteral("END;\n")
         + QStringLiteral("CREATE TRIGGER line_mrr_del AFTER DELETE ON invoice_lines BEGIN\n"
-                         "DELETE FROM line_mrr WHERE id = old.id;\nEND;\n")
+                         "DELETE FROM line_mrr WHERE id = old.id;\nEND;\n"
+                         "CREATE TRIGGER invoices_line_mrr_upd AFTER UPDATE ON invoices BEGIN\n"
+                         "UPDATE line_mrr SET customer = new.customer, live = coalesce(new.deleted "
+                         "= 0 AND new.status IN ('paid', 'open') AND new.customer IS NOT NULL, 0) "
+                         "WHERE invoice = new.id;\nEND;\n"
+                         "CREATE TRIGGER invoices_line_mrr_del AFTER DELETE ON invoices BEGIN\n"
+                         "UPDATE line_mrr SET live = 0 WHERE invoice = old.id;\nEND;\n")
         + QStringLiteral("CREATE TRIGGER bt_stats_ins AFTER INSERT ON balance_transactions BEGIN\n")
         + v6::btStats("new", "1", "new.deleted = 0") + QStringLiteral("END;\n")
         + QStringLiteral("CREATE TRIGGER bt_stats_del AFTER DELETE ON balance_transactions BEGIN\n")
@@ -851,6 +872,8 @@ bool migrateCache(sql::Database &db, int targetVersion, QString *error)
             + QStringLiteral("PRAGMA user_version = %1;\nCOMMIT;\n").arg(v);
         if (!db.exec(sql)) {
             const QString message = db.lastError();
+            if (qEnvironmentVariableIsSet("PAYDESK_DUMP_MIGRATION"))
+                qWarning("%s", qPrintable(sql));
             db.exec(QStringLiteral("ROLLBACK"));
             if (error)
                 *error = QStringLiteral("migration to schema %1 failed: %2").arg(v).arg(message);

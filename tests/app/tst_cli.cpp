@@ -1,4 +1,6 @@
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 // Runs the real `paydesk` binary the way a script or cron job would: no display, output on
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void helpListsEveryCommand();
     void subcommandHelp_data();
     void subcommandHelp();
+    void syncWithABrokenCacheFails();
     void reportWithoutACacheSaysSo_data();
     void reportWithoutACacheSaysSo();
     void unknownCommandIsAUsageError();
@@ -86,6 +89,27 @@ void TestCli::subcommandHelp()
     QCOMPARE(r.exitCode, 0);
     for (const QString &o : options)
         QVERIFY2(r.out.contains(o), qPrintable(o));
+}
+
+void TestCli::syncWithABrokenCacheFails()
+{
+    // The cache cannot be opened: exit 1 at once (it once hung, waiting for nothing).
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("broken.sqlite"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("this is not a database");
+    f.close();
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("STRIPE_API_KEY"), QStringLiteral("sk_test_broken"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(PAYDESK_BINARY),
+            {QStringLiteral("sync"), QStringLiteral("--cache"), file, QStringLiteral("--api-base"),
+             QStringLiteral("http://127.0.0.1:9")});
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY(p.readAllStandardError().contains("cannot open the cache"));
 }
 
 void TestCli::reportWithoutACacheSaysSo_data()
