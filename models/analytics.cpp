@@ -320,7 +320,7 @@ QList<SettlementRow> settlement(sql::Database &db, const Range &range)
     return settlementFromRows(db, range, L("bt_days"));
 }
 
-PaymentStats payments(sql::Database &db, const Range &range)
+PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
 {
     if (!onDays(range) || !hasRollups(db))
         return paymentsFromRows(db, range);
@@ -382,6 +382,8 @@ PaymentStats payments(sql::Database &db, const Range &range)
             p.hourOfWeek[slot] = s.int64(1);
     // New and returning customers: from each payer's first and last payment when the range
     // runs to now (nobody paid after it); for a range in the past, from the charges.
+    if (!withCustomers)
+        return p;
     const qint64 newest = db.scalar(QStringLiteral("SELECT coalesce(max(last), 0) FROM "
                                                    "customer_payers"),
                                     0);

@@ -105,7 +105,9 @@ struct PaymentStats
     QList<qint64> hourOfWeek; // 168 counts of succeeded charges: Monday 00:00 UTC first.
 };
 
-PaymentStats payments(sql::Database &db, const Range &range);
+// `withCustomers` false: new and returning customers are left at 0 (the Home page's tiles do not
+// show them, and a range in the past has to count them from the charges).
+PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers = true);
 PaymentStats paymentsFromRows(sql::Database &db, const Range &range);
 // The card networks' warning line for the dispute rate, in percent.
 constexpr double kDisputeWarningPercent = 0.75;

@@ -156,8 +156,8 @@ void HomePage::refresh()
     const QList<RevenueRow> rows = revenue(m_db, cur);
     sum(rows, &gross, &net);
     sum(revenue(m_db, prev), &gross0, &net0);
-    const PaymentStats p = payments(m_db, cur);
-    const PaymentStats p0 = payments(m_db, prev);
+    const PaymentStats p = payments(m_db, cur, false);
+    const PaymentStats p0 = payments(m_db, prev, false);
     const QList<MrrRow> mrrNow = mrr(m_db, now, currency);
     const MrrRow m = mrrNow.isEmpty() ? MrrRow {} : mrrNow.first();
     // MRR and subscribers then: the billed MRR at the end of the month before the period.
