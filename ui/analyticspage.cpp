@@ -164,17 +164,8 @@ ChartCard *AnalyticsPage::addChart(const QString &key, const QString &title, int
 
 void AnalyticsPage::setCache(const QString &path)
 {
-    m_db.close();
-    if (!path.isEmpty() && m_db.open(path, false))
-        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
-    const QString chosen = m_currency->currentData().toString();
     m_filling = true;
-    m_currency->clear();
-    if (m_db.isOpen())
-        for (const QString &c : currencies(m_db))
-            m_currency->addItem(models::currency::normalized(c), c);
-    const int index = m_currency->findData(chosen);
-    m_currency->setCurrentIndex(index >= 0 ? index : 0);
+    charts::openCache(&m_db, path, m_currency);
     m_filling = false;
     refresh();
 }

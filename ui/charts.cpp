@@ -1,5 +1,6 @@
 #include "ui/charts.h"
 
+#include "models/analytics.h"
 #include "models/cachetablemodel.h"
 #include "models/currency.h"
 #include "models/money.h"
@@ -10,6 +11,7 @@
 #include <QBarSet>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QComboBox>
 #include <QCursor>
 #include <QDate>
 #include <QHorizontalBarSeries>
@@ -56,6 +58,20 @@ void niceRange(QValueAxis *axis, double lo, double hi)
 }
 
 } // namespace
+
+void openCache(models::sql::Database *db, const QString &path, QComboBox *currencies)
+{
+    db->close();
+    if (!path.isEmpty() && db->open(path, false))
+        db->exec(QStringLiteral("PRAGMA query_only = 1"));
+    const QString chosen = currencies->currentData().toString();
+    currencies->clear();
+    if (db->isOpen())
+        for (const QString &c : models::analytics::currencies(*db))
+            currencies->addItem(models::currency::normalized(c), c);
+    const int index = currencies->findData(chosen);
+    currencies->setCurrentIndex(index >= 0 ? index : 0);
+}
 
 QString format(qint64 value, Kind kind, const QString &currency)
 {

@@ -1,10 +1,14 @@
 #pragma once
 
+#include "models/sqlitedb.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 #include <limits>
+
+class QComboBox;
 
 namespace paydesk::ui {
 
@@ -26,6 +30,9 @@ struct Series
     QList<qint64> values; // One per category; Percent: hundredths (1234 = 12.34 %).
 };
 
+// Opens the cache read-only for a chart page and offers its currencies in `currencies`, most
+// used first, keeping the one chosen if it is still there.
+void openCache(models::sql::Database *db, const QString &path, QComboBox *currencies);
 // "$1,234.56", "1,234", "12.34 %".
 QString format(qint64 value, Kind kind, const QString &currency);
 // Short labels for buckets: "Nov 2026", "Mon 2 Nov".

@@ -97,18 +97,8 @@ HomePage::HomePage(QWidget *parent)
 
 void HomePage::setCache(const QString &path)
 {
-    m_db.close();
-    if (!path.isEmpty() && m_db.open(path, false))
-        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
-    // The currencies of this account, most used first; the choice is kept if it still exists.
-    const QString chosen = m_currency->currentData().toString();
     m_filling = true;
-    m_currency->clear();
-    if (m_db.isOpen())
-        for (const QString &c : currencies(m_db))
-            m_currency->addItem(models::currency::normalized(c), c);
-    const int index = m_currency->findData(chosen);
-    m_currency->setCurrentIndex(index >= 0 ? index : 0);
+    charts::openCache(&m_db, path, m_currency);
     m_filling = false;
     refresh();
 }
