@@ -135,6 +135,13 @@ int runGui(const QCommandLineParser &parser)
 
 } // namespace
 
+int commandError(const QString &command, const QString &message, int code)
+{
+    stderrStream() << "paydesk " << command << ": " << message << '\n';
+    stderrStream().flush();
+    return code;
+}
+
 QTextStream &stderrStream()
 {
     static QTextStream stream(stderr);

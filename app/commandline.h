@@ -40,6 +40,9 @@ int run(const QStringList &arguments);
 QTextStream &stdoutStream();
 QTextStream &stderrStream();
 
+// Prints "paydesk COMMAND: message" on stderr and returns `code` (for `return commandError(…)`).
+int commandError(const QString &command, const QString &message, int code);
+
 // Exit codes of the command line.
 enum ExitCode : int {
     ExitOk = 0,

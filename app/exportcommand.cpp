@@ -20,16 +20,12 @@ namespace {
 
 int usage(const QString &message)
 {
-    stderrStream() << "paydesk export: " << message << '\n';
-    stderrStream().flush();
-    return ExitUsage;
+    return commandError(QStringLiteral("export"), message, ExitUsage);
 }
 
 int failure(const QString &message)
 {
-    stderrStream() << "paydesk export: " << message << '\n';
-    stderrStream().flush();
-    return ExitFailure;
+    return commandError(QStringLiteral("export"), message, ExitFailure);
 }
 
 } // namespace

@@ -28,16 +28,12 @@ QString L(const char *s)
 
 int usage(const QString &message)
 {
-    stderrStream() << "paydesk report: " << message << '\n';
-    stderrStream().flush();
-    return ExitUsage;
+    return commandError(QStringLiteral("report"), message, ExitUsage);
 }
 
 int failure(const QString &message)
 {
-    stderrStream() << "paydesk report: " << message << '\n';
-    stderrStream().flush();
-    return ExitFailure;
+    return commandError(QStringLiteral("report"), message, ExitFailure);
 }
 
 QString major(qint64 minor, const QString &currency)

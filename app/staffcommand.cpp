@@ -61,17 +61,10 @@ public:
         return -1;
     }
 
-    int usage(const QString &message)
-    {
-        stderrStream() << "paydesk " << m_command << ": " << message << '\n';
-        stderrStream().flush();
-        return ExitUsage;
-    }
+    int usage(const QString &message) { return commandError(m_command, message, ExitUsage); }
     void fail(const QString &message, int code = ExitFailure)
     {
-        stderrStream() << "paydesk " << m_command << ": " << message << '\n';
-        stderrStream().flush();
-        QCoreApplication::exit(code);
+        QCoreApplication::exit(commandError(m_command, message, code));
     }
     void info(const QString &message)
     {

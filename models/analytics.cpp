@@ -202,6 +202,16 @@ QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
     return rows.values();
 }
 
+// Disputes opened in a range (few: read from their table either way).
+qint64 disputesCreated(sql::Database &db, const Range &range)
+{
+    sql::Statement s = db.prepare(
+        L("SELECT count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND created < ?2%1")
+            .arg(currencySql(range)));
+    bindRange(s, range);
+    return s.step() ? s.int64(0) : 0;
+}
+
 // New and returning customers of a range, from the charges.
 void customersFromRows(sql::Database &db, const Range &range, PaymentStats *p)
 {
@@ -233,12 +243,7 @@ PaymentStats paymentsFromRows(sql::Database &db, const Range &range)
         p.refundRate = {s.int64(2), p.succeeded};
     }
     p.successRate = {p.succeeded, p.succeeded + p.failed};
-    s = db.prepare(
-        L("SELECT count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND created "
-          "< ?2%1")
-            .arg(cur));
-    bindRange(s, range);
-    p.disputeRate = {s.step() ? s.int64(0) : 0, p.succeeded};
+    p.disputeRate = {disputesCreated(db, range), p.succeeded};
     s = db.prepare(L("SELECT currency, sum(coalesce(amount_captured, amount)), count(*) FROM "
                      "charges WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND "
                      "created < ?2%1 GROUP BY currency")
@@ -339,12 +344,7 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
         p.refundRate = {s.int64(2), p.succeeded};
     }
     p.successRate = {p.succeeded, p.succeeded + p.failed};
-    s = db.prepare(
-        L("SELECT count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND created "
-          "< ?2%1")
-            .arg(cur));
-    bindRange(s, range);
-    p.disputeRate = {s.step() ? s.int64(0) : 0, p.succeeded};
+    p.disputeRate = {disputesCreated(db, range), p.succeeded};
     s = db.prepare(L("SELECT currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
                      "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%1 GROUP BY currency "
                      "HAVING sum(n) > 0")

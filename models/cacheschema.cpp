@@ -872,8 +872,6 @@ bool migrateCache(sql::Database &db, int targetVersion, QString *error)
             + QStringLiteral("PRAGMA user_version = %1;\nCOMMIT;\n").arg(v);
         if (!db.exec(sql)) {
             const QString message = db.lastError();
-            if (qEnvironmentVariableIsSet("PAYDESK_DUMP_MIGRATION"))
-                qWarning("%s", qPrintable(sql));
             db.exec(QStringLiteral("ROLLBACK"));
             if (error)
                 *error = QStringLiteral("migration to schema %1 failed: %2").arg(v).arg(message);

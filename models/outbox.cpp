@@ -1,6 +1,7 @@
 #include "models/outbox.h"
 
 #include "models/cache.h"
+#include "models/cacheschema.h"
 #include "models/modelslogging.h"
 #include "network/stripeclient.h"
 
@@ -242,11 +243,12 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
     QString parent;
     if (ok) {
         const QString object = r.json.value(QStringLiteral("object")).toString();
-        const QString objectId = r.json.value(QStringLiteral("id")).toString();
+        const CacheTable *table = cacheTableForObject(object);
         // The views show the result at once, without waiting for the next sync.
-        const qint64 asOf = stripeTime(r, object, objectId);
-        if (r.json.value(QStringLiteral("deleted")).toBool() && object == QLatin1String("customer"))
-            m_cache->markDeleted(QStringLiteral("customers"), objectId, asOf);
+        const qint64 asOf = stripeTime(r);
+        if (r.json.value(QStringLiteral("deleted")).toBool() && table)
+            m_cache->markDeleted(QString::fromLatin1(table->name),
+                                 r.json.value(QStringLiteral("id")).toString(), asOf);
         else
             m_cache->upsert(r.json, asOf, 0, r.body);
         const QString charge = r.json.value(QStringLiteral("charge")).toString();
@@ -272,18 +274,19 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
         Q_EMIT idle();
 }
 
-qint64 Outbox::stripeTime(const network::StripeResponse &r, const QString &object,
-                          const QString &id)
+qint64 Outbox::stripeTime(const network::StripeResponse &r)
 {
     // Cached rows carry Stripe's clock (which may differ from ours): what Stripe answered
     // now is as of its Date header. Without one, the answer is still newer than anything
     // cached before the request was made.
     if (r.serverTime > 0)
         return r.serverTime;
-    const QString table = object == QLatin1String("refund") ? QStringLiteral("refunds")
-        : object.isEmpty()                                  ? QString()
-                                                            : object + u's';
-    const std::optional<qint64> cached = table.isEmpty() ? std::nullopt : m_cache->asOf(table, id);
+    const CacheTable *table
+        = cacheTableForObject(r.json.value(QStringLiteral("object")).toString());
+    const std::optional<qint64> cached = table
+        ? m_cache->asOf(QString::fromLatin1(table->name),
+                        r.json.value(QStringLiteral("id")).toString())
+        : std::nullopt;
     return std::max(now(), cached.value_or(0));
 }
 
@@ -296,12 +299,10 @@ void Outbox::refreshParent(const QString &path)
         m_refreshing.remove(path);
         if (r.ok() && m_cache->isOpen()) {
             m_cache->begin();
-            m_cache->upsert(r.json,
-                            stripeTime(r, r.json.value(QStringLiteral("object")).toString(),
-                                       r.json.value(QStringLiteral("id")).toString()),
-                            0, r.body);
-            if (r.json.value(QStringLiteral("object")).toString() == QLatin1String("charge"))
-                m_cache->removeRefetch(QStringLiteral("charges"),
+            m_cache->upsert(r.json, stripeTime(r), 0, r.body);
+            if (const CacheTable *table
+                = cacheTableForObject(r.json.value(QStringLiteral("object")).toString()))
+                m_cache->removeRefetch(QString::fromLatin1(table->name),
                                        r.json.value(QStringLiteral("id")).toString());
             m_cache->commit();
             Q_EMIT changed();

@@ -96,7 +96,8 @@ private:
     void handle(qint64 id, const network::StripeResponse &response);
     void finish(qint64 id, const network::StripeResponse &response, bool verified);
     void refreshParent(const QString &path);
-    qint64 stripeTime(const network::StripeResponse &r, const QString &object, const QString &id);
+    // The Stripe time the answer's object is current at (its Date header).
+    qint64 stripeTime(const network::StripeResponse &r);
     void audit(const OutboxEntry &entry, const QString &result, const QString &message);
 
     Cache *m_cache;

@@ -82,7 +82,7 @@ ActionDialog::ActionDialog(const QString &title, const QString &confirmText, con
 
 QString ActionDialog::problemText() const
 {
-    return m_problem->isVisible() || !m_problem->text().isEmpty() ? m_problem->text() : QString();
+    return m_problem->text(); // clearProblem() empties it.
 }
 
 void ActionDialog::registerField(const QString &field, QWidget *widget)
@@ -217,8 +217,8 @@ void ActionDialog::entryFinished(qint64 id, bool ok)
     if (id != m_entry)
         return;
     const models::OutboxEntry e = m_outbox->entry(id);
-    setBusy(false);
     if (ok) {
+        // Stays busy: a done action has nothing left to confirm.
         m_result = QJsonDocument::fromJson(e.response).object();
         Q_EMIT succeeded(m_result);
         accept();

@@ -18,6 +18,8 @@
 #include <QTimeZone>
 #include <QVBoxLayout>
 
+#include <string_view>
+
 namespace paydesk::ui {
 
 namespace {
@@ -268,7 +270,8 @@ void AnalyticsPage::refresh()
         slices.append({it.key(), it.value()});
     charts::donut(chart(QStringLiteral("statuses")), slices);
 
-    auto top = [](const QList<Breakdown> &list, int n, bool failedOnly) {
+    // The first `n` keys of a breakdown, as succeeded and failed series.
+    auto top = [](const QList<Breakdown> &list, int n) {
         QStringList keys;
         charts::Series ok {tr("Succeeded"), {}}, failed {tr("Failed"), {}};
         for (const Breakdown &b : list.mid(0, n)) {
@@ -276,26 +279,20 @@ void AnalyticsPage::refresh()
             ok.values.append(b.succeeded);
             failed.values.append(b.failed);
         }
-        return std::make_tuple(keys, ok, failed, failedOnly);
+        return std::make_tuple(keys, ok, failed);
     };
     {
-        auto [keys, ok, failed, only] = top(pay.declines, 10, true);
-        Q_UNUSED(ok);
-        Q_UNUSED(only);
+        const auto [keys, ok, failed] = top(pay.declines, 10);
         charts::bars(chart(QStringLiteral("declines")), keys, {failed}, charts::Kind::Count, {},
                      false, true);
         chart(QStringLiteral("declines"))
             ->setNote(keys.isEmpty() ? tr("No failed payments in this range.") : QString());
     }
-    {
-        auto [keys, ok, failed, only] = top(pay.byBrand, 8, false);
-        Q_UNUSED(only);
-        charts::bars(chart(QStringLiteral("brands")), keys, {ok, failed}, charts::Kind::Count);
-    }
-    {
-        auto [keys, ok, failed, only] = top(pay.byCountry, 10, false);
-        Q_UNUSED(only);
-        charts::bars(chart(QStringLiteral("countries")), keys, {ok, failed}, charts::Kind::Count);
+    const std::pair<const char *, const QList<Breakdown> *> breakdowns[]
+        = {{"brands", &pay.byBrand}, {"countries", &pay.byCountry}};
+    for (const auto &[key, list] : breakdowns) {
+        const auto [keys, ok, failed] = top(*list, key == std::string_view("brands") ? 8 : 10);
+        charts::bars(chart(QString::fromLatin1(key)), keys, {ok, failed}, charts::Kind::Count);
     }
     charts::Series disputeRate {tr("Dispute rate"), {}};
     QStringList disputeBuckets;
@@ -317,15 +314,11 @@ void AnalyticsPage::refresh()
     charts::bars(chart(QStringLiteral("customers")), {tr("New"), tr("Returning")},
                  {{tr("Customers"), {pay.newCustomers, pay.returningCustomers}}},
                  charts::Kind::Count);
-    {
-        auto [keys, ok, failed, only] = top(pay.byFunding, 6, false);
-        Q_UNUSED(only);
-        charts::bars(chart(QStringLiteral("funding")), keys, {ok, failed}, charts::Kind::Count);
-    }
-    {
-        auto [keys, ok, failed, only] = top(pay.byMethod, 6, false);
-        Q_UNUSED(only);
-        charts::bars(chart(QStringLiteral("methods")), keys, {ok, failed}, charts::Kind::Count);
+    const std::pair<const char *, const QList<Breakdown> *> more[]
+        = {{"funding", &pay.byFunding}, {"methods", &pay.byMethod}};
+    for (const auto &[key, list] : more) {
+        const auto [keys, ok, failed] = top(*list, 6);
+        charts::bars(chart(QString::fromLatin1(key)), keys, {ok, failed}, charts::Kind::Count);
     }
     qint64 busiest = 1;
     for (qint64 v : pay.hourOfWeek)
