@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <tuple>
 
 namespace paydesk::models::analytics {
 
@@ -331,55 +334,57 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
         return paymentsFromRows(db, range);
     PaymentStats p;
     const QString cur = currencySql(range);
+    // Counts, amounts and the hour of the week in one pass over the range's hours. Unix hour 0
+    // was a Thursday 00:00: (hour + 72) % 168 counts from Monday 00:00.
+    p.hourOfWeek = QList<qint64>(168, 0);
+    QMap<QString, std::pair<qint64, qint64>> volume; // Per currency: amount, count.
+    qint64 refunded = 0;
     sql::Statement s = db.prepare(
-        L("SELECT coalesce(sum(CASE WHEN status = 'succeeded' THEN n END), 0), "
-          "coalesce(sum(CASE WHEN status = 'failed' THEN n END), 0), coalesce(sum(CASE WHEN "
-          "status = 'succeeded' THEN refunded END), 0) FROM charge_hours WHERE hour >= ?1 / 3600 "
-          "AND hour < ?2 / 3600%1")
+        L("SELECT currency, status, (hour + 72) % 168, sum(n), sum(amount), sum(refunded) FROM "
+          "charge_hours WHERE hour >= ?1 / 3600 AND hour < ?2 / 3600 AND status IN "
+          "('succeeded', 'failed')%1 GROUP BY 1, 2, 3")
             .arg(cur));
     bindRange(s, range);
-    if (s.step()) {
-        p.succeeded = s.int64(0);
-        p.failed = s.int64(1);
-        p.refundRate = {s.int64(2), p.succeeded};
+    while (s.step()) {
+        const qint64 n = s.int64(3);
+        if (s.text(1) == QLatin1String("failed")) {
+            p.failed += n;
+            continue;
+        }
+        p.succeeded += n;
+        refunded += s.int64(5);
+        std::pair<qint64, qint64> &v = volume[s.text(0)];
+        v.first += s.int64(4);
+        v.second += n;
+        if (const qint64 slot = s.int64(2); slot >= 0 && slot < 168)
+            p.hourOfWeek[slot] += n;
     }
+    p.refundRate = {refunded, p.succeeded};
     p.successRate = {p.succeeded, p.succeeded + p.failed};
     p.disputeRate = {disputesCreated(db, range), p.succeeded};
-    s = db.prepare(L("SELECT currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
-                     "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%1 GROUP BY currency "
-                     "HAVING sum(n) > 0")
-                       .arg(cur));
-    bindRange(s, range);
-    while (s.step())
-        p.averageValue.insert(s.text(0), divideHalfUp(s.int64(1), s.int64(2)));
-    auto dims = [&](const char *dim) {
+    for (auto it = volume.cbegin(); it != volume.cend(); ++it)
+        if (it->second > 0)
+            p.averageValue.insert(it.key(), divideHalfUp(it->first, it->second));
+    // Every dimension in one pass over the range's days.
+    {
         sql::Statement d = db.prepare(
-            L("SELECT key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE dim = "
-              "'%1' AND day >= ?1 / 86400 AND day < ?2 / 86400%2 GROUP BY key HAVING ok + ko > 0 "
-              "ORDER BY ok + ko DESC, key")
-                .arg(QLatin1String(dim), cur));
+            L("SELECT dim, key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE day "
+              ">= ?1 / 86400 AND day < ?2 / 86400%1 GROUP BY dim, key HAVING ok + ko > 0 ORDER BY "
+              "dim, ok + ko DESC, key")
+                .arg(cur));
         bindRange(d, range);
-        QList<Breakdown> list;
-        while (d.step())
-            list.append({d.text(0), d.int64(1), d.int64(2)});
-        return list;
-    };
-    p.declines = dims("decline");
-    p.byBrand = dims("brand");
-    p.byCountry = dims("country");
-    p.byFunding = dims("funding");
-    p.byMethod = dims("method");
-    for (const Breakdown &b : dims("risk"))
-        p.riskLevels.insert(b.key, b.succeeded + b.failed);
-    p.hourOfWeek = QList<qint64>(168, 0);
-    // Unix hour 0 was a Thursday 00:00: (hour + 72) % 168 counts from Monday 00:00.
-    s = db.prepare(L("SELECT (hour + 72) % 168, sum(n) FROM charge_hours WHERE status = "
-                     "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%1 GROUP BY 1")
-                       .arg(cur));
-    bindRange(s, range);
-    while (s.step())
-        if (const qint64 slot = s.int64(0); slot >= 0 && slot < 168)
-            p.hourOfWeek[slot] = s.int64(1);
+        const QHash<QString, QList<Breakdown> *> lists {
+            {L("decline"), &p.declines},  {L("brand"), &p.byBrand},   {L("country"), &p.byCountry},
+            {L("funding"), &p.byFunding}, {L("method"), &p.byMethod},
+        };
+        while (d.step()) {
+            const QString dim = d.text(0);
+            if (dim == QLatin1String("risk"))
+                p.riskLevels.insert(d.text(1), d.int64(2) + d.int64(3));
+            else if (QList<Breakdown> *list = lists.value(dim))
+                list->append({d.text(1), d.int64(2), d.int64(3)});
+        }
+    }
     // New and returning customers: from each payer's first and last payment when the range
     // runs to now (nobody paid after it); for a range in the past, from the charges.
     if (!withCustomers)
@@ -387,7 +392,18 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
     const qint64 newest = db.scalar(QStringLiteral("SELECT coalesce(max(last), 0) FROM "
                                                    "customer_payers"),
                                     0);
-    if (newest < range.to) {
+    if (newest < range.to && !range.currency.isEmpty()) {
+        // One row per payer in a currency: two counts over the index of first payments.
+        s = db.prepare(L("SELECT (SELECT count(*) FROM customer_payers WHERE currency = ?3 AND "
+                         "first >= ?1 AND first < ?2), (SELECT count(*) FROM customer_payers "
+                         "WHERE currency = ?3 AND first < ?1 AND last >= ?1)"));
+        bindRange(s, range);
+        if (s.step()) {
+            p.newCustomers = s.int64(0);
+            p.returningCustomers = s.int64(1);
+        }
+    } else if (newest < range.to) {
+        // A customer may have paid in several currencies: counted once.
         s = db.prepare(L("SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT customer, "
                          "min(first) AS first, max(last) AS last FROM customer_payers WHERE last "
                          ">= ?1%1 GROUP BY customer) WHERE first < ?2")
@@ -425,12 +441,34 @@ qint64 monthlyAmount(qint64 unitAmount, qint64 quantity, const QString &interval
     return divideHalfUp(unitAmount * quantity * num, den);
 }
 
-QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
+namespace {
+
+// One counted subscription's MRR: `base` without a discount that lasts, `discounted` with the
+// repeating one while it is in force (until `until`, or for good when that is unknown); a
+// forever discount is in `base` already.
+struct SubscriptionValue
+{
+    QString id, customer, currency;
+    qint64 base = 0;
+    std::optional<qint64> discounted;
+    std::optional<qint64> until;
+
+    qint64 valueAt(qint64 at) const
+    {
+        return discounted && (!until || *until > at) ? *discounted : base;
+    }
+};
+
+// The subscriptions that count for MRR (active or past_due, not paused) and their values, from
+// the subscriptions and their items; `where` narrows them (" AND s.currency = ?1").
+QList<SubscriptionValue> subscriptionValues(sql::Database &db, const QString &where,
+                                            const QString &currency = {})
 {
     // Items of the subscriptions that count, with the subscription's coupon as cached.
     sql::Statement s = db.prepare(
-        L("SELECT s.id, s.customer, s.currency, i.unit_amount, coalesce(i.quantity, 1), "
-          "i.recurring_interval, i.recurring_interval_count, coalesce(i.usage_type, 'licensed'), "
+        L("SELECT s.id, coalesce(s.customer, ''), s.currency, i.unit_amount, "
+          "coalesce(i.quantity, 1), i.recurring_interval, i.recurring_interval_count, "
+          "coalesce(i.usage_type, 'licensed'), "
           // The coupon from the coupons table; from the subscription's JSON only when it has a
           // discount whose coupon is not cached (undiscounted rows are never parsed).
           "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.percent_off, "
@@ -438,22 +476,22 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
           "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.amount_off, "
           "json_extract(s.raw, '$.discount.coupon.amount_off')) END, "
           "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.duration, "
-          "json_extract(s.raw, '$.discount.coupon.duration')) END, s.discount_end, NULL "
+          "json_extract(s.raw, '$.discount.coupon.duration')) END, s.discount_end "
           "FROM subscriptions s JOIN subscription_items i ON i.subscription = s.id "
           "LEFT JOIN coupons c ON c.id = s.discount_coupon AND c.deleted = 0 "
           "WHERE s.deleted = 0 AND s.status IN ('active', 'past_due') AND "
           "s.pause_behavior IS NULL%1 ORDER BY s.id")
-            .arg(currency.isEmpty() ? QString() : L(" AND s.currency = ?1")));
+            .arg(where));
     if (!currency.isEmpty())
         s.bind(1, currency.toLower());
     struct Sub
     {
-        QString customer, currency, interval;
+        QString customer, currency, interval, duration;
         qint64 count = 1;
         qint64 items = 0;
         double percentOff = 0;
         qint64 amountOff = 0;
-        bool discounted = false;
+        std::optional<qint64> end;
     };
     QMap<QString, Sub> subs;
     while (s.step()) {
@@ -468,36 +506,86 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
         if (s.text(7) != QLatin1String("metered"))
             sub.items
                 += monthlyAmount(s.int64(3), s.int64(4), s.text(5), s.isNull(6) ? 1 : s.int64(6));
-        const QString duration = s.text(10);
-        // Discounts that last: forever, or repeating while in force; "once" does not recur.
-        const bool lasting = duration == QLatin1String("forever")
-            || (duration == QLatin1String("repeating") && (s.isNull(11) || s.int64(11) > at));
-        if (lasting) {
-            sub.discounted = true;
-            sub.percentOff = s.isNull(8) ? 0 : s.real(8);
-            sub.amountOff = s.isNull(9) ? 0 : s.int64(9);
-        }
+        sub.duration = s.text(10);
+        sub.percentOff = s.isNull(8) ? 0 : s.real(8);
+        sub.amountOff = s.isNull(9) ? 0 : s.int64(9);
+        sub.end = s.isNull(11) ? std::nullopt : std::optional<qint64>(s.int64(11));
     }
+    QList<SubscriptionValue> values;
+    values.reserve(subs.size());
+    for (auto it = subs.cbegin(); it != subs.cend(); ++it) {
+        const Sub &sub = it.value();
+        qint64 discounted = sub.items;
+        if (sub.percentOff > 0) {
+            const qint64 hundredths = qint64(std::llround(sub.percentOff * 100.0));
+            discounted -= divideHalfUp(discounted * hundredths, 10000);
+        }
+        if (sub.amountOff > 0)
+            discounted -= monthlyAmount(sub.amountOff, 1, sub.interval, sub.count);
+        discounted = std::max<qint64>(0, discounted);
+        SubscriptionValue v {
+            it.key(), sub.customer, sub.currency, std::max<qint64>(0, sub.items), {}, {}};
+        // Discounts that last: forever, or repeating while in force; "once" does not recur.
+        if (sub.duration == QLatin1String("forever")) {
+            v.base = discounted;
+        } else if (sub.duration == QLatin1String("repeating")) {
+            v.discounted = discounted;
+            v.until = sub.end;
+        }
+        values.append(v);
+    }
+    return values;
+}
+
+bool hasMrrRollups(sql::Database &db)
+{
+    return db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'sub_mrr'"), 0)
+        > 0;
+}
+
+bool isClean(sql::Database &db, const char *dirtyTable)
+{
+    return db.scalar(L("SELECT NOT EXISTS (SELECT 1 FROM %1)").arg(QLatin1String(dirtyTable)), 0)
+        == 1;
+}
+
+} // namespace
+
+QList<MrrRow> mrrFromRows(sql::Database &db, qint64 at, const QString &currency)
+{
     QMap<QString, MrrRow> rows;
     QMap<QString, QSet<QString>> customers;
-    for (const Sub &sub : std::as_const(subs)) {
-        qint64 value = sub.items;
-        if (sub.discounted && sub.percentOff > 0) {
-            const qint64 hundredths = qint64(std::llround(sub.percentOff * 100.0));
-            value -= divideHalfUp(value * hundredths, 10000);
-        }
-        if (sub.discounted && sub.amountOff > 0)
-            value -= monthlyAmount(sub.amountOff, 1, sub.interval, sub.count);
-        value = std::max<qint64>(0, value);
+    for (const SubscriptionValue &sub : subscriptionValues(
+             db, currency.isEmpty() ? QString() : L(" AND s.currency = ?1"), currency)) {
         MrrRow &row = rows[sub.currency];
         row.currency = sub.currency;
-        row.mrr += value;
+        row.mrr += sub.valueAt(at);
         row.subscriptions += 1;
         customers[sub.currency].insert(sub.customer);
     }
     for (auto it = rows.begin(); it != rows.end(); ++it)
         it->customers = customers.value(it.key()).size();
     return rows.values();
+}
+
+QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
+{
+    // Schema 7 keeps each counted subscription's value (sub_mrr), folded in at every commit;
+    // anything written since without a fold is read from the subscriptions instead.
+    if (!hasMrrRollups(db) || !isClean(db, "sub_dirty"))
+        return mrrFromRows(db, at, currency);
+    sql::Statement s = db.prepare(
+        L("SELECT currency, sum(CASE WHEN discounted IS NOT NULL AND (until IS NULL OR until > "
+          "?1) THEN discounted ELSE base END), count(*), count(DISTINCT customer) FROM sub_mrr%1 "
+          "GROUP BY currency ORDER BY currency")
+            .arg(currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
+    s.bind(1, at);
+    if (!currency.isEmpty())
+        s.bind(2, currency.toLower());
+    QList<MrrRow> rows;
+    while (s.step())
+        rows.append({s.text(0), s.int64(1), s.int64(2), s.int64(3)});
+    return rows;
 }
 
 } // namespace paydesk::models::analytics
@@ -519,8 +607,18 @@ qint64 ChurnSummary::ltv() const
 
 MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup);
 
+MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range);
+
 MrrHistory mrrHistory(sql::Database &db, const Range &range)
 {
+    // Schema 7 keeps the months' totals and cohorts (mrr_months, mrr_cohorts), folded in at
+    // every commit. They answer for a range that runs past every line's start (the lines the
+    // history reads start before the range ends) when nothing was written since the last fold.
+    if (hasMrrRollups(db) && isClean(db, "mrr_dirty")
+        && db.scalar(QStringLiteral("SELECT coalesce(max(start), 0) FROM line_mrr WHERE live = 1"),
+                     0)
+            < range.to)
+        return mrrHistoryFromMonths(db, range);
     return mrrHistory(db, range, hasRollups(db));
 }
 
@@ -540,7 +638,9 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         fromRollup
             ? L("SELECT l.customer, l.currency, l.start, l.end, sub.ended_at, l.monthly FROM "
                 "line_mrr l INDEXED BY idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id "
-                "= l.subscription WHERE l.live = 1 AND l.monthly > 0 AND l.start < ?1%1 ORDER BY "
+                "= l.subscription WHERE l.live = 1 AND l.monthly > 0 AND l.start < ?1 AND "
+                "l.currency IS "
+                "NOT NULL%1 ORDER BY "
                 "l.currency, l.customer")
                   .arg(cur)
             : L("SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
@@ -553,7 +653,8 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
                 "LEFT JOIN subscriptions sub ON sub.id = l.subscription "
                 "WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
                 "l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT "
-                "NULL AND l.period_start < ?1%1 ORDER BY l.currency, i.customer")
+                "NULL AND l.currency IS NOT NULL AND l.period_start < ?1%1 ORDER BY l.currency, "
+                "i.customer")
                   .arg(cur));
     s.bind(1, range.to);
     if (!range.currency.isEmpty())
@@ -619,6 +720,7 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
                                             std::vector<MrrMonth>(size_t(n)));
     QMap<std::pair<QString, QString>, CohortRow> cohorts;
     QList<qint64> m(n, 0); // The current customer's MRR at each month end.
+    QSet<QString> paying; // Currencies somebody paid in at a month's end.
     for (size_t from = 0; from < lines.size();) {
         size_t to = from;
         std::fill(m.begin(), m.end(), 0);
@@ -662,6 +764,8 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
             }
             paidBefore = paidBefore || cur > 0;
         }
+        if (paidBefore)
+            paying.insert(currency);
         if (cohortMonth >= 0 && months.at(cohortMonth) >= fromBucket) {
             CohortRow &c = cohorts[{currency, months.at(cohortMonth)}];
             c.cohort = months.at(cohortMonth);
@@ -685,6 +789,8 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         if (months.at(k) < fromBucket)
             continue;
         for (const QString &currency : std::as_const(sorted)) {
+            if (!paying.contains(currency))
+                continue; // Its lines never ran over a month's end.
             MrrMonth r = rows[size_t(currencyNames.indexOf(currency))][size_t(k)];
             r.bucket = months.at(k);
             r.currency = currency;
@@ -692,6 +798,350 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         }
     }
     out.cohorts = cohorts.values();
+    return out;
+}
+
+namespace {
+
+// UTC calendar months as one number: year × 12 + month − 1.
+int monthIndex(qint64 t)
+{
+    const qint64 day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    const QDate d = QDate::fromJulianDay(day + 2440588);
+    return d.year() * 12 + d.month() - 1;
+}
+
+QDate monthStart(int index)
+{
+    return QDate(index / 12, index % 12 + 1, 1);
+}
+
+// The last second of a month: the instant the history reads each customer's MRR at.
+qint64 monthEndInstant(int index)
+{
+    return (monthStart(index + 1).toJulianDay() - 2440588) * 86400 - 1;
+}
+
+// One customer's MRR at the end of each month in one currency, from its first paying month to
+// its last (both non-zero; months between may be 0).
+struct Series
+{
+    int first = 0;
+    std::vector<qint64> values;
+};
+
+struct LineSpan
+{
+    qint64 start, end, monthly;
+};
+
+Series seriesOf(const std::vector<LineSpan> &lines)
+{
+    std::map<int, qint64> by;
+    for (const LineSpan &l : lines)
+        for (int m = monthIndex(l.start); monthEndInstant(m) < l.end; ++m)
+            by[m] += l.monthly;
+    Series s;
+    if (by.empty())
+        return s;
+    s.first = by.begin()->first;
+    s.values.assign(size_t(by.rbegin()->first - s.first + 1), 0);
+    for (const auto &[month, value] : by)
+        s.values[size_t(month - s.first)] = value;
+    return s;
+}
+
+QString seriesText(const Series &s)
+{
+    QString text;
+    for (const qint64 v : s.values) {
+        if (!text.isEmpty())
+            text += u',';
+        text += QString::number(v);
+    }
+    return text;
+}
+
+Series parseSeries(qint64 first, const QString &text)
+{
+    Series s;
+    s.first = int(first);
+    for (const QStringView v : QStringView(text).split(u','))
+        s.values.push_back(v.toLongLong());
+    return s;
+}
+
+using MonthTotals = QMap<std::pair<QString, int>, MrrMonth>;
+using CohortCells = QMap<std::tuple<QString, int, int>, std::pair<qint64, qint64>>;
+
+// What one customer's series adds to (sign 1) or takes from (sign −1) the months' totals and
+// its cohort's cells — the same classification as the history computed from the lines.
+void contribute(const QString &currency, const Series &s, qint64 sign, MonthTotals *months,
+                CohortCells *cells)
+{
+    const size_t n = s.values.size();
+    if (n == 0)
+        return;
+    bool paidBefore = false;
+    const int cohort = s.first; // The first value is not 0: the customer is new then.
+    for (size_t k = 0; k <= n; ++k) {
+        const qint64 prev = k > 0 ? s.values[k - 1] : 0;
+        const qint64 cur = k < n ? s.values[k] : 0;
+        if (prev == 0 && cur == 0)
+            continue;
+        MrrMonth &r = (*months)[{currency, s.first + int(k)}];
+        r.startMrr += sign * prev;
+        r.mrr += sign * cur;
+        r.startCustomers += sign * (prev > 0);
+        r.customers += sign * (cur > 0);
+        if (prev == 0 && cur > 0) {
+            if (paidBefore) {
+                r.reactivation += sign * cur;
+                r.reactivatedCustomers += sign;
+            } else {
+                r.newMrr += sign * cur;
+                r.newCustomers += sign;
+            }
+        } else if (prev > 0 && cur == 0) {
+            r.churn += sign * prev;
+            r.churnedCustomers += sign;
+        } else if (cur > prev) {
+            r.expansion += sign * (cur - prev);
+        } else if (cur < prev) {
+            r.contraction += sign * (prev - cur);
+        }
+        paidBefore = paidBefore || cur > 0;
+    }
+    for (size_t k = 0; k < n; ++k) {
+        if (s.values[k] > 0) {
+            std::pair<qint64, qint64> &c = (*cells)[{currency, cohort, s.first + int(k)}];
+            c.first += sign;
+            c.second += sign * s.values[k];
+        }
+    }
+}
+
+bool foldSubscriptions(sql::Database &db)
+{
+    if (isClean(db, "sub_dirty"))
+        return true;
+    const QList<SubscriptionValue> values
+        = subscriptionValues(db, L(" AND s.id IN (SELECT subscription FROM sub_dirty)"));
+    if (!db.exec(L("DELETE FROM sub_mrr WHERE subscription IN (SELECT subscription FROM "
+                   "sub_dirty)")))
+        return false;
+    sql::Statement put
+        = db.prepare(L("INSERT INTO sub_mrr (subscription, customer, currency, base, discounted, "
+                       "until) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    for (const SubscriptionValue &v : values) {
+        put.bind(1, v.id);
+        put.bind(2, v.customer);
+        put.bind(3, v.currency);
+        put.bind(4, v.base);
+        if (v.discounted)
+            put.bind(5, *v.discounted);
+        else
+            put.bindNull(5);
+        if (v.until)
+            put.bind(6, *v.until);
+        else
+            put.bindNull(6);
+        if (!put.exec())
+            return false;
+    }
+    return db.exec(L("DELETE FROM sub_dirty"));
+}
+
+bool foldHistory(sql::Database &db)
+{
+    QList<std::pair<QString, QString>> dirty;
+    {
+        sql::Statement d = db.prepare(L("SELECT customer, currency FROM mrr_dirty"));
+        while (d.step())
+            dirty.append({d.text(0), d.text(1)});
+    }
+    if (dirty.isEmpty())
+        return true;
+    sql::Statement old = db.prepare(
+        L("SELECT first, series FROM customer_mrr WHERE customer = ?1 AND currency = ?2"));
+    sql::Statement lines = db.prepare(
+        L("SELECT l.start, l.end, sub.ended_at, l.monthly FROM line_mrr l INDEXED BY "
+          "idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id = l.subscription WHERE "
+          "l.live = 1 AND l.currency = ?2 AND l.customer = ?1 AND l.monthly > 0"));
+    sql::Statement put = db.prepare(L("INSERT OR REPLACE INTO customer_mrr (customer, currency, "
+                                      "first, series) VALUES (?1, ?2, ?3, ?4)"));
+    sql::Statement drop
+        = db.prepare(L("DELETE FROM customer_mrr WHERE customer = ?1 AND currency = ?2"));
+    MonthTotals months;
+    CohortCells cells;
+    std::vector<LineSpan> spans;
+    for (const auto &[customer, currency] : std::as_const(dirty)) {
+        old.reset();
+        old.bind(1, customer);
+        old.bind(2, currency);
+        if (old.step())
+            contribute(currency, parseSeries(old.int64(0), old.text(1)), -1, &months, &cells);
+        old.reset();
+        lines.reset();
+        lines.bind(1, customer);
+        lines.bind(2, currency);
+        spans.clear();
+        while (lines.step()) {
+            qint64 end = lines.int64(1);
+            if (!lines.isNull(2))
+                end = std::min(end, lines.int64(2));
+            if (end > lines.int64(0))
+                spans.push_back({lines.int64(0), end, lines.int64(3)});
+        }
+        const Series series = seriesOf(spans);
+        contribute(currency, series, 1, &months, &cells);
+        sql::Statement &write = series.values.empty() ? drop : put;
+        write.bind(1, customer);
+        write.bind(2, currency);
+        if (!series.values.empty()) {
+            write.bind(3, qint64(series.first));
+            write.bind(4, seriesText(series));
+        }
+        if (!write.exec())
+            return false;
+        write.reset();
+    }
+    sql::Statement add = db.prepare(
+        L("INSERT INTO mrr_months (currency, month, start_mrr, mrr, start_customers, customers, "
+          "new_mrr, new_customers, expansion, contraction, churn, churned_customers, "
+          "reactivation, reactivated_customers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+          "?11, ?12, ?13, ?14) ON CONFLICT (currency, month) DO UPDATE SET start_mrr = start_mrr "
+          "+ excluded.start_mrr, mrr = mrr + excluded.mrr, start_customers = start_customers + "
+          "excluded.start_customers, customers = customers + excluded.customers, new_mrr = "
+          "new_mrr + excluded.new_mrr, new_customers = new_customers + excluded.new_customers, "
+          "expansion = expansion + excluded.expansion, contraction = contraction + "
+          "excluded.contraction, churn = churn + excluded.churn, churned_customers = "
+          "churned_customers + excluded.churned_customers, reactivation = reactivation + "
+          "excluded.reactivation, reactivated_customers = reactivated_customers + "
+          "excluded.reactivated_customers"));
+    for (auto it = months.cbegin(); it != months.cend(); ++it) {
+        const MrrMonth &m = it.value();
+        add.bind(1, it.key().first);
+        add.bind(2, qint64(it.key().second));
+        const qint64 values[] = {m.startMrr,         m.mrr,          m.startCustomers,
+                                 m.customers,        m.newMrr,       m.newCustomers,
+                                 m.expansion,        m.contraction,  m.churn,
+                                 m.churnedCustomers, m.reactivation, m.reactivatedCustomers};
+        for (int i = 0; i < 12; ++i)
+            add.bind(3 + i, values[i]);
+        if (!add.exec())
+            return false;
+    }
+    sql::Statement cell = db.prepare(
+        L("INSERT INTO mrr_cohorts (currency, cohort, month, paying, mrr) VALUES (?1, ?2, ?3, "
+          "?4, ?5) ON CONFLICT (currency, cohort, month) DO UPDATE SET paying = paying + "
+          "excluded.paying, mrr = mrr + excluded.mrr"));
+    for (auto it = cells.cbegin(); it != cells.cend(); ++it) {
+        cell.bind(1, std::get<0>(it.key()));
+        cell.bind(2, qint64(std::get<1>(it.key())));
+        cell.bind(3, qint64(std::get<2>(it.key())));
+        cell.bind(4, it.value().first);
+        cell.bind(5, it.value().second);
+        if (!cell.exec())
+            return false;
+    }
+    // A month nobody paid in at its start or end holds nothing else either.
+    return db.exec(L("DELETE FROM mrr_months WHERE start_customers = 0 AND customers = 0; "
+                     "DELETE FROM mrr_cohorts WHERE paying = 0; DELETE FROM mrr_dirty"));
+}
+
+} // namespace
+
+bool foldRollups(sql::Database &db)
+{
+    if (!hasMrrRollups(db))
+        return true;
+    return foldSubscriptions(db) && foldHistory(db);
+}
+
+MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
+{
+    const int fromMonth = monthIndex(range.from);
+    const int toMonth = monthIndex(range.to - 1);
+    const QString cur = range.currency.isEmpty() ? QString() : L(" AND currency = ?3");
+    auto bucket = [](int month) {
+        return monthStart(month).toString(Qt::ISODate);
+    };
+    MrrHistory out;
+    // Every currency anybody ever paid in, for every month of the range (zeros included).
+    QStringList currencyNames;
+    {
+        sql::Statement s = db.prepare(
+            L("SELECT currency FROM mrr_months WHERE 1%1 GROUP BY currency HAVING max(customers) "
+              "> 0 ORDER BY currency")
+                .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?1")));
+        if (!range.currency.isEmpty())
+            s.bind(1, range.currency.toLower());
+        while (s.step())
+            currencyNames.append(s.text(0));
+    }
+    QMap<std::pair<int, QString>, MrrMonth> by;
+    for (int m = fromMonth; m <= toMonth; ++m)
+        for (const QString &c : std::as_const(currencyNames)) {
+            MrrMonth &r = by[{m, c}];
+            r.bucket = bucket(m);
+            r.currency = c;
+        }
+    // A query of the range's months (?1, ?2) and currency (?3).
+    auto query = [&](const char *text) {
+        sql::Statement q = db.prepare(L(text).arg(cur));
+        q.bind(1, qint64(fromMonth));
+        q.bind(2, qint64(toMonth));
+        if (!range.currency.isEmpty())
+            q.bind(3, range.currency.toLower());
+        return q;
+    };
+    sql::Statement s
+        = query("SELECT currency, month, start_mrr, mrr, start_customers, customers, new_mrr, "
+                "new_customers, expansion, contraction, churn, churned_customers, reactivation, "
+                "reactivated_customers FROM mrr_months WHERE month >= ?1 AND month <= ?2%1");
+    while (s.step()) {
+        auto it = by.find({int(s.int64(1)), s.text(0)});
+        if (it == by.end())
+            continue;
+        MrrMonth &r = it.value();
+        r.startMrr = s.int64(2);
+        r.mrr = s.int64(3);
+        r.startCustomers = s.int64(4);
+        r.customers = s.int64(5);
+        r.newMrr = s.int64(6);
+        r.newCustomers = s.int64(7);
+        r.expansion = s.int64(8);
+        r.contraction = s.int64(9);
+        r.churn = s.int64(10);
+        r.churnedCustomers = s.int64(11);
+        r.reactivation = s.int64(12);
+        r.reactivatedCustomers = s.int64(13);
+    }
+    out.months = by.values();
+    s = query("SELECT currency, cohort, month, paying, mrr FROM mrr_cohorts WHERE cohort >= ?1 "
+              "AND month <= ?2%1 ORDER BY currency, cohort, month");
+    while (s.step()) {
+        const QString currency = s.text(0);
+        const int cohort = int(s.int64(1));
+        if (out.cohorts.isEmpty() || out.cohorts.last().currency != currency
+            || out.cohorts.last().cohort != bucket(cohort)) {
+            CohortRow c;
+            c.cohort = bucket(cohort);
+            c.currency = currency;
+            c.paying = QList<qint64>(toMonth - cohort + 1, 0);
+            c.mrr = QList<qint64>(toMonth - cohort + 1, 0);
+            out.cohorts.append(c);
+        }
+        CohortRow &c = out.cohorts.last();
+        const qsizetype j = qsizetype(s.int64(2) - cohort);
+        c.paying[j] = s.int64(3);
+        c.mrr[j] = s.int64(4);
+        if (j == 0) {
+            c.customers = s.int64(3);
+            c.startMrr = s.int64(4);
+        }
+    }
     return out;
 }
 

@@ -121,8 +121,12 @@ struct MrrRow
     qint64 arpa() const; // mrr ÷ customers, rounded half up.
 };
 
-// The MRR of the subscriptions as cached, at time `at` (for coupons that run out).
+// The MRR of the subscriptions as cached, at time `at` (for coupons that run out): from each
+// counted subscription's value kept by schema 7 (sub_mrr), or from the subscriptions and their
+// items when the cache is older or was written to since the last fold.
 QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency = {});
+// From the subscriptions and their items (the reference the kept values are tested against).
+QList<MrrRow> mrrFromRows(sql::Database &db, qint64 at, const QString &currency = {});
 // One subscription item's monthly amount: unit × quantity normalised to a month, rounded half up.
 qint64 monthlyAmount(qint64 unitAmount, qint64 quantity, const QString &interval,
                      qint64 intervalCount);
@@ -178,9 +182,18 @@ struct MrrHistory
     QList<CohortRow> cohorts;
 };
 
+// From the months' totals and cohorts kept by schema 7 when they answer for the range, else
+// from each invoice line's monthly amount (schema 6's line_mrr).
 MrrHistory mrrHistory(sql::Database &db, const Range &range);
 // From the invoice lines' JSON, without the rollup (the reference it is tested against).
 MrrHistory mrrHistoryFromRows(sql::Database &db, const Range &range);
+
+// Brings schema 7's MRR rollups up to date with what was written since the last fold: the
+// subscriptions (sub_dirty) get their values again, the customers whose invoice lines or
+// subscriptions changed (mrr_dirty) their month-end MRR series, and the months' totals and
+// cohort cells take the difference. Called inside the writer's transaction (Cache::commit()
+// does); true when there is nothing to do or all was written.
+bool foldRollups(sql::Database &db);
 
 // Disputes created ÷ succeeded charges created, per bucket.
 QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &range);

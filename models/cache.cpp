@@ -1,5 +1,6 @@
 #include "models/cache.h"
 
+#include "models/analytics.h"
 #include "models/cacheschema.h"
 #include "models/modelslogging.h"
 
@@ -90,7 +91,7 @@ bool Cache::open(const QString &path, QString *error)
     if (!m_db.exec(QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
                                   "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; "
                                   "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000;"))
-        || !migrateCache(m_db, -1, error)) {
+        || !migrateCache(m_db, -1, error) || !foldPending()) {
         if (error && error->isEmpty())
             *error = m_db.lastError();
         close();
@@ -118,8 +119,31 @@ bool Cache::begin()
     return m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
 }
 
+bool Cache::foldPending()
+{
+    // What a writer left unfolded (the migration to schema 7 leaves everything).
+    if (m_db.scalar(QStringLiteral("SELECT EXISTS (SELECT 1 FROM sub_dirty) OR EXISTS (SELECT 1 "
+                                   "FROM mrr_dirty)"),
+                    0)
+        == 0)
+        return true;
+    if (!begin())
+        return false;
+    if (!commit()) {
+        rollback();
+        return false;
+    }
+    return true;
+}
+
 bool Cache::commit()
 {
+    // The MRR rollups take in what this transaction changed before anyone can read it.
+    if (!analytics::foldRollups(m_db)) {
+        qCWarning(lcCache) << "the MRR rollups could not be brought up to date:"
+                           << m_db.lastError();
+        return false;
+    }
     return m_db.exec(QStringLiteral("COMMIT"));
 }
 

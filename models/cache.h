@@ -44,6 +44,7 @@ public:
     sql::Database &database() { return m_db; }
 
     bool begin();
+    // Folds what the transaction changed into the MRR rollups, then commits.
     bool commit();
     void rollback();
 
@@ -87,6 +88,7 @@ public:
     bool rebuildFullText(const QString &table);
 
 private:
+    bool foldPending();
     struct Prepared
     {
         const CacheTable *table = nullptr;

@@ -810,9 +810,114 @@ QString migration6()
     return sql;
 }
 
+// Schema 7: what MRR now and the MRR history need, kept as the cache is written. Triggers only
+// note what changed (a subscription, or a customer's lines in a currency); the writer folds
+// those in before it commits (models::analytics::foldRollups()), because the values are computed
+// in C++ with the same code as the reference.
+QString migration7()
+{
+    QString sql = QStringLiteral(
+        "CREATE TABLE sub_dirty (subscription TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;\n"
+        "CREATE TABLE sub_mrr (subscription TEXT PRIMARY KEY NOT NULL, customer TEXT NOT NULL, "
+        "currency TEXT, base INTEGER NOT NULL, discounted INTEGER, until INTEGER) WITHOUT "
+        "ROWID;\n"
+        "CREATE INDEX idx_sub_mrr ON sub_mrr(currency, customer, base, discounted, until);\n"
+        "CREATE TABLE mrr_dirty (customer TEXT NOT NULL, currency TEXT NOT NULL, PRIMARY KEY "
+        "(customer, currency)) WITHOUT ROWID;\n"
+        "CREATE TABLE customer_mrr (customer TEXT NOT NULL, currency TEXT NOT NULL, first "
+        "INTEGER NOT NULL, series TEXT NOT NULL, PRIMARY KEY (customer, currency)) WITHOUT "
+        "ROWID;\n"
+        "CREATE TABLE mrr_months (currency TEXT NOT NULL, month INTEGER NOT NULL, start_mrr "
+        "INTEGER NOT NULL DEFAULT 0, mrr INTEGER NOT NULL DEFAULT 0, start_customers INTEGER NOT "
+        "NULL DEFAULT 0, customers INTEGER NOT NULL DEFAULT 0, new_mrr INTEGER NOT NULL DEFAULT "
+        "0, new_customers INTEGER NOT NULL DEFAULT 0, expansion INTEGER NOT NULL DEFAULT 0, "
+        "contraction INTEGER NOT NULL DEFAULT 0, churn INTEGER NOT NULL DEFAULT 0, "
+        "churned_customers INTEGER NOT NULL DEFAULT 0, reactivation INTEGER NOT NULL DEFAULT 0, "
+        "reactivated_customers INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (currency, month)) "
+        "WITHOUT ROWID;\n"
+        "CREATE TABLE mrr_cohorts (currency TEXT NOT NULL, cohort INTEGER NOT NULL, month "
+        "INTEGER NOT NULL, paying INTEGER NOT NULL DEFAULT 0, mrr INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (currency, cohort, month)) WITHOUT ROWID;\n"
+        "CREATE INDEX idx_line_mrr_subscription ON line_mrr(subscription);\n"
+        "CREATE INDEX idx_line_mrr_start ON line_mrr(live, start);\n"
+        "CREATE INDEX idx_subscriptions_coupon ON subscriptions(discount_coupon);\n"
+        // The charts' other reads from indexes alone: a currency's hours of charges, refunds
+        // and disputes by date, subscriptions by currency and status.
+        "CREATE INDEX idx_charge_hours_currency ON charge_hours(currency, status, hour, n, "
+        "amount, refunded);\n"
+        "CREATE INDEX idx_refunds_revenue ON refunds(created, currency, status, amount, "
+        "deleted);\n"
+        "CREATE INDEX idx_disputes_revenue ON disputes(created, currency, status, amount, "
+        "deleted);\n"
+        "CREATE INDEX idx_subscriptions_statuses ON subscriptions(currency, status, deleted);\n");
+    const auto linesOf = [](const char *r) {
+        return QStringLiteral("INSERT INTO mrr_dirty (customer, currency) SELECT "
+                              "DISTINCT customer, currency FROM line_mrr WHERE subscription = "
+                              "%1.id AND customer IS NOT NULL AND currency IS NOT NULL ON CONFLICT "
+                              "DO NOTHING;\n")
+            .arg(QLatin1String(r));
+    };
+    const auto line = [](const char *r) {
+        return QStringLiteral("INSERT INTO mrr_dirty (customer, currency) SELECT "
+                              "%1.customer, %1.currency WHERE %1.customer IS NOT NULL AND "
+                              "%1.currency IS NOT NULL ON CONFLICT DO NOTHING;\n")
+            .arg(QLatin1String(r));
+    };
+    const auto sub = [](const QString &id) {
+        return QStringLiteral("INSERT INTO sub_dirty (subscription) SELECT %1 WHERE %1 "
+                              "IS NOT NULL ON CONFLICT DO NOTHING;\n")
+            .arg(id);
+    };
+    const auto couponSubs = [](const char *r) {
+        return QStringLiteral(
+                   "INSERT INTO sub_dirty (subscription) SELECT id FROM "
+                   "subscriptions WHERE discount_coupon = %1.id ON CONFLICT DO NOTHING;\n")
+            .arg(QLatin1String(r));
+    };
+    sql += QStringLiteral("CREATE TRIGGER line_mrr_dirty_ins AFTER INSERT ON line_mrr BEGIN\n")
+        + line("new") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER line_mrr_dirty_del AFTER DELETE ON line_mrr BEGIN\n")
+        + line("old") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER line_mrr_dirty_upd AFTER UPDATE ON line_mrr BEGIN\n")
+        + line("old") + line("new") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER subs_mrr_ins AFTER INSERT ON subscriptions BEGIN\n")
+        + sub(QStringLiteral("new.id")) + linesOf("new") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER subs_mrr_del AFTER DELETE ON subscriptions BEGIN\n")
+        + sub(QStringLiteral("old.id")) + linesOf("old") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER subs_mrr_upd AFTER UPDATE ON subscriptions BEGIN\n")
+        + sub(QStringLiteral("old.id")) + sub(QStringLiteral("new.id"))
+        + QStringLiteral("END;\n")
+        // A subscription's end cuts its lines short.
+        + QStringLiteral("CREATE TRIGGER subs_ended_upd AFTER UPDATE ON subscriptions WHEN "
+                         "old.ended_at IS NOT new.ended_at OR old.id IS NOT new.id BEGIN\n")
+        + linesOf("old") + linesOf("new") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER items_mrr_ins AFTER INSERT ON subscription_items "
+                         "BEGIN\n")
+        + sub(QStringLiteral("new.subscription")) + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER items_mrr_del AFTER DELETE ON subscription_items "
+                         "BEGIN\n")
+        + sub(QStringLiteral("old.subscription")) + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER items_mrr_upd AFTER UPDATE ON subscription_items "
+                         "BEGIN\n")
+        + sub(QStringLiteral("old.subscription")) + sub(QStringLiteral("new.subscription"))
+        + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER coupons_mrr_ins AFTER INSERT ON coupons BEGIN\n")
+        + couponSubs("new") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER coupons_mrr_del AFTER DELETE ON coupons BEGIN\n")
+        + couponSubs("old") + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER coupons_mrr_upd AFTER UPDATE ON coupons BEGIN\n")
+        + couponSubs("old") + couponSubs("new") + QStringLiteral("END;\n");
+    // Everything cached already is folded in by the first commit (Cache::open() makes one).
+    sql += QStringLiteral("INSERT INTO sub_dirty (subscription) SELECT id FROM subscriptions;\n"
+                          "INSERT INTO mrr_dirty (customer, currency) SELECT DISTINCT customer, "
+                          "currency FROM line_mrr WHERE customer IS NOT NULL AND currency IS NOT "
+                          "NULL;\n");
+    return sql;
+}
+
 using Migration = QString (*)();
 const Migration kMigrations[]
-    = {migration1, migration2, migration3, migration4, migration5, migration6};
+    = {migration1, migration2, migration3, migration4, migration5, migration6, migration7};
 
 } // namespace
 
