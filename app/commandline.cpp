@@ -5,6 +5,7 @@
 #include "app/demosandbox.h"
 #include "app/exportcommand.h"
 #include "app/guisession.h"
+#include "app/profiles.h"
 #include "app/reportcommand.h"
 #include "app/sandboxcommand.h"
 #include "app/staffcommand.h"
@@ -117,19 +118,18 @@ int runGui(const QCommandLineParser &parser)
     const QUrl apiBase = parser.isSet(QStringLiteral("api-base"))
         ? QUrl(parser.value(QStringLiteral("api-base")))
         : QUrl(QStringLiteral("https://api.stripe.com"));
-    GuiSession session(apiBase);
-    session.window().show();
-    if (parser.isSet(QStringLiteral("demo"))) {
-        qCInfo(lcApp) << "opening the main window (demo)";
-        session.startDemo();
-    } else if (const QByteArray key = qgetenv("STRIPE_API_KEY"); !key.isEmpty()) {
-        qCInfo(lcApp) << "opening the main window for the key in STRIPE_API_KEY";
-        session.window().showConnectScreen();
-        session.connectWith(key);
-    } else {
-        qCInfo(lcApp) << "opening the connect screen";
-        session.window().showConnectScreen();
+    const QString profile = parser.isSet(QStringLiteral("profile"))
+        ? parser.value(QStringLiteral("profile"))
+        : profiles::current();
+    if (const QString problem = profiles::nameProblem(profile); !problem.isEmpty()) {
+        stderrStream() << "paydesk: --profile: " << problem << '\n';
+        stderrStream().flush();
+        return ExitUsage;
     }
+    GuiSession session(apiBase, profile,
+                       qEnvironmentVariable("PAYDESK_KEYCHAIN_SERVICE", QStringLiteral("Paydesk")));
+    session.window().show();
+    session.start(parser.isSet(QStringLiteral("demo")));
     return QApplication::exec();
 }
 

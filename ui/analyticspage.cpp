@@ -239,9 +239,14 @@ void AnalyticsPage::refresh()
         churned {tr("Churn"), {}};
     charts::Series customerChurn {tr("Customer churn"), {}},
         revenueChurn {tr("Gross revenue churn"), {}};
+    // The current month's end is ahead: renewals not invoiced yet count as churn until they
+    // are, which the charts' note says.
+    const QString thisMonth = bucketOf(now, Interval::Month);
+    bool partial = false;
     for (const MrrMonth &m : history.months) {
         if (m.currency != currency)
             continue;
+        partial = partial || m.bucket >= thisMonth;
         months.append(m.bucket);
         mrrLine.values.append(m.mrr);
         added.values.append(m.newMrr);
@@ -253,8 +258,11 @@ void AnalyticsPage::refresh()
         revenueChurn.values.append(hundredths(m.grossRevenueChurn()));
     }
     const QStringList monthLabels = charts::labels(months, true);
-    const QString noInvoices
-        = months.isEmpty() ? tr("No subscription invoices in this range.") : QString();
+    const QString noInvoices = months.isEmpty() ? tr("No subscription invoices in this range.")
+        : partial
+        ? tr("This month is as invoiced so far: renewals not billed yet show as churn until "
+             "they are.")
+        : QString();
     for (const char *key : {"mrr", "movements", "churn"})
         chart(QString::fromLatin1(key))->setNote(noInvoices);
     charts::lines(chart(QStringLiteral("mrr")), monthLabels, {mrrLine}, charts::Kind::Money,

@@ -1,5 +1,7 @@
 #include "ui/chartcard.h"
 
+#include "ui/theme.h"
+
 #include <QAbstractAxis>
 #include <QChart>
 #include <QChartView>
@@ -32,6 +34,7 @@ ChartCard::ChartCard(const QString &title, QWidget *parent)
     m_view->chart()->legend()->setAlignment(Qt::AlignBottom);
     m_view->chart()->setMargins(QMargins(4, 4, 4, 4));
     m_view->chart()->setBackgroundRoundness(0);
+    followPalette();
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view, &QChartView::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
@@ -59,6 +62,27 @@ ChartCard::ChartCard(const QString &title, QWidget *parent)
     layout->addWidget(heading);
     layout->addWidget(m_note);
     layout->addWidget(m_view, 1);
+}
+
+void ChartCard::followPalette()
+{
+    // The chart's theme follows the application's palette (the theme setting), then its
+    // background and text take the palette's own colours.
+    QChart *c = m_view->chart();
+    c->setTheme(theme::isDark() ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    c->setBackgroundBrush(palette().color(QPalette::Base));
+    c->legend()->setLabelColor(palette().color(QPalette::Text));
+    for (QAbstractAxis *axis : c->axes()) {
+        axis->setLabelsColor(palette().color(QPalette::Text));
+        axis->setTitleBrush(palette().color(QPalette::Text));
+    }
+}
+
+void ChartCard::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
 }
 
 QChart *ChartCard::chart() const

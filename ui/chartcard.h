@@ -32,6 +32,11 @@ public:
     void setNote(const QString &text);
     // Removes every series and axis (before a refresh).
     void clear();
+    // The chart's colours from the application's palette (light or dark theme).
+    void followPalette();
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     QChartView *m_view;

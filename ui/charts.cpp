@@ -20,6 +20,7 @@
 #include <QPen>
 #include <QPieSeries>
 #include <QPieSlice>
+#include <QSettings>
 #include <QStackedBarSeries>
 #include <QToolTip>
 #include <QValueAxis>
@@ -64,7 +65,10 @@ void openCache(models::sql::Database *db, const QString &path, QComboBox *curren
     db->close();
     if (!path.isEmpty() && db->open(path, false))
         db->exec(QStringLiteral("PRAGMA query_only = 1"));
-    const QString chosen = currencies->currentData().toString();
+    // The choice made on the page, else the reporting currency of the settings.
+    QString chosen = currencies->currentData().toString();
+    if (chosen.isEmpty())
+        chosen = QSettings().value(QStringLiteral("reporting/currency")).toString();
     currencies->clear();
     if (db->isOpen())
         for (const QString &c : models::analytics::currencies(*db))

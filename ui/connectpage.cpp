@@ -1,5 +1,6 @@
 #include "ui/connectpage.h"
 
+#include <QCheckBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -13,6 +14,8 @@ namespace paydesk::ui {
 ConnectPage::ConnectPage(QWidget *parent)
     : QWidget(parent)
     , m_key(new QLineEdit(this))
+    , m_profile(new QLineEdit(this))
+    , m_remember(new QCheckBox(tr("Remember the key in the system keychain"), this))
     , m_connect(new QPushButton(tr("Connect"), this))
     , m_demo(new QPushButton(tr("Explore demo data"), this))
     , m_error(new QLabel(this))
@@ -37,6 +40,12 @@ ConnectPage::ConnectPage(QWidget *parent)
     m_key->setPlaceholderText(QStringLiteral("sk_test_…"));
     m_key->setClearButtonEnabled(true);
     m_key->setMinimumWidth(380);
+    m_profile->setObjectName(QStringLiteral("profileName"));
+    m_profile->setText(QStringLiteral("default"));
+    m_profile->setMaxLength(40);
+    m_profile->setMinimumWidth(380);
+    m_remember->setObjectName(QStringLiteral("rememberKey"));
+    m_remember->setChecked(true);
     m_connect->setObjectName(QStringLiteral("connectButton"));
     m_connect->setDefault(true);
     m_demo->setObjectName(QStringLiteral("demoButton"));
@@ -67,6 +76,9 @@ ConnectPage::ConnectPage(QWidget *parent)
     form->addSpacing(8);
     form->addWidget(new QLabel(tr("API key"), this));
     form->addLayout(keyRow);
+    form->addWidget(new QLabel(tr("Profile"), this));
+    form->addWidget(m_profile, 0, Qt::AlignLeft);
+    form->addWidget(m_remember);
     form->addWidget(m_error);
     form->addWidget(m_busyText);
     form->addWidget(m_busy);
@@ -88,8 +100,25 @@ ConnectPage::ConnectPage(QWidget *parent)
 
     connect(m_connect, &QPushButton::clicked, this, &ConnectPage::submit);
     connect(m_key, &QLineEdit::returnPressed, this, &ConnectPage::submit);
+    connect(m_profile, &QLineEdit::returnPressed, this, &ConnectPage::submit);
+    connect(m_profile, &QLineEdit::textEdited, m_error, &QWidget::hide);
     connect(m_key, &QLineEdit::textEdited, m_error, &QWidget::hide);
     connect(m_demo, &QPushButton::clicked, this, &ConnectPage::demoRequested);
+}
+
+void ConnectPage::setProfileName(const QString &name)
+{
+    m_profile->setText(name);
+}
+
+QString ConnectPage::profileName() const
+{
+    return m_profile->text().trimmed();
+}
+
+bool ConnectPage::rememberKey() const
+{
+    return m_remember->isChecked();
 }
 
 QString ConnectPage::keyProblem(const QString &key)
@@ -123,7 +152,8 @@ void ConnectPage::submit()
 void ConnectPage::setBusy(bool busy, const QString &message)
 {
     for (QWidget *w : {static_cast<QWidget *>(m_key), static_cast<QWidget *>(m_connect),
-                       static_cast<QWidget *>(m_demo)})
+                       static_cast<QWidget *>(m_demo), static_cast<QWidget *>(m_profile),
+                       static_cast<QWidget *>(m_remember)})
         w->setEnabled(!busy);
     m_busy->setVisible(busy);
     m_busyText->setVisible(busy && !message.isEmpty());

@@ -7,6 +7,8 @@ class QLineEdit;
 class QPushButton;
 class QProgressBar;
 
+class QCheckBox;
+
 namespace paydesk::ui {
 
 /*
@@ -26,6 +28,13 @@ public:
     void setBusy(bool busy, const QString &message = {});
     void setError(const QString &message);
     QLineEdit *keyField() const { return m_key; }
+    // The profile the key is for (a new one, or the one whose key is missing) and whether to
+    // keep the key in the system keychain.
+    QLineEdit *profileField() const { return m_profile; }
+    QCheckBox *rememberBox() const { return m_remember; }
+    void setProfileName(const QString &name);
+    QString profileName() const;
+    bool rememberKey() const;
 
 Q_SIGNALS:
     void connectRequested(const QByteArray &key);
@@ -35,6 +44,8 @@ private:
     void submit();
 
     QLineEdit *m_key;
+    QLineEdit *m_profile;
+    QCheckBox *m_remember;
     QPushButton *m_connect;
     QPushButton *m_demo;
     QLabel *m_error;

@@ -10,19 +10,23 @@
 #include "ui/pageplaceholder.h"
 #include "ui/paymentspage.h"
 #include "ui/statusbadge.h"
+#include "ui/theme.h"
 
 #include <QAction>
 #include <QCompleter>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QStandardItemModel>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolButton>
 
 namespace paydesk::ui {
 
@@ -156,6 +160,19 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
     top->setContentsMargins(24, 10, 24, 0);
     top->addWidget(m_globalSearch, 1);
     top->addStretch(0);
+    m_profileButton = new QToolButton(m_topBar);
+    m_profileButton->setObjectName(QStringLiteral("profileButton"));
+    m_profileButton->setPopupMode(QToolButton::InstantPopup);
+    m_profileButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_profileButton->setMenu(new QMenu(m_profileButton));
+    m_profileButton->setText(tr("Profile"));
+    top->addWidget(m_profileButton);
+    auto *settings = new QAction(tr("Settings…"), this);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    connect(settings, &QAction::triggered, this, &MainWindow::settingsRequested);
+    addAction(settings);
+    setProfiles({}, {}, false);
     auto *right = new QVBoxLayout;
     right->setContentsMargins(0, 0, 0, 0);
     right->setSpacing(0);
@@ -183,10 +200,7 @@ void MainWindow::buildNavigation()
     m_navigation->setFrameShape(QFrame::NoFrame);
     m_navigation->setFixedWidth(200);
     m_navigation->setSpacing(2);
-    m_navigation->setStyleSheet(QStringLiteral(
-        "QListWidget#navigation { background: palette(window); padding-top: 12px; }"
-        "QListWidget#navigation::item { padding: 7px 14px; border-radius: 6px; margin: 0 8px; }"
-        "QListWidget#navigation::item:selected { background: #e8e6ff; color: #3d33cc; }"));
+    styleNavigation();
 
     for (Page page : kPages) {
         const int shortcut = shortcutNumber(page);
@@ -283,6 +297,11 @@ void MainWindow::buildStatusBar(const Account &account)
     statusBar()->addWidget(m_modeBadge);
     statusBar()->addWidget(m_accountLabel);
     statusBar()->addWidget(m_statusText, 1);
+    m_keyNotice = new QLabel(this);
+    m_keyNotice->setObjectName(QStringLiteral("keyNotice"));
+    m_keyNotice->setStyleSheet(QStringLiteral("color: #9a5b00;"));
+    m_keyNotice->hide();
+    statusBar()->addPermanentWidget(m_keyNotice);
     m_syncProgress = new QProgressBar(this);
     m_syncProgress->setObjectName(QStringLiteral("syncProgress"));
     m_syncProgress->setMaximumWidth(180);
@@ -291,6 +310,66 @@ void MainWindow::buildStatusBar(const Account &account)
     statusBar()->addPermanentWidget(m_syncProgress);
     statusBar()->addPermanentWidget(m_syncLabel);
     statusBar()->addPermanentWidget(m_onlineBadge);
+}
+
+void MainWindow::setProfiles(const QList<ProfileEntry> &profiles, const QString &current, bool live)
+{
+    QMenu *menu = m_profileButton->menu();
+    menu->clear();
+    m_profileButton->setText(current.isEmpty()
+                                 ? tr("Profile")
+                                 : tr("%1 · %2").arg(current, live ? tr("Live") : tr("Test")));
+    for (const ProfileEntry &p : profiles) {
+        menu->addSection(p.accountName.isEmpty() ? p.name
+                                                 : tr("%1 — %2").arg(p.name, p.accountName));
+        for (const bool mode : {false, true}) {
+            const bool hasKey = mode ? p.hasLiveKey : p.hasTestKey;
+            QAction *a = menu->addAction((mode ? tr("Live mode") : tr("Test mode"))
+                                         + (hasKey ? QString() : tr(" (paste a key)")));
+            a->setObjectName(
+                QStringLiteral("profile:%1:%2")
+                    .arg(p.name, mode ? QStringLiteral("live") : QStringLiteral("test")));
+            a->setCheckable(true);
+            a->setChecked(p.name == current && mode == live);
+            const QString name = p.name;
+            connect(a, &QAction::triggered, this,
+                    [this, name, mode] { Q_EMIT profileRequested(name, mode); });
+        }
+    }
+    menu->addSeparator();
+    QAction *add = menu->addAction(tr("Add profile…"));
+    add->setObjectName(QStringLiteral("addProfile"));
+    connect(add, &QAction::triggered, this, &MainWindow::addProfileRequested);
+    QAction *settings = menu->addAction(tr("Settings…"));
+    settings->setObjectName(QStringLiteral("settingsMenuAction"));
+    connect(settings, &QAction::triggered, this, &MainWindow::settingsRequested);
+}
+
+void MainWindow::styleNavigation()
+{
+    // The selected page in the accent colour, light or dark with the theme.
+    const bool dark = theme::isDark();
+    m_navigation->setStyleSheet(
+        QStringLiteral(
+            "QListWidget#navigation { background: palette(window); padding-top: 12px; }"
+            "QListWidget#navigation::item { padding: 7px 14px; border-radius: 6px; margin: 0 8px; }"
+            "QListWidget#navigation::item:selected { background: %1; color: %2; }")
+            .arg(dark ? QStringLiteral("#3b3675") : QStringLiteral("#e8e6ff"),
+                 dark ? QStringLiteral("#e0ddff") : QStringLiteral("#3d33cc")));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_navigation)
+        styleNavigation();
+}
+
+void MainWindow::setKeyNotice(const QString &text)
+{
+    m_keyNotice->setText(text);
+    m_keyNotice->setToolTip(text);
+    m_keyNotice->setVisible(!text.isEmpty());
 }
 
 void MainWindow::showConnectScreen()

@@ -10,6 +10,7 @@ class QLabel;
 class QLineEdit;
 class QStandardItemModel;
 class QTimer;
+class QToolButton;
 class QProgressBar;
 class QListWidget;
 class QStackedWidget;
@@ -58,6 +59,19 @@ public:
 
     explicit MainWindow(const Account &account, QWidget *parent = nullptr);
 
+    // A profile as the profile menu lists it: its name, its account, which modes have a key.
+    struct ProfileEntry
+    {
+        QString name;
+        QString accountName;
+        bool hasTestKey = false;
+        bool hasLiveKey = false;
+    };
+    // The profile menu of the top bar: every profile with its test and live mode (the current
+    // one ticked), "Add profile…" and "Settings…".
+    void setProfiles(const QList<ProfileEntry> &profiles, const QString &current, bool live);
+    QToolButton *profileButton() const { return m_profileButton; }
+
     void showPage(Page page);
     // The first-run screen instead of the pages (navigation hidden) until an account is set.
     void showConnectScreen();
@@ -88,6 +102,8 @@ public:
     // What Paydesk is busy with ("Generating the demo merchant…"). Unlike QStatusBar's
     // temporary messages it never hides the mode badge.
     void setStatusText(const QString &text);
+    // A lasting notice about the key ("kept for this session only"); empty hides it.
+    void setKeyNotice(const QString &text);
     // Staff actions: which are possible, their dialogs, and the views they refresh.
     ActionController *actions() const { return m_actions; }
     ActivityPage *activityPage() const { return m_activityPage; }
@@ -96,8 +112,15 @@ public:
 
 Q_SIGNALS:
     void currentPageChanged(paydesk::ui::MainWindow::Page page);
+    void profileRequested(const QString &name, bool live);
+    void addProfileRequested();
+    void settingsRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
+    void styleNavigation();
     void buildNavigation();
     void runGlobalSearch();
     void buildStatusBar(const Account &account);
@@ -110,9 +133,11 @@ private:
     QProgressBar *m_syncProgress = nullptr;
     PaymentsPage *m_paymentsPage = nullptr;
     QLabel *m_statusText = nullptr;
+    QLabel *m_keyNotice = nullptr;
     QHash<Page, QWidget *> m_pageWidgets;
     ConnectPage *m_connectPage = nullptr;
     QWidget *m_topBar = nullptr;
+    QToolButton *m_profileButton = nullptr;
     QString m_cachePath;
     bool m_testMode = true;
     QLineEdit *m_globalSearch = nullptr;
