@@ -181,8 +181,12 @@ void GuiSession::connectKey(const QByteArray &apiKey, const QString &profile, bo
                 m_window.showConnectScreen();
                 const bool unreachable = r.error.kind == network::StripeError::Kind::Network
                     || r.error.kind == network::StripeError::Kind::Timeout;
+                // A TLS failure is fatal: shown, never ignored or retried.
+                const bool tls = r.error.kind == network::StripeError::Kind::Tls;
                 m_window.connectPage()->setError(
-                    unreachable
+                    tls ? tr("Could not connect securely to Stripe; nothing was sent: %1")
+                              .arg(r.error.userMessage())
+                        : unreachable
                         ? tr("Could not reach Stripe: %1").arg(r.error.userMessage())
                         : tr("Stripe did not accept this key: %1").arg(r.error.userMessage()));
                 m_window.setOnline(false);
