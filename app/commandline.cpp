@@ -269,12 +269,17 @@ QString subcommandName(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
-        if (std::strcmp(a, "--profile") == 0) {
-            ++i; // Skip its value.
+        // The window's options that take a value (Qt's own included): skip the value, so that
+        // `paydesk --api-base http://127.0.0.1:12111` opens the window.
+        for (const char *withValue : {"--profile", "--api-base", "-platform", "-style", "-display",
+                                      "-qwindowgeometry", "-qwindowtitle", "-qwindowicon"})
+            if (std::strcmp(a, withValue) == 0) {
+                ++i;
+                break;
+            }
+        if (a[0] == '-' || i >= argc || argv[i] != a)
             continue;
-        }
-        if (a[0] == '-')
-            continue;
+        // A command, or a word that is none: said so without needing a display.
         return QString::fromLocal8Bit(a);
     }
     return {};
