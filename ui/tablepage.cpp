@@ -164,6 +164,7 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
 
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(150);
+    m_searchDelay->setObjectName(QStringLiteral("searchDelay"));
     connect(m_searchDelay, &QTimer::timeout, this, &TablePage::filtersChanged);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {

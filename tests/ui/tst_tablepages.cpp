@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTimer>
 
 using namespace paydesk;
 using Kind = models::ListTableModel::Kind;
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void copyAndExport();
     void columnsPersist();
     void globalSearch();
+    void hostileTextInEverySearchBox();
     void connectScreenChecksTheKey_data();
     void connectScreenChecksTheKey();
 };
@@ -410,6 +412,74 @@ void TestTablePages::globalSearch()
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keySequence(&window, QKeySequence(QStringLiteral("Ctrl+K")));
     QTRY_VERIFY(window.globalSearchField()->hasFocus());
+}
+
+namespace {
+QStringList g_sqliteWarnings;
+QtMessageHandler g_previousHandler = nullptr;
+void catchSqliteWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (message.contains(QStringLiteral("SQLite")) || message.contains(QStringLiteral("syntax")))
+        g_sqliteWarnings.append(message);
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+} // namespace
+
+void TestTablePages::hostileTextInEverySearchBox()
+{
+    // Quotes, wildcards and SQL typed into the search box of every page and the global search:
+    // text, never SQL — no SQLite error, and no page shows a subset it should not (a LIKE
+    // wildcard would match rows; a search too short to search lists every row).
+    ui::MainWindow window({QStringLiteral("Demo"), true, true});
+    window.resize(1300, 800);
+    window.show();
+    window.setCache(m_file);
+    g_sqliteWarnings.clear();
+    g_previousHandler = qInstallMessageHandler(catchSqliteWarnings);
+    const QStringList values = {QStringLiteral("'"),
+                                QStringLiteral("\""),
+                                QStringLiteral("%"),
+                                QStringLiteral("_"),
+                                QStringLiteral("' OR '1'='1"),
+                                QStringLiteral("%' OR 1=1 --"),
+                                QStringLiteral("x'); DROP TABLE charges; --"),
+                                QStringLiteral("\\"),
+                                QStringLiteral("_%_"),
+                                QStringLiteral("NEAR(zq zx)")};
+    using Page = ui::MainWindow::Page;
+    for (const Page p : {Page::Payments, Page::Customers, Page::Subscriptions, Page::Invoices,
+                         Page::Disputes, Page::Refunds}) {
+        window.showPage(p);
+        ui::TablePage *page = window.tablePage(p);
+        QVERIFY(page);
+        page->searchField()->clear();
+        QTRY_VERIFY(page->model()->totalCount() > 0);
+        const qint64 all = page->model()->totalCount();
+        for (const QString &v : values) {
+            page->searchField()->setText(v);
+            // Once the search's debounce has fired, the model has the answer.
+            auto *delay = page->findChild<QTimer *>(QStringLiteral("searchDelay"));
+            QVERIFY(delay && delay->isActive());
+            QTRY_VERIFY(!delay->isActive());
+            const qint64 n = page->model()->totalCount();
+            QVERIFY2(n == 0 || n == all,
+                     qPrintable(QStringLiteral("%1 %2: %3 of %4")
+                                    .arg(ui::MainWindow::pageTitle(p), v)
+                                    .arg(n)
+                                    .arg(all)));
+        }
+        page->searchField()->clear();
+    }
+    for (const QString &v : values) {
+        const QStringList results = window.globalSearchResults(v);
+        QVERIFY2(results.size() <= 1
+                     && (results.isEmpty() || results.first() == QStringLiteral("Nothing found")),
+                 qPrintable(v + u' ' + results.join(u',')));
+    }
+    qInstallMessageHandler(g_previousHandler);
+    QVERIFY2(g_sqliteWarnings.isEmpty(), qPrintable(g_sqliteWarnings.join(u'\n')));
+    QVERIFY(number(QStringLiteral("SELECT count(*) FROM charges")) > 0);
 }
 
 void TestTablePages::connectScreenChecksTheKey_data()
