@@ -24,6 +24,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6sql6-sqlite qt6-httpserver-dev
     libqt6opengl6-dev qt6-websockets-dev qtkeychain-qt6-dev qt6-tools-dev qt6-svg-dev libqt6svg6 libgl-dev
     libssl-dev openssl libzstd-dev libsqlite3-dev fonts-dejavu-core xvfb xauth help2man dpkg-dev file
+    dbus gnome-keyring
 )
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     packages+=(nodejs npm)
