@@ -49,6 +49,7 @@ GuiSession::GuiSession(const QUrl &apiBase, const QString &profile, const QStrin
     m_syncTimer->setObjectName(QStringLiteral("syncTimer"));
     connect(m_syncTimer, &QTimer::timeout, this, &GuiSession::syncAgain);
     // Events come in bursts: one sync a couple of seconds after the last.
+    m_webhookSync->setObjectName(QStringLiteral("webhookSyncDelay"));
     m_webhookSync->setSingleShot(true);
     m_webhookSync->setInterval(2000);
     connect(m_webhookSync, &QTimer::timeout, this, &GuiSession::syncAgain);

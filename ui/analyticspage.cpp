@@ -5,10 +5,12 @@
 #include "models/money.h"
 #include "ui/chartcard.h"
 #include "ui/charts.h"
+#include "ui/theme.h"
 
 #include <QComboBox>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,6 +21,26 @@
 #include <QVBoxLayout>
 
 #include <string_view>
+
+namespace {
+
+// A heat map cell: from the table's base colour (nothing) to the accent (the most), light or
+// dark with the theme; the text stays readable on either.
+void paintHeat(QTableWidgetItem *item, double share)
+{
+    share = std::clamp(share, 0.0, 1.0);
+    const bool dark = paydesk::ui::theme::isDark();
+    const QColor from = dark ? QColor(0x1b, 0x1d, 0x22) : QColor(255, 255, 255);
+    const QColor to = dark ? QColor(0x6a, 0x62, 0xf0) : QColor(85, 105, 255);
+    auto mix = [share](int a, int b) {
+        return a + int(double(b - a) * share);
+    };
+    item->setBackground(QColor(mix(from.red(), to.red()), mix(from.green(), to.green()),
+                               mix(from.blue(), to.blue())));
+    item->setForeground(dark || share > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+}
+
+} // namespace
 
 namespace paydesk::ui {
 
@@ -170,6 +192,14 @@ void AnalyticsPage::setCache(const QString &path)
     charts::openCache(&m_db, path, m_currency);
     m_filling = false;
     refresh();
+}
+
+void AnalyticsPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The heat maps are painted for the theme: again when it changes.
+    if (event->type() == QEvent::PaletteChange && isVisible())
+        refresh();
 }
 
 void AnalyticsPage::refresh()
@@ -336,9 +366,7 @@ void AnalyticsPage::refresh()
             const qint64 v = pay.hourOfWeek.value(d * 24 + h);
             auto *item = new QTableWidgetItem(v ? QLocale().toString(v) : QString());
             const double share = double(v) / double(busiest);
-            const int shade = 255 - int(share * 170);
-            item->setBackground(QColor(shade, std::min(255, shade + 25), 255));
-            item->setForeground(share > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+            paintHeat(item, share);
             item->setTextAlignment(Qt::AlignCenter);
             item->setToolTip(tr("%1 %2:00–%2:59 UTC: %3 succeeded payments")
                                  .arg(QLocale().dayName(d + 1))
@@ -395,10 +423,8 @@ void AnalyticsPage::refresh()
                                  .arg(c.customers)
                                  .arg(models::Money(c.mrr.at(j), currency).toString(QLocale()),
                                       models::Money(c.startMrr, currency).toString(QLocale())));
-            // Darker is better retained.
-            const int shade = 255 - int(std::clamp(share, 0.0, 1.0) * 150);
-            item->setBackground(QColor(shade, std::min(255, shade + 20), 255));
-            item->setForeground(share > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+            // Stronger is better retained.
+            paintHeat(item, share);
             item->setTextAlignment(Qt::AlignCenter);
             m_cohorts->setItem(i, j + 1, item);
         }

@@ -43,6 +43,9 @@ public:
     double lastComputeMs() const { return m_computeMs; }
     double lastDrawMs() const { return m_drawMs; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     ChartCard *addChart(const QString &key, const QString &title, int row, int column);
 

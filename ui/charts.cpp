@@ -43,7 +43,7 @@ double plotted(qint64 value, Kind kind, const QString &currency)
 QValueAxis *valueAxis(Kind kind, const QString &currency)
 {
     auto *axis = new QValueAxis;
-    axis->setLabelFormat(kind == Kind::Percent ? QStringLiteral("%.2g %%")
+    axis->setLabelFormat(kind == Kind::Percent ? QStringLiteral("%.4g %%")
                                                : QStringLiteral("%.8g"));
     if (kind == Kind::Money)
         axis->setTitleText(models::currency::normalized(currency));
@@ -204,6 +204,8 @@ void bars(ChartCard *card, const QStringList &categories, const QList<Series> &s
     chart->addSeries(bars);
     auto *categoryAxis = new QBarCategoryAxis;
     categoryAxis->append(categories);
+    // Decline reasons and countries are read in full, not as "…".
+    categoryAxis->setTruncateLabels(false);
     QValueAxis *valueAx = valueAxis(kind, currency);
     chart->addAxis(categoryAxis, horizontal ? Qt::AlignLeft : Qt::AlignBottom);
     chart->addAxis(valueAx, horizontal ? Qt::AlignBottom : Qt::AlignLeft);

@@ -25,8 +25,7 @@ SettingsDialog::SettingsDialog(const Values &v, const QStringList &currencies,
     , m_webhookSecret(new QLineEdit(this))
     , m_theme(new QComboBox(this))
     , m_threshold(new QSpinBox(this))
-    , m_readOnly(
-          new QCheckBox(tr("Read-only: no refunds, cancellations or customer changes"), this))
+    , m_readOnly(new QCheckBox(tr("Read-only: staff actions are off"), this))
     , m_currency(new QComboBox(this))
     , m_timeZone(new QComboBox(this))
     , m_error(new QLabel(this))
@@ -102,7 +101,7 @@ SettingsDialog::SettingsDialog(const Values &v, const QStringList &currencies,
     layout->addWidget(hint);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
-    setMinimumWidth(560);
+    setMinimumWidth(600);
 
     auto sync = [this] {
         m_webhookPort->setEnabled(m_webhooks->isChecked());
