@@ -43,6 +43,11 @@ GuiSession::GuiSession(const QUrl &apiBase, const QString &profile, const QStrin
         m_window.connectPage()->profileField()->setFocus();
     });
     connect(&m_window, &ui::MainWindow::settingsRequested, this, &GuiSession::openSettings);
+    connect(m_window.actions(), &ui::ActionController::deniedPermissionsChanged, this,
+            [this](const QStringList &denied) {
+                if (!m_deniedKey.isEmpty())
+                    QSettings().setValue(m_deniedKey, denied);
+            });
     connect(&m_keys, &KeyStore::keychainUnavailable, &m_window,
             [this](const QString &message) { m_window.setKeyNotice(message); });
     m_window.connectPage()->setProfileName(m_profile);
@@ -226,9 +231,9 @@ void GuiSession::connectKey(const QByteArray &apiKey, const QString &profile, bo
                              apiKey, this,
                              [this, profile, live](bool persisted, const QString &why) {
                                  if (!why.isEmpty())
-                                     m_window.setStatusText(why);
+                                     m_window.setKeyNotice(why);
                                  else if (!persisted)
-                                     m_window.setStatusText(KeyStore::sessionOnlyMessage());
+                                     m_window.setKeyNotice(KeyStore::sessionOnlyMessage());
                                  if (!persisted)
                                      return;
                                  Profile q = profiles::find(profile);
@@ -238,6 +243,15 @@ void GuiSession::connectKey(const QByteArray &apiKey, const QString &profile, bo
                              });
             }
             refreshProfiles();
+            // What this key was refused before (a restricted key's missing permissions); a
+            // key pasted anew starts with a clean slate.
+            const QString denied
+                = QStringLiteral("profiles/%1/denied_%2")
+                      .arg(profile, live ? QStringLiteral("live") : QStringLiteral("test"));
+            if (remember)
+                QSettings().remove(denied);
+            m_deniedKey = denied;
+            m_window.actions()->setDeniedPermissions(QSettings().value(denied).toStringList());
             m_window.setAccount({name, !live, false});
             m_window.setOnline(true);
             const QString cache = models::Cache::defaultPath(id, live);

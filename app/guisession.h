@@ -89,6 +89,7 @@ private:
     double m_syncRate = 0;
     bool m_syncing = false;
     bool m_inDemo = false;
+    QString m_deniedKey; // Where the key's refused permissions are kept (QSettings).
     QTimer *m_syncTimer;
     QTimer *m_webhookSync;
     std::unique_ptr<network::WebhookListener> m_webhooks;

@@ -272,6 +272,7 @@ StaffError readError(const network::StripeError &e)
                || stripe.contains(QLatin1String("does not have the required permissions"))) {
         static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
         const auto m = perm.match(stripe);
+        out.permission = m.hasMatch() ? m.captured(1) : QString();
         out.message = m.hasMatch()
             ? tr("This API key may not do this: it needs the %1 permission. Use a key "
                  "with that permission, or a secret key.")
@@ -311,6 +312,11 @@ StaffError readError(const network::StripeError &e)
         out.message = stripe.isEmpty() ? e.userMessage() : stripe;
     }
     return out;
+}
+
+QString actionKind(const QString &action)
+{
+    return action.section(u'.', 0, 0);
 }
 
 StaffError readError(const OutboxEntry &entry)

@@ -52,6 +52,7 @@ struct StaffError
     QString message;
     QString field; // "amount", "email", … (empty: the form as a whole)
     QString requestId;
+    QString permission; // The rak_… permission a restricted key lacks, when that was the refusal.
 };
 
 /*
@@ -79,6 +80,9 @@ OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoice
 OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel);
 
 StaffError readError(const network::StripeError &error);
+// The kind of an action, as one restricted-key permission covers it: "refund", "customer" or
+// "subscription" ("customer.edit" → "customer").
+QString actionKind(const QString &action);
 // The outbox entry's error, read back from its stored Stripe answer.
 StaffError readError(const OutboxEntry &entry);
 

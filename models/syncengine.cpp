@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace paydesk::models {
 
@@ -310,6 +311,11 @@ void SyncEngine::startNewBackfill()
     });
 }
 
+bool SyncEngine::isPermissionDenied(const QString &error)
+{
+    return error.contains(QLatin1String("does not have the required permissions"));
+}
+
 void SyncEngine::nextTable()
 {
     while (m_running && !m_tablesLeft.isEmpty()) {
@@ -386,6 +392,21 @@ void SyncEngine::listTable(const QString &table, int attempt)
                     m_lister = nullptr;
                 if (!m_running)
                     return;
+                if (!ok && isPermissionDenied(error)) {
+                    // A restricted key without this read permission: the other tables are
+                    // still synced, and the page says what the key may not read.
+                    static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
+                    const QString permission = perm.match(error).captured(1);
+                    qCWarning(lcSync).noquote() << "the key may not list" << table << permission;
+                    m_summary.deniedTables.insert(table, permission);
+                    beginWrite();
+                    m_cache->setState(L("denied:") + table, permission.toUtf8());
+                    m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+                    if (!commitWrite())
+                        return;
+                    nextTable();
+                    return;
+                }
                 if (!ok) {
                     if (attempt < m_options.maxResumes) {
                         qCWarning(lcSync).noquote() << "listing" << table << "failed (" << error
@@ -513,6 +534,9 @@ void SyncEngine::finishBackfill()
     if (m_generation > 1) {
         // A backfill after a gap: what it no longer saw was deleted while we were away.
         for (const char *table : kDeletable) {
+            // Not listed (the key may not): not seen is no sign of deletion.
+            if (m_summary.deniedTables.contains(L(table)))
+                continue;
             const qint64 n = m_cache->sweepUnseen(L(table), m_generation, m_asOf);
             if (n > 0)
                 qCInfo(lcSync) << n << table << "no longer exist: marked deleted";

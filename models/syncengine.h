@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -32,6 +33,9 @@ struct SyncSummary
     qint64 refetched = 0;
     qint64 invalidObjects = 0; // Logged and skipped.
     QString accountId;
+    // Tables a restricted key may not list ("disputes" → "rak_dispute_read"): skipped, and
+    // noted in the cache's sync_state as "denied:<table>" for the pages to say so.
+    QMap<QString, QString> deniedTables;
 };
 
 /*
@@ -88,6 +92,7 @@ private:
     void decideBackfill();
     void startNewBackfill();
     void nextTable();
+    static bool isPermissionDenied(const QString &error);
     void listTable(const QString &table, int attempt);
     void listPaymentMethods();
     void launchPaymentMethodPagers();

@@ -23,6 +23,7 @@ void ActionController::setOutbox(models::Outbox *outbox, models::Cache *cache)
     if (m_outbox) {
         disconnect(m_changed);
         disconnect(m_refreshed);
+        disconnect(m_finished);
     }
     m_outbox = outbox;
     m_cache = cache;
@@ -31,6 +32,22 @@ void ActionController::setOutbox(models::Outbox *outbox, models::Cache *cache)
             = connect(outbox, &models::Outbox::changed, this, &ActionController::activityChanged);
         m_refreshed = connect(outbox, &models::Outbox::refreshed, this,
                               [this] { Q_EMIT objectChanged(QStringLiteral("charges"), {}); });
+        // A refusal for a missing permission is remembered: that kind of action goes grey.
+        m_finished
+            = connect(outbox, &models::Outbox::entryFinished, this,
+                      [this](qint64 id, bool ok, const QString &) {
+                          if (ok || !m_outbox)
+                              return;
+                          const models::OutboxEntry e = m_outbox->entry(id);
+                          const QString permission = models::staffactions::readError(e).permission;
+                          const QString denied
+                              = models::staffactions::actionKind(e.action) + u'=' + permission;
+                          if (permission.isEmpty() || m_denied.contains(denied))
+                              return;
+                          m_denied.append(denied);
+                          Q_EMIT deniedPermissionsChanged(m_denied);
+                          emitAvailability();
+                      });
     }
     emitAvailability();
     Q_EMIT activityChanged();
@@ -71,6 +88,37 @@ QString ActionController::disabledReason() const
     return {};
 }
 
+QString ActionController::disabledReason(const QString &action) const
+{
+    if (const QString all = disabledReason(); !all.isEmpty())
+        return all;
+    const QString kind = models::staffactions::actionKind(action) + u'=';
+    for (const QString &d : m_denied)
+        if (d.startsWith(kind))
+            return tr("This API key may not do this: it lacks the %1 permission (Stripe "
+                      "refused it before). Connect with a key that has it, or a secret key.")
+                .arg(d.mid(kind.size()));
+    return {};
+}
+
+QHash<QString, QString> ActionController::actionReasons() const
+{
+    QHash<QString, QString> reasons;
+    for (const char *action :
+         {"refund", "customer.create", "customer.edit", "customer.delete", "subscription.cancel"})
+        if (const QString r = disabledReason(QLatin1String(action)); !r.isEmpty())
+            reasons.insert(QLatin1String(action), r);
+    return reasons;
+}
+
+void ActionController::setDeniedPermissions(const QStringList &permissions)
+{
+    if (permissions == m_denied)
+        return;
+    m_denied = permissions;
+    emitAvailability();
+}
+
 void ActionController::emitAvailability()
 {
     Q_EMIT availabilityChanged(disabledReason());
@@ -103,7 +151,7 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
 {
     ActionDialog::Options options;
     options.livemode = m_live;
-    options.disabledReason = disabledReason();
+    options.disabledReason = disabledReason(action);
     ActionDialog *dialog = nullptr;
     QString table;
     if (action == QLatin1String("refund")) {

@@ -2,6 +2,7 @@
 
 #include "models/outbox.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -42,6 +43,15 @@ public:
     qint64 refundThreshold() const { return m_threshold; }
     // Why actions are off now ("" when they are possible).
     QString disabledReason() const;
+    // Why one action is off ("refund", "customer.edit", …): the reason of them all, or the
+    // permission the restricted key was found to lack.
+    QString disabledReason(const QString &action) const;
+    // What the key may not do, as learned from Stripe's refusals (kept per profile and mode by
+    // the session); actions that need those permissions are off.
+    void setDeniedPermissions(const QStringList &permissions);
+    // disabledReason(action) of every action there is, those possible left out.
+    QHash<QString, QString> actionReasons() const;
+    QStringList deniedPermissions() const { return m_denied; }
 
     // Opens the dialog of `action` ("refund", "customer.create", "customer.edit",
     // "customer.delete", "subscription.cancel") on the object `id` of the cache. Returns the
@@ -50,6 +60,8 @@ public:
 
 Q_SIGNALS:
     void availabilityChanged(const QString &disabledReason);
+    // A refusal showed the key lacks a permission (the list now).
+    void deniedPermissionsChanged(const QStringList &permissions);
     // An action changed this object (or a fetch after it did): views read it again.
     void objectChanged(const QString &table, const QString &id);
     // The outbox or audit log changed.
@@ -67,6 +79,8 @@ private:
     bool m_readOnly = false;
     bool m_live = false;
     qint64 m_threshold = 500;
+    QStringList m_denied;
+    QMetaObject::Connection m_finished;
     QMetaObject::Connection m_changed;
     QMetaObject::Connection m_refreshed;
 };

@@ -132,6 +132,14 @@ void DetailPanel::clear()
 void DetailPanel::setActionsDisabledReason(const QString &reason)
 {
     m_disabledReason = reason;
+    m_reasons.clear();
+    updateActions();
+}
+
+void DetailPanel::setActionReasons(const QHash<QString, QString> &reasons)
+{
+    m_disabledReason.clear();
+    m_reasons = reasons;
     updateActions();
 }
 
@@ -173,19 +181,24 @@ void DetailPanel::updateActions()
                                 ? tr("Keep subscription…")
                                 : tr("Cancel subscription…")});
     }
+    QString off; // What the panel says under its buttons: the first reason one is off.
     for (const auto &[name, text] : actions) {
+        const QString reason
+            = m_disabledReason.isEmpty() ? m_reasons.value(name) : m_disabledReason;
+        if (off.isEmpty())
+            off = reason;
         auto *b = new QPushButton(text, this);
         b->setObjectName(QStringLiteral("detailAction_") + name);
         b->setProperty("action", name);
-        b->setEnabled(m_disabledReason.isEmpty());
-        b->setToolTip(m_disabledReason);
+        b->setEnabled(reason.isEmpty());
+        b->setToolTip(reason);
         connect(b, &QPushButton::clicked, this,
                 [this, name] { Q_EMIT actionRequested(name, m_detail.id); });
         m_actionRow->addWidget(b);
         m_actionButtons.append(b);
     }
-    m_actionsOff->setText(m_disabledReason);
-    m_actionsOff->setVisible(!actions.isEmpty() && !m_disabledReason.isEmpty());
+    m_actionsOff->setText(off);
+    m_actionsOff->setVisible(!actions.isEmpty() && !off.isEmpty());
 }
 
 bool DetailPanel::showObject(const QString &table, const QString &id)

@@ -2,6 +2,7 @@
 
 #include "models/objectdetail.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QHBoxLayout;
@@ -34,6 +35,8 @@ public:
     // Why staff actions are off ("" when they are possible): their buttons are disabled and
     // the reason is shown.
     void setActionsDisabledReason(const QString &reason);
+    // Why each action is off ("refund" → reason); an action not listed is possible.
+    void setActionReasons(const QHash<QString, QString> &reasons);
     // The action buttons shown for the current object ("refund", "customer.edit", …).
     QStringList actionNames() const;
     QPushButton *actionButton(const QString &action) const;
@@ -67,6 +70,7 @@ private:
     QLabel *m_actionsOff;
     QList<QPushButton *> m_actionButtons;
     QString m_disabledReason;
+    QHash<QString, QString> m_reasons;
 };
 
 } // namespace paydesk::ui

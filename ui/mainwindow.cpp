@@ -248,8 +248,8 @@ void MainWindow::buildNavigation()
             widget = table;
             connect(table, &TablePage::actionRequested, m_actions, &ActionController::request);
             connect(m_actions, &ActionController::availabilityChanged, table,
-                    &TablePage::setActionsDisabledReason);
-            table->setActionsDisabledReason(m_actions->disabledReason());
+                    [this, table] { table->setActionReasons(m_actions->actionReasons()); });
+            table->setActionReasons(m_actions->actionReasons());
             connect(table, &TablePage::openObject, this, &MainWindow::openObject);
             connect(table, &TablePage::showCustomerRows, this,
                     [this](const QString &rows, const QString &customer, const QString &label) {

@@ -218,7 +218,17 @@ void TablePage::setCache(const QString &path)
     m_cachePath = path;
     m_detail->setCache(path);
     m_detail->hide();
+    m_denied.clear();
     if (!path.isEmpty() && m_model->open(path)) {
+        // A restricted key that may not list this table: the sync skipped it and said so.
+        models::sql::Database db;
+        if (db.open(path, false)) {
+            models::sql::Statement s
+                = db.prepare(QStringLiteral("SELECT value FROM sync_state WHERE key = ?1"));
+            s.bind(1, QStringLiteral("denied:") + m_model->table());
+            if (s.step())
+                m_denied = s.text(0);
+        }
         cacheChanged(path);
         filtersChanged();
         restoreColumns(); // Once: the header keeps its layout across model resets.
@@ -251,6 +261,17 @@ void TablePage::setActionsDisabledReason(const QString &reason)
 {
     m_detail->setActionsDisabledReason(reason);
     for (QPushButton *b : std::as_const(m_actionButtons)) {
+        b->setEnabled(reason.isEmpty());
+        b->setToolTip(reason);
+    }
+}
+
+void TablePage::setActionReasons(const QHash<QString, QString> &reasons)
+{
+    m_detail->setActionReasons(reasons);
+    for (QPushButton *b : std::as_const(m_actionButtons)) {
+        const QString reason
+            = reasons.value(b->objectName().mid(QStringLiteral("pageAction_").size()));
         b->setEnabled(reason.isEmpty());
         b->setToolTip(reason);
     }
@@ -395,7 +416,13 @@ void TablePage::updateCount()
     const bool noCache = m_cachePath.isEmpty();
     const qint64 total = noCache ? 0 : m_model->totalCount();
     m_count->setText(noCache ? QString() : countText(total, m_model->isTotalExact()));
-    m_empty->setText(emptyText(noCache, !m_chips.isEmpty() || !m_search->text().isEmpty()));
+    const bool filtered = !m_chips.isEmpty() || !m_search->text().isEmpty();
+    m_empty->setText(!noCache && !filtered && !m_denied.isEmpty()
+                         ? tr("This API key may not read these: Stripe refused to list them "
+                              "(it lacks the %1 permission). Connect with a key that has it, or "
+                              "a secret key.")
+                               .arg(m_denied)
+                         : emptyText(noCache, filtered));
     m_body->setCurrentWidget(total > 0 ? static_cast<QWidget *>(m_table) : m_empty);
 }
 

@@ -61,6 +61,8 @@ public:
     // Staff actions are off for this reason ("" when possible): the page's action buttons
     // and those of the detail panel follow.
     void setActionsDisabledReason(const QString &reason);
+    // Why each action is off ("refund" → reason); an action not listed is possible.
+    void setActionReasons(const QHash<QString, QString> &reasons);
 
 Q_SIGNALS:
     void openObject(const QString &table, const QString &id);
@@ -113,6 +115,7 @@ private:
     QString m_key;
     models::CacheTableModel *m_model;
     QString m_cachePath;
+    QString m_denied; // The permission the key lacks to list this table, if it does.
     bool m_testMode = true;
     QLineEdit *m_search;
     QComboBox *m_range;
