@@ -54,7 +54,9 @@ private:
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("*.debug=true"));
         env.insert(QStringLiteral("PAYDESK_KEYCHAIN_SERVICE"),
                    QStringLiteral("paydesk-test-%1").arg(QCoreApplication::applicationPid()));
+        // No keychain service (nor a display to start one through): keys for the session only.
         env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+        env.remove(QStringLiteral("DISPLAY"));
         env.remove(QStringLiteral("STRIPE_API_KEY"));
         if (!key.isEmpty())
             env.insert(QStringLiteral("STRIPE_API_KEY"), QString::fromLatin1(key));
