@@ -217,9 +217,14 @@ const QList<Subcommand> &subcommands()
              QStringLiteral("Print an analytics report computed from the cache (offline)."),
              {valueOption("interval", "day, week or month (default month).", "INTERVAL"),
               valueOption("currency", "Only this currency.", "C"),
-              valueOption("from", "First day (UTC) of the range.", "YYYY-MM-DD"),
-              valueOption("to", "Last day (UTC) of the range, inclusive.", "YYYY-MM-DD"),
+              valueOption("from", "First day of the range (in the reporting time zone).",
+                          "YYYY-MM-DD"),
+              valueOption("to", "Last day of the range, inclusive.", "YYYY-MM-DD"),
               valueOption("at", "mrr: the day whose MRR to report (default today).", "YYYY-MM-DD"),
+              valueOption("time-zone",
+                          "Reporting time zone (IANA, e.g. Europe/Berlin; default the "
+                          "settings', else UTC).",
+                          "ZONE"),
               valueOption("format", "csv (default) or json.", "FORMAT"), apiBaseOption(),
               cacheOption()}});
         l.append(

@@ -117,24 +117,47 @@ int runReportCommand(const QCommandLineParser &parser)
     range.currency = parser.value(L("currency")).toLower();
     if (!range.currency.isEmpty() && !models::currency::isValidCode(range.currency))
         return usage(L("--currency must be a three-letter ISO code such as usd"));
-    // Default range: the last 12 months, 12 weeks or 30 days up to today (UTC), whole buckets.
-    const QDate today = QDateTime::currentDateTimeUtc().date();
-    range.to = today.addDays(1).startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
+    // The reporting time zone: --time-zone, else the settings' (as the charts), else UTC.
+    range.zone = reportingZone();
+    if (parser.isSet(L("time-zone"))) {
+        range.zone = QTimeZone(parser.value(L("time-zone")).toUtf8());
+        if (!range.zone.isValid())
+            return usage(L("--time-zone must be an IANA time zone such as Europe/Berlin or UTC"));
+    }
+    const QTimeZone zone = range.zone;
+    // A day of the zone, from "2026-11-01"; -1 when it is not one.
+    auto localDay = [&zone](const QString &text) -> qint64 {
+        const qint64 utc = parseDay(text);
+        if (utc < 0)
+            return -1;
+        return QDateTime::fromSecsSinceEpoch(utc, QTimeZone::utc())
+            .date()
+            .startOfDay(zone)
+            .toSecsSinceEpoch();
+    };
+    // Default range: the last 12 months, 12 weeks or 30 days up to today, whole buckets.
+    const QDate today = QDateTime::currentDateTime().toTimeZone(zone).date();
+    range.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
     const QDate start = range.interval == Interval::Month
         ? QDate(today.year(), today.month(), 1).addMonths(-11)
         : range.interval == Interval::Week ? today.addDays(1 - today.dayOfWeek() - 7 * 11)
                                            : today.addDays(-29);
-    range.from = start.startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
+    range.from = start.startOfDay(zone).toSecsSinceEpoch();
     if (parser.isSet(L("from"))) {
-        range.from = parseDay(parser.value(L("from")));
+        range.from = localDay(parser.value(L("from")));
         if (range.from < 0)
             return usage(L("--from must be a date like 2026-11-01"));
     }
     if (parser.isSet(L("to"))) {
-        const qint64 to = parseDay(parser.value(L("to")));
+        const qint64 to = localDay(parser.value(L("to")));
         if (to < 0)
             return usage(L("--to must be a date like 2026-11-30"));
-        range.to = to + 86400; // Inclusive day.
+        // Inclusive day: up to the start of the next one.
+        range.to = QDateTime::fromSecsSinceEpoch(to, zone)
+                       .date()
+                       .addDays(1)
+                       .startOfDay(zone)
+                       .toSecsSinceEpoch();
     }
     if (range.from >= range.to)
         return usage(L("--from must not be after --to"));
@@ -143,7 +166,7 @@ int runReportCommand(const QCommandLineParser &parser)
         return usage(L("MRR and churn are monthly: --interval month"));
     qint64 at = QDateTime::currentSecsSinceEpoch();
     if (parser.isSet(L("at"))) {
-        at = parseDay(parser.value(L("at")));
+        at = localDay(parser.value(L("at")));
         if (at < 0)
             return usage(L("--at must be a date like 2026-12-01"));
     }
@@ -162,10 +185,9 @@ int runReportCommand(const QCommandLineParser &parser)
         return failure(L("cannot open the cache %1: %2").arg(path, db.lastError()));
     db.exec(L("PRAGMA query_only = 1"));
     const QString fromDay
-        = QDateTime::fromSecsSinceEpoch(range.from, QTimeZone::utc()).date().toString(Qt::ISODate);
-    const QString toDay = QDateTime::fromSecsSinceEpoch(range.to - 1, QTimeZone::utc())
-                              .date()
-                              .toString(Qt::ISODate);
+        = QDateTime::fromSecsSinceEpoch(range.from, zone).date().toString(Qt::ISODate);
+    const QString toDay
+        = QDateTime::fromSecsSinceEpoch(range.to - 1, zone).date().toString(Qt::ISODate);
 
     if (kind == QLatin1String("revenue")) {
         const QList<RevenueRow> rows = filled(revenue(db, range), range);

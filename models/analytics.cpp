@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QSet>
+#include <QSettings>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -19,11 +20,33 @@ QString L(const char *s)
     return QString::fromLatin1(s);
 }
 
-// SQLite's date of the bucket a `created` column falls in.
-QString bucketSql(Interval interval, const char *column = "created")
+// `column` moved to the range's zone: its UTC offset at each instant of the range, from the
+// zone's transitions (DST), as a CASE over the few instants where it changes.
+QString localSql(const Range &r, const QString &column)
 {
-    const QString c = QString::fromLatin1(column);
-    switch (interval) {
+    if (isUtc(r.zone))
+        return column;
+    const QDateTime from = QDateTime::fromSecsSinceEpoch(r.from, QTimeZone::utc());
+    const QDateTime to
+        = QDateTime::fromSecsSinceEpoch(std::max(r.to, r.from + 1), QTimeZone::utc());
+    const QList<QTimeZone::OffsetData> changes = r.zone.transitions(from, to);
+    if (changes.isEmpty())
+        return L("(%1 + %2)").arg(column).arg(r.zone.offsetFromUtc(to));
+    QString sql = L("(%1 + CASE").arg(column);
+    for (const QTimeZone::OffsetData &t : changes)
+        sql += L(" WHEN %1 < %2 THEN %3")
+                   .arg(column)
+                   .arg(t.atUtc.toSecsSinceEpoch())
+                   .arg(r.zone.offsetFromUtc(t.atUtc.addSecs(-1)));
+    sql += L(" ELSE %1 END)").arg(r.zone.offsetFromUtc(to));
+    return sql;
+}
+
+// SQLite's date of the bucket a `created` column falls in, in the range's zone.
+QString bucketSql(const Range &r, const char *column = "created")
+{
+    const QString c = localSql(r, QString::fromLatin1(column));
+    switch (r.interval) {
     case Interval::Day:
         return L("date(%1, 'unixepoch')").arg(c);
     case Interval::Week:
@@ -103,9 +126,22 @@ QString intervalName(Interval interval)
     return {};
 }
 
-QString bucketOf(qint64 t, Interval interval)
+bool isUtc(const QTimeZone &zone)
 {
-    QDate d = QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc()).date();
+    return !zone.isValid() || zone == QTimeZone::utc()
+        || (!zone.hasTransitions() && zone.offsetFromUtc(QDateTime::currentDateTimeUtc()) == 0);
+}
+
+QTimeZone reportingZone()
+{
+    const QByteArray id = QSettings().value(QStringLiteral("reporting/timeZone")).toByteArray();
+    const QTimeZone zone(id);
+    return id.isEmpty() || !zone.isValid() ? QTimeZone::utc() : zone;
+}
+
+QString bucketOf(qint64 t, Interval interval, const QTimeZone &zone)
+{
+    QDate d = QDateTime::fromSecsSinceEpoch(t, zone.isValid() ? zone : QTimeZone::utc()).date();
     if (interval == Interval::Week)
         d = d.addDays(1 - d.dayOfWeek());
     else if (interval == Interval::Month)
@@ -118,8 +154,10 @@ QStringList buckets(const Range &range)
     QStringList list;
     if (range.to <= range.from)
         return list;
-    QDate d = QDate::fromString(bucketOf(range.from, range.interval), Qt::ISODate);
-    const QDate last = QDateTime::fromSecsSinceEpoch(range.to - 1, QTimeZone::utc()).date();
+    QDate d = QDate::fromString(bucketOf(range.from, range.interval, range.zone), Qt::ISODate);
+    const QDate last = QDateTime::fromSecsSinceEpoch(
+                           range.to - 1, range.zone.isValid() ? range.zone : QTimeZone::utc())
+                           .date();
     while (d <= last) {
         list.append(d.toString(Qt::ISODate));
         d = range.interval == Interval::Day    ? d.addDays(1)
@@ -138,7 +176,7 @@ QList<RevenueRow> revenueFromRows(sql::Database &db, const Range &range, bool wi
         r.currency = currency;
         return r;
     };
-    const QString b = bucketSql(range.interval);
+    const QString b = bucketSql(range);
     sql::Statement s;
     if (withCharges) {
         s = db.prepare(
@@ -178,11 +216,11 @@ QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
         daily ? L("SELECT %1, currency, category, sum(amount), sum(fee), sum(net) FROM bt_days "
                   "WHERE day >= ?1 / 86400 AND day < ?2 / 86400%2 GROUP BY 1, 2, 3 HAVING "
                   "sum(amount) <> 0 OR sum(fee) <> 0 OR sum(net) <> 0")
-                    .arg(bucketSql(range.interval, "day * 86400"), currencySql(range))
+                    .arg(bucketSql(range, "day * 86400"), currencySql(range))
               : L("SELECT %1, currency, coalesce(reporting_category, type) AS category, "
                   "sum(amount), sum(fee), sum(net) FROM balance_transactions WHERE deleted = 0 AND "
                   "created >= ?1 AND created < ?2%2 GROUP BY 1, 2, 3")
-                    .arg(bucketSql(range.interval), currencySql(range)));
+                    .arg(bucketSql(range), currencySql(range)));
     bindRange(s, range);
     QMap<std::pair<QString, QString>, SettlementRow> rows;
     while (s.step()) {
@@ -267,11 +305,13 @@ PaymentStats paymentsFromRows(sql::Database &db, const Range &range)
     customersFromRows(db, range, &p);
 
     p.hourOfWeek = QList<qint64>(168, 0);
-    s = db.prepare(L("SELECT (CAST(strftime('%w', created, 'unixepoch') AS INTEGER) + 6) % 7 * 24 "
-                     "+ CAST(strftime('%H', created, 'unixepoch') AS INTEGER), count(*) FROM "
+    // In the range's zone: its weekday and hour.
+    const QString local = localSql(range, L("created"));
+    s = db.prepare(L("SELECT (CAST(strftime('%w', %2, 'unixepoch') AS INTEGER) + 6) % 7 * 24 "
+                     "+ CAST(strftime('%H', %2, 'unixepoch') AS INTEGER), count(*) FROM "
                      "charges WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND "
                      "created < ?2%1 GROUP BY 1")
-                       .arg(cur));
+                       .arg(cur, local));
     bindRange(s, range);
     while (s.step())
         if (const qint64 slot = s.int64(0); slot >= 0 && slot < 168)
@@ -292,7 +332,7 @@ bool hasRollups(sql::Database &db)
 // The rollups hold whole hours and days: a range on those boundaries is answered from them.
 bool onDays(const Range &r)
 {
-    return r.from % 86400 == 0 && r.to % 86400 == 0;
+    return isUtc(r.zone) && r.from % 86400 == 0 && r.to % 86400 == 0;
 }
 
 } // namespace
@@ -309,7 +349,7 @@ QList<RevenueRow> revenue(sql::Database &db, const Range &range)
         L("SELECT %1, currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
           "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%2 GROUP BY 1, 2 HAVING sum(n) "
           "<> 0")
-            .arg(bucketSql(range.interval, "hour * 3600"), currencySql(range)));
+            .arg(bucketSql(range, "hour * 3600"), currencySql(range)));
     bindRange(s, range);
     while (s.step()) {
         RevenueRow &r = by[{s.text(0), s.text(1)}];
@@ -614,7 +654,7 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range)
     // Schema 7 keeps the months' totals and cohorts (mrr_months, mrr_cohorts), folded in at
     // every commit. They answer for a range that runs past every line's start (the lines the
     // history reads start before the range ends) when nothing was written since the last fold.
-    if (hasMrrRollups(db) && isClean(db, "mrr_dirty")
+    if (isUtc(range.zone) && hasMrrRollups(db) && isClean(db, "mrr_dirty")
         && db.scalar(QStringLiteral("SELECT coalesce(max(start), 0) FROM line_mrr WHERE live = 1"),
                      0)
             < range.to)
@@ -706,15 +746,16 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         earliest = std::min(earliest, s.int64(2));
     }
     // Month ends from the first month anything was paid: "new" needs the whole history.
-    const Range all {earliest, range.to, Interval::Month, {}};
+    const QTimeZone zone = range.zone.isValid() ? range.zone : QTimeZone::utc();
+    const Range all {earliest, range.to, Interval::Month, {}, zone};
     const QStringList months = buckets(all);
-    QList<qint64> instants; // The last second of each month.
+    QList<qint64> instants; // The last second of each month, in the range's zone.
     for (qsizetype k = 0; k < months.size(); ++k) {
         const QDate next = QDate::fromString(months.at(k), Qt::ISODate).addMonths(1);
-        instants.append(next.startOfDay(QTimeZone::utc()).toSecsSinceEpoch() - 1);
+        instants.append(next.startOfDay(zone).toSecsSinceEpoch() - 1);
     }
     const qsizetype n = months.size();
-    const QString fromBucket = bucketOf(range.from, Interval::Month);
+    const QString fromBucket = bucketOf(range.from, Interval::Month, zone);
     // Per currency, per month.
     std::vector<std::vector<MrrMonth>> rows(size_t(currencyNames.size()),
                                             std::vector<MrrMonth>(size_t(n)));
@@ -1171,12 +1212,12 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
     QMap<QString, Ratio> by;
     for (const QString &b : buckets(range))
         by.insert(b, {});
-    const QString b = bucketSql(range.interval);
+    const QString b = bucketSql(range);
     const bool rollup = onDays(range) && hasRollups(db);
     sql::Statement s = db.prepare(
         rollup ? L("SELECT %1, sum(n) FROM charge_hours WHERE status = 'succeeded' AND hour >= ?1 "
                    "/ 3600 AND hour < ?2 / 3600%2 GROUP BY 1")
-                     .arg(bucketSql(range.interval, "hour * 3600"), currencySql(range))
+                     .arg(bucketSql(range, "hour * 3600"), currencySql(range))
                : L("SELECT %1, count(*) FROM charges WHERE deleted = 0 AND status = 'succeeded' "
                    "AND created >= ?1 AND created < ?2%2 GROUP BY 1")
                      .arg(b, currencySql(range)));

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QTimeZone>
 
 namespace paydesk::models {
 
@@ -26,13 +27,22 @@ struct Range
     qint64 to = 0; // Exclusive.
     Interval interval = Interval::Month;
     QString currency; // Lower case ("usd"); empty: every currency.
+    // The reporting time zone: buckets are its calendar days, weeks and months, and MRR is read
+    // at its month ends. The rollups hold UTC hours and days, so another zone is computed from
+    // the rows (exact, slower).
+    QTimeZone zone = QTimeZone::utc();
 };
+
+// Whether a zone keeps UTC's calendar (no offset, no transitions).
+bool isUtc(const QTimeZone &zone);
+// The zone of `reporting/timeZone` in the settings ("UTC" when unset or unknown).
+QTimeZone reportingZone();
 
 // Parses "day", "week", "month".
 bool parseInterval(const QString &text, Interval *interval);
 QString intervalName(Interval interval);
 // The start of the bucket holding `t` ("2026-11-30" for a week starting that Monday).
-QString bucketOf(qint64 t, Interval interval);
+QString bucketOf(qint64 t, Interval interval, const QTimeZone &zone = QTimeZone::utc());
 // Every bucket start from `from` to `to`, in order, so that empty buckets show as zero.
 QStringList buckets(const Range &range);
 

@@ -128,6 +128,7 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
     auto *heatTitle = new QLabel(tr("<b>When customers pay</b> — succeeded payments by weekday "
                                     "and hour (UTC)"),
                                  heatCard);
+    heatTitle->setObjectName(QStringLiteral("hourOfWeekTitle"));
     m_heatmap->setObjectName(QStringLiteral("hourOfWeek"));
     m_heatmap->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_heatmap->horizontalHeader()->setDefaultSectionSize(30);
@@ -219,22 +220,25 @@ void AnalyticsPage::refresh()
     QElapsedTimer timer;
     timer.start();
     const qint64 now = m_now > 0 ? m_now : QDateTime::currentSecsSinceEpoch();
-    const QDate today = QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).date();
+    // Whole days of the reporting time zone.
+    const QTimeZone zone = models::analytics::reportingZone();
+    const QDate today = QDateTime::fromSecsSinceEpoch(now, zone).date();
     const int span = m_range->currentData().toInt();
     const bool days = span == 30 || span == 90;
     Range range;
     range.currency = currency;
+    range.zone = zone;
     range.interval = Interval(m_interval->currentData().toInt());
-    range.to = today.addDays(1).startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
-    range.from = days ? range.to - qint64(span) * 86400
+    range.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
+    range.from = days ? today.addDays(1 - span).startOfDay(zone).toSecsSinceEpoch()
                       : QDate(today.year(), today.month(), 1)
                             .addMonths(-(span - 1))
-                            .startOfDay(QTimeZone::utc())
+                            .startOfDay(zone)
                             .toSecsSinceEpoch();
-    const Range monthly {QDate::fromString(bucketOf(range.from, Interval::Month), Qt::ISODate)
-                             .startOfDay(QTimeZone::utc())
+    const Range monthly {QDate::fromString(bucketOf(range.from, Interval::Month, zone), Qt::ISODate)
+                             .startOfDay(zone)
                              .toSecsSinceEpoch(),
-                         range.to, Interval::Month, currency};
+                         range.to, Interval::Month, currency, zone};
 
     const QStringList buckets = models::analytics::buckets(range);
     const QList<RevenueRow> rev = revenue(m_db, range);
@@ -271,7 +275,7 @@ void AnalyticsPage::refresh()
         revenueChurn {tr("Gross revenue churn"), {}};
     // The current month's end is ahead: renewals not invoiced yet count as churn until they
     // are, which the charts' note says.
-    const QString thisMonth = bucketOf(now, Interval::Month);
+    const QString thisMonth = bucketOf(now, Interval::Month, zone);
     bool partial = false;
     for (const MrrMonth &m : history.months) {
         if (m.currency != currency)
@@ -358,6 +362,11 @@ void AnalyticsPage::refresh()
         const auto [keys, ok, failed] = top(*list, 6);
         charts::bars(chart(QString::fromLatin1(key)), keys, {ok, failed}, charts::Kind::Count);
     }
+    const QString zoneName = isUtc(zone) ? QStringLiteral("UTC") : QString::fromUtf8(zone.id());
+    if (auto *title = findChild<QLabel *>(QStringLiteral("hourOfWeekTitle")))
+        title->setText(tr("<b>When customers pay</b> — succeeded payments by weekday and hour "
+                          "(%1)")
+                           .arg(zoneName));
     qint64 busiest = 1;
     for (qint64 v : pay.hourOfWeek)
         busiest = std::max(busiest, v);
@@ -368,9 +377,10 @@ void AnalyticsPage::refresh()
             const double share = double(v) / double(busiest);
             paintHeat(item, share);
             item->setTextAlignment(Qt::AlignCenter);
-            item->setToolTip(tr("%1 %2:00–%2:59 UTC: %3 succeeded payments")
+            item->setToolTip(tr("%1 %2:00–%2:59 %3: %4 succeeded payments")
                                  .arg(QLocale().dayName(d + 1))
                                  .arg(h)
+                                 .arg(zoneName)
                                  .arg(v));
             m_heatmap->setItem(d, h, item);
         }

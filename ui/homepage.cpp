@@ -127,12 +127,14 @@ void HomePage::refresh()
     Range cur, prev;
     cur.currency = prev.currency = currency;
     cur.interval = prev.interval = monthly ? Interval::Month : Interval::Day;
-    // Whole days (UTC) up to and including today.
-    const QDate today = QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).date();
-    cur.to = today.addDays(1).startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
-    cur.from = cur.to - qint64(days) * 86400;
+    // Whole days of the reporting time zone up to and including today.
+    const QTimeZone zone = models::analytics::reportingZone();
+    cur.zone = prev.zone = zone;
+    const QDate today = QDateTime::fromSecsSinceEpoch(now, zone).date();
+    cur.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
+    cur.from = today.addDays(1 - days).startOfDay(zone).toSecsSinceEpoch();
     prev.to = cur.from;
-    prev.from = cur.from - qint64(days) * 86400;
+    prev.from = today.addDays(1 - 2 * days).startOfDay(zone).toSecsSinceEpoch();
     const QString versus = tr("vs previous %1").arg(m_range->currentText().section(u' ', 1));
 
     auto sum = [](const QList<RevenueRow> &rows, qint64 *gross, qint64 *net) {
@@ -151,10 +153,10 @@ void HomePage::refresh()
     const QList<MrrRow> mrrNow = mrr(m_db, now, currency);
     const MrrRow m = mrrNow.isEmpty() ? MrrRow {} : mrrNow.first();
     // MRR and subscribers then: the billed MRR at the end of the month before the period.
-    const Range months {prev.from - 62 * 86400, cur.to, Interval::Month, currency};
+    const Range months {prev.from - 62 * 86400, cur.to, Interval::Month, currency, zone};
     const MrrHistory history = mrrHistory(m_db, months);
-    const QString startMonth = bucketOf(cur.from - 1, Interval::Month);
-    const QString thisMonth = bucketOf(now, Interval::Month);
+    const QString startMonth = bucketOf(cur.from - 1, Interval::Month, zone);
+    const QString thisMonth = bucketOf(now, Interval::Month, zone);
     MrrMonth atStart, lastMonth, monthBefore;
     QList<MrrMonth> complete;
     for (const MrrMonth &h : history.months) {

@@ -70,9 +70,14 @@ SettingsDialog::SettingsDialog(const Values &v, const QStringList &currencies,
     m_currency->setCurrentIndex(std::max(0, m_currency->findData(v.reportingCurrency)));
     m_timeZone->setObjectName(QStringLiteral("timeZone"));
     m_timeZone->addItem(tr("UTC (as Stripe reports)"), QStringLiteral("UTC"));
-    m_timeZone->setToolTip(tr("Days, weeks and months of the charts and reports are UTC "
-                              "calendar days; other reporting time zones are not supported "
-                              "yet."));
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+        if (id.contains('/') && !id.startsWith("Etc/"))
+            m_timeZone->addItem(QString::fromUtf8(id), QString::fromUtf8(id));
+    if (m_timeZone->findData(v.timeZone) < 0)
+        m_timeZone->addItem(v.timeZone, v.timeZone);
+    m_timeZone->setToolTip(tr("The calendar of the charts' and reports' days, weeks and months. "
+                              "UTC is read from the cache's rollups; another zone is computed "
+                              "from the rows (exact, slower on very large accounts)."));
     m_timeZone->setCurrentIndex(std::max(0, m_timeZone->findData(v.timeZone)));
     m_error->setObjectName(QStringLiteral("settingsError"));
     m_error->setWordWrap(true);
@@ -156,8 +161,8 @@ QString SettingsDialog::problem(const Values &v)
         return tr("The webhook signing secret has no spaces.");
     if (v.refundThreshold < 0)
         return tr("The refund threshold cannot be negative.");
-    if (v.timeZone != QLatin1String("UTC"))
-        return tr("Only UTC is supported as the reporting time zone for now.");
+    if (v.timeZone != QLatin1String("UTC") && !QTimeZone(v.timeZone.toUtf8()).isValid())
+        return tr("%1 is not a time zone this system knows.").arg(v.timeZone);
     return {};
 }
 

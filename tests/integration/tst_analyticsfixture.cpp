@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace paydesk::models;
 using namespace paydesk::models::analytics;
@@ -38,6 +39,8 @@ private:
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("STRIPE_API_KEY"));
+        // Settings of the test's own: no reporting time zone but the one asked for.
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
         p.setProcessEnvironment(env);
         p.start(PeerProcess::paydeskBinary(),
                 QStringList {QStringLiteral("report")} + args
@@ -59,6 +62,7 @@ private Q_SLOTS:
     void mrrOfTheSubscriptions();
     void mrrWhenCouponsRunOut();
     void reportPrintsTheSameNumbers();
+    void reportInATimeZone();
 };
 
 void TestAnalyticsFixture::initTestCase()
@@ -266,6 +270,47 @@ void TestAnalyticsFixture::reportPrintsTheSameNumbers()
         if (v[QStringLiteral("currency")].toString() == QLatin1String("usd"))
             usd = v[QStringLiteral("mrr")].toInteger();
     QCOMPARE(usd, 9142);
+}
+
+void TestAnalyticsFixture::reportInATimeZone()
+{
+    // Days of New York: the command prints what the library computes for that zone's calendar.
+    const QTimeZone ny("America/New_York");
+    const QJsonObject rev
+        = report({QStringLiteral("revenue"), QStringLiteral("--interval"), QStringLiteral("day"),
+                  QStringLiteral("--from"), QStringLiteral("2026-11-01"), QStringLiteral("--to"),
+                  QStringLiteral("2026-11-30"), QStringLiteral("--time-zone"),
+                  QStringLiteral("America/New_York")});
+    const QJsonArray rows = rev[QStringLiteral("revenue")].toArray();
+    QVERIFY(!rows.isEmpty());
+    const Range r {QDate(2026, 11, 1).startOfDay(ny).toSecsSinceEpoch(),
+                   QDate(2026, 12, 1).startOfDay(ny).toSecsSinceEpoch(),
+                   Interval::Day,
+                   {},
+                   ny};
+    QMap<QString, qint64> expected, printed;
+    for (const RevenueRow &row : revenue(m_db, r))
+        expected[row.bucket + u' ' + row.currency] += row.gross;
+    for (const QJsonValue &v : rows)
+        printed[v[QStringLiteral("bucket")].toString() + u' '
+                + v[QStringLiteral("currency")].toString()]
+            += v[QStringLiteral("gross")].toInteger();
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it)
+        QCOMPARE(printed.value(it.key()), it.value());
+    qint64 total = 0;
+    for (const qint64 v : std::as_const(printed))
+        total += v;
+    QVERIFY(total > 0);
+    QCOMPARE(rows.first()[QStringLiteral("bucket")].toString(), QStringLiteral("2026-11-01"));
+    QCOMPARE(rows.last()[QStringLiteral("bucket")].toString(), QStringLiteral("2026-11-30"));
+    // A zone the system does not know is a usage error.
+    QProcess p;
+    p.start(PeerProcess::paydeskBinary(),
+            {QStringLiteral("report"), QStringLiteral("revenue"), QStringLiteral("--time-zone"),
+             QStringLiteral("Mars/Olympus_Mons"), QStringLiteral("--cache"), m_cache});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("time zone"));
 }
 
 QTEST_GUILESS_MAIN(TestAnalyticsFixture)

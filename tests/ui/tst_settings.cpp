@@ -86,7 +86,9 @@ void TestSettings::problems_data()
     QTest::newRow("negative threshold") << v << QStringLiteral("negative");
     v = ok;
     v.timeZone = QStringLiteral("Europe/Paris");
-    QTest::newRow("other time zone") << v << QStringLiteral("UTC");
+    QTest::newRow("a time zone") << v << QString();
+    v.timeZone = QStringLiteral("Mars/Olympus_Mons");
+    QTest::newRow("unknown time zone") << v << QStringLiteral("not a time zone");
     v = ok;
     v.webhooks = true;
     v.webhookPort = 4242;
@@ -142,6 +144,7 @@ void TestSettings::valuesComeBackWithoutTheSecret()
     v.refundThreshold = 1200;
     v.readOnly = true;
     v.reportingCurrency = QStringLiteral("eur");
+    v.timeZone = QStringLiteral("America/New_York");
     ui::SettingsDialog::save(v);
     const Values back = ui::SettingsDialog::load();
     QCOMPARE(back.syncMinutes, 30);
@@ -151,6 +154,7 @@ void TestSettings::valuesComeBackWithoutTheSecret()
     QCOMPARE(back.refundThreshold, 1200);
     QVERIFY(back.readOnly);
     QCOMPARE(back.reportingCurrency, QStringLiteral("eur"));
+    QCOMPARE(back.timeZone, QStringLiteral("America/New_York"));
     QVERIFY(back.webhookSecret.isEmpty());
     QSettings().sync();
     QFile file(QSettings().fileName());
@@ -165,6 +169,8 @@ void TestSettings::valuesComeBackWithoutTheSecret()
                  ->currentData()
                  .toString(),
              QStringLiteral("eur"));
+    QCOMPARE(dialog.findChild<QComboBox *>(QStringLiteral("timeZone"))->currentData().toString(),
+             QStringLiteral("America/New_York"));
     QVERIFY(dialog.findChild<QLineEdit *>(QStringLiteral("webhookSecret"))->text().isEmpty());
     QVERIFY(dialog.findChild<QLineEdit *>(QStringLiteral("webhookSecret"))
                 ->placeholderText()

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace paydesk::models;
 using namespace paydesk::models::analytics;
@@ -155,6 +156,8 @@ private Q_SLOTS:
     void unalignedRangesReadTheRows();
     void mrrRollupsFollowSubscriptions();
     void mrrRollupsAreWhatIsRead();
+    void timeZonesBucketTheRows_data();
+    void timeZonesBucketTheRows();
 };
 
 void TestAnalyticsRollups::initTestCase()
@@ -342,6 +345,111 @@ void TestAnalyticsRollups::mrrRollupsAreWhatIsRead()
                                    "sub_mrr SET base = base - 1")));
     QCOMPARE(describe(mrrHistory(db, r)), history);
     QCOMPARE(describe(mrr(db, kNow)), now);
+}
+
+void TestAnalyticsRollups::timeZonesBucketTheRows_data()
+{
+    QTest::addColumn<QByteArray>("zone");
+    QTest::newRow("New York") << QByteArray("America/New_York"); // DST, behind UTC.
+    QTest::newRow("Kolkata") << QByteArray("Asia/Kolkata"); // +5:30, no DST.
+    QTest::newRow("Berlin") << QByteArray("Europe/Berlin"); // DST, ahead of UTC.
+}
+
+void TestAnalyticsRollups::timeZonesBucketTheRows()
+{
+    // Another reporting zone: its calendar's days, weeks and months, its hours, its month ends —
+    // against the rows bucketed here with QDateTime in that zone.
+    QFETCH(QByteArray, zone);
+    const QTimeZone tz(zone);
+    QVERIFY(tz.isValid());
+    QVERIFY(!isUtc(tz));
+    sql::Database &db = m_cache.database();
+    const QDate today = QDateTime::fromSecsSinceEpoch(kNow, tz).date();
+    const qint64 to = today.addDays(1).startOfDay(tz).toSecsSinceEpoch();
+    struct Case
+    {
+        Interval interval;
+        qint64 from;
+    };
+    const QList<Case> cases = {
+        {Interval::Day, today.addDays(-29).startOfDay(tz).toSecsSinceEpoch()},
+        {Interval::Week,
+         today.addDays(1 - today.dayOfWeek() - 7 * 11).startOfDay(tz).toSecsSinceEpoch()},
+        {Interval::Month,
+         QDate(today.year(), today.month(), 1).addMonths(-13).startOfDay(tz).toSecsSinceEpoch()},
+    };
+    for (const Case &c : cases) {
+        const Range r {c.from, to, c.interval, QStringLiteral("usd"), tz};
+        QMap<QString, qint64> expected;
+        sql::Statement s = db.prepare(QStringLiteral(
+            "SELECT created, coalesce(amount_captured, amount) FROM charges WHERE deleted = 0 AND "
+            "status = 'succeeded' AND currency = 'usd' AND created >= ?1 AND created < ?2"));
+        s.bind(1, r.from);
+        s.bind(2, r.to);
+        while (s.step())
+            expected[bucketOf(s.int64(0), c.interval, tz)] += s.int64(1);
+        QVERIFY(!expected.isEmpty());
+        QMap<QString, qint64> got;
+        for (const RevenueRow &row : revenue(db, r))
+            if (row.gross != 0)
+                got[row.bucket] += row.gross;
+        QCOMPARE(got, expected);
+        // Every bucket named is one of the zone's: midnight there.
+        for (const QString &b : buckets(r))
+            QCOMPARE(QDateTime::fromSecsSinceEpoch(
+                         QDate::fromString(b, Qt::ISODate).startOfDay(tz).toSecsSinceEpoch(), tz)
+                         .time(),
+                     QTime(0, 0));
+        // The same charges by UTC day are bucketed differently somewhere.
+        if (c.interval == Interval::Day) {
+            Range utc = r;
+            utc.zone = QTimeZone::utc();
+            QMap<QString, qint64> byUtc;
+            for (const RevenueRow &row : revenue(db, utc))
+                if (row.gross != 0)
+                    byUtc[row.bucket] += row.gross;
+            QVERIFY(byUtc != got);
+        }
+    }
+    // The hour-of-week heat map in the zone's hours.
+    {
+        const Range r {cases.first().from, to, Interval::Day, QStringLiteral("usd"), tz};
+        QList<qint64> expected(168, 0);
+        sql::Statement s = db.prepare(QStringLiteral(
+            "SELECT created FROM charges WHERE deleted = 0 AND status = 'succeeded' AND currency "
+            "= 'usd' AND created >= ?1 AND created < ?2"));
+        s.bind(1, r.from);
+        s.bind(2, r.to);
+        while (s.step()) {
+            const QDateTime local = QDateTime::fromSecsSinceEpoch(s.int64(0), tz);
+            ++expected[(local.date().dayOfWeek() - 1) * 24 + local.time().hour()];
+        }
+        QCOMPARE(payments(db, r).hourOfWeek, expected);
+    }
+    // MRR at the zone's month ends: the lines that run over that instant.
+    {
+        const Range r {cases.last().from, to, Interval::Month, QStringLiteral("usd"), tz};
+        const MrrHistory h = mrrHistory(db, r);
+        QCOMPARE(describe(h), describe(mrrHistoryFromRows(db, r)));
+        QVERIFY(!h.months.isEmpty());
+        sql::Statement s = db.prepare(QStringLiteral(
+            "SELECT coalesce(sum(l.monthly), 0) FROM line_mrr l LEFT JOIN subscriptions sub ON "
+            "sub.id = l.subscription WHERE l.live = 1 AND l.currency = 'usd' AND l.monthly > 0 "
+            "AND l.start < ?2 AND l.start <= ?1 AND min(l.end, coalesce(sub.ended_at, l.end)) > "
+            "?1"));
+        for (const MrrMonth &m : h.months) {
+            const qint64 end = QDate::fromString(m.bucket, Qt::ISODate)
+                                   .addMonths(1)
+                                   .startOfDay(tz)
+                                   .toSecsSinceEpoch()
+                - 1;
+            s.reset();
+            s.bind(1, end);
+            s.bind(2, r.to);
+            QVERIFY(s.step());
+            QVERIFY2(s.int64(0) == m.mrr, qPrintable(m.bucket));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAnalyticsRollups)
