@@ -335,11 +335,30 @@ bool onDays(const Range &r)
     return isUtc(r.zone) && r.from % 86400 == 0 && r.to % 86400 == 0;
 }
 
+// Whether the hourly rollup answers for the range in its zone: whole hours at both ends and an
+// offset of whole hours at every instant of it, so that each UTC hour lies in one of the zone's
+// days (true of UTC and of most zones; not of +5:30 or +5:45).
+bool onHours(const Range &r)
+{
+    if (r.from % 3600 != 0 || r.to % 3600 != 0)
+        return false;
+    if (isUtc(r.zone))
+        return true;
+    const QDateTime from = QDateTime::fromSecsSinceEpoch(r.from, QTimeZone::utc());
+    const QDateTime to = QDateTime::fromSecsSinceEpoch(r.to, QTimeZone::utc());
+    if (r.zone.offsetFromUtc(from) % 3600 != 0)
+        return false;
+    for (const QTimeZone::OffsetData &t : r.zone.transitions(from, to))
+        if (t.offsetFromUtc % 3600 != 0 || t.atUtc.toSecsSinceEpoch() % 3600 != 0)
+            return false;
+    return true;
+}
+
 } // namespace
 
 QList<RevenueRow> revenue(sql::Database &db, const Range &range)
 {
-    if (!onDays(range) || !hasRollups(db))
+    if (!onHours(range) || !hasRollups(db))
         return revenueFromRows(db, range);
     QList<RevenueRow> rows = revenueFromRows(db, range, false);
     QMap<std::pair<QString, QString>, RevenueRow> by;
@@ -370,20 +389,20 @@ QList<SettlementRow> settlement(sql::Database &db, const Range &range)
 
 PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
 {
-    if (!onDays(range) || !hasRollups(db))
+    if (!onHours(range) || !hasRollups(db))
         return paymentsFromRows(db, range);
     PaymentStats p;
     const QString cur = currencySql(range);
     // Counts, amounts and the hour of the week in one pass over the range's hours. Unix hour 0
-    // was a Thursday 00:00: (hour + 72) % 168 counts from Monday 00:00.
+    // was a Thursday 00:00: (hour + 72) % 168 counts from Monday 00:00 (in the zone's hours).
     p.hourOfWeek = QList<qint64>(168, 0);
     QMap<QString, std::pair<qint64, qint64>> volume; // Per currency: amount, count.
     qint64 refunded = 0;
     sql::Statement s = db.prepare(
-        L("SELECT currency, status, (hour + 72) % 168, sum(n), sum(amount), sum(refunded) FROM "
-          "charge_hours WHERE hour >= ?1 / 3600 AND hour < ?2 / 3600 AND status IN "
+        L("SELECT currency, status, (%2 / 3600 + 72) % 168, sum(n), sum(amount), sum(refunded) "
+          "FROM charge_hours WHERE hour >= ?1 / 3600 AND hour < ?2 / 3600 AND status IN "
           "('succeeded', 'failed')%1 GROUP BY 1, 2, 3")
-            .arg(cur));
+            .arg(cur, localSql(range, L("hour * 3600"))));
     bindRange(s, range);
     while (s.step()) {
         const qint64 n = s.int64(3);
@@ -405,24 +424,77 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
     for (auto it = volume.cbegin(); it != volume.cend(); ++it)
         if (it->second > 0)
             p.averageValue.insert(it.key(), divideHalfUp(it->first, it->second));
-    // Every dimension in one pass over the range's days.
+    // Every dimension in one pass over the whole UTC days of the range; what lies before the
+    // first and after the last (a zone's midnight is not UTC's) from the charges themselves.
     {
-        sql::Statement d = db.prepare(
-            L("SELECT dim, key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE day "
-              ">= ?1 / 86400 AND day < ?2 / 86400%1 GROUP BY dim, key HAVING ok + ko > 0 ORDER BY "
-              "dim, ok + ko DESC, key")
-                .arg(cur));
-        bindRange(d, range);
+        const qint64 firstDay = (range.from + 86399) / 86400, endDay = range.to / 86400;
+        QMap<QString, QMap<QString, std::pair<qint64, qint64>>> byDim; // dim → key → ok, ko
+        if (firstDay < endDay) {
+            sql::Statement d = db.prepare(
+                L("SELECT dim, key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE "
+                  "day >= ?1 AND day < ?2%1 GROUP BY dim, key HAVING ok + ko > 0")
+                    .arg(cur));
+            d.bind(1, firstDay);
+            d.bind(2, endDay);
+            if (!range.currency.isEmpty())
+                d.bind(3, range.currency.toLower());
+            while (d.step()) {
+                std::pair<qint64, qint64> &v = byDim[d.text(0)][d.text(1)];
+                v.first += d.int64(2);
+                v.second += d.int64(3);
+            }
+        }
+        const qint64 edges[][2] = {
+            {range.from, std::min(range.to, std::max(range.from, firstDay * 86400))},
+            {std::max(range.from, std::max(firstDay, endDay) * 86400), range.to},
+        };
+        for (const auto &[from, to] : edges) {
+            if (from >= to)
+                continue;
+            const Range edge {from, to, range.interval, range.currency, range.zone};
+            const std::pair<const char *, const char *> keys[] = {
+                {"brand", "coalesce(card_brand, pm_type)"},
+                {"country", "card_country"},
+                {"funding", "card_funding"},
+                {"method", "pm_type"},
+                {"risk", "risk_level"},
+            };
+            for (const auto &[dim, key] : keys)
+                for (const Breakdown &b : breakdown(db, edge, L(key))) {
+                    std::pair<qint64, qint64> &v = byDim[L(dim)][b.key];
+                    v.first += b.succeeded;
+                    v.second += b.failed;
+                }
+            for (const Breakdown &b :
+                 breakdown(db, edge, L("coalesce(nullif(outcome_reason, ''), failure_code)"),
+                           L("status = 'failed'"))) {
+                std::pair<qint64, qint64> &v = byDim[L("decline")][b.key];
+                v.first += b.succeeded;
+                v.second += b.failed;
+            }
+        }
         const QHash<QString, QList<Breakdown> *> lists {
             {L("decline"), &p.declines},  {L("brand"), &p.byBrand},   {L("country"), &p.byCountry},
             {L("funding"), &p.byFunding}, {L("method"), &p.byMethod},
         };
-        while (d.step()) {
-            const QString dim = d.text(0);
-            if (dim == QLatin1String("risk"))
-                p.riskLevels.insert(d.text(1), d.int64(2) + d.int64(3));
-            else if (QList<Breakdown> *list = lists.value(dim))
-                list->append({d.text(1), d.int64(2), d.int64(3)});
+        for (auto dim = byDim.cbegin(); dim != byDim.cend(); ++dim) {
+            if (dim.key() == QLatin1String("risk")) {
+                for (auto k = dim->cbegin(); k != dim->cend(); ++k)
+                    if (k->first + k->second > 0)
+                        p.riskLevels.insert(k.key(), k->first + k->second);
+                continue;
+            }
+            QList<Breakdown> *list = lists.value(dim.key());
+            if (!list)
+                continue;
+            for (auto k = dim->cbegin(); k != dim->cend(); ++k)
+                if (k->first + k->second > 0)
+                    list->append({k.key(), k->first, k->second});
+            // Most payments first, then by name (as the rows are ordered).
+            std::sort(list->begin(), list->end(), [](const Breakdown &a, const Breakdown &b) {
+                const qint64 x = a.succeeded + a.failed, y = b.succeeded + b.failed;
+                return x != y ? x > y : a.key < b.key;
+            });
         }
     }
     // New and returning customers: from each payer's first and last payment when the range
@@ -1213,7 +1285,7 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
     for (const QString &b : buckets(range))
         by.insert(b, {});
     const QString b = bucketSql(range);
-    const bool rollup = onDays(range) && hasRollups(db);
+    const bool rollup = onHours(range) && hasRollups(db);
     sql::Statement s = db.prepare(
         rollup ? L("SELECT %1, sum(n) FROM charge_hours WHERE status = 'succeeded' AND hour >= ?1 "
                    "/ 3600 AND hour < ?2 / 3600%2 GROUP BY 1")

@@ -28,8 +28,8 @@ struct Range
     Interval interval = Interval::Month;
     QString currency; // Lower case ("usd"); empty: every currency.
     // The reporting time zone: buckets are its calendar days, weeks and months, and MRR is read
-    // at its month ends. The rollups hold UTC hours and days, so another zone is computed from
-    // the rows (exact, slower).
+    // at its month ends. The rollups hold UTC hours, days and months: a zone of whole-hour
+    // offsets uses the hourly one (its part-days from the rows), any other zone the rows.
     QTimeZone zone = QTimeZone::utc();
 };
 

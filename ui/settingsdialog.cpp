@@ -76,8 +76,8 @@ SettingsDialog::SettingsDialog(const Values &v, const QStringList &currencies,
     if (m_timeZone->findData(v.timeZone) < 0)
         m_timeZone->addItem(v.timeZone, v.timeZone);
     m_timeZone->setToolTip(tr("The calendar of the charts' and reports' days, weeks and months. "
-                              "UTC is read from the cache's rollups; another zone is computed "
-                              "from the rows (exact, slower on very large accounts)."));
+                              "UTC is the fastest; a zone such as +5:30 is computed from every "
+                              "payment (exact, slower on very large accounts)."));
     m_timeZone->setCurrentIndex(std::max(0, m_timeZone->findData(v.timeZone)));
     m_error->setObjectName(QStringLiteral("settingsError"));
     m_error->setWordWrap(true);

@@ -424,7 +424,27 @@ void TestAnalyticsRollups::timeZonesBucketTheRows()
             const QDateTime local = QDateTime::fromSecsSinceEpoch(s.int64(0), tz);
             ++expected[(local.date().dayOfWeek() - 1) * 24 + local.time().hour()];
         }
-        QCOMPARE(payments(db, r).hourOfWeek, expected);
+        const PaymentStats a = payments(db, r), b = paymentsFromRows(db, r);
+        QCOMPARE(a.hourOfWeek, expected);
+        QCOMPARE(b.hourOfWeek, expected);
+        // The breakdowns: whole UTC days from the rollup, the zone's part-days from the rows.
+        QCOMPARE(a.succeeded, b.succeeded);
+        QCOMPARE(a.failed, b.failed);
+        QCOMPARE(a.refundRate, b.refundRate);
+        QCOMPARE(a.averageValue, b.averageValue);
+        QCOMPARE(describe(a.declines), describe(b.declines));
+        QCOMPARE(describe(a.byBrand), describe(b.byBrand));
+        QCOMPARE(describe(a.byCountry), describe(b.byCountry));
+        QCOMPARE(describe(a.byFunding), describe(b.byFunding));
+        QCOMPARE(describe(a.byMethod), describe(b.byMethod));
+        QCOMPARE(a.riskLevels, b.riskLevels);
+        QCOMPARE(a.newCustomers, b.newCustomers);
+        QCOMPARE(a.returningCustomers, b.returningCustomers);
+        QCOMPARE(disputeRates(db, r), disputeRates(db, [&] {
+                     Range rows = r;
+                     rows.from += 1; // Not on an hour: from the rows.
+                     return rows;
+                 }()));
     }
     // MRR at the zone's month ends: the lines that run over that instant.
     {
