@@ -77,7 +77,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
     parser.setApplicationDescription(command.description);
     parser.addHelpOption();
     parser.addOptions(command.options);
-    parser.addPositionalArgument(command.name, command.synopsis);
+    parser.addPositionalArgument(QStringLiteral("arguments"),
+                                 QStringLiteral("As the usage line shows."), command.synopsis);
     // arguments[0] is the program, arguments[1] the subcommand name.
     QStringList args = arguments;
     args.removeAt(1);
@@ -87,8 +88,12 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        stdoutStream() << parser.helpText().replace(
-            QStringLiteral("[options] "), QStringLiteral("%1 [options] ").arg(command.name));
+        // "Usage: paydesk sync [options] [--api-base URL] …", whatever path started it.
+        QString help = parser.helpText();
+        const qsizetype end = help.indexOf(QStringLiteral(" [options] "));
+        if (help.startsWith(QStringLiteral("Usage: ")) && end > 0)
+            help.replace(7, end - 7, QStringLiteral("paydesk ") + command.name);
+        stdoutStream() << help;
         stdoutStream().flush();
         return ExitOk;
     }
