@@ -126,6 +126,7 @@ void GuiSession::openActions(const QUrl &apiBase, const QByteArray &apiKey, cons
 
 void GuiSession::startDemo()
 {
+    stopAccount(); // Nothing of an account shown before keeps syncing or acting.
     m_window.setAccount({tr("Demo merchant"), true, true});
     m_inDemo = true;
     refreshProfiles();
