@@ -248,7 +248,9 @@ void SyncEngine::decideBackfill()
         = complete && lastSync > 0 && now() - lastSync > m_options.eventRetentionSeconds;
     if (expired)
         qCInfo(lcSync) << "last sync is older than the event retention: backfilling again";
-    if (b.isEmpty() || m_options.forceBackfill || expired) {
+    // Without events (a restricted key that may not read them) only listing again is current.
+    const bool noEvents = complete && !m_cache->state(L("denied:events")).isEmpty();
+    if (b.isEmpty() || m_options.forceBackfill || expired || noEvents) {
         startNewBackfill();
         return;
     }
@@ -278,14 +280,18 @@ void SyncEngine::startNewBackfill()
     m_client->send(request, this, [this](const network::StripeResponse &r) {
         if (!m_running)
             return;
-        if (!r.ok()) {
+        // A restricted key that may not read events: everything is listed on every sync
+        // instead (the objects are as fresh as Stripe's clock when the listing began).
+        const bool eventsDenied = !r.ok() && isPermissionDenied(r.error.message);
+        if (!r.ok() && !eventsDenied) {
             fail(r.error.userMessage());
             return;
         }
         const QJsonObject newest = r.json.value(L("data")).toArray().first().toObject();
         const QJsonObject old = backfillState();
         m_generation = old.value(L("gen")).toInteger() + 1;
-        m_asOf = newest.value(L("created")).toInteger();
+        m_asOf = eventsDenied ? (r.serverTime > 0 ? r.serverTime : now())
+                              : newest.value(L("created")).toInteger();
         // Stripe objects are not older than their account, nor newer than the server's clock
         // (known from the newest event, as the sandbox's clock may differ from ours).
         m_createdFrom = m_accountCreated > 0 ? m_accountCreated - 86400 : 1262304000;
@@ -299,6 +305,14 @@ void SyncEngine::startNewBackfill()
                            {L("complete"), false}};
         beginWrite();
         writeBackfillState(state);
+        if (eventsDenied) {
+            qCWarning(lcSync).noquote()
+                << "the key may not read events" << deniedPermission(r.error.message)
+                << "- every sync lists everything again";
+            m_cache->setState(L("denied:events"), deniedPermission(r.error.message).toUtf8());
+        } else {
+            m_cache->removeState(L("denied:events"));
+        }
         for (const QString &t : backfillTables())
             m_cache->removeState(L("backfill:") + t);
         m_cache->database().exec(L("DELETE FROM pm_pending"));
@@ -314,6 +328,12 @@ void SyncEngine::startNewBackfill()
 bool SyncEngine::isPermissionDenied(const QString &error)
 {
     return error.contains(QLatin1String("does not have the required permissions"));
+}
+
+QString SyncEngine::deniedPermission(const QString &error)
+{
+    static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
+    return perm.match(error).captured(1);
 }
 
 void SyncEngine::nextTable()
@@ -395,8 +415,7 @@ void SyncEngine::listTable(const QString &table, int attempt)
                 if (!ok && isPermissionDenied(error)) {
                     // A restricted key without this read permission: the other tables are
                     // still synced, and the page says what the key may not read.
-                    static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
-                    const QString permission = perm.match(error).captured(1);
+                    const QString permission = deniedPermission(error);
                     qCWarning(lcSync).noquote() << "the key may not list" << table << permission;
                     m_summary.deniedTables.insert(table, permission);
                     beginWrite();
@@ -557,6 +576,10 @@ void SyncEngine::finishBackfill()
 
 void SyncEngine::syncEvents()
 {
+    if (!m_cache->state(L("denied:events")).isEmpty()) {
+        succeed(); // The listing just made is what there is.
+        return;
+    }
     Q_EMIT phaseChanged(L("events"));
     m_tableTimer.start();
     m_tableDone = 0;

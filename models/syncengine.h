@@ -93,6 +93,7 @@ private:
     void startNewBackfill();
     void nextTable();
     static bool isPermissionDenied(const QString &error);
+    static QString deniedPermission(const QString &error); // "rak_…" named in it, or empty.
     void listTable(const QString &table, int attempt);
     void listPaymentMethods();
     void launchPaymentMethodPagers();

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
@@ -39,6 +40,7 @@ private:
 private Q_SLOTS:
     void initTestCase();
     void learnsWhatTheKeyMayNotDo();
+    void withoutEventsEverySyncListsAgain();
 };
 
 void TestRestrictedKey::initTestCase()
@@ -128,6 +130,58 @@ void TestRestrictedKey::learnsWhatTheKeyMayNotDo()
                 ->disabledReason(QStringLiteral("refund"))
                 .contains(QStringLiteral("rak_refunds_write")));
     QFile::remove(cachePath);
+}
+
+void TestRestrictedKey::withoutEventsEverySyncListsAgain()
+{
+    // A key that may not read events: the sync lists everything (the events cannot say what
+    // changed), and the next one lists again and so sees what changed meanwhile.
+    const QByteArray key = QByteArrayLiteral("rk_test_") + QByteArrayLiteral("noEventsKey2");
+    QList<QPair<QString, QString>> form {{QStringLiteral("key"), QString::fromLatin1(key)}};
+    for (const char *resource : {"account", "customers", "products", "prices", "coupons",
+                                 "subscriptions", "invoices", "payment_intents", "charges",
+                                 "refunds", "disputes", "balance_transactions", "payment_methods"})
+        form.append({QStringLiteral("permissions[]"),
+                     QString::fromLatin1(resource) + QStringLiteral(":read")});
+    tests::HttpClient http(m_sandbox->baseUrl());
+    QCOMPARE(http.post(QStringLiteral("/_sandbox/keys"), form).status, 200);
+    const QString cache = m_dir.filePath(QStringLiteral("noevents.sqlite"));
+    auto sync = [&] {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("STRIPE_API_KEY"), QString::fromLatin1(key));
+        p.setProcessEnvironment(env);
+        p.start(tests::PeerProcess::paydeskBinary(),
+                {QStringLiteral("sync"), QStringLiteral("--api-base"),
+                 m_sandbox->baseUrl().toString(), QStringLiteral("--cache"), cache});
+        p.waitForFinished(120000);
+        if (p.exitCode() != 0)
+            qWarning("%s", p.readAllStandardError().constData());
+        return p.exitCode();
+    };
+    QCOMPARE(sync(), 0);
+    auto customers = [&] {
+        models::Cache c;
+        return c.open(cache) ? c.database().scalar(
+                   QStringLiteral("SELECT count(*) FROM customers WHERE deleted = 0"))
+                             : -1;
+    };
+    const qint64 before = customers();
+    QVERIFY(before > 0);
+    {
+        models::Cache c;
+        QVERIFY(c.open(cache));
+        QCOMPARE(c.state(QStringLiteral("denied:events")), QByteArray("rak_events_read"));
+    }
+    tests::HttpClient stripe(m_sandbox->baseUrl(),
+                             QByteArrayLiteral("sk_test_") + QByteArrayLiteral("restrictedAdmin"));
+    QCOMPARE(stripe
+                 .post(QStringLiteral("/v1/customers"),
+                       {{QStringLiteral("email"), QStringLiteral("later@example.com")}})
+                 .status,
+             200);
+    QCOMPARE(sync(), 0);
+    QCOMPARE(customers(), before + 1);
 }
 
 QTEST_MAIN(TestRestrictedKey)
