@@ -37,6 +37,18 @@ qint64 parseDay(const QString &text)
     return date.isValid() ? date.startOfDay(QTimeZone::utc()).toSecsSinceEpoch() : -1;
 }
 
+QString existingCache(const QCommandLineParser &parser, QString *error)
+{
+    QString path = parser.value(QStringLiteral("cache"));
+    if (path.isEmpty())
+        path = accountCache(parser, error);
+    if (!path.isEmpty() && !QFileInfo::exists(path)) {
+        *error = QStringLiteral("no cache at %1: run 'paydesk sync' first").arg(path);
+        path.clear();
+    }
+    return path;
+}
+
 // The cache of the account behind STRIPE_API_KEY (asks Stripe which account that is).
 QString accountCache(const QCommandLineParser &parser, QString *error)
 {
@@ -152,16 +164,10 @@ int runExportCommand(const QCommandLineParser &parser)
         model = std::move(list);
     }
 
-    QString path = parser.value(QStringLiteral("cache"));
-    if (path.isEmpty()) {
-        QString error;
-        path = accountCache(parser, &error);
-        if (path.isEmpty())
-            return failure(error);
-    }
-    if (!QFileInfo::exists(path))
-        return failure(QStringLiteral("no cache at %1: run 'paydesk sync' first").arg(path));
     QString error;
+    const QString path = existingCache(parser, &error);
+    if (path.isEmpty())
+        return failure(error);
     model->setCountLimit(1);
     if (!model->open(path, &error))
         return failure(QStringLiteral("cannot open the cache %1: %2").arg(path, error));

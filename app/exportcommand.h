@@ -14,5 +14,8 @@ qint64 parseDay(const QString &text);
 // The cache of the account behind STRIPE_API_KEY (asks Stripe which account that is); empty
 // with `error` set when there is none.
 QString accountCache(const QCommandLineParser &parser, QString *error);
+// The cache an offline command reads: --cache FILE, else the account's (accountCache()); empty
+// with `error` set when there is none, or when it was never synced.
+QString existingCache(const QCommandLineParser &parser, QString *error);
 
 } // namespace paydesk::app

@@ -171,15 +171,10 @@ int runReportCommand(const QCommandLineParser &parser)
             return usage(L("--at must be a date like 2026-12-01"));
     }
 
-    QString path = parser.value(L("cache"));
-    if (path.isEmpty()) {
-        QString error;
-        path = accountCache(parser, &error);
-        if (path.isEmpty())
-            return failure(error);
-    }
-    if (!QFileInfo::exists(path))
-        return failure(L("no cache at %1: run 'paydesk sync' first").arg(path));
+    QString error;
+    const QString path = existingCache(parser, &error);
+    if (path.isEmpty())
+        return failure(error);
     models::sql::Database db;
     if (!db.open(path, false))
         return failure(L("cannot open the cache %1: %2").arg(path, db.lastError()));

@@ -269,14 +269,12 @@ StaffError readError(const network::StripeError &e)
     if (e.httpStatus == 401) {
         out.message = tr("Stripe did not accept the API key: %1").arg(stripe);
     } else if (e.httpStatus == 403 || code == QLatin1String("secret_key_required")
-               || stripe.contains(QLatin1String("does not have the required permissions"))) {
-        static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
-        const auto m = perm.match(stripe);
-        out.permission = m.hasMatch() ? m.captured(1) : QString();
-        out.message = m.hasMatch()
+               || network::isPermissionRefusal(stripe)) {
+        out.permission = network::missingPermission(stripe);
+        out.message = !out.permission.isEmpty()
             ? tr("This API key may not do this: it needs the %1 permission. Use a key "
                  "with that permission, or a secret key.")
-                  .arg(m.captured(1))
+                  .arg(out.permission)
             : tr("This API key may not do this: %1").arg(stripe);
         out.field.clear();
     } else if (code == QLatin1String("charge_already_refunded")) {

@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
 
 namespace paydesk::models {
 
@@ -282,7 +281,7 @@ void SyncEngine::startNewBackfill()
             return;
         // A restricted key that may not read events: everything is listed on every sync
         // instead (the objects are as fresh as Stripe's clock when the listing began).
-        const bool eventsDenied = !r.ok() && isPermissionDenied(r.error.message);
+        const bool eventsDenied = !r.ok() && network::isPermissionRefusal(r.error.message);
         if (!r.ok() && !eventsDenied) {
             fail(r.error.userMessage());
             return;
@@ -307,9 +306,10 @@ void SyncEngine::startNewBackfill()
         writeBackfillState(state);
         if (eventsDenied) {
             qCWarning(lcSync).noquote()
-                << "the key may not read events" << deniedPermission(r.error.message)
+                << "the key may not read events" << network::missingPermission(r.error.message)
                 << "- every sync lists everything again";
-            m_cache->setState(L("denied:events"), deniedPermission(r.error.message).toUtf8());
+            m_cache->setState(L("denied:events"),
+                              network::missingPermission(r.error.message).toUtf8());
         } else {
             m_cache->removeState(L("denied:events"));
         }
@@ -323,17 +323,6 @@ void SyncEngine::startNewBackfill()
         m_tablesLeft = backfillTables();
         nextTable();
     });
-}
-
-bool SyncEngine::isPermissionDenied(const QString &error)
-{
-    return error.contains(QLatin1String("does not have the required permissions"));
-}
-
-QString SyncEngine::deniedPermission(const QString &error)
-{
-    static const QRegularExpression perm(QStringLiteral("'(rak_[a-z_]+)'"));
-    return perm.match(error).captured(1);
 }
 
 void SyncEngine::nextTable()
@@ -412,10 +401,10 @@ void SyncEngine::listTable(const QString &table, int attempt)
                     m_lister = nullptr;
                 if (!m_running)
                     return;
-                if (!ok && isPermissionDenied(error)) {
+                if (!ok && network::isPermissionRefusal(error)) {
                     // A restricted key without this read permission: the other tables are
                     // still synced, and the page says what the key may not read.
-                    const QString permission = deniedPermission(error);
+                    const QString permission = network::missingPermission(error);
                     qCWarning(lcSync).noquote() << "the key may not list" << table << permission;
                     m_summary.deniedTables.insert(table, permission);
                     beginWrite();

@@ -92,8 +92,6 @@ private:
     void decideBackfill();
     void startNewBackfill();
     void nextTable();
-    static bool isPermissionDenied(const QString &error);
-    static QString deniedPermission(const QString &error); // "rak_…" named in it, or empty.
     void listTable(const QString &table, int attempt);
     void listPaymentMethods();
     void launchPaymentMethodPagers();

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 namespace paydesk::network {
@@ -149,6 +150,17 @@ StripeResponse parseStripeResponse(int httpStatus, const QByteArray &body,
     if (r.error.message.isEmpty())
         r.error.message = QStringLiteral("Stripe returned HTTP %1.").arg(httpStatus);
     return r;
+}
+
+bool isPermissionRefusal(const QString &message)
+{
+    return message.contains(QLatin1String("does not have the required permissions"));
+}
+
+QString missingPermission(const QString &message)
+{
+    static const QRegularExpression permission(QStringLiteral("'(rak_[a-z_]+)'"));
+    return permission.match(message).captured(1);
 }
 
 } // namespace paydesk::network

@@ -63,6 +63,12 @@ struct StripeResponse
     bool ok() const { return !error.isError(); }
 };
 
+// Stripe's refusal of a restricted key ("… does not have the required permissions … Having the
+// 'rak_refund_write' permission would allow this request …"), from its message.
+bool isPermissionRefusal(const QString &message);
+// The permission such a refusal names ("rak_refund_write"), or empty.
+QString missingPermission(const QString &message);
+
 // Turns an HTTP answer into a response: parses the JSON and, for non-2xx statuses or bodies
 // that are not a JSON object, fills the error. Pure, so that it can be fuzzed.
 StripeResponse parseStripeResponse(int httpStatus, const QByteArray &body,

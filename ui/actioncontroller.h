@@ -51,7 +51,6 @@ public:
     void setDeniedPermissions(const QStringList &permissions);
     // disabledReason(action) of every action there is, those possible left out.
     QHash<QString, QString> actionReasons() const;
-    QStringList deniedPermissions() const { return m_denied; }
 
     // Opens the dialog of `action` ("refund", "customer.create", "customer.edit",
     // "customer.delete", "subscription.cancel") on the object `id` of the cache. Returns the

@@ -129,16 +129,8 @@ void DetailPanel::clear()
     updateActions();
 }
 
-void DetailPanel::setActionsDisabledReason(const QString &reason)
-{
-    m_disabledReason = reason;
-    m_reasons.clear();
-    updateActions();
-}
-
 void DetailPanel::setActionReasons(const QHash<QString, QString> &reasons)
 {
-    m_disabledReason.clear();
     m_reasons = reasons;
     updateActions();
 }
@@ -183,8 +175,7 @@ void DetailPanel::updateActions()
     }
     QString off; // What the panel says under its buttons: the first reason one is off.
     for (const auto &[name, text] : actions) {
-        const QString reason
-            = m_disabledReason.isEmpty() ? m_reasons.value(name) : m_disabledReason;
+        const QString reason = m_reasons.value(name);
         if (off.isEmpty())
             off = reason;
         auto *b = new QPushButton(text, this);

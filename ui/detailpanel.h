@@ -34,7 +34,6 @@ public:
     void clear();
     // Why staff actions are off ("" when they are possible): their buttons are disabled and
     // the reason is shown.
-    void setActionsDisabledReason(const QString &reason);
     // Why each action is off ("refund" → reason); an action not listed is possible.
     void setActionReasons(const QHash<QString, QString> &reasons);
     // The action buttons shown for the current object ("refund", "customer.edit", …).
@@ -69,7 +68,6 @@ private:
     QHBoxLayout *m_actionRow;
     QLabel *m_actionsOff;
     QList<QPushButton *> m_actionButtons;
-    QString m_disabledReason;
     QHash<QString, QString> m_reasons;
 };
 

@@ -414,10 +414,23 @@ ListPage *MainWindow::listPage(Page page) const
 void MainWindow::setCache(const QString &path)
 {
     m_cachePath = path;
+    m_searchDb.close();
+    if (!path.isEmpty() && m_searchDb.open(path, false))
+        m_searchDb.exec(QStringLiteral("PRAGMA query_only = 1"));
+    // Tables a restricted key may not list (the sync noted them): one read for every page.
+    QHash<QString, QString> denied;
+    if (m_searchDb.isOpen()) {
+        models::sql::Statement s = m_searchDb.prepare(
+            QStringLiteral("SELECT substr(key, 8), value FROM sync_state WHERE key >= 'denied:' "
+                           "AND key < 'denied;'"));
+        while (s.step())
+            denied.insert(s.text(0), s.text(1));
+    }
     for (QWidget *widget : std::as_const(m_pageWidgets)) {
         if (auto *table = qobject_cast<TablePage *>(widget)) {
             table->setTestMode(m_testMode);
             table->setCache(path);
+            table->setDeniedPermission(denied.value(table->model()->table()));
         }
     }
     if (m_activityPage)
@@ -427,9 +440,6 @@ void MainWindow::setCache(const QString &path)
         m_homePage->setCache(path);
     if (m_analyticsPage)
         m_analyticsPage->setCache(path);
-    m_searchDb.close();
-    if (!path.isEmpty() && m_searchDb.open(path, false))
-        m_searchDb.exec(QStringLiteral("PRAGMA query_only = 1"));
 }
 
 bool MainWindow::openObject(const QString &table, const QString &id)

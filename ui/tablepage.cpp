@@ -218,17 +218,7 @@ void TablePage::setCache(const QString &path)
     m_cachePath = path;
     m_detail->setCache(path);
     m_detail->hide();
-    m_denied.clear();
     if (!path.isEmpty() && m_model->open(path)) {
-        // A restricted key that may not list this table: the sync skipped it and said so.
-        models::sql::Database db;
-        if (db.open(path, false)) {
-            models::sql::Statement s
-                = db.prepare(QStringLiteral("SELECT value FROM sync_state WHERE key = ?1"));
-            s.bind(1, QStringLiteral("denied:") + m_model->table());
-            if (s.step())
-                m_denied = s.text(0);
-        }
         cacheChanged(path);
         filtersChanged();
         restoreColumns(); // Once: the header keeps its layout across model resets.
@@ -257,13 +247,10 @@ QPushButton *TablePage::addActionButton(const QString &text, const QString &acti
     return button;
 }
 
-void TablePage::setActionsDisabledReason(const QString &reason)
+void TablePage::setDeniedPermission(const QString &permission)
 {
-    m_detail->setActionsDisabledReason(reason);
-    for (QPushButton *b : std::as_const(m_actionButtons)) {
-        b->setEnabled(reason.isEmpty());
-        b->setToolTip(reason);
-    }
+    m_denied = permission;
+    updateCount();
 }
 
 void TablePage::setActionReasons(const QHash<QString, QString> &reasons)

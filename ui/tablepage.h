@@ -60,9 +60,11 @@ public:
     void refresh();
     // Staff actions are off for this reason ("" when possible): the page's action buttons
     // and those of the detail panel follow.
-    void setActionsDisabledReason(const QString &reason);
     // Why each action is off ("refund" → reason); an action not listed is possible.
     void setActionReasons(const QHash<QString, QString> &reasons);
+    // The permission the key lacks to list this page's table (the sync skipped it), or empty:
+    // the empty page says so.
+    void setDeniedPermission(const QString &permission);
 
 Q_SIGNALS:
     void openObject(const QString &table, const QString &id);

@@ -37,6 +37,16 @@ private:
         = QStringLiteral("paydesk-test-restricted-%1").arg(QCoreApplication::applicationPid());
     const QByteArray m_key = QByteArrayLiteral("rk_test_") + QByteArrayLiteral("browseOnlyKey1");
 
+    static void screenshot(QWidget *w, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("PAYDESK_SCREENSHOTS");
+        if (dir.isEmpty())
+            return;
+        w->resize(1300, 800);
+        QCoreApplication::processEvents();
+        w->grab().save(dir + u'/' + name + QStringLiteral(".png"));
+    }
+
 private Q_SLOTS:
     void initTestCase();
     void learnsWhatTheKeyMayNotDo();
@@ -86,6 +96,7 @@ void TestRestrictedKey::learnsWhatTheKeyMayNotDo()
         QTRY_VERIFY(empty->isVisible());
         QVERIFY2(empty->text().contains(QStringLiteral("rak_disputes_read")),
                  qPrintable(empty->text()));
+        screenshot(&window, QStringLiteral("restricted-disputes"));
 
         // A refund: refused for the permission, remembered, every refund button grey.
         models::sql::Statement s = cache.database().prepare(
@@ -119,6 +130,7 @@ void TestRestrictedKey::learnsWhatTheKeyMayNotDo()
         QVERIFY(refund);
         QVERIFY(!refund->isEnabled());
         QVERIFY(refund->toolTip().contains(QStringLiteral("rak_refunds_write")));
+        screenshot(&window, QStringLiteral("restricted-refund"));
     }
     // The next session with this profile's key starts with refunds grey.
     app::GuiSession again(m_sandbox->baseUrl(), QStringLiteral("Browse"), m_service);
