@@ -44,6 +44,21 @@ QCommandLineOption profileOption()
             QStringLiteral("NAME")};
 }
 
+QCommandLineOption idempotencyKeyOption()
+{
+    return {QStringLiteral("idempotency-key"),
+            QStringLiteral("Your own key for this action: the same key never acts twice, whenever "
+                           "the command is run again (kept in the cache's outbox)."),
+            QStringLiteral("KEY")};
+}
+
+QCommandLineOption againOption()
+{
+    return {QStringLiteral("again"),
+            QStringLiteral("Do it again on purpose: without it, the same action done through this "
+                           "cache in the last 24 hours is not repeated.")};
+}
+
 QCommandLineOption valueOption(const char *name, const char *description, const char *valueName)
 {
     return {QString::fromLatin1(name), QString::fromLatin1(description),
@@ -53,6 +68,16 @@ QCommandLineOption valueOption(const char *name, const char *description, const 
 QCommandLineOption flagOption(const char *name, const char *description)
 {
     return {QString::fromLatin1(name), QString::fromLatin1(description)};
+}
+
+// "Usage: paydesk sync [options] …" whatever path started the program.
+void printHelp(QString help, const QString &program)
+{
+    const qsizetype end = help.indexOf(QStringLiteral(" [options]"));
+    if (help.startsWith(QStringLiteral("Usage: ")) && end > 0)
+        help.replace(7, end - 7, program);
+    stdoutStream() << help;
+    stdoutStream().flush();
 }
 
 QString overviewText()
@@ -88,13 +113,7 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        // "Usage: paydesk sync [options] [--api-base URL] …", whatever path started it.
-        QString help = parser.helpText();
-        const qsizetype end = help.indexOf(QStringLiteral(" [options] "));
-        if (help.startsWith(QStringLiteral("Usage: ")) && end > 0)
-            help.replace(7, end - 7, QStringLiteral("paydesk ") + command.name);
-        stdoutStream() << help;
-        stdoutStream().flush();
+        printHelp(parser.helpText(), QStringLiteral("paydesk ") + command.name);
         return ExitOk;
     }
     if (command.name == QLatin1String("sandbox"))
@@ -217,7 +236,7 @@ const QList<Subcommand> &subcommands()
               apiBaseOption(), cacheOption()}});
         l.append(
             {QStringLiteral("report"),
-             QStringLiteral("revenue|payments|mrr|churn [--interval day|week|month] "
+             QStringLiteral("revenue|settlement|payments|mrr|churn [--interval day|week|month] "
                             "[--currency C] [--format csv|json]"),
              QStringLiteral("Print an analytics report computed from the cache (offline)."),
              {valueOption("interval", "day, week or month (default month).", "INTERVAL"),
@@ -226,6 +245,11 @@ const QList<Subcommand> &subcommands()
                           "YYYY-MM-DD"),
               valueOption("to", "Last day of the range, inclusive.", "YYYY-MM-DD"),
               valueOption("at", "mrr: the day whose MRR to report (default today).", "YYYY-MM-DD"),
+              flagOption("history",
+                         "mrr: month by month (start, movements, end) instead of MRR now."),
+              flagOption("summary",
+                         "churn: one row per currency for the whole range (with LTV and trial "
+                         "conversion) instead of month by month."),
               valueOption("time-zone",
                           "Reporting time zone (IANA, e.g. Europe/Berlin; default the "
                           "settings', else UTC).",
@@ -247,8 +271,8 @@ const QList<Subcommand> &subcommands()
               valueOption("country", "Address: two-letter ISO country code.", "CC"),
               valueOption("metadata", "Metadata entry key=value; repeatable.", "k=v"),
               valueOption("confirm", "delete: the customer id again.", "CUS_ID"),
-              flagOption("yes", "Live mode: confirm without asking."), profileOption(),
-              apiBaseOption(), cacheOption()}});
+              flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+              againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         l.append({QStringLiteral("refund"),
                   QStringLiteral("CHARGE_OR_PAYMENT_INTENT_ID [--amount 12.34] [--reason R]"),
                   QStringLiteral("Refund a payment in full or in part, exactly once."),
@@ -258,8 +282,8 @@ const QList<Subcommand> &subcommands()
                                "AMOUNT"),
                    valueOption("reason", "duplicate, fraudulent or requested_by_customer.", "R"),
                    valueOption("metadata", "Metadata entry key=value; repeatable.", "k=v"),
-                   flagOption("yes", "Live mode: confirm without asking."), profileOption(),
-                   apiBaseOption(), cacheOption()}});
+                   flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+                   againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         l.append({QStringLiteral("subscription"),
                   QStringLiteral("cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] | "
                                  "resume SUB_ID"),
@@ -268,8 +292,8 @@ const QList<Subcommand> &subcommands()
                   {flagOption("at-period-end", "Cancel when the current period ends."),
                    flagOption("prorate", "Cancel now and credit the unused time."),
                    flagOption("invoice-now", "With --prorate: invoice the credit now."),
-                   flagOption("yes", "Live mode: confirm without asking."), profileOption(),
-                   apiBaseOption(), cacheOption()}});
+                   flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+                   againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         return l;
     }();
     return list;
@@ -326,7 +350,17 @@ int run(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("Optional command to run headless (see above)."),
                                  QStringLiteral("[command]"));
-    parser.process(arguments); // Exits for --help, --version and unknown options.
+    if (!parser.parse(arguments)) {
+        stderrStream() << "paydesk: " << parser.errorText() << '\n';
+        stderrStream().flush();
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
+        printHelp(parser.helpText(), QStringLiteral("paydesk"));
+        return ExitOk;
+    }
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion(); // Exits.
 
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())

@@ -105,9 +105,14 @@ QList<Row> filled(const QList<Row> &rows, const Range &range)
 int runReportCommand(const QCommandLineParser &parser)
 {
     const QString kind = parser.positionalArguments().value(0);
-    static const QStringList kinds {L("revenue"), L("payments"), L("mrr"), L("churn")};
+    static const QStringList kinds {L("revenue"), L("settlement"), L("payments"), L("mrr"),
+                                    L("churn")};
     if (!kinds.contains(kind))
-        return usage(L("say which report: revenue, payments, mrr or churn"));
+        return usage(L("say which report: revenue, settlement, payments, mrr or churn"));
+    if (parser.isSet(L("history")) && kind != QLatin1String("mrr"))
+        return usage(L("--history is an option of report mrr"));
+    if (parser.isSet(L("summary")) && kind != QLatin1String("churn"))
+        return usage(L("--summary is an option of report churn"));
     const QString format = parser.isSet(L("format")) ? parser.value(L("format")) : L("csv");
     if (format != QLatin1String("csv") && format != QLatin1String("json"))
         return usage(L("--format must be csv or json"));
@@ -170,6 +175,8 @@ int runReportCommand(const QCommandLineParser &parser)
         if (at < 0)
             return usage(L("--at must be a date like 2026-12-01"));
     }
+    // The month ends after `at` are read as the subscriptions are then, like `mrr` itself.
+    range.asOf = at;
 
     QString error;
     const QString path = existingCache(parser, &error);
@@ -184,7 +191,9 @@ int runReportCommand(const QCommandLineParser &parser)
     const QString toDay
         = QDateTime::fromSecsSinceEpoch(range.to - 1, zone).date().toString(Qt::ISODate);
 
-    if (kind == QLatin1String("revenue")) {
+    // One table a run: revenue (per presentment currency) and settlement (per settlement
+    // currency) are two reports; JSON of either is the complete form with both.
+    if (kind == QLatin1String("revenue") || kind == QLatin1String("settlement")) {
         const QList<RevenueRow> rows = filled(revenue(db, range), range);
         const QList<SettlementRow> settled = filled(settlement(db, range), range);
         if (format == QLatin1String("json")) {
@@ -215,16 +224,19 @@ int runReportCommand(const QCommandLineParser &parser)
                        {L("settlement"), b}});
             return ExitOk;
         }
-        QStringList lines {L("bucket,currency,gross,refunds,disputes_lost,net,charges")};
-        for (const RevenueRow &r : rows)
-            lines.append(QStringList {r.bucket, r.currency.toUpper(), major(r.gross, r.currency),
-                                      major(r.refunds, r.currency),
-                                      major(r.disputesLost, r.currency), major(r.net(), r.currency),
-                                      QString::number(r.charges)}
-                             .join(u','));
-        lines.append(QString());
-        lines.append(
-            L("settlement_bucket,settlement_currency,gross,refunds,disputes,fees,other,net"));
+        if (kind == QLatin1String("revenue")) {
+            QStringList lines {L("bucket,currency,gross,refunds,disputes_lost,net,charges")};
+            for (const RevenueRow &r : rows)
+                lines.append(QStringList {r.bucket, r.currency.toUpper(),
+                                          major(r.gross, r.currency), major(r.refunds, r.currency),
+                                          major(r.disputesLost, r.currency),
+                                          major(r.net(), r.currency), QString::number(r.charges)}
+                                 .join(u','));
+            writeCsv(lines);
+            return ExitOk;
+        }
+        QStringList lines {
+            L("settlement_bucket,settlement_currency,gross,refunds,disputes,fees,other,net")};
         for (const SettlementRow &r : settled)
             lines.append(QStringList {r.bucket, r.currency.toUpper(), major(r.gross, r.currency),
                                       major(r.refunds, r.currency), major(r.disputes, r.currency),
@@ -324,30 +336,36 @@ int runReportCommand(const QCommandLineParser &parser)
                        {L("trial_conversion"), ratio(trials)}});
             return ExitOk;
         }
-        QStringList lines {L("bucket,currency,customer_churn_percent,gross_revenue_churn_percent,"
-                             "net_revenue_retention_percent,arpa")};
-        for (const MrrMonth &m : history.months)
-            lines << QStringList {m.bucket,
-                                  m.currency.toUpper(),
-                                  percent(m.customerChurn()),
-                                  percent(m.grossRevenueChurn()),
-                                  percent(m.netRevenueRetention()),
-                                  major(m.arpa(), m.currency)}
-                         .join(u',');
-        lines << QString()
-              << L("currency,months,customer_churn_percent,gross_revenue_churn_percent,"
-                   "net_revenue_retention_percent,arpa,ltv");
+        if (!parser.isSet(L("summary"))) {
+            QStringList lines {L("bucket,currency,customer_churn_percent,"
+                                 "gross_revenue_churn_percent,net_revenue_retention_percent,arpa")};
+            for (const MrrMonth &m : history.months)
+                lines << QStringList {m.bucket,
+                                      m.currency.toUpper(),
+                                      percent(m.customerChurn()),
+                                      percent(m.grossRevenueChurn()),
+                                      percent(m.netRevenueRetention()),
+                                      major(m.arpa(), m.currency)}
+                             .join(u',');
+            writeCsv(lines);
+            return ExitOk;
+        }
+        // Trial conversion is the account's, not a currency's: the same on every row.
+        QStringList lines {L("currency,months,customer_churn_percent,gross_revenue_churn_percent,"
+                             "net_revenue_retention_percent,arpa,ltv,trial_conversion_percent,"
+                             "trials_converted,trials")};
         for (const ChurnSummary &c : summary)
-            lines << QStringList {c.currency.toUpper(),           QString::number(c.months),
-                                  percent(c.customerChurn),       percent(c.grossRevenueChurn),
-                                  percent(c.netRevenueRetention), major(c.arpa, c.currency),
-                                  major(c.ltv(), c.currency)}
+            lines << QStringList {c.currency.toUpper(),
+                                  QString::number(c.months),
+                                  percent(c.customerChurn),
+                                  percent(c.grossRevenueChurn),
+                                  percent(c.netRevenueRetention),
+                                  major(c.arpa, c.currency),
+                                  major(c.ltv(), c.currency),
+                                  percent(trials),
+                                  QString::number(trials.numerator),
+                                  QString::number(trials.denominator)}
                          .join(u',');
-        lines << QString()
-              << L("trial_conversion_percent,%1,%2 of %3")
-                     .arg(percent(trials))
-                     .arg(trials.numerator)
-                     .arg(trials.denominator);
         writeCsv(lines);
         return ExitOk;
     }
@@ -395,15 +413,18 @@ int runReportCommand(const QCommandLineParser &parser)
              {L("cohorts"), c}});
         return ExitOk;
     }
-    QStringList lines {L("currency,mrr,subscriptions,customers,arpa")};
-    for (const MrrRow &r : rows)
-        lines << QStringList {r.currency.toUpper(), major(r.mrr, r.currency),
-                              QString::number(r.subscriptions), QString::number(r.customers),
-                              major(r.arpa(), r.currency)}
-                     .join(u',');
-    lines << QString()
-          << L("bucket,currency,start_mrr,new,expansion,contraction,churn,"
-               "reactivation,mrr,customers");
+    if (!parser.isSet(L("history"))) {
+        QStringList lines {L("currency,mrr,subscriptions,customers,arpa")};
+        for (const MrrRow &r : rows)
+            lines << QStringList {r.currency.toUpper(), major(r.mrr, r.currency),
+                                  QString::number(r.subscriptions), QString::number(r.customers),
+                                  major(r.arpa(), r.currency)}
+                         .join(u',');
+        writeCsv(lines);
+        return ExitOk;
+    }
+    QStringList lines {L("bucket,currency,start_mrr,new,expansion,contraction,churn,"
+                         "reactivation,mrr,customers")};
     for (const MrrMonth &m : history.months)
         lines << QStringList {m.bucket,
                               m.currency.toUpper(),

@@ -8,7 +8,10 @@
 #include "network/stripeclient.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
 #include <QTextStream>
 #include <QUrl>
 
@@ -58,7 +61,69 @@ public:
             !problem.isEmpty())
             return usage(problem);
         m_client = std::make_unique<network::StripeClient>(config);
+        m_userKey = m_parser.value(L("idempotency-key"));
+        if (m_parser.isSet(L("idempotency-key"))) {
+            static const QRegularExpression printable(QStringLiteral("^[\\x21-\\x7e]{1,255}$"));
+            if (!printable.match(m_userKey).hasMatch())
+                return usage(L("--idempotency-key must be 1 to 255 printable ASCII characters "
+                               "without spaces"));
+            if (m_parser.isSet(L("again")))
+                return usage(L("--again makes a new action; it cannot reuse --idempotency-key"));
+        }
         return -1;
+    }
+
+    // Before acting: an action asked for with a key that was used already, or the same intent
+    // done through this cache within the last 24 hours, is not done again. Returns true when
+    // that was the case (the earlier outcome is reported). `latestOnly`: for actions that
+    // toggle a state (cancel, resume), only the object's latest successful action counts.
+    bool alreadyDone(const QString &intent, const QString &objectId = {}, bool latestOnly = false)
+    {
+        m_intent = intent;
+        if (!m_userKey.isEmpty()) {
+            const OutboxEntry e = m_outbox->byKey(m_userKey);
+            if (e.id == 0)
+                return false;
+            if (e.intent != intent) {
+                fail(L("the idempotency key %1 was used for another action (%2); nothing was sent")
+                         .arg(m_userKey,
+                              e.intent.isEmpty() ? e.action + u' ' + e.objectId : e.intent),
+                     ExitUsage);
+                return true;
+            }
+            if (e.state == QLatin1String("succeeded"))
+                reportEarlier(e);
+            else
+                report(e.id); // Failed: the same refusal; pending: resent just now.
+            return true;
+        }
+        if (m_parser.isSet(L("again")))
+            return false;
+        const qint64 since = QDateTime::currentSecsSinceEpoch() - 24 * 3600;
+        const OutboxEntry e = latestOnly ? m_outbox->latestSucceeded(objectId, since)
+                                         : m_outbox->succeededSince(intent, since);
+        if (e.id == 0 || e.intent != intent)
+            return false;
+        reportEarlier(e);
+        return true;
+    }
+
+    // The earlier success of the same action: its object again, and when it was done.
+    void reportEarlier(const OutboxEntry &e)
+    {
+        // Finished just now by the resend of what an interrupted run left.
+        for (auto it = m_resumed.cbegin(); it != m_resumed.cend(); ++it)
+            if (it.value() == e.id)
+                return report(e.id, L(" by the interrupted earlier run; nothing new was sent"));
+        stdoutStream() << e.response << Qt::endl;
+        const QString id = QJsonDocument::fromJson(e.response).object().value(L("id")).toString();
+        info(L("already done at %1: %2 (idempotency key %3%4). Nothing was sent; add --again to "
+               "do it once more.")
+                 .arg(QDateTime::fromSecsSinceEpoch(e.updatedAt)
+                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                      id.isEmpty() ? e.action + u' ' + e.objectId : id, e.idempotencyKey,
+                      e.requestId.isEmpty() ? QString() : L(", Request-Id ") + e.requestId));
+        QCoreApplication::exit(ExitOk);
     }
 
     int usage(const QString &message) { return commandError(m_command, message, ExitUsage); }
@@ -174,9 +239,11 @@ public:
     }
 
     // Commits the action, sends it and reports.
-    void enqueueAndSend(const OutboxAction &action)
+    void enqueueAndSend(OutboxAction action)
     {
         QString error;
+        action.intent = m_intent;
+        action.idempotencyKey = m_userKey;
         const qint64 id = m_outbox->enqueue(action, &error);
         if (id < 0)
             return fail(
@@ -221,6 +288,8 @@ private:
     models::Cache m_cache;
     std::unique_ptr<models::Outbox> m_outbox;
     QHash<QString, qint64> m_resumed;
+    QString m_userKey; // --idempotency-key
+    QString m_intent; // What this run was asked to do (see alreadyDone()).
 };
 
 int run(StaffRun &run, std::function<void()> start)
@@ -229,6 +298,44 @@ int run(StaffRun &run, std::function<void()> start)
         return code;
     QMetaObject::invokeMethod(&run, std::move(start), Qt::QueuedConnection);
     return QCoreApplication::exec();
+}
+
+// A decimal amount as one spelling: "0.50", "00.5" and "0.5" are one refund.
+QString canonicalAmount(const QString &text)
+{
+    QString t = text.trimmed();
+    static const QRegularExpression decimal(QStringLiteral("^[0-9]*(\\.[0-9]*)?$"));
+    if (t.isEmpty() || !decimal.match(t).hasMatch())
+        return t;
+    if (t.contains(u'.')) {
+        while (t.endsWith(u'0'))
+            t.chop(1);
+        if (t.endsWith(u'.'))
+            t.chop(1);
+    }
+    while (t.size() > 1 && t.startsWith(u'0') && t.at(1) != u'.')
+        t.remove(0, 1);
+    return t.isEmpty() || t == QLatin1String(".") ? L("0") : t;
+}
+
+QString metadataText(const QMap<QString, QString> &metadata)
+{
+    QStringList pairs;
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it)
+        pairs.append(it.key() + u'=' + it.value());
+    return pairs.join(u'&');
+}
+
+// The options a staff command was given, in a fixed order: part of its intent.
+QString optionsText(const QCommandLineParser &p, const std::initializer_list<const char *> &names)
+{
+    QStringList parts;
+    for (const char *name : names) {
+        const QString n = QString::fromLatin1(name);
+        if (p.isSet(n))
+            parts.append(n + u'=' + p.value(n));
+    }
+    return parts.join(u' ');
 }
 
 models::CustomerFields customerFields(const QCommandLineParser &p, QString *problem)
@@ -268,6 +375,8 @@ int runCustomerCommand(const QCommandLineParser &parser)
             staff.openAndResume([&staff, fields] {
                 OutboxAction a = models::staffactions::createCustomer(fields);
                 a.objectId = QString(); // New object.
+                if (staff.alreadyDone(L("customer create ") + QString::fromUtf8(a.params.encode())))
+                    return;
                 staff.act(a);
             });
         });
@@ -283,6 +392,8 @@ int runCustomerCommand(const QCommandLineParser &parser)
                                        .arg(id));
             return run(staff, [&staff, id] {
                 staff.openAndResume([&staff, id] {
+                    if (staff.alreadyDone(L("customer delete ") + id))
+                        return;
                     if (!staff.confirmLive(L("delete customer %1").arg(id)))
                         return QCoreApplication::exit(ExitUsage);
                     staff.act(models::staffactions::deleteCustomer(id));
@@ -295,6 +406,14 @@ int runCustomerCommand(const QCommandLineParser &parser)
             return staff.usage(problem);
         return run(staff, [&staff, &parser, id, given] {
             staff.openAndResume([&staff, &parser, id, given] {
+                if (staff.alreadyDone(
+                        L("customer update %1 %2 metadata=%3")
+                            .arg(id,
+                                 optionsText(parser,
+                                             {"email", "name", "phone", "description", "country",
+                                              "city", "line1", "postal-code"}),
+                                 metadataText(given.metadata))))
+                    return;
                 staff.get(
                     L("/v1/customers/") + id,
                     [&staff, &parser, id, given](const network::StripeResponse &r) {
@@ -351,6 +470,11 @@ int runRefundCommand(const QCommandLineParser &parser)
         return staff.usage(L("--amount is empty; leave it out to refund everything"));
 
     auto withCharge = [&staff, reason, metadata, amountText](const QString &chargeId) {
+        if (staff.alreadyDone(
+                L("refund %1 amount=%2 reason=%3 metadata=%4")
+                    .arg(chargeId, amountText.isEmpty() ? L("all") : canonicalAmount(amountText),
+                         reason, metadataText(metadata))))
+            return;
         if (const qint64 earlier = staff.resumed(L("refund"), chargeId); earlier >= 0) {
             // Finished by the resend: that was this command's refund, unless it asked for
             // another amount.
@@ -445,6 +569,16 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
                 ? models::staffactions::setCancelAtPeriodEnd(id, false)
                 : atEnd ? models::staffactions::setCancelAtPeriodEnd(id, true)
                         : models::staffactions::cancelSubscriptionNow(id, prorate, invoiceNow);
+            // Cancel and resume toggle a state: the same one again counts as done only while
+            // it is the subscription's latest action.
+            if (staff.alreadyDone(QStringList {L("subscription"), verb, id,
+                                               atEnd ? L("at-period-end") : QString(),
+                                               prorate ? L("prorate") : QString(),
+                                               invoiceNow ? L("invoice-now") : QString()}
+                                      .join(u' ')
+                                      .trimmed(),
+                                  id, true))
+                return;
             if (staff.resumed(a.action, id) >= 0)
                 return staff.act(a);
             staff.get(

@@ -1,6 +1,7 @@
 #include "models/analytics.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QSet>
 #include <QSettings>
 #include <QTimeZone>
@@ -124,6 +125,11 @@ QString intervalName(Interval interval)
         return L("month");
     }
     return {};
+}
+
+qint64 Range::now() const
+{
+    return asOf > 0 ? asOf : QDateTime::currentSecsSinceEpoch();
 }
 
 bool isUtc(const QTimeZone &zone)
@@ -721,12 +727,78 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup);
 
 MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range);
 
+namespace {
+
+// One customer's MRR in one currency at an instant, as mrr() counts it.
+struct CustomerNow
+{
+    QString currency, customer;
+    qint64 mrr = 0;
+};
+
+// Every customer's MRR at `at`: from sub_mrr when it is folded and `fromRollup`, else from
+// the subscriptions themselves (the reference).
+QList<CustomerNow> customersNow(sql::Database &db, qint64 at, const QString &currency,
+                                bool fromRollup)
+{
+    QList<CustomerNow> out;
+    if (fromRollup && hasMrrRollups(db) && isClean(db, "sub_dirty")) {
+        sql::Statement s = db.prepare(
+            L("SELECT currency, customer, sum(CASE WHEN discounted IS NOT NULL AND (until IS "
+              "NULL OR until > ?1) THEN discounted ELSE base END) FROM sub_mrr%1 GROUP BY "
+              "currency, customer")
+                .arg(currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
+        s.bind(1, at);
+        if (!currency.isEmpty())
+            s.bind(2, currency.toLower());
+        while (s.step())
+            out.append({s.text(0), s.text(1), s.int64(2)});
+        return out;
+    }
+    QMap<std::pair<QString, QString>, qint64> by;
+    for (const SubscriptionValue &sub : subscriptionValues(
+             db, currency.isEmpty() ? QString() : L(" AND s.currency = ?1"), currency))
+        by[{sub.currency, sub.customer}] += sub.valueAt(at);
+    for (auto it = by.cbegin(); it != by.cend(); ++it)
+        out.append({it.key().first, it.key().second, it.value()});
+    return out;
+}
+
+// One month's movements for one customer going from `prev` to `cur`, as ChartMogul classifies
+// them; `paidBefore` tells new from reactivated.
+void classify(MrrMonth &r, qint64 prev, qint64 cur, bool paidBefore)
+{
+    r.startMrr += prev;
+    r.mrr += cur;
+    r.startCustomers += prev > 0;
+    r.customers += cur > 0;
+    if (prev == 0 && cur > 0) {
+        if (paidBefore) {
+            r.reactivation += cur;
+            ++r.reactivatedCustomers;
+        } else {
+            r.newMrr += cur;
+            ++r.newCustomers;
+        }
+    } else if (prev > 0 && cur == 0) {
+        r.churn += prev;
+        ++r.churnedCustomers;
+    } else if (cur > prev) {
+        r.expansion += cur - prev;
+    } else if (cur < prev) {
+        r.contraction += prev - cur;
+    }
+}
+
+} // namespace
+
 MrrHistory mrrHistory(sql::Database &db, const Range &range)
 {
     // Schema 7 keeps the months' totals and cohorts (mrr_months, mrr_cohorts), folded in at
     // every commit. They answer for a range that runs past every line's start (the lines the
     // history reads start before the range ends) when nothing was written since the last fold.
     if (isUtc(range.zone) && hasMrrRollups(db) && isClean(db, "mrr_dirty")
+        && isClean(db, "sub_dirty")
         && db.scalar(QStringLiteral("SELECT coalesce(max(start), 0) FROM line_mrr WHERE live = 1"),
                      0)
             < range.to)
@@ -775,13 +847,29 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
     // sorts): a customer is a run of lines, numbered as they come.
     struct Line
     {
-        int customer, currency;
+        int customer;
         qint64 start, end, monthly;
     };
     std::vector<Line> lines;
     QStringList currencyNames;
+    // Customers as they come: their currency, and their lines as one run of `lines`.
+    struct Customer
+    {
+        int currency = 0;
+        size_t from = 0, to = 0;
+        qint64 now = 0; // The MRR of their subscriptions at `now`.
+    };
+    std::vector<Customer> customers;
+    QHash<std::pair<QString, QString>, int> customerIndex;
+    auto currencyOf = [&](const QString &currency) {
+        int index = int(currencyNames.indexOf(currency));
+        if (index < 0) {
+            index = int(currencyNames.size());
+            currencyNames.append(currency);
+        }
+        return index;
+    };
     QString lastCustomer, lastCurrency;
-    int customerIndex = -1, currencyIndex = -1;
     qint64 earliest = range.from;
     while (s.step()) {
         qint64 monthly = 0;
@@ -800,22 +888,26 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         if (end <= s.int64(2))
             continue;
         const QString currency = s.text(1);
-        if (currency != lastCurrency) {
-            lastCurrency = currency;
-            currencyIndex = int(currencyNames.indexOf(currency));
-            if (currencyIndex < 0) {
-                currencyIndex = int(currencyNames.size());
-                currencyNames.append(currency);
-            }
-            lastCustomer.clear();
-        }
         const QString customer = s.text(0);
-        if (customer != lastCustomer) {
+        if (customer != lastCustomer || currency != lastCurrency || customers.empty()) {
             lastCustomer = customer;
-            ++customerIndex;
+            lastCurrency = currency;
+            customerIndex.insert({currency, customer}, int(customers.size()));
+            customers.push_back({currencyOf(currency), lines.size(), lines.size(), 0});
         }
-        lines.push_back({customerIndex, currencyIndex, s.int64(2), end, monthly});
+        lines.push_back({int(customers.size()) - 1, s.int64(2), end, monthly});
+        customers.back().to = lines.size();
         earliest = std::min(earliest, s.int64(2));
+    }
+    // The month ends that have not come yet are read as the subscriptions are now.
+    const qint64 now = range.now();
+    for (const CustomerNow &c : customersNow(db, now, range.currency, fromRollup)) {
+        auto it = customerIndex.constFind({c.currency, c.customer});
+        if (it == customerIndex.cend()) {
+            it = customerIndex.insert({c.currency, c.customer}, int(customers.size()));
+            customers.push_back({currencyOf(c.currency), 0, 0, 0});
+        }
+        customers[size_t(it.value())].now += c.mrr;
     }
     // Month ends from the first month anything was paid: "new" needs the whole history.
     const QTimeZone zone = range.zone.isValid() ? range.zone : QTimeZone::utc();
@@ -827,6 +919,9 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
         instants.append(next.startOfDay(zone).toSecsSinceEpoch() - 1);
     }
     const qsizetype n = months.size();
+    // The first month read at `now`: its end has not come yet.
+    const qsizetype carried
+        = std::lower_bound(instants.begin(), instants.end(), now) - instants.begin();
     const QString fromBucket = bucketOf(range.from, Interval::Month, zone);
     // Per currency, per month.
     std::vector<std::vector<MrrMonth>> rows(size_t(currencyNames.size()),
@@ -834,47 +929,26 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
     QMap<std::pair<QString, QString>, CohortRow> cohorts;
     QList<qint64> m(n, 0); // The current customer's MRR at each month end.
     QSet<QString> paying; // Currencies somebody paid in at a month's end.
-    for (size_t from = 0; from < lines.size();) {
-        size_t to = from;
+    for (const Customer &customer : customers) {
         std::fill(m.begin(), m.end(), 0);
-        while (to < lines.size() && lines[to].customer == lines[from].customer) {
-            const Line &l = lines[to];
+        for (size_t i = customer.from; i < customer.to; ++i) {
+            const Line &l = lines[i];
             for (auto it = std::lower_bound(instants.begin(), instants.end(), l.start);
-                 it != instants.end() && *it < l.end; ++it)
+                 it != instants.end() && *it < l.end && it - instants.begin() < carried; ++it)
                 m[it - instants.begin()] += l.monthly;
-            ++to;
         }
-        const int currencyIndex = lines[from].currency;
-        const QString &currency = currencyNames.at(currencyIndex);
-        std::vector<MrrMonth> &perMonth = rows[size_t(currencyIndex)];
-        from = to;
+        for (qsizetype k = carried; k < n; ++k)
+            m[k] = customer.now;
+        const QString &currency = currencyNames.at(customer.currency);
+        std::vector<MrrMonth> &perMonth = rows[size_t(customer.currency)];
         bool paidBefore = false;
         qsizetype cohortMonth = -1;
         for (qsizetype k = 0; k < n; ++k) {
             const qint64 prev = k > 0 ? m.at(k - 1) : 0;
             const qint64 cur = m.at(k);
-            MrrMonth &r = perMonth[size_t(k)];
-            r.startMrr += prev;
-            r.mrr += cur;
-            r.startCustomers += prev > 0;
-            r.customers += cur > 0;
-            if (prev == 0 && cur > 0) {
-                if (paidBefore) {
-                    r.reactivation += cur;
-                    ++r.reactivatedCustomers;
-                } else {
-                    r.newMrr += cur;
-                    ++r.newCustomers;
-                    cohortMonth = k;
-                }
-            } else if (prev > 0 && cur == 0) {
-                r.churn += prev;
-                ++r.churnedCustomers;
-            } else if (cur > prev) {
-                r.expansion += cur - prev;
-            } else if (cur < prev) {
-                r.contraction += prev - cur;
-            }
+            classify(perMonth[size_t(k)], prev, cur, paidBefore);
+            if (prev == 0 && cur > 0 && !paidBefore)
+                cohortMonth = k;
             paidBefore = paidBefore || cur > 0;
         }
         if (paidBefore)
@@ -1176,23 +1250,67 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
 {
     const int fromMonth = monthIndex(range.from);
     const int toMonth = monthIndex(range.to - 1);
+    // The months from `nowMonth` on end after now: they are read as the subscriptions are now
+    // (sub_mrr), the months before it from the folded totals of the invoice lines.
+    const qint64 now = range.now();
+    const int nowMonth = monthIndex(now);
+    const int lastBilled = std::min(toMonth, nowMonth - 1);
     const QString cur = range.currency.isEmpty() ? QString() : L(" AND currency = ?3");
     auto bucket = [](int month) {
         return monthStart(month).toString(Qt::ISODate);
     };
+    // A query of the months (?1, ?2) and currency (?3).
+    auto query = [&](const char *text, qint64 from, qint64 to) {
+        sql::Statement q = db.prepare(L(text).arg(cur));
+        q.bind(1, from);
+        q.bind(2, to);
+        if (!range.currency.isEmpty())
+            q.bind(3, range.currency.toLower());
+        return q;
+    };
+    // Each customer's MRR at the end of the last month billed and now, and their cohort.
+    struct Customer
+    {
+        qint64 prev = 0, now = 0;
+        int cohort = -1; // The first month they paid in, when before nowMonth.
+    };
+    QHash<std::pair<QString, QString>, Customer> customers;
+    QSet<QString> paying; // Currencies somebody paid in at a month's end.
+    if (toMonth >= nowMonth) {
+        sql::Statement c = query("SELECT currency, customer, first, series FROM customer_mrr "
+                                 "WHERE first < ?1 AND ?2 = ?2%1",
+                                 nowMonth, 0);
+        while (c.step()) {
+            const int first = int(c.int64(2));
+            Customer &x = customers[{c.text(0), c.text(1)}];
+            x.cohort = first;
+            // The value at nowMonth − 1: the (nowMonth − 1 − first)th of the series.
+            const QString series = c.text(3);
+            qsizetype at = 0;
+            for (int k = first; k < nowMonth - 1 && at >= 0; ++k)
+                at = series.indexOf(u',', at) < 0 ? -1 : series.indexOf(u',', at) + 1;
+            if (at >= 0) {
+                const qsizetype end = series.indexOf(u',', at);
+                x.prev = QStringView(series).mid(at, end < 0 ? -1 : end - at).toLongLong();
+            }
+        }
+        for (const CustomerNow &n : customersNow(db, now, range.currency, true))
+            customers[{n.currency, n.customer}].now += n.mrr;
+        for (auto it = customers.cbegin(); it != customers.cend(); ++it)
+            if (it->now > 0)
+                paying.insert(it.key().first);
+    }
+    {
+        sql::Statement s = query("SELECT currency FROM mrr_months WHERE month <= ?2 AND ?1 = ?1%1 "
+                                 "GROUP BY currency HAVING max(customers) > 0",
+                                 0, lastBilled);
+        while (s.step())
+            paying.insert(s.text(0));
+    }
+    QStringList currencyNames = paying.values();
+    currencyNames.sort();
     MrrHistory out;
     // Every currency anybody ever paid in, for every month of the range (zeros included).
-    QStringList currencyNames;
-    {
-        sql::Statement s = db.prepare(
-            L("SELECT currency FROM mrr_months WHERE 1%1 GROUP BY currency HAVING max(customers) "
-              "> 0 ORDER BY currency")
-                .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?1")));
-        if (!range.currency.isEmpty())
-            s.bind(1, range.currency.toLower());
-        while (s.step())
-            currencyNames.append(s.text(0));
-    }
     QMap<std::pair<int, QString>, MrrMonth> by;
     for (int m = fromMonth; m <= toMonth; ++m)
         for (const QString &c : std::as_const(currencyNames)) {
@@ -1200,19 +1318,11 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
             r.bucket = bucket(m);
             r.currency = c;
         }
-    // A query of the range's months (?1, ?2) and currency (?3).
-    auto query = [&](const char *text) {
-        sql::Statement q = db.prepare(L(text).arg(cur));
-        q.bind(1, qint64(fromMonth));
-        q.bind(2, qint64(toMonth));
-        if (!range.currency.isEmpty())
-            q.bind(3, range.currency.toLower());
-        return q;
-    };
     sql::Statement s
         = query("SELECT currency, month, start_mrr, mrr, start_customers, customers, new_mrr, "
                 "new_customers, expansion, contraction, churn, churned_customers, reactivation, "
-                "reactivated_customers FROM mrr_months WHERE month >= ?1 AND month <= ?2%1");
+                "reactivated_customers FROM mrr_months WHERE month >= ?1 AND month <= ?2%1",
+                fromMonth, lastBilled);
     while (s.step()) {
         auto it = by.find({int(s.int64(1)), s.text(0)});
         if (it == by.end())
@@ -1231,12 +1341,34 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
         r.reactivation = s.int64(12);
         r.reactivatedCustomers = s.int64(13);
     }
-    out.months = by.values();
+    // Cohort cells (currency, cohort, month) → customers paying, their MRR.
+    QMap<std::tuple<QString, int, int>, std::pair<qint64, qint64>> cells;
     s = query("SELECT currency, cohort, month, paying, mrr FROM mrr_cohorts WHERE cohort >= ?1 "
-              "AND month <= ?2%1 ORDER BY currency, cohort, month");
-    while (s.step()) {
-        const QString currency = s.text(0);
-        const int cohort = int(s.int64(1));
+              "AND month <= ?2%1",
+              fromMonth, lastBilled);
+    while (s.step())
+        cells[{s.text(0), int(s.int64(1)), int(s.int64(2))}] = {s.int64(3), s.int64(4)};
+    for (auto it = customers.cbegin(); it != customers.cend(); ++it) {
+        const Customer &c = it.value();
+        const QString &currency = it.key().first;
+        for (int m = std::max(fromMonth, nowMonth); m <= toMonth; ++m) {
+            auto row = by.find({m, currency});
+            if (row != by.end())
+                classify(row.value(), m == nowMonth ? c.prev : c.now, c.now, c.cohort >= 0);
+        }
+        const int cohort = c.cohort >= 0 ? c.cohort : nowMonth;
+        if (c.now > 0 && cohort >= fromMonth)
+            for (int m = nowMonth; m <= toMonth; ++m) {
+                std::pair<qint64, qint64> &cell = cells[{currency, cohort, m}];
+                cell.first += 1;
+                cell.second += c.now;
+            }
+    }
+    out.months = by.values();
+    for (auto it = cells.cbegin(); it != cells.cend(); ++it) {
+        const auto &[currency, cohort, month] = it.key();
+        if (it.value().first == 0)
+            continue;
         if (out.cohorts.isEmpty() || out.cohorts.last().currency != currency
             || out.cohorts.last().cohort != bucket(cohort)) {
             CohortRow c;
@@ -1247,12 +1379,12 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
             out.cohorts.append(c);
         }
         CohortRow &c = out.cohorts.last();
-        const qsizetype j = qsizetype(s.int64(2) - cohort);
-        c.paying[j] = s.int64(3);
-        c.mrr[j] = s.int64(4);
+        const qsizetype j = qsizetype(month - cohort);
+        c.paying[j] = it.value().first;
+        c.mrr[j] = it.value().second;
         if (j == 0) {
-            c.customers = s.int64(3);
-            c.startMrr = s.int64(4);
+            c.customers = it.value().first;
+            c.startMrr = it.value().second;
         }
     }
     return out;

@@ -31,6 +31,11 @@ struct Range
     // at its month ends. The rollups hold UTC hours, days and months: a zone of whole-hour
     // offsets uses the hourly one (its part-days from the rows), any other zone the rows.
     QTimeZone zone = QTimeZone::utc();
+    // The instant "now" for MRR history: a month end after it is read as the subscriptions are
+    // at this instant (0: the current time).
+    qint64 asOf = 0;
+
+    qint64 now() const;
 };
 
 // Whether a zone keeps UTC's calendar (no offset, no transitions).
@@ -141,8 +146,11 @@ QList<MrrRow> mrrFromRows(sql::Database &db, qint64 at, const QString &currency 
 qint64 monthlyAmount(qint64 unitAmount, qint64 quantity, const QString &interval,
                      qint64 intervalCount);
 
-// MRR month by month from invoice lines (docs/metrics.md, "MRR history"): each customer's MRR
-// at the end of every month, and what moved it, classified as ChartMogul does.
+// MRR month by month (docs/metrics.md, "MRR history"): each customer's MRR at the end of every
+// month that has ended, from invoice lines; at a month end after `Range::now()` (the current
+// month, not fully invoiced yet), the MRR of the customer's subscriptions at that instant — the
+// same number as mrr() — so a renewal not invoiced yet is not churn. Movements are classified
+// as ChartMogul does.
 struct MrrMonth
 {
     QString bucket; // "2026-11-01": the month.

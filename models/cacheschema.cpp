@@ -915,9 +915,17 @@ QString migration7()
     return sql;
 }
 
+// Version 8: each staff action's intent (the command and the parameters as the user gave them),
+// so that the same action is recognised when it is asked for again, with or without a key.
+QString migration8()
+{
+    return QStringLiteral("ALTER TABLE outbox ADD COLUMN intent TEXT;\n"
+                          "CREATE INDEX idx_outbox_intent ON outbox(intent, state, updated_at);\n");
+}
+
 using Migration = QString (*)();
-const Migration kMigrations[]
-    = {migration1, migration2, migration3, migration4, migration5, migration6, migration7};
+const Migration kMigrations[] = {migration1, migration2, migration3, migration4,
+                                 migration5, migration6, migration7, migration8};
 
 } // namespace
 

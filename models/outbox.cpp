@@ -27,7 +27,7 @@ qint64 now()
 const char *const kEntrySql
     = "SELECT id, action, object_id, idempotency_key, state, attempts, coalesce(http_status, 0), "
       "coalesce(request_id, ''), coalesce(error, ''), response, method, path, params, amount, "
-      "currency, created_at, updated_at FROM outbox";
+      "currency, created_at, updated_at, coalesce(intent, '') FROM outbox";
 
 OutboxEntry readEntry(const sql::Statement &s)
 {
@@ -49,6 +49,7 @@ OutboxEntry readEntry(const sql::Statement &s)
     e.currency = s.text(14);
     e.createdAt = s.int64(15);
     e.updatedAt = s.int64(16);
+    e.intent = s.text(17);
     return e;
 }
 
@@ -69,12 +70,15 @@ void Outbox::setProfile(const QString &profile, bool livemode)
 qint64 Outbox::enqueue(const OutboxAction &action, QString *error)
 {
     // The key and the exact bytes to send are committed before anything goes out.
-    const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString key = action.idempotencyKey.isEmpty()
+        ? QUuid::createUuid().toString(QUuid::WithoutBraces)
+        : action.idempotencyKey;
     sql::Database &db = m_cache->database();
     sql::Statement s = db.prepare(QStringLiteral(
         "INSERT INTO outbox (created_at, updated_at, action, object_id, idempotency_key, method, "
-        "path, params, amount, currency, state) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "'pending')"));
+        "path, params, amount, currency, state, intent) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, "
+        "?9, 'pending', ?10)"));
     s.bind(1, now());
     s.bind(2, action.action);
     s.bind(3, action.objectId.isEmpty() ? QString() : action.objectId);
@@ -90,6 +94,10 @@ qint64 Outbox::enqueue(const OutboxAction &action, QString *error)
     else
         s.bindNull(8);
     s.bind(9, action.currency.isEmpty() ? QString() : action.currency.toLower());
+    if (action.intent.isEmpty())
+        s.bindNull(10);
+    else
+        s.bind(10, action.intent);
     if (!s.exec()) {
         if (error)
             *error = db.lastError();
@@ -113,6 +121,36 @@ QList<OutboxEntry> Outbox::unfinished(const QString &action, const QString &obje
     while (s.step())
         list.append(readEntry(s));
     return list;
+}
+
+OutboxEntry Outbox::byKey(const QString &idempotencyKey) const
+{
+    sql::Statement s = m_cache->database().prepare(QString::fromLatin1(kEntrySql)
+                                                   + QStringLiteral(" WHERE idempotency_key = ?1"));
+    s.bind(1, idempotencyKey);
+    return s.step() ? readEntry(s) : OutboxEntry();
+}
+
+OutboxEntry Outbox::succeededSince(const QString &intent, qint64 since) const
+{
+    sql::Statement s = m_cache->database().prepare(
+        QString::fromLatin1(kEntrySql)
+        + QStringLiteral(" WHERE intent = ?1 AND state = 'succeeded' AND updated_at >= ?2 ORDER "
+                         "BY id DESC LIMIT 1"));
+    s.bind(1, intent);
+    s.bind(2, since);
+    return s.step() ? readEntry(s) : OutboxEntry();
+}
+
+OutboxEntry Outbox::latestSucceeded(const QString &objectId, qint64 since) const
+{
+    sql::Statement s = m_cache->database().prepare(
+        QString::fromLatin1(kEntrySql)
+        + QStringLiteral(" WHERE object_id = ?1 AND state = 'succeeded' AND updated_at >= ?2 "
+                         "ORDER BY id DESC LIMIT 1"));
+    s.bind(1, objectId);
+    s.bind(2, since);
+    return s.step() ? readEntry(s) : OutboxEntry();
 }
 
 OutboxEntry Outbox::entry(qint64 id) const

@@ -25,6 +25,11 @@ struct OutboxAction
     network::StripeParams params;
     qint64 amount = -1; // Minor units, for the audit log; -1: none.
     QString currency;
+    // The user's own key (--idempotency-key); empty: a fresh one.
+    QString idempotencyKey;
+    // What was asked for, as the user said it ("refund ch_1 amount=0.50 …"): the same intent
+    // is the same action, whatever the request computed from it.
+    QString intent;
 };
 
 struct OutboxEntry
@@ -46,6 +51,7 @@ struct OutboxEntry
     QString currency;
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
+    QString intent;
 
     bool finished() const
     {
@@ -79,6 +85,12 @@ public:
     // Entries of this action on this object that have no definite answer yet (pending or
     // sent): an interrupted run of the same command finishes these instead of acting again.
     QList<OutboxEntry> unfinished(const QString &action, const QString &objectId) const;
+    // The entry sent with this idempotency key (id 0 when there is none).
+    OutboxEntry byKey(const QString &idempotencyKey) const;
+    // The latest entry of this intent that succeeded at or after `since` (id 0 when none).
+    OutboxEntry succeededSince(const QString &intent, qint64 since) const;
+    // The latest entry on this object that succeeded at or after `since` (id 0 when none).
+    OutboxEntry latestSucceeded(const QString &objectId, qint64 since) const;
     // Who acted, for the audit log.
     void setProfile(const QString &profile, bool livemode);
 

@@ -238,7 +238,11 @@ void AnalyticsPage::refresh()
     const Range monthly {QDate::fromString(bucketOf(range.from, Interval::Month, zone), Qt::ISODate)
                              .startOfDay(zone)
                              .toSecsSinceEpoch(),
-                         range.to, Interval::Month, currency, zone};
+                         range.to,
+                         Interval::Month,
+                         currency,
+                         zone,
+                         now};
 
     const QStringList buckets = models::analytics::buckets(range);
     const QList<RevenueRow> rev = revenue(m_db, range);
@@ -273,8 +277,7 @@ void AnalyticsPage::refresh()
         churned {tr("Churn"), {}};
     charts::Series customerChurn {tr("Customer churn"), {}},
         revenueChurn {tr("Gross revenue churn"), {}};
-    // The current month's end is ahead: renewals not invoiced yet count as churn until they
-    // are, which the charts' note says.
+    // The current month's end is ahead: it is read as the subscriptions are now, "so far".
     const QString thisMonth = bucketOf(now, Interval::Month, zone);
     bool partial = false;
     for (const MrrMonth &m : history.months) {
@@ -293,10 +296,9 @@ void AnalyticsPage::refresh()
     }
     const QStringList monthLabels = charts::labels(months, true);
     const QString noInvoices = months.isEmpty() ? tr("No subscription invoices in this range.")
-        : partial
-        ? tr("This month is as invoiced so far: renewals not billed yet show as churn until "
-             "they are.")
-        : QString();
+        : partial                               ? tr("%1 so far: MRR as the subscriptions are now.")
+                        .arg(charts::labels({thisMonth}, true).value(0))
+                  : QString();
     for (const char *key : {"mrr", "movements", "churn"})
         chart(QString::fromLatin1(key))->setNote(noInvoices);
     charts::lines(chart(QStringLiteral("mrr")), monthLabels, {mrrLine}, charts::Kind::Money,

@@ -153,7 +153,7 @@ void HomePage::refresh()
     const QList<MrrRow> mrrNow = mrr(m_db, now, currency);
     const MrrRow m = mrrNow.isEmpty() ? MrrRow {} : mrrNow.first();
     // MRR and subscribers then: the billed MRR at the end of the month before the period.
-    const Range months {prev.from - 62 * 86400, cur.to, Interval::Month, currency, zone};
+    const Range months {prev.from - 62 * 86400, cur.to, Interval::Month, currency, zone, now};
     const MrrHistory history = mrrHistory(m_db, months);
     const QString startMonth = bucketOf(cur.from - 1, Interval::Month, zone);
     const QString thisMonth = bucketOf(now, Interval::Month, zone);

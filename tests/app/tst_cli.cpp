@@ -63,6 +63,9 @@ void TestCli::helpListsEveryCommand()
     QVERIFY(r.out.contains(QStringLiteral("--demo")));
     QVERIFY(r.out.contains(QStringLiteral("--profile")));
     QVERIFY(r.out.contains(QStringLiteral("STRIPE_API_KEY")));
+    // The program's name, not the path that started it.
+    QVERIFY2(r.out.startsWith(QStringLiteral("Usage: paydesk [options]")),
+             qPrintable(r.out.left(80)));
 }
 
 void TestCli::subcommandHelp_data()

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void restrictedKeyWithoutPermission();
     void customerCreateUpdateDelete();
     void subscriptionAtPeriodEndResumeAndNow();
+    void reRunNeverActsTwice();
 };
 
 void TestStaffCommands::initTestCase()
@@ -273,9 +274,14 @@ void TestStaffCommands::partialThenFullThenAlreadyRefunded()
     QVERIFY(s.step());
     QCOMPARE(s.int64(0), 2);
 
-    // Nothing left: refused before sending, with the amounts named.
+    // The same command again: done already, nothing sent. On purpose (--again), nothing is
+    // left: refused before sending, with the amounts named.
     const qint64 posts = endpoint("POST /v1/refunds");
     r = run({QStringLiteral("refund"), ch});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("amount")].toInteger(), amount - 525);
+    r = run({QStringLiteral("refund"), ch, QStringLiteral("--again")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("Nothing is left to refund")), qPrintable(r.err));
     QCOMPARE(endpoint("POST /v1/refunds"), posts);
@@ -362,8 +368,13 @@ void TestStaffCommands::killedAfterCommitRefundsOnce()
     QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 300);
     QCOMPARE(state(), QStringLiteral("succeeded"));
 
-    // A third run is a new refund, as asked.
-    const Result again = run(args, QStringLiteral("killed.sqlite"));
+    // A third run is the same refund again: done already. Only --again makes a new one.
+    const Result third = run(args, QStringLiteral("killed.sqlite"));
+    QCOMPARE(third.exitCode, 0);
+    QVERIFY2(third.err.contains(QStringLiteral("already done at")), qPrintable(third.err));
+    QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 300);
+    const Result again
+        = run(args + QStringList {QStringLiteral("--again")}, QStringLiteral("killed.sqlite"));
     QCOMPARE(again.exitCode, 0);
     QCOMPARE(charge(ch)[QStringLiteral("amount_refunded")].toInteger(), 600);
 }
@@ -473,6 +484,10 @@ void TestStaffCommands::subscriptionAtPeriodEndResumeAndNow()
     QCOMPARE(sub()[QStringLiteral("status")].toString(), QStringLiteral("active"));
     r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
              QStringLiteral("--at-period-end")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
+             QStringLiteral("--at-period-end"), QStringLiteral("--again")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("already set to cancel")), qPrintable(r.err));
 
@@ -496,6 +511,99 @@ void TestStaffCommands::subscriptionAtPeriodEndResumeAndNow()
     r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("has ended already")), qPrintable(r.err));
+}
+
+void TestStaffCommands::reRunNeverActsTwice()
+{
+    const QString ch = takeCharge();
+    const QString cache = QStringLiteral("rerun.sqlite");
+    auto refunded = [&] {
+        return charge(ch)[QStringLiteral("amount_refunded")].toInteger();
+    };
+    const QStringList half {QStringLiteral("refund"), ch, QStringLiteral("--amount"),
+                            QStringLiteral("0.50")};
+    Result r = run(half, cache);
+    QCOMPARE(r.exitCode, 0);
+    const QString first = r.json()[QStringLiteral("id")].toString();
+    QVERIFY(first.startsWith(QLatin1String("re_")));
+    QCOMPARE(refunded(), 50);
+
+    // A script re-run after it finished: the earlier result, nothing sent, whatever the
+    // spelling of the amount.
+    const qint64 posts = endpoint("POST /v1/refunds");
+    for (const QString &amount :
+         {QStringLiteral("0.50"), QStringLiteral("0.5"), QStringLiteral("00.500")}) {
+        r = run({QStringLiteral("refund"), ch, QStringLiteral("--amount"), amount}, cache);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(first), qPrintable(r.err));
+        QCOMPARE(r.json()[QStringLiteral("id")].toString(), first);
+    }
+    QCOMPARE(endpoint("POST /v1/refunds"), posts);
+    QCOMPARE(refunded(), 50);
+
+    // Another amount is another action; --again repeats one on purpose.
+    r = run(half + QStringList {QStringLiteral("--again")}, cache);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.json()[QStringLiteral("id")].toString() != first);
+    QCOMPARE(refunded(), 100);
+
+    // A key of the user's: never twice, also long after Stripe forgot it; not for another
+    // action; not with --again.
+    const QStringList keyed {QStringLiteral("refund"),
+                             ch,
+                             QStringLiteral("--amount"),
+                             QStringLiteral("0.25"),
+                             QStringLiteral("--idempotency-key"),
+                             QStringLiteral("order-77-line-3")};
+    r = run(keyed, cache);
+    QCOMPARE(r.exitCode, 0);
+    const QString keyedId = r.json()[QStringLiteral("id")].toString();
+    QCOMPARE(refunded(), 125);
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(cache), false));
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM outbox WHERE idempotency_key = "
+                                      "'order-77-line-3' AND state = 'succeeded'")),
+             1);
+    // Two days later (Stripe keeps keys 24 hours): the outbox still knows it.
+    QVERIFY(db.exec(QStringLiteral("UPDATE outbox SET updated_at = updated_at - 2 * 86400, "
+                                   "created_at = created_at - 2 * 86400")));
+    r = run(keyed, cache);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("id")].toString(), keyedId);
+    QCOMPARE(refunded(), 125);
+    r = run({QStringLiteral("refund"), ch, QStringLiteral("--amount"), QStringLiteral("0.30"),
+             QStringLiteral("--idempotency-key"), QStringLiteral("order-77-line-3")},
+            cache);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("was used for another action")), qPrintable(r.err));
+    r = run(keyed + QStringList {QStringLiteral("--again")}, cache);
+    QCOMPARE(r.exitCode, 2);
+    r = run({QStringLiteral("refund"), ch, QStringLiteral("--amount"), QStringLiteral("0.30"),
+             QStringLiteral("--idempotency-key"), QStringLiteral("has space")},
+            cache);
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(refunded(), 125);
+
+    // Without a key, the 24 hours are over: the same command acts again.
+    r = run(half, cache);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(!r.err.contains(QStringLiteral("already done")), qPrintable(r.err));
+    QCOMPARE(refunded(), 175);
+
+    // A new customer twice: one customer.
+    const QStringList create {QStringLiteral("customer"), QStringLiteral("create"),
+                              QStringLiteral("--email"),  QStringLiteral("twice@example.com"),
+                              QStringLiteral("--name"),   QStringLiteral("Once Only")};
+    r = run(create, cache);
+    QCOMPARE(r.exitCode, 0);
+    const QString customer = r.json()[QStringLiteral("id")].toString();
+    const qint64 creates = endpoint("POST /v1/customers");
+    r = run(create, cache);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.json()[QStringLiteral("id")].toString(), customer);
+    QCOMPARE(endpoint("POST /v1/customers"), creates);
 }
 
 QTEST_GUILESS_MAIN(TestStaffCommands)

@@ -63,6 +63,8 @@ private Q_SLOTS:
     void mrrWhenCouponsRunOut();
     void reportPrintsTheSameNumbers();
     void reportInATimeZone();
+    void csvReportsAreOneTable_data();
+    void csvReportsAreOneTable();
 };
 
 void TestAnalyticsFixture::initTestCase()
@@ -311,6 +313,57 @@ void TestAnalyticsFixture::reportInATimeZone()
     QVERIFY(p.waitForFinished(30000));
     QCOMPARE(p.exitCode(), 2);
     QVERIFY(p.readAllStandardError().contains("time zone"));
+}
+
+void TestAnalyticsFixture::csvReportsAreOneTable_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("header");
+    QTest::newRow("revenue") << QStringList {QStringLiteral("revenue")}
+                             << QStringLiteral("bucket,currency,gross,");
+    QTest::newRow("settlement") << QStringList {QStringLiteral("settlement")}
+                                << QStringLiteral("settlement_bucket,settlement_currency,");
+    QTest::newRow("payments") << QStringList {QStringLiteral("payments")}
+                              << QStringLiteral("metric,");
+    QTest::newRow("mrr") << QStringList {QStringLiteral("mrr")}
+                         << QStringLiteral("currency,mrr,subscriptions,");
+    QTest::newRow("mrr history") << QStringList {QStringLiteral("mrr"), QStringLiteral("--history")}
+                                 << QStringLiteral("bucket,currency,start_mrr,");
+    QTest::newRow("churn") << QStringList {QStringLiteral("churn")}
+                           << QStringLiteral("bucket,currency,customer_churn_percent,");
+    QTest::newRow("churn summary")
+        << QStringList {QStringLiteral("churn"), QStringLiteral("--summary")}
+        << QStringLiteral("currency,months,customer_churn_percent,");
+}
+
+void TestAnalyticsFixture::csvReportsAreOneTable()
+{
+    // What a spreadsheet opens: one header, then rows of as many cells, no blank line.
+    QFETCH(QStringList, args);
+    QFETCH(QString, header);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("STRIPE_API_KEY"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    p.setProcessEnvironment(env);
+    p.start(PeerProcess::paydeskBinary(),
+            QStringList {QStringLiteral("report")} + args
+                + QStringList {QStringLiteral("--from"), QStringLiteral("2026-08-01"),
+                               QStringLiteral("--to"), QStringLiteral("2026-11-30"),
+                               QStringLiteral("--cache"), m_cache});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QStringList lines
+        = QString::fromUtf8(p.readAllStandardOutput()).split(QStringLiteral("\r\n"));
+    QVERIFY(lines.size() >= 2); // This fixture may have no rows for a report (no invoices).
+    QCOMPARE(lines.last(), QString()); // The final CRLF.
+    QVERIFY2(lines.first().startsWith(header), qPrintable(lines.first()));
+    const qsizetype cells = lines.first().count(u',');
+    for (qsizetype i = 1; i + 1 < lines.size(); ++i) {
+        QVERIFY2(!lines.at(i).isEmpty(), "a blank line inside the table");
+        QVERIFY2(!lines.at(i).startsWith(header.section(u',', 0, 0) + u','), "a second header");
+        QCOMPARE(lines.at(i).count(u','), cells);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAnalyticsFixture)

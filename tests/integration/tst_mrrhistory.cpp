@@ -214,6 +214,30 @@ void TestMrrHistory::reportChurnAndHistory()
             && v[QStringLiteral("currency")] == QStringLiteral("usd"))
             QCOMPARE(v[QStringLiteral("expansion")].toInteger(), 3000);
     QVERIFY(!mrr[QStringLiteral("cohorts")].toArray().isEmpty());
+
+    // The CSV forms are one table each: the history's 12 rows under one header, no blank line.
+    for (const QStringList &args :
+         {QStringList {QStringLiteral("mrr"), QStringLiteral("--history")},
+          QStringList {QStringLiteral("churn")},
+          QStringList {QStringLiteral("churn"), QStringLiteral("--summary")}}) {
+        QProcess csv;
+        csv.setProcessEnvironment(env);
+        csv.start(paydesk::tests::PeerProcess::paydeskBinary(),
+                  QStringList {QStringLiteral("report")} + args
+                      + QStringList {QStringLiteral("--from"), QStringLiteral("2026-08-01"),
+                                     QStringLiteral("--to"), QStringLiteral("2026-11-30"),
+                                     QStringLiteral("--cache"), m_cache});
+        QVERIFY(csv.waitForFinished(60000));
+        QCOMPARE(csv.exitCode(), 0);
+        QStringList lines
+            = QString::fromUtf8(csv.readAllStandardOutput()).split(QStringLiteral("\r\n"));
+        QCOMPARE(lines.takeLast(), QString());
+        QCOMPARE(lines.size(), args.contains(QStringLiteral("--summary")) ? 1 + 3 : 1 + 12);
+        for (const QString &l : std::as_const(lines)) {
+            QVERIFY(!l.isEmpty());
+            QCOMPARE(l.count(u','), lines.first().count(u','));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMrrHistory)
