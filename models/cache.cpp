@@ -308,6 +308,14 @@ Cache::Write Cache::write(Prepared &p, const QJsonObject &object, qint64 asOf, q
         const QJsonArray items = valueAt(object, p.childPaths.at(i)).toArray();
         for (const QJsonValue &item : items)
             write(*cp, item.toObject(), asOf, generation, id, {});
+        // Stripe embeds the first 10 (an invoice's lines, a subscription's items): the rest
+        // is fetched by the sync's refetch, which stores the object with its whole list.
+        if (valueAt(object, p.childPaths.at(i).mid(0, p.childPaths.at(i).size() - 1))
+                .toObject()
+                .value(QStringLiteral("has_more"))
+                .toBool()
+            && !enqueueRefetch(QString::fromLatin1(p.table->name), id, asOf))
+            return Write::Invalid;
     }
     return Write::Written;
 }

@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace paydesk::models {
 
@@ -353,6 +355,7 @@ void SyncEngine::listTable(const QString &table, int attempt)
     options.pageSize = m_options.pageSize;
     options.createdFrom = m_createdFrom;
     options.createdTo = m_createdTo;
+    options.wholeAccount = true;
     if (state.contains(L("ranges"))) {
         options.ranges = rangesFromJson(state.value(L("ranges")).toArray());
         if (options.ranges.isEmpty()) {
@@ -796,6 +799,27 @@ void SyncEngine::processRefetches()
         }
         ++m_refetchInFlight;
         m_client->send(request, this, [this, item](const network::StripeResponse &r) {
+            if (r.ok() && hasIncompleteList(r.json)) {
+                // Its embedded list goes on: fetched to the end before the object is stored.
+                completeLists(r.json, [this, item](const QJsonObject &whole, const QString &error) {
+                    --m_refetchInFlight;
+                    if (!error.isEmpty()) {
+                        if (m_running)
+                            fail(L("fetching the rest of %1 %2 failed: %3")
+                                     .arg(item.object, item.id, error));
+                        return;
+                    }
+                    beginWrite();
+                    m_cache->upsert(whole, item.asOf, m_generation);
+                    m_cache->removeRefetch(item.object, item.id);
+                    if (!m_cache->commit())
+                        m_cache->rollback();
+                    ++m_summary.refetched;
+                    if (m_refetchInFlight == 0)
+                        processRefetches();
+                });
+                return;
+            }
             --m_refetchInFlight;
             const bool missing = !r.ok() && r.error.code == QLatin1String("resource_missing");
             if (r.ok() || missing) {
@@ -825,6 +849,70 @@ void SyncEngine::processRefetches()
     }
     if (m_refetchInFlight == 0 && m_running)
         processRefetches();
+}
+
+namespace {
+
+// The embedded lists Stripe cuts at 10 entries: an invoice's lines, a subscription's items.
+const char *const kEmbeddedLists[] = {"lines", "items"};
+
+} // namespace
+
+bool SyncEngine::hasIncompleteList(const QJsonObject &object)
+{
+    for (const char *key : kEmbeddedLists) {
+        const QJsonObject list = object.value(L(key)).toObject();
+        if (list.value(L("object")).toString() == QLatin1String("list")
+            && list.value(L("has_more")).toBool())
+            return true;
+    }
+    return false;
+}
+
+void SyncEngine::completeLists(const QJsonObject &object,
+                               std::function<void(const QJsonObject &, const QString &)> done)
+{
+    for (const char *key : kEmbeddedLists) {
+        const QJsonObject list = object.value(L(key)).toObject();
+        if (list.value(L("object")).toString() != QLatin1String("list")
+            || !list.value(L("has_more")).toBool())
+            continue;
+        const QJsonArray data = list.value(L("data")).toArray();
+        // The list's own URL ("/v1/invoices/in_…/lines", "/v1/subscription_items?subscription=
+        // sub_…"), paged on from its last entry.
+        const QUrl url(list.value(L("url")).toString());
+        network::StripeRequest request;
+        request.path = url.path();
+        const QUrlQuery query(url);
+        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
+            request.params.set(name, value);
+        request.params.set(L("limit"), 100);
+        if (!data.isEmpty())
+            request.params.set(L("starting_after"),
+                               data.last().toObject().value(L("id")).toString());
+        const QString name = L(key);
+        m_client->send(request, this,
+                       [this, object, name, list, data, done](const network::StripeResponse &r) {
+                           if (!r.ok())
+                               return done({}, r.error.userMessage());
+                           QJsonArray all = data;
+                           for (const QJsonValue &v : r.json.value(L("data")).toArray())
+                               all.append(v);
+                           const bool more = r.json.value(L("has_more")).toBool()
+                               && !r.json.value(L("data")).toArray().isEmpty();
+                           QJsonObject whole = list;
+                           whole.insert(L("data"), all);
+                           whole.insert(L("has_more"), more);
+                           QJsonObject next = object;
+                           next.insert(name, whole);
+                           // Another page of this list, or the next list of the object.
+                           if (hasIncompleteList(next))
+                               return completeLists(next, done);
+                           done(next, {});
+                       });
+        return;
+    }
+    done(object, {});
 }
 
 } // namespace paydesk::models

@@ -10,6 +10,8 @@
 #include <QPointer>
 #include <QSet>
 
+#include <functional>
+
 namespace paydesk::models {
 
 class Cache;
@@ -102,6 +104,12 @@ private:
     void applyEventPage(const QJsonArray &chronological);
     EventResult applyEvent(const QJsonObject &event);
     void processRefetches();
+    // An embedded list (an invoice's lines, a subscription's items) has entries left out.
+    static bool hasIncompleteList(const QJsonObject &object);
+    // Fetches the rest of every such list from its URL; `done` gets the whole object, or an
+    // error.
+    void completeLists(const QJsonObject &object,
+                       std::function<void(const QJsonObject &, const QString &)> done);
     void succeed();
     void fail(const QString &message);
     bool batchBegin();

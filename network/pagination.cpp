@@ -121,18 +121,43 @@ void ParallelLister::start()
         launch();
         return;
     }
-    const int slices = m_options.concurrency;
-    const qint64 span = std::max<qint64>(1, m_options.createdTo - m_options.createdFrom);
+    // A probe first: the newest page of everything, with no time bound. A type that fits in
+    // it is done in one request; otherwise its density decides how many slices the rest takes.
+    if (m_options.wholeAccount) {
+        Slice probe {m_options.createdFrom, m_options.createdTo, {}, 0, false};
+        probe.probe = true;
+        addSlice(probe);
+    } else {
+        sliceAfterProbe(m_options.createdTo, -1);
+    }
+    launch();
+}
+
+void ParallelLister::sliceAfterProbe(qint64 below, double density)
+{
+    // About four pages a slice to start with (each slice ends on a part page); plan() re-cuts
+    // them once their first pages measured the whole range.
+    if (below <= m_options.createdFrom + 1) {
+        // Everything left is older than the window's start: one slice, open below.
+        addSlice({std::min(m_options.createdFrom, below - 1), below, {}, 0, true});
+        ++m_initialPending;
+        return;
+    }
+    const qint64 span = std::max<qint64>(1, below - m_options.createdFrom);
+    // Without a probe (density < 0): one slice per slot.
+    const double expected = density * double(span);
+    const int slices = density < 0
+        ? m_options.concurrency
+        : std::clamp(int(std::ceil(expected / (4.0 * m_options.pageSize))), 1,
+                     m_options.concurrency);
     for (int i = 0; i < slices; ++i) {
         const qint64 lo = m_options.createdFrom + span * i / slices;
-        const qint64 hi = i == slices - 1 ? m_options.createdTo
-                                          : m_options.createdFrom + span * (i + 1) / slices;
+        const qint64 hi = i == slices - 1 ? below : m_options.createdFrom + span * (i + 1) / slices;
         if (hi > lo) {
             addSlice({lo, hi, {}, 0, true});
             ++m_initialPending;
         }
     }
-    launch();
 }
 
 int ParallelLister::addSlice(const Slice &slice, bool front)
@@ -258,9 +283,15 @@ void ParallelLister::fetch(int sliceId)
     request.path = m_path;
     request.params = m_params;
     request.params.set(QStringLiteral("limit"), m_options.pageSize);
-    request.params.set(
-        QStringLiteral("created"),
-        QVariantMap {{QStringLiteral("gte"), slice.lo}, {QStringLiteral("lt"), slice.hi}});
+    // The oldest slice is open below: objects older than the account's creation exist (a
+    // connected or migrated account) and are listed too.
+    if (!slice.probe && m_options.wholeAccount && slice.lo <= m_options.createdFrom)
+        request.params.set(QStringLiteral("created"),
+                           QVariantMap {{QStringLiteral("lt"), slice.hi}});
+    else if (!slice.probe)
+        request.params.set(
+            QStringLiteral("created"),
+            QVariantMap {{QStringLiteral("gte"), slice.lo}, {QStringLiteral("lt"), slice.hi}});
     if (!slice.cursor.isEmpty())
         request.params.set(QStringLiteral("starting_after"), slice.cursor);
     ++m_requests;
@@ -274,6 +305,43 @@ void ParallelLister::fetch(int sliceId)
         }
         Slice &slice = m_slicesById[sliceId];
         const QJsonArray page = r.json.value(QStringLiteral("data")).toArray();
+        if (slice.probe) {
+            QList<QByteArray> rawPage = splitListData(r.body);
+            if (rawPage.size() != page.size())
+                rawPage.clear();
+            m_slicesById.remove(sliceId);
+            QJsonArray data = page;
+            QList<QByteArray> raw = rawPage;
+            if (r.json.value(QStringLiteral("has_more")).toBool() && !page.isEmpty()) {
+                const qint64 first
+                    = page.first().toObject().value(QStringLiteral("created")).toInteger();
+                const qint64 last
+                    = page.last().toObject().value(QStringLiteral("created")).toInteger();
+                const double density
+                    = double(page.size()) / double(std::max<qint64>(1, first - last + 1));
+                m_density.insert(first, density);
+                // The slices list everything created before `last` + 1 second: the objects of
+                // that last second are left to them (more of them may follow this page).
+                data = {};
+                raw.clear();
+                for (qsizetype i = 0; i < page.size(); ++i) {
+                    if (page.at(i).toObject().value(QStringLiteral("created")).toInteger() <= last)
+                        break;
+                    data.append(page.at(i));
+                    if (!rawPage.isEmpty())
+                        raw.append(rawPage.at(i));
+                }
+                sliceAfterProbe(last + 1, density);
+            }
+            m_received += data.size();
+            if (!data.isEmpty())
+                Q_EMIT objectsReceived(data, raw);
+            if (m_done)
+                return;
+            Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
+            launch();
+            return;
+        }
         // plan() may have raised this slice's lower bound while the request was out: objects
         // below it now belong to another slice, and reaching them means this one is done.
         QList<QByteArray> rawPage = splitListData(r.body);
@@ -282,9 +350,11 @@ void ParallelLister::fetch(int sliceId)
         QJsonArray data;
         QList<QByteArray> raw;
         bool reachedBottom = false;
+        const bool openBelow = m_options.wholeAccount && slice.lo <= m_options.createdFrom;
         for (qsizetype i = 0; i < page.size(); ++i) {
             const QJsonValue v = page.at(i);
-            if (v.toObject().value(QStringLiteral("created")).toInteger() < slice.lo) {
+            if (!openBelow
+                && v.toObject().value(QStringLiteral("created")).toInteger() < slice.lo) {
                 reachedBottom = true;
             } else {
                 data.append(v);

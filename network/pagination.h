@@ -72,6 +72,10 @@ public:
         // Resume: list exactly these [from, to) ranges (a checkpoint()) instead of
         // [createdFrom, createdTo).
         QList<QPair<qint64, qint64>> ranges;
+        // Every object of the type, not a window: a probe without time bound first (a type
+        // that fits in one page takes one request), then the slices, the oldest open below
+        // createdFrom (objects older than the account exist: connected, migrated accounts).
+        bool wholeAccount = false;
     };
 
     ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
@@ -107,12 +111,15 @@ private:
         QString cursor;
         qint64 cursorCreated = 0;
         bool initial = false;
+        bool probe = false; // The first page of everything, without a time bound.
     };
 
     int addSlice(const Slice &slice, bool front = false);
     void launch();
     void fetch(int sliceId);
     void plan();
+    // After the probe found more than a page: slices of [createdFrom, below) for the rest.
+    void sliceAfterProbe(qint64 below, double density);
     double densityAt(qint64 t) const;
     double estimate(qint64 from, qint64 to) const;
     void fail(const StripeError &error);

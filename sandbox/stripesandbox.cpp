@@ -204,7 +204,7 @@ bool StripeSandbox::loadFixture()
             } else if (c == &m_store.events || c == &m_store.balanceTransactions) {
                 key = o.value(L("type")).toString().toLatin1();
             }
-            c->appendUnsorted(o, owner, key);
+            c->appendUnsorted(embedLists(o), owner, key);
         }
     }
     m_store.finish();
@@ -680,9 +680,7 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
             const auto object = m_store.subscriptions.get(sub.toLatin1());
             if (!object)
                 return missing(L("subscription"), sub, L("subscription"));
-            QJsonObject items = object->value(L("items")).toObject();
-            items.insert(L("url"), L("/v1/subscription_items"));
-            return {200, items, {}};
+            return embeddedList(sub, "items", *object, L("/v1/subscription_items"), params);
         }
         if (n == 3) {
             std::optional<QJsonObject> found;
@@ -722,7 +720,7 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
             const auto invoice = m_store.invoices.get(id.toLatin1());
             if (!invoice)
                 return missing(L("invoice"), id);
-            return {200, invoice->value(L("lines")).toObject(), {}};
+            return embeddedList(id, "lines", *invoice, L("/v1/invoices/%1/lines").arg(id), params);
         }
     }
     return error(
@@ -809,6 +807,73 @@ StripeSandbox::Reply StripeSandbox::list(Collection &collection, const QString &
     body += page.hasMore ? "true" : "false";
     body += ",\"url\":\"" + url.toUtf8() + "\"}";
     return {200, {}, body};
+}
+
+QJsonObject StripeSandbox::embedLists(QJsonObject object)
+{
+    static const std::pair<const char *, const char *> kLists[]
+        = {{"invoice", "lines"}, {"subscription", "items"}};
+    const QString type = object.value(L("object")).toString();
+    for (const auto &[objectType, key] : kLists) {
+        if (type != QLatin1String(objectType) || !object.value(QLatin1String(key)).isObject())
+            continue;
+        QJsonObject list = object.value(QLatin1String(key)).toObject();
+        const QJsonArray data = list.value(L("data")).toArray();
+        const QString id = object.value(L("id")).toString();
+        if (!list.value(L("url")).isString())
+            list.insert(L("url"),
+                        QLatin1String(key) == QLatin1String("lines")
+                            ? L("/v1/invoices/%1/lines").arg(id)
+                            : L("/v1/subscription_items?subscription=") + id);
+        object.insert(QLatin1String(key), list);
+        const QString full = object.value(L("id")).toString() + u':' + QLatin1String(key);
+        if (data.size() > 10) {
+            m_fullLists.insert(full, data);
+            QJsonArray first;
+            for (qsizetype i = 0; i < 10; ++i)
+                first.append(data.at(i));
+            list.insert(L("data"), first);
+            list.insert(L("has_more"), true);
+            object.insert(QLatin1String(key), list);
+        } else if (!list.value(L("has_more")).toBool()) {
+            m_fullLists.remove(full);
+        }
+    }
+    return object;
+}
+
+StripeSandbox::Reply StripeSandbox::embeddedList(const QString &id, const char *key,
+                                                 const QJsonObject &object, const QString &url,
+                                                 const FormParams &params)
+{
+    const QJsonArray all
+        = m_fullLists.value(id + u':' + QLatin1String(key),
+                            object.value(QLatin1String(key)).toObject().value(L("data")).toArray());
+    int limit = 10;
+    if (params.has(L("limit"))) {
+        bool ok = false;
+        limit = params.value(L("limit")).toInt(&ok);
+        if (!ok || limit < 1 || limit > 100)
+            return error(400, kInvalidRequest,
+                         L("Invalid integer: %1. The limit must be between 1 and 100.")
+                             .arg(params.value(L("limit"))),
+                         L("parameter_invalid_integer"), L("limit"));
+    }
+    qsizetype from = 0;
+    if (const QString after = params.value(L("starting_after")); !after.isEmpty()) {
+        from = -1;
+        for (qsizetype i = 0; i < all.size(); ++i)
+            if (all.at(i).toObject().value(L("id")).toString() == after)
+                from = i + 1;
+        if (from < 0)
+            return missing(QLatin1String(key) == QLatin1String("lines") ? L("line_item")
+                                                                        : L("subscription_item"),
+                           after, L("starting_after"));
+    }
+    QJsonArray page;
+    for (qsizetype i = from; i < all.size() && page.size() < limit; ++i)
+        page.append(all.at(i));
+    return {200, listObject(url, page, from + page.size() < all.size()), {}};
 }
 
 StripeSandbox::Reply StripeSandbox::retrieve(Collection &collection, const QString &id,
@@ -1378,7 +1443,7 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
         sub.insert(L("metadata"),
                    mergedMetadata(sub.value(L("metadata")).toObject(), tree.value(L("metadata"))));
     const QJsonObject previous = changedFields(*existing, sub);
-    m_store.subscriptions.replace(sub);
+    m_store.subscriptions.replace(embedLists(sub));
     if (!previous.isEmpty())
         emitEvent(L("customer.subscription.updated"), sub, previous);
     return {
@@ -1445,7 +1510,7 @@ StripeSandbox::Reply StripeSandbox::cancelSubscription(const QString &id, const 
         sub.insert(L("latest_invoice"), invoiceId);
         emitEvent(L("invoice.created"), invoice);
     }
-    m_store.subscriptions.replace(sub, QByteArrayLiteral("canceled"));
+    m_store.subscriptions.replace(embedLists(sub), QByteArrayLiteral("canceled"));
     ++m_counters[L("subscriptions_canceled")];
     emitEvent(L("customer.subscription.deleted"), sub);
     return {200, sub, {}};

@@ -90,6 +90,11 @@ private:
 
     Reply list(Collection &collection, const QString &url, const FormParams &params,
                std::function<bool(const Collection::Entry &)> filter = {});
+    // As Stripe: an invoice's lines and a subscription's items are embedded 10 at most, with
+    // has_more and the URL that pages the rest.
+    QJsonObject embedLists(QJsonObject object);
+    Reply embeddedList(const QString &id, const char *key, const QJsonObject &object,
+                       const QString &url, const FormParams &params);
     Reply retrieve(Collection &collection, const QString &id, const FormParams &params);
     Reply search(Collection &collection, const QString &url, const FormParams &params);
     QJsonObject expand(QJsonObject object, const QStringList &paths);
@@ -122,6 +127,9 @@ private:
     QString m_error;
     QHash<QByteArray, IdempotentResult> m_idempotency;
     QHash<QByteArray, QSet<QString>> m_restrictedKeys;
+    // The whole embedded lists of objects that embed only their first 10 entries, by
+    // "id:key" ("in_…:lines", "sub_…:items").
+    QHash<QString, QJsonArray> m_fullLists;
     QString m_currentRequestId;
     QString m_currentIdempotencyKey;
     // Rate limiter: requests counted in the current one-second window.

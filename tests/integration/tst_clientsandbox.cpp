@@ -196,6 +196,15 @@ void TestClientSandbox::parallelListerThroughFaultsAndRateLimit_data()
         << QStringLiteral("/v1/events") << QStringLiteral("event") << 3 << QStringLiteral("0");
     QTest::newRow("customers, 1 slice") << QStringLiteral("/v1/customers")
                                         << QStringLiteral("customer") << 1 << QStringLiteral("0");
+    // The whole account: a probe first, the oldest slice open below a window that starts
+    // after most objects were created (an account connected late).
+    QTest::newRow("charges, whole account")
+        << QStringLiteral("/v1/charges") << QStringLiteral("charge") << 8 << QStringLiteral("0");
+    QTest::newRow("charges, whole account, 429s")
+        << QStringLiteral("/v1/charges") << QStringLiteral("charge") << 16 << QStringLiteral("20");
+    QTest::newRow("customers, whole account")
+        << QStringLiteral("/v1/customers") << QStringLiteral("customer") << 4
+        << QStringLiteral("0");
 }
 
 void TestClientSandbox::parallelListerThroughFaultsAndRateLimit()
@@ -216,6 +225,9 @@ void TestClientSandbox::parallelListerThroughFaultsAndRateLimit()
     options.createdTo = kNow + 86400;
     options.concurrency = concurrency;
     options.slicesPerSlot = 6; // Many boundaries: that is where objects could be lost.
+    options.wholeAccount = QByteArray(QTest::currentDataTag()).contains("whole account");
+    if (options.wholeAccount)
+        options.createdFrom = kNow - 20 * 86400;
     ParallelLister lister(c.get(), path, {}, options);
     QHash<QString, int> seen;
     connect(&lister, &ParallelLister::objectsReceived, this, [&](const QJsonArray &data) {
