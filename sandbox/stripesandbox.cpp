@@ -274,6 +274,17 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
 
     auto finish = [&](const Reply &reply) {
         response.status = reply.status;
+        // Stripe says whether a failed request may be retried: server errors, rate limits and
+        // conflicts may; a request Stripe refused for what it says may not.
+        bool told = false;
+        for (const auto &h : std::as_const(response.headers))
+            told = told || h.first == "Stripe-Should-Retry";
+        if (!told && reply.status >= 400)
+            response.headers.append(
+                {QByteArray("Stripe-Should-Retry"),
+                 reply.status >= 500 || reply.status == 409 || reply.status == 429
+                     ? QByteArray("true")
+                     : QByteArray("false")});
         response.body = reply.rawBody.isEmpty() ? toCompactJson(reply.body) : reply.rawBody;
         return response;
     };

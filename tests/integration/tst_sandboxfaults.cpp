@@ -37,7 +37,25 @@ private Q_SLOTS:
     void latencyDelaysTheAnswer();
     void faultsConfigurableAtRunTime();
     void webhooksAreSigned();
+    void refusalsSayDoNotRetry();
 };
+
+void TestSandboxFaults::refusalsSayDoNotRetry()
+{
+    // As Stripe: a request refused for what it asks is not to be retried; success says nothing.
+    auto s = start(SandboxOptions {});
+    QVERIFY(s);
+    HttpClient http(s->baseUrl(), key());
+    const auto missing = http.get(QStringLiteral("/v1/customers/cus_nobody"));
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.header("Stripe-Should-Retry"), QByteArray("false"));
+    const auto bad = http.get(QStringLiteral("/v1/customers?limit=1000"));
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(bad.header("Stripe-Should-Retry"), QByteArray("false"));
+    const auto ok = http.get(QStringLiteral("/v1/customers?limit=1"));
+    QCOMPARE(ok.status, 200);
+    QVERIFY(ok.header("Stripe-Should-Retry").isEmpty());
+}
 
 void TestSandboxFaults::serverErrorsSayRetry()
 {
@@ -72,6 +90,7 @@ void TestSandboxFaults::rateLimitAnswers429()
             ++limited;
             QCOMPARE(r.errorCode(), QStringLiteral("rate_limit"));
             QCOMPARE(r.header("Retry-After"), QByteArray("1"));
+            QCOMPARE(r.header("Stripe-Should-Retry"), QByteArray("true"));
         } else {
             QCOMPARE(r.status, 200);
             ++ok;
