@@ -70,6 +70,23 @@ RefundTarget RefundTarget::fromCharge(const QJsonObject &c)
 
 namespace staffactions {
 
+QList<RecentRefund> recentRefunds(sql::Database &db, const QString &chargeId, qint64 since)
+{
+    sql::Statement s = db.prepare(QStringLiteral(
+        "SELECT id, amount, created FROM refunds WHERE charge = ?1 AND created >= ?2 AND deleted = "
+        "0 AND coalesce(status, '') NOT IN ('failed', 'canceled') ORDER BY created DESC"));
+    s.bind(1, chargeId);
+    s.bind(2, since);
+    QList<RecentRefund> out;
+    while (s.step())
+        out.append({s.text(0), s.int64(1), s.int64(2)});
+    return out;
+}
+
+} // namespace staffactions
+
+namespace staffactions {
+
 InputProblem checkCustomer(const CustomerFields &f, bool create)
 {
     if (const InputProblem p = staffinput::email(f.email, create); !p.ok())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/outbox.h"
+#include "models/sqlitedb.h"
 #include "models/staffinput.h"
 #include "network/stripeerror.h"
 
@@ -25,6 +26,14 @@ struct CustomerFields
 };
 
 // What a refund may take from one charge: read from the Stripe charge object.
+// A refund already made on a payment (from the cache's refunds).
+struct RecentRefund
+{
+    QString id;
+    qint64 amount = 0; // Minor units.
+    qint64 created = 0;
+};
+
 struct RefundTarget
 {
     QString chargeId;
@@ -38,6 +47,10 @@ struct RefundTarget
     QString customerLabel; // Name or email, when known.
     QString description;
     bool livemode = false;
+
+    // Refunds of this payment in the last 24 hours, newest first: the dialog warns before the
+    // same amount is refunded again.
+    QList<RecentRefund> recent;
 
     static RefundTarget fromCharge(const QJsonObject &charge);
     qint64 refundable() const
@@ -60,6 +73,13 @@ struct StaffError
  * checks its input passes first (shared by the dialogs and the command line, so both refuse
  * the same input with the same words) and the human reading of the errors Stripe answers.
  */
+namespace staffactions {
+
+// The refunds of `chargeId` created at or after `since`, newest first, not failed or canceled.
+QList<RecentRefund> recentRefunds(sql::Database &db, const QString &chargeId, qint64 since);
+
+} // namespace staffactions
+
 namespace staffactions {
 
 // Checks every field of a customer form; `create`: the email is required.

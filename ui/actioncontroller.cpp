@@ -8,6 +8,7 @@
 #include "ui/refunddialog.h"
 #include "ui/uilogging.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QWidget>
 
@@ -163,6 +164,8 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
         if (!target.customerId.isEmpty())
             target.customerLabel = customerLabel(target.customerId);
         target.livemode = m_live;
+        target.recent = models::staffactions::recentRefunds(
+            m_cache->database(), target.chargeId, QDateTime::currentSecsSinceEpoch() - 24 * 3600);
         dialog = new RefundDialog(target, m_threshold, options, m_window);
     } else if (action == QLatin1String("customer.create")) {
         table = QStringLiteral("customers");

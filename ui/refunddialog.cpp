@@ -4,6 +4,7 @@
 #include "models/money.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,6 +22,7 @@ RefundDialog::RefundDialog(const models::RefundTarget &target, qint64 threshold,
     , m_again(new QLineEdit(this))
     , m_reason(new QComboBox(this))
     , m_metadata(new QPlainTextEdit(this))
+    , m_repeat(new QLabel(this))
 {
     setObjectName(QStringLiteral("refundDialog"));
     // The threshold in the payment's own minor units: 500 means ¥500 and $500.00.
@@ -75,6 +77,18 @@ RefundDialog::RefundDialog(const models::RefundTarget &target, qint64 threshold,
     form()->addRow(tr("Metadata"), m_metadata);
     registerField(QStringLiteral("metadata"), m_metadata);
 
+    // The same amount refunded on this payment in the last 24 hours: say so before it is
+    // refunded twice (a retried ticket, a double click in another tool).
+    m_repeat->setObjectName(QStringLiteral("refundRepeatWarning"));
+    m_repeat->setWordWrap(true);
+    m_repeat->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_repeat->setStyleSheet(QStringLiteral("QLabel { color: palette(window-text); background: "
+                                           "rgba(230, 160, 0, 0.22); border-left: 3px solid "
+                                           "#d08a00; padding: 6px; }"));
+    m_repeat->setAccessibleName(tr("Warning: refunded already"));
+    m_repeat->hide();
+    form()->addRow(m_repeat);
+
     connect(m_amount, &QLineEdit::textChanged, this, &RefundDialog::update);
     requireExplicitConfirm();
     m_amount->setFocus(Qt::OtherFocusReason);
@@ -109,10 +123,31 @@ void RefundDialog::update()
     m_againLabel->setVisible(again);
     // The button says what it does: "Refund €45.00".
     const qint64 amount = typedAmount();
+    // Never more than can be refunded: an amount above it names nothing (and is refused).
     confirmButton()->setText(
-        amount > 0
+        amount > 0 && amount <= m_target.refundable()
             ? tr("Refund %1").arg(models::Money(amount, m_target.currency).toString(m_locale))
             : tr("Refund"));
+    const models::RecentRefund *same = nullptr;
+    for (const models::RecentRefund &r : std::as_const(m_target.recent))
+        if (r.amount == amount && !same)
+            same = &r;
+    if (same) {
+        const qint64 minutes
+            = std::max<qint64>(0, (QDateTime::currentSecsSinceEpoch() - same->created) / 60);
+        const qint64 hours = minutes / 60;
+        const QString ago = minutes < 60
+            ? (minutes == 1 ? tr("1 minute ago") : tr("%1 minutes ago").arg(minutes))
+            : (hours == 1 ? tr("1 hour ago") : tr("%1 hours ago").arg(hours));
+        m_repeat->setText(
+            tr("%1 was refunded on this payment %2 (%3, %4). Refunding the same "
+               "amount again makes a second refund.")
+                .arg(models::Money(same->amount, m_target.currency).toString(m_locale), ago,
+                     same->id,
+                     m_locale.toString(QDateTime::fromSecsSinceEpoch(same->created),
+                                       QLocale::ShortFormat)));
+    }
+    m_repeat->setVisible(same != nullptr);
     formChanged();
 }
 

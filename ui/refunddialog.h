@@ -29,6 +29,8 @@ public:
     QLineEdit *amountAgainField() const { return m_again; }
     QComboBox *reasonBox() const { return m_reason; }
     QPlainTextEdit *metadataField() const { return m_metadata; }
+    // Shown when the amount is one already refunded on this payment in the last 24 hours.
+    QLabel *repeatWarning() const { return m_repeat; }
     bool needsAmountAgain() const;
 
 protected:
@@ -47,6 +49,7 @@ private:
     QLineEdit *m_again;
     QComboBox *m_reason;
     QPlainTextEdit *m_metadata;
+    QLabel *m_repeat;
 };
 
 } // namespace paydesk::ui

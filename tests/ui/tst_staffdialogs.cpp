@@ -14,6 +14,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void refundInfo();
+    void refundWarnsOfTheSameAmountRefundedToday();
     void refundRules_data();
     void refundRules();
     void refundLiveNeedsConfirmation();
@@ -174,6 +176,55 @@ void TestStaffDialogs::refundInfo()
     ui::RefundDialog full(models::RefundTarget::fromCharge(refunded), 0, {});
     QVERIFY(!full.confirmButton()->isEnabled());
     QVERIFY(full.problemText().contains(QStringLiteral("refunded in full")));
+}
+
+void TestStaffDialogs::refundWarnsOfTheSameAmountRefundedToday()
+{
+    // A refund of $5.25 two hours ago (through the cache's refunds): typing $5.25 again says
+    // so before it is sent; another amount does not. The button never names more than can be
+    // refunded.
+    const QJsonObject charge = raw(QStringLiteral("charges"), m_usd);
+    QVERIFY(!charge.isEmpty());
+    const qint64 created = QDateTime::currentSecsSinceEpoch() - 2 * 3600 - 60;
+    const QJsonObject refund {{QStringLiteral("id"), QStringLiteral("re_earlier_today")},
+                              {QStringLiteral("object"), QStringLiteral("refund")},
+                              {QStringLiteral("amount"), 525},
+                              {QStringLiteral("currency"), QStringLiteral("usd")},
+                              {QStringLiteral("charge"), m_usd},
+                              {QStringLiteral("status"), QStringLiteral("succeeded")},
+                              {QStringLiteral("created"), created}};
+    QVERIFY(m_cache->begin());
+    QCOMPARE(m_cache->upsert(refund, created), models::Cache::Write::Written);
+    QVERIFY(m_cache->commit());
+    models::RefundTarget target = models::RefundTarget::fromCharge(charge);
+    target.recent = models::staffactions::recentRefunds(m_cache->database(), m_usd,
+                                                        QDateTime::currentSecsSinceEpoch() - 86400);
+    QCOMPARE(target.recent.size(), 1);
+    ui::RefundDialog d(target, 0, {});
+    QLabel *warning = d.repeatWarning();
+    QVERIFY(warning->isHidden());
+    QTest::keyClicks(d.amountField(), QStringLiteral("5.25"));
+    QVERIFY(!warning->isHidden());
+    QVERIFY2(warning->text().contains(QStringLiteral("$5.25")), qPrintable(warning->text()));
+    QVERIFY(warning->text().contains(QStringLiteral("re_earlier_today")));
+    QVERIFY2(warning->text().contains(QStringLiteral("2 hours ago")), qPrintable(warning->text()));
+    save(&d, QStringLiteral("refund-dialog-repeat-warning"));
+    d.amountField()->clear();
+    QTest::keyClicks(d.amountField(), QStringLiteral("5.30"));
+    QVERIFY(warning->isHidden());
+    QCOMPARE(d.confirmButton()->text(), QStringLiteral("Refund $5.30"));
+    d.amountField()->clear();
+    QTest::keyClicks(d.amountField(), QStringLiteral("999999"));
+    QCOMPARE(d.confirmButton()->text(), QStringLiteral("Refund"));
+    // Older than a day: no warning.
+    QVERIFY(models::staffactions::recentRefunds(m_cache->database(), m_usd,
+                                                QDateTime::currentSecsSinceEpoch())
+                .isEmpty());
+    QVERIFY(m_cache->begin());
+    QCOMPARE(m_cache->markDeleted(QStringLiteral("refunds"), QStringLiteral("re_earlier_today"),
+                                  created + 1),
+             models::Cache::Write::Written);
+    QVERIFY(m_cache->commit());
 }
 
 void TestStaffDialogs::refundRules_data()
