@@ -338,25 +338,34 @@ private:
                 // Refund: most in full, some partial, within a month of the charge.
                 const bool full = m_rng.chance(0.7);
                 refunded = full ? amount : std::max<qint64>(1, amount * m_rng.range(10, 70) / 100);
-                const qint64 when = std::min(m_now - 60, created + m_rng.range(3600, 30 * kDay));
+                // Days to weeks after the payment; one that would come after "now" has not
+                // happened yet (dated now, they piled up on the last day). The generator's
+                // draws stay the same either way, so the rest of the merchant does not change.
+                const qint64 when = created + m_rng.range(3600, 30 * kDay);
+                const bool happened = when < m_now - 60;
+                if (!happened)
+                    refunded = 0;
                 const QString refundId = m_ids.next("re");
                 const QString txn = m_ids.next("txn");
                 const qint64 usdRefund = toUsdMinor(refunded, currency);
-                m_store.balanceTransactions.appendUnsorted(
-                    balanceTransactionJson(
-                        txn, when, refundId, L("refund"), -usdRefund, 0, L("usd"),
-                        currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
-                        L("REFUND FOR CHARGE")),
-                    txn.toLatin1(), when, {}, QByteArrayLiteral("refund"));
                 const char *reasons[] = {"requested_by_customer", "duplicate", "fraudulent"};
-                m_store.refunds.appendUnsorted(
-                    refundJson(refundId, when, s.id, s.paymentIntent, refunded, currency,
-                               QString::fromLatin1(reasons[weighted({80, 15, 5})]), txn),
-                    refundId.toLatin1(), when, s.id.toLatin1(), s.paymentIntent.toLatin1());
+                const QString reason = QString::fromLatin1(reasons[weighted({80, 15, 5})]);
+                if (happened) {
+                    m_store.balanceTransactions.appendUnsorted(
+                        balanceTransactionJson(
+                            txn, when, refundId, L("refund"), -usdRefund, 0, L("usd"),
+                            currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
+                            L("REFUND FOR CHARGE")),
+                        txn.toLatin1(), when, {}, QByteArrayLiteral("refund"));
+                    m_store.refunds.appendUnsorted(refundJson(refundId, when, s.id, s.paymentIntent,
+                                                              refunded, currency, reason, txn),
+                                                   refundId.toLatin1(), when, s.id.toLatin1(),
+                                                   s.paymentIntent.toLatin1());
+                }
             } else if (r < 0.051) {
-                disputed = true;
-                const qint64 when
-                    = std::min(m_now - 60, created + m_rng.range(5 * kDay, 60 * kDay));
+                const qint64 when = created + m_rng.range(5 * kDay, 60 * kDay);
+                // Not opened yet when it would come after "now" (the draws stay the same).
+                disputed = when < m_now - 60;
                 const char *statuses[] = {"warning_needs_response",
                                           "warning_under_review",
                                           "warning_closed",
@@ -365,15 +374,24 @@ private:
                                           "won",
                                           "lost"};
                 QString status = QString::fromLatin1(statuses[weighted({4, 3, 5, 12, 14, 32, 30})]);
-                // Recent disputes are still open; old ones are decided.
-                if (m_now - when > 75 * kDay && !status.startsWith(QLatin1String("warning")))
+                // Recent disputes are still open; old ones are decided. Evidence is due 21 days
+                // after a dispute opens and the bank decides weeks later: nothing is won or lost
+                // while its respond-by date is ahead, and a win is paid back 40 days on.
+                const bool warning = status.startsWith(QLatin1String("warning"));
+                if (m_now - when > 75 * kDay && !warning)
                     status = m_rng.chance(0.5) ? L("won") : L("lost");
+                if (m_now - when <= 21 * kDay && !warning)
+                    status = when % 5 < 3 ? L("needs_response") : L("under_review");
+                else if (m_now - when <= 40 * kDay && status == QLatin1String("won"))
+                    status = L("under_review");
+                if (m_now - when <= 21 * kDay && status == QLatin1String("warning_closed"))
+                    status = L("warning_under_review");
                 const char *reasons[]
                     = {"fraudulent", "product_not_received", "subscription_canceled",
                        "duplicate",  "credit_not_processed", "general"};
                 const QString disputeId = m_ids.next("dp");
                 QByteArrayList txns;
-                if (!status.startsWith(QLatin1String("warning"))) {
+                if (disputed && !status.startsWith(QLatin1String("warning"))) {
                     const double rate = currency == QLatin1String("usd") ? 0.0 : usdRate(currency);
                     const QString txn = m_ids.next("txn");
                     const qint64 usdAmount = toUsdMinor(amount, currency);
@@ -384,7 +402,7 @@ private:
                                                                {}, QByteArrayLiteral("adjustment"));
                     if (status == QLatin1String("won")) {
                         const QString back = m_ids.next("txn");
-                        const qint64 backAt = when + 40 * kDay < m_now ? when + 40 * kDay : when;
+                        const qint64 backAt = when + 40 * kDay;
                         txns.append(balanceTransactionJson(back, backAt, disputeId, L("adjustment"),
                                                            usdAmount + 1500, 0, L("usd"), rate,
                                                            L("Chargeback reversal")));
@@ -393,12 +411,14 @@ private:
                                                                    QByteArrayLiteral("adjustment"));
                     }
                 }
-                m_store.disputes.appendUnsorted(
-                    disputeJson(disputeId, when, s.id, s.paymentIntent, amount, currency,
-                                QString::fromLatin1(reasons[weighted({40, 20, 15, 8, 10, 7})]),
-                                status, '[' + txns.join(',') + ']'),
-                    disputeId.toLatin1(), when, customer ? customer->idBytes : QByteArray(),
-                    status.toLatin1());
+                const QString reason
+                    = QString::fromLatin1(reasons[weighted({40, 20, 15, 8, 10, 7})]);
+                if (disputed)
+                    m_store.disputes.appendUnsorted(
+                        disputeJson(disputeId, when, s.id, s.paymentIntent, amount, currency,
+                                    reason, status, '[' + txns.join(',') + ']'),
+                        disputeId.toLatin1(), when, customer ? customer->idBytes : QByteArray(),
+                        status.toLatin1());
             }
         }
         s.amountRefunded = refunded;

@@ -233,6 +233,57 @@ void TestSandbox::nothingIsCreatedAfterNowAndTheDateHeaderTellsTheClock()
                                     .arg(QLatin1String(list), v[QStringLiteral("id")].toString())
                                     .arg(v[QStringLiteral("created")].toInteger() - kNow)));
     }
+    // A business's life, not a pile-up at "now": refunds and disputes come days to weeks after
+    // their payments, so the last day has about as many as any other (it had every refund of
+    // the last month's payments, dated a minute ago), and no dispute is won or lost while its
+    // evidence is still due.
+    auto countSince = [&](const char *list, qint64 from, qint64 to) {
+        qint64 n = 0;
+        QString after;
+        for (;;) {
+            const auto r = http.get(
+                QStringLiteral("/v1/%1?limit=100&created[gte]=%2&created[lt]=%3%4")
+                    .arg(QLatin1String(list))
+                    .arg(from)
+                    .arg(to)
+                    .arg(after.isEmpty() ? QString() : QStringLiteral("&starting_after=") + after));
+            const QJsonArray data = r.json.value(QStringLiteral("data")).toArray();
+            n += data.size();
+            if (!r.json.value(QStringLiteral("has_more")).toBool() || data.isEmpty())
+                return n;
+            after = data.last()[QStringLiteral("id")].toString();
+        }
+    };
+    const qint64 day = 86400;
+    const qint64 lastDay = countSince("refunds", kNow - day, kNow + 1);
+    const qint64 month = countSince("refunds", kNow - 31 * day, kNow - day);
+    QVERIFY(month > 0);
+    QVERIFY2(lastDay * 30 <= 3 * month + 30,
+             qPrintable(QStringLiteral("%1 refunds on the last day, %2 in the 30 days before")
+                            .arg(lastDay)
+                            .arg(month)));
+    QString after;
+    int decided = 0;
+    for (;;) {
+        const auto r = http.get(QStringLiteral("/v1/disputes?limit=100")
+                                + (after.isEmpty() ? QString()
+                                                   : QStringLiteral("&starting_after=") + after));
+        const QJsonArray data = r.json.value(QStringLiteral("data")).toArray();
+        for (const QJsonValue &d : data) {
+            const QString status = d[QStringLiteral("status")].toString();
+            if (status == QLatin1String("won") || status == QLatin1String("lost")) {
+                ++decided;
+                QVERIFY2(d[QStringLiteral("evidence_details")][QStringLiteral("due_by")]
+                                 .toInteger()
+                             < kNow,
+                         qPrintable(d[QStringLiteral("id")].toString()));
+            }
+        }
+        if (!r.json.value(QStringLiteral("has_more")).toBool() || data.isEmpty())
+            break;
+        after = data.last()[QStringLiteral("id")].toString();
+    }
+    QVERIFY(decided > 0);
 }
 
 void TestSandbox::paginationWalksEveryObjectOnce()
