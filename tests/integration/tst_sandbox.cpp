@@ -265,16 +265,15 @@ void TestSandbox::nothingIsCreatedAfterNowAndTheDateHeaderTellsTheClock()
     QString after;
     int decided = 0;
     for (;;) {
-        const auto r = http.get(QStringLiteral("/v1/disputes?limit=100")
-                                + (after.isEmpty() ? QString()
-                                                   : QStringLiteral("&starting_after=") + after));
+        const auto r = http.get(
+            QStringLiteral("/v1/disputes?limit=100")
+            + (after.isEmpty() ? QString() : QStringLiteral("&starting_after=") + after));
         const QJsonArray data = r.json.value(QStringLiteral("data")).toArray();
         for (const QJsonValue &d : data) {
             const QString status = d[QStringLiteral("status")].toString();
             if (status == QLatin1String("won") || status == QLatin1String("lost")) {
                 ++decided;
-                QVERIFY2(d[QStringLiteral("evidence_details")][QStringLiteral("due_by")]
-                                 .toInteger()
+                QVERIFY2(d[QStringLiteral("evidence_details")][QStringLiteral("due_by")].toInteger()
                              < kNow,
                          qPrintable(d[QStringLiteral("id")].toString()));
             }
