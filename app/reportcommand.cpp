@@ -194,9 +194,15 @@ int runReportCommand(const QCommandLineParser &parser)
     // One table a run: revenue (per presentment currency) and settlement (per settlement
     // currency) are two reports; JSON of either is the complete form with both.
     if (kind == QLatin1String("revenue") || kind == QLatin1String("settlement")) {
-        const QList<RevenueRow> rows = filled(revenue(db, range), range);
-        const QList<SettlementRow> settled = filled(settlement(db, range), range);
-        if (format == QLatin1String("json")) {
+        // CSV prints one of the two: only that one is computed.
+        const bool json = format == QLatin1String("json");
+        const QList<RevenueRow> rows = json || kind == QLatin1String("revenue")
+            ? filled(revenue(db, range), range)
+            : QList<RevenueRow>();
+        const QList<SettlementRow> settled = json || kind == QLatin1String("settlement")
+            ? filled(settlement(db, range), range)
+            : QList<SettlementRow>();
+        if (json) {
             QJsonArray a, b;
             for (const RevenueRow &r : rows)
                 a.append(QJsonObject {{L("bucket"), r.bucket},

@@ -100,8 +100,8 @@ public:
         if (m_parser.isSet(L("again")))
             return false;
         const qint64 since = QDateTime::currentSecsSinceEpoch() - 24 * 3600;
-        const OutboxEntry e = latestOnly ? m_outbox->latestSucceeded(objectId, since)
-                                         : m_outbox->succeededSince(intent, since);
+        const OutboxEntry e
+            = m_outbox->lastSucceeded(latestOnly ? QString() : intent, objectId, since);
         if (e.id == 0 || e.intent != intent)
             return false;
         reportEarlier(e);

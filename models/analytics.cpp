@@ -655,6 +655,11 @@ QList<SubscriptionValue> subscriptionValues(sql::Database &db, const QString &wh
     return values;
 }
 
+// A counted subscription's MRR at ?1, from sub_mrr: its discount while in force.
+const char *const kSubMrrAt
+    = "CASE WHEN discounted IS NOT NULL AND (until IS NULL OR until > ?1) THEN discounted ELSE "
+      "base END";
+
 bool hasMrrRollups(sql::Database &db)
 {
     return db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'sub_mrr'"), 0)
@@ -693,10 +698,10 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
     if (!hasMrrRollups(db) || !isClean(db, "sub_dirty"))
         return mrrFromRows(db, at, currency);
     sql::Statement s = db.prepare(
-        L("SELECT currency, sum(CASE WHEN discounted IS NOT NULL AND (until IS NULL OR until > "
-          "?1) THEN discounted ELSE base END), count(*), count(DISTINCT customer) FROM sub_mrr%1 "
-          "GROUP BY currency ORDER BY currency")
-            .arg(currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
+        L("SELECT currency, sum(%1), count(*), count(DISTINCT customer) FROM sub_mrr%2 GROUP BY "
+          "currency ORDER BY currency")
+            .arg(QLatin1String(kSubMrrAt),
+                 currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
     s.bind(1, at);
     if (!currency.isEmpty())
         s.bind(2, currency.toLower());
@@ -744,10 +749,9 @@ QList<CustomerNow> customersNow(sql::Database &db, qint64 at, const QString &cur
     QList<CustomerNow> out;
     if (fromRollup && hasMrrRollups(db) && isClean(db, "sub_dirty")) {
         sql::Statement s = db.prepare(
-            L("SELECT currency, customer, sum(CASE WHEN discounted IS NOT NULL AND (until IS "
-              "NULL OR until > ?1) THEN discounted ELSE base END) FROM sub_mrr%1 GROUP BY "
-              "currency, customer")
-                .arg(currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
+            L("SELECT currency, customer, sum(%1) FROM sub_mrr%2 GROUP BY currency, customer")
+                .arg(QLatin1String(kSubMrrAt),
+                     currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
         s.bind(1, at);
         if (!currency.isEmpty())
             s.bind(2, currency.toLower());
@@ -765,28 +769,28 @@ QList<CustomerNow> customersNow(sql::Database &db, qint64 at, const QString &cur
 }
 
 // One month's movements for one customer going from `prev` to `cur`, as ChartMogul classifies
-// them; `paidBefore` tells new from reactivated.
-void classify(MrrMonth &r, qint64 prev, qint64 cur, bool paidBefore)
+// them; `paidBefore` tells new from reactivated. `sign` −1 takes them back out (the fold).
+void classify(MrrMonth &r, qint64 prev, qint64 cur, bool paidBefore, qint64 sign = 1)
 {
-    r.startMrr += prev;
-    r.mrr += cur;
-    r.startCustomers += prev > 0;
-    r.customers += cur > 0;
+    r.startMrr += sign * prev;
+    r.mrr += sign * cur;
+    r.startCustomers += sign * (prev > 0);
+    r.customers += sign * (cur > 0);
     if (prev == 0 && cur > 0) {
         if (paidBefore) {
-            r.reactivation += cur;
-            ++r.reactivatedCustomers;
+            r.reactivation += sign * cur;
+            r.reactivatedCustomers += sign;
         } else {
-            r.newMrr += cur;
-            ++r.newCustomers;
+            r.newMrr += sign * cur;
+            r.newCustomers += sign;
         }
     } else if (prev > 0 && cur == 0) {
-        r.churn += prev;
-        ++r.churnedCustomers;
+        r.churn += sign * prev;
+        r.churnedCustomers += sign;
     } else if (cur > prev) {
-        r.expansion += cur - prev;
+        r.expansion += sign * (cur - prev);
     } else if (cur < prev) {
-        r.contraction += prev - cur;
+        r.contraction += sign * (prev - cur);
     }
 }
 
@@ -1058,6 +1062,20 @@ Series parseSeries(qint64 first, const QString &text)
     return s;
 }
 
+// The `index`th value of a series' text, without parsing the others (0 past its end).
+qint64 seriesValue(const QString &text, int index)
+{
+    qsizetype at = 0;
+    for (int k = 0; k < index; ++k) {
+        const qsizetype comma = text.indexOf(u',', at);
+        if (comma < 0)
+            return 0;
+        at = comma + 1;
+    }
+    const qsizetype end = text.indexOf(u',', at);
+    return QStringView(text).mid(at, end < 0 ? -1 : end - at).toLongLong();
+}
+
 using MonthTotals = QMap<std::pair<QString, int>, MrrMonth>;
 using CohortCells = QMap<std::tuple<QString, int, int>, std::pair<qint64, qint64>>;
 
@@ -1076,27 +1094,7 @@ void contribute(const QString &currency, const Series &s, qint64 sign, MonthTota
         const qint64 cur = k < n ? s.values[k] : 0;
         if (prev == 0 && cur == 0)
             continue;
-        MrrMonth &r = (*months)[{currency, s.first + int(k)}];
-        r.startMrr += sign * prev;
-        r.mrr += sign * cur;
-        r.startCustomers += sign * (prev > 0);
-        r.customers += sign * (cur > 0);
-        if (prev == 0 && cur > 0) {
-            if (paidBefore) {
-                r.reactivation += sign * cur;
-                r.reactivatedCustomers += sign;
-            } else {
-                r.newMrr += sign * cur;
-                r.newCustomers += sign;
-            }
-        } else if (prev > 0 && cur == 0) {
-            r.churn += sign * prev;
-            r.churnedCustomers += sign;
-        } else if (cur > prev) {
-            r.expansion += sign * (cur - prev);
-        } else if (cur < prev) {
-            r.contraction += sign * (prev - cur);
-        }
+        classify((*months)[{currency, s.first + int(k)}], prev, cur, paidBefore, sign);
         paidBefore = paidBefore || cur > 0;
     }
     for (size_t k = 0; k < n; ++k) {
@@ -1277,22 +1275,14 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
     QHash<std::pair<QString, QString>, Customer> customers;
     QSet<QString> paying; // Currencies somebody paid in at a month's end.
     if (toMonth >= nowMonth) {
+        // Customers who paid before this month: their cohort, and their MRR at its start.
         sql::Statement c = query("SELECT currency, customer, first, series FROM customer_mrr "
-                                 "WHERE first < ?1 AND ?2 = ?2%1",
-                                 nowMonth, 0);
+                                 "WHERE first >= ?1 AND first <= ?2%1",
+                                 0, nowMonth - 1);
         while (c.step()) {
-            const int first = int(c.int64(2));
             Customer &x = customers[{c.text(0), c.text(1)}];
-            x.cohort = first;
-            // The value at nowMonth − 1: the (nowMonth − 1 − first)th of the series.
-            const QString series = c.text(3);
-            qsizetype at = 0;
-            for (int k = first; k < nowMonth - 1 && at >= 0; ++k)
-                at = series.indexOf(u',', at) < 0 ? -1 : series.indexOf(u',', at) + 1;
-            if (at >= 0) {
-                const qsizetype end = series.indexOf(u',', at);
-                x.prev = QStringView(series).mid(at, end < 0 ? -1 : end - at).toLongLong();
-            }
+            x.cohort = int(c.int64(2));
+            x.prev = seriesValue(c.text(3), nowMonth - 1 - x.cohort);
         }
         for (const CustomerNow &n : customersNow(db, now, range.currency, true))
             customers[{n.currency, n.customer}].now += n.mrr;
@@ -1301,8 +1291,8 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
                 paying.insert(it.key().first);
     }
     {
-        sql::Statement s = query("SELECT currency FROM mrr_months WHERE month <= ?2 AND ?1 = ?1%1 "
-                                 "GROUP BY currency HAVING max(customers) > 0",
+        sql::Statement s = query("SELECT currency FROM mrr_months WHERE month >= ?1 AND month <= "
+                                 "?2%1 GROUP BY currency HAVING max(customers) > 0",
                                  0, lastBilled);
         while (s.step())
             paying.insert(s.text(0));

@@ -131,24 +131,16 @@ OutboxEntry Outbox::byKey(const QString &idempotencyKey) const
     return s.step() ? readEntry(s) : OutboxEntry();
 }
 
-OutboxEntry Outbox::succeededSince(const QString &intent, qint64 since) const
+OutboxEntry Outbox::lastSucceeded(const QString &intent, const QString &objectId,
+                                  qint64 since) const
 {
+    // Only the condition given, so that the intent's index answers an intent.
     sql::Statement s = m_cache->database().prepare(
         QString::fromLatin1(kEntrySql)
-        + QStringLiteral(" WHERE intent = ?1 AND state = 'succeeded' AND updated_at >= ?2 ORDER "
-                         "BY id DESC LIMIT 1"));
-    s.bind(1, intent);
-    s.bind(2, since);
-    return s.step() ? readEntry(s) : OutboxEntry();
-}
-
-OutboxEntry Outbox::latestSucceeded(const QString &objectId, qint64 since) const
-{
-    sql::Statement s = m_cache->database().prepare(
-        QString::fromLatin1(kEntrySql)
-        + QStringLiteral(" WHERE object_id = ?1 AND state = 'succeeded' AND updated_at >= ?2 "
-                         "ORDER BY id DESC LIMIT 1"));
-    s.bind(1, objectId);
+        + (intent.isEmpty() ? QStringLiteral(" WHERE object_id = ?1")
+                            : QStringLiteral(" WHERE intent = ?1"))
+        + QStringLiteral(" AND state = 'succeeded' AND updated_at >= ?2 ORDER BY id DESC LIMIT 1"));
+    s.bind(1, intent.isEmpty() ? objectId : intent);
     s.bind(2, since);
     return s.step() ? readEntry(s) : OutboxEntry();
 }

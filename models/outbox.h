@@ -87,10 +87,9 @@ public:
     QList<OutboxEntry> unfinished(const QString &action, const QString &objectId) const;
     // The entry sent with this idempotency key (id 0 when there is none).
     OutboxEntry byKey(const QString &idempotencyKey) const;
-    // The latest entry of this intent that succeeded at or after `since` (id 0 when none).
-    OutboxEntry succeededSince(const QString &intent, qint64 since) const;
-    // The latest entry on this object that succeeded at or after `since` (id 0 when none).
-    OutboxEntry latestSucceeded(const QString &objectId, qint64 since) const;
+    // The latest entry that succeeded at or after `since` (id 0 when none): of this intent, or
+    // with an empty intent, of any action on this object.
+    OutboxEntry lastSucceeded(const QString &intent, const QString &objectId, qint64 since) const;
     // Who acted, for the audit log.
     void setProfile(const QString &profile, bool livemode);
 

@@ -798,53 +798,35 @@ void SyncEngine::processRefetches()
             continue;
         }
         ++m_refetchInFlight;
-        m_client->send(request, this, [this, item](const network::StripeResponse &r) {
-            if (r.ok() && hasIncompleteList(r.json)) {
-                // Its embedded list goes on: fetched to the end before the object is stored.
-                completeLists(r.json, [this, item](const QJsonObject &whole, const QString &error) {
-                    --m_refetchInFlight;
-                    if (!error.isEmpty()) {
-                        if (m_running)
-                            fail(L("fetching the rest of %1 %2 failed: %3")
-                                     .arg(item.object, item.id, error));
-                        return;
-                    }
+        // An embedded list that goes on is fetched to the end before the object is stored.
+        m_client->send(request, this, [this, item](const network::StripeResponse &fetched) {
+            completeLists(fetched, [this, item](const network::StripeResponse &r) {
+                --m_refetchInFlight;
+                const bool missing = !r.ok() && r.error.code == QLatin1String("resource_missing");
+                if (r.ok() || missing) {
                     beginWrite();
-                    m_cache->upsert(whole, item.asOf, m_generation);
+                    if (missing)
+                        m_cache->markDeleted(item.object, item.id, item.asOf);
+                    else
+                        m_cache->upsert(r.json, item.asOf, m_generation);
                     m_cache->removeRefetch(item.object, item.id);
                     if (!m_cache->commit())
                         m_cache->rollback();
                     ++m_summary.refetched;
-                    if (m_refetchInFlight == 0)
-                        processRefetches();
-                });
-                return;
-            }
-            --m_refetchInFlight;
-            const bool missing = !r.ok() && r.error.code == QLatin1String("resource_missing");
-            if (r.ok() || missing) {
-                beginWrite();
-                if (missing)
-                    m_cache->markDeleted(item.object, item.id, item.asOf);
-                else
-                    m_cache->upsert(r.json, item.asOf, m_generation);
-                m_cache->removeRefetch(item.object, item.id);
-                if (!m_cache->commit())
-                    m_cache->rollback();
-                ++m_summary.refetched;
-            } else {
-                // Left in the queue for the next sync (a webhook's refetch does not retry in a
-                // loop against a server that keeps failing).
-                if (m_running)
-                    fail(L("fetching %1 %2 again failed: %3")
-                             .arg(item.object, item.id, r.error.userMessage()));
-                else
-                    qCWarning(lcSync).noquote() << "fetching" << item.object << item.id
-                                                << "again failed:" << r.error.userMessage();
-                return;
-            }
-            if (m_refetchInFlight == 0)
-                processRefetches();
+                } else {
+                    // Left in the queue for the next sync (a webhook's refetch does not retry in a
+                    // loop against a server that keeps failing).
+                    if (m_running)
+                        fail(L("fetching %1 %2 again failed: %3")
+                                 .arg(item.object, item.id, r.error.userMessage()));
+                    else
+                        qCWarning(lcSync).noquote() << "fetching" << item.object << item.id
+                                                    << "again failed:" << r.error.userMessage();
+                    return;
+                }
+                if (m_refetchInFlight == 0)
+                    processRefetches();
+            });
         });
     }
     if (m_refetchInFlight == 0 && m_running)
@@ -858,22 +840,13 @@ const char *const kEmbeddedLists[] = {"lines", "items"};
 
 } // namespace
 
-bool SyncEngine::hasIncompleteList(const QJsonObject &object)
+void SyncEngine::completeLists(network::StripeResponse response,
+                               std::function<void(const network::StripeResponse &)> done)
 {
+    if (!response.ok())
+        return done(response);
     for (const char *key : kEmbeddedLists) {
-        const QJsonObject list = object.value(L(key)).toObject();
-        if (list.value(L("object")).toString() == QLatin1String("list")
-            && list.value(L("has_more")).toBool())
-            return true;
-    }
-    return false;
-}
-
-void SyncEngine::completeLists(const QJsonObject &object,
-                               std::function<void(const QJsonObject &, const QString &)> done)
-{
-    for (const char *key : kEmbeddedLists) {
-        const QJsonObject list = object.value(L(key)).toObject();
+        const QJsonObject list = response.json.value(L(key)).toObject();
         if (list.value(L("object")).toString() != QLatin1String("list")
             || !list.value(L("has_more")).toBool())
             continue;
@@ -883,36 +856,33 @@ void SyncEngine::completeLists(const QJsonObject &object,
         const QUrl url(list.value(L("url")).toString());
         network::StripeRequest request;
         request.path = url.path();
-        const QUrlQuery query(url);
-        for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
+        for (const auto &[name, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
             request.params.set(name, value);
         request.params.set(L("limit"), 100);
         if (!data.isEmpty())
             request.params.set(L("starting_after"),
                                data.last().toObject().value(L("id")).toString());
         const QString name = L(key);
-        m_client->send(request, this,
-                       [this, object, name, list, data, done](const network::StripeResponse &r) {
-                           if (!r.ok())
-                               return done({}, r.error.userMessage());
-                           QJsonArray all = data;
-                           for (const QJsonValue &v : r.json.value(L("data")).toArray())
-                               all.append(v);
-                           const bool more = r.json.value(L("has_more")).toBool()
-                               && !r.json.value(L("data")).toArray().isEmpty();
-                           QJsonObject whole = list;
-                           whole.insert(L("data"), all);
-                           whole.insert(L("has_more"), more);
-                           QJsonObject next = object;
-                           next.insert(name, whole);
-                           // Another page of this list, or the next list of the object.
-                           if (hasIncompleteList(next))
-                               return completeLists(next, done);
-                           done(next, {});
-                       });
+        m_client->send(
+            request, this,
+            [this, response, name, list, data, done](const network::StripeResponse &page) mutable {
+                if (!page.ok())
+                    return done(page);
+                QJsonArray all = data;
+                const QJsonArray more = page.json.value(L("data")).toArray();
+                for (const QJsonValue &v : more)
+                    all.append(v);
+                QJsonObject whole = list;
+                whole.insert(L("data"), all);
+                whole.insert(L("has_more"),
+                             page.json.value(L("has_more")).toBool() && !more.isEmpty());
+                response.json.insert(name, whole);
+                // Another page of this list, or the next list of the object.
+                completeLists(response, done);
+            });
         return;
     }
-    done(object, {});
+    done(response);
 }
 
 } // namespace paydesk::models

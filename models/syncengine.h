@@ -104,12 +104,12 @@ private:
     void applyEventPage(const QJsonArray &chronological);
     EventResult applyEvent(const QJsonObject &event);
     void processRefetches();
-    // An embedded list (an invoice's lines, a subscription's items) has entries left out.
-    static bool hasIncompleteList(const QJsonObject &object);
-    // Fetches the rest of every such list from its URL; `done` gets the whole object, or an
-    // error.
-    void completeLists(const QJsonObject &object,
-                       std::function<void(const QJsonObject &, const QString &)> done);
+    // Fetches the rest of every embedded list cut short (an invoice's lines, a subscription's
+    // items: has_more) of the answer's object from the list's URL; `done`
+    // gets the answer with its object whole, the answer itself when it is an error, or the
+    // error of a page.
+    void completeLists(network::StripeResponse response,
+                       std::function<void(const network::StripeResponse &)> done);
     void succeed();
     void fail(const QString &message);
     bool batchBegin();

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include <cmath>
+#include <limits>
 
 namespace paydesk::network {
 
@@ -131,6 +132,11 @@ void ParallelLister::start()
         sliceAfterProbe(m_options.createdTo, -1);
     }
     launch();
+}
+
+bool ParallelLister::isOpenBelow(const Slice &slice) const
+{
+    return m_options.wholeAccount && slice.lo <= m_options.createdFrom;
 }
 
 void ParallelLister::sliceAfterProbe(qint64 below, double density)
@@ -285,7 +291,7 @@ void ParallelLister::fetch(int sliceId)
     request.params.set(QStringLiteral("limit"), m_options.pageSize);
     // The oldest slice is open below: objects older than the account's creation exist (a
     // connected or migrated account) and are listed too.
-    if (!slice.probe && m_options.wholeAccount && slice.lo <= m_options.createdFrom)
+    if (!slice.probe && isOpenBelow(slice))
         request.params.set(QStringLiteral("created"),
                            QVariantMap {{QStringLiteral("lt"), slice.hi}});
     else if (!slice.probe)
@@ -305,13 +311,14 @@ void ParallelLister::fetch(int sliceId)
         }
         Slice &slice = m_slicesById[sliceId];
         const QJsonArray page = r.json.value(QStringLiteral("data")).toArray();
-        if (slice.probe) {
-            QList<QByteArray> rawPage = splitListData(r.body);
-            if (rawPage.size() != page.size())
-                rawPage.clear();
-            m_slicesById.remove(sliceId);
-            QJsonArray data = page;
-            QList<QByteArray> raw = rawPage;
+        const bool probe = slice.probe;
+        // Objects created before `lowest` are not this request's to deliver: below the slice
+        // (plan() may have raised its lower bound while the request was out; reaching them
+        // means the slice is done) or, for the probe, of the second its page ended in (more of
+        // them may follow: the slices after the probe list that second).
+        qint64 lowest = isOpenBelow(slice) ? std::numeric_limits<qint64>::min() : slice.lo;
+        if (probe) {
+            m_slicesById.remove(sliceId); // `slice` is not used after this.
             if (r.json.value(QStringLiteral("has_more")).toBool() && !page.isEmpty()) {
                 const qint64 first
                     = page.first().toObject().value(QStringLiteral("created")).toInteger();
@@ -320,41 +327,19 @@ void ParallelLister::fetch(int sliceId)
                 const double density
                     = double(page.size()) / double(std::max<qint64>(1, first - last + 1));
                 m_density.insert(first, density);
-                // The slices list everything created before `last` + 1 second: the objects of
-                // that last second are left to them (more of them may follow this page).
-                data = {};
-                raw.clear();
-                for (qsizetype i = 0; i < page.size(); ++i) {
-                    if (page.at(i).toObject().value(QStringLiteral("created")).toInteger() <= last)
-                        break;
-                    data.append(page.at(i));
-                    if (!rawPage.isEmpty())
-                        raw.append(rawPage.at(i));
-                }
-                sliceAfterProbe(last + 1, density);
+                lowest = last + 1;
+                sliceAfterProbe(lowest, density);
             }
-            m_received += data.size();
-            if (!data.isEmpty())
-                Q_EMIT objectsReceived(data, raw);
-            if (m_done)
-                return;
-            Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
-            launch();
-            return;
         }
-        // plan() may have raised this slice's lower bound while the request was out: objects
-        // below it now belong to another slice, and reaching them means this one is done.
         QList<QByteArray> rawPage = splitListData(r.body);
         if (rawPage.size() != page.size())
             rawPage.clear();
         QJsonArray data;
         QList<QByteArray> raw;
         bool reachedBottom = false;
-        const bool openBelow = m_options.wholeAccount && slice.lo <= m_options.createdFrom;
         for (qsizetype i = 0; i < page.size(); ++i) {
             const QJsonValue v = page.at(i);
-            if (!openBelow
-                && v.toObject().value(QStringLiteral("created")).toInteger() < slice.lo) {
+            if (v.toObject().value(QStringLiteral("created")).toInteger() < lowest) {
                 reachedBottom = true;
             } else {
                 data.append(v);
@@ -363,6 +348,15 @@ void ParallelLister::fetch(int sliceId)
             }
         }
         m_received += data.size();
+        if (probe) {
+            if (!data.isEmpty())
+                Q_EMIT objectsReceived(data, raw);
+            if (m_done)
+                return;
+            Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
+            launch();
+            return;
+        }
 
         const bool firstPage = slice.cursor.isEmpty();
         const bool initial = slice.initial;

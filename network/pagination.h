@@ -120,6 +120,8 @@ private:
     void plan();
     // After the probe found more than a page: slices of [createdFrom, below) for the rest.
     void sliceAfterProbe(qint64 below, double density);
+    // The oldest slice of a whole-account listing has no lower bound.
+    bool isOpenBelow(const Slice &slice) const;
     double densityAt(qint64 t) const;
     double estimate(qint64 from, qint64 to) const;
     void fail(const StripeError &error);

@@ -276,10 +276,7 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
         response.status = reply.status;
         // Stripe says whether a failed request may be retried: server errors, rate limits and
         // conflicts may; a request Stripe refused for what it says may not.
-        bool told = false;
-        for (const auto &h : std::as_const(response.headers))
-            told = told || h.first == "Stripe-Should-Retry";
-        if (!told && reply.status >= 400)
+        if (reply.status >= 400)
             response.headers.append(
                 {QByteArray("Stripe-Should-Retry"),
                  reply.status >= 500 || reply.status == 409 || reply.status == 429
@@ -325,7 +322,6 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
     }
     if (faults.failRate > 0 && m_faultRng.chance(faults.failRate)) {
         ++m_counters[L("faults.server_error")];
-        response.headers.append({QByteArray("Stripe-Should-Retry"), QByteArray("true")});
         const bool unavailable = m_faultRng.chance(0.5);
         return finish(error(unavailable ? 503 : 500, L("api_error"),
                             unavailable

@@ -34,7 +34,8 @@ private:
     {
         return {kNov1, kDec1, interval, currency};
     }
-    QJsonObject report(const QStringList &args)
+    // `paydesk report ARGS --cache …`: its exit code (-1: it did not finish) and stdout.
+    std::pair<int, QByteArray> runReport(const QStringList &args)
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -44,13 +45,18 @@ private:
         p.setProcessEnvironment(env);
         p.start(PeerProcess::paydeskBinary(),
                 QStringList {QStringLiteral("report")} + args
-                    + QStringList {QStringLiteral("--cache"), m_cache, QStringLiteral("--format"),
-                                   QStringLiteral("json")});
-        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+                    + QStringList {QStringLiteral("--cache"), m_cache});
+        if (!p.waitForFinished(60000))
+            return {-1, {}};
+        if (p.exitCode() != 0)
             qWarning("%s", p.readAllStandardError().constData());
-            return {};
-        }
-        return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        return {p.exitCode(), p.readAllStandardOutput()};
+    }
+    QJsonObject report(const QStringList &args)
+    {
+        const auto [code, out]
+            = runReport(args + QStringList {QStringLiteral("--format"), QStringLiteral("json")});
+        return code == 0 ? QJsonDocument::fromJson(out).object() : QJsonObject();
     }
 
 private Q_SLOTS:
@@ -341,20 +347,12 @@ void TestAnalyticsFixture::csvReportsAreOneTable()
     // What a spreadsheet opens: one header, then rows of as many cells, no blank line.
     QFETCH(QStringList, args);
     QFETCH(QString, header);
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("STRIPE_API_KEY"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-    p.setProcessEnvironment(env);
-    p.start(PeerProcess::paydeskBinary(),
-            QStringList {QStringLiteral("report")} + args
-                + QStringList {QStringLiteral("--from"), QStringLiteral("2026-08-01"),
-                               QStringLiteral("--to"), QStringLiteral("2026-11-30"),
-                               QStringLiteral("--cache"), m_cache});
-    QVERIFY(p.waitForFinished(60000));
-    QCOMPARE(p.exitCode(), 0);
-    const QStringList lines
-        = QString::fromUtf8(p.readAllStandardOutput()).split(QStringLiteral("\r\n"));
+    const auto [code, out]
+        = runReport(args
+                    + QStringList {QStringLiteral("--from"), QStringLiteral("2026-08-01"),
+                                   QStringLiteral("--to"), QStringLiteral("2026-11-30")});
+    QCOMPARE(code, 0);
+    const QStringList lines = QString::fromUtf8(out).split(QStringLiteral("\r\n"));
     QVERIFY(lines.size() >= 2); // This fixture may have no rows for a report (no invoices).
     QCOMPARE(lines.last(), QString()); // The final CRLF.
     QVERIFY2(lines.first().startsWith(header), qPrintable(lines.first()));
