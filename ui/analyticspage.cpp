@@ -97,7 +97,7 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
     auto *grid = new QGridLayout(m_body);
     grid->setSpacing(12);
     addChart(QStringLiteral("revenue"), tr("Revenue"), 0, 0);
-    addChart(QStringLiteral("mrr"), tr("MRR (billed, at each month's end)"), 0, 1);
+    addChart(QStringLiteral("mrr"), tr("MRR at each month's end"), 0, 1);
     addChart(QStringLiteral("movements"), tr("MRR movements"), 1, 0);
     addChart(QStringLiteral("churn"), tr("Churn"), 1, 1);
     addChart(QStringLiteral("statuses"), tr("Subscriptions by status"), 2, 0);

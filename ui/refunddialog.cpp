@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -136,9 +137,9 @@ void RefundDialog::update()
         const qint64 minutes
             = std::max<qint64>(0, (QDateTime::currentSecsSinceEpoch() - same->created) / 60);
         const qint64 hours = minutes / 60;
-        const QString ago = minutes < 60
-            ? (minutes == 1 ? tr("1 minute ago") : tr("%1 minutes ago").arg(minutes))
-            : (hours == 1 ? tr("1 hour ago") : tr("%1 hours ago").arg(hours));
+        const QString ago = minutes < 1 ? tr("just now")
+            : minutes < 60 ? (minutes == 1 ? tr("1 minute ago") : tr("%1 minutes ago").arg(minutes))
+                           : (hours == 1 ? tr("1 hour ago") : tr("%1 hours ago").arg(hours));
         m_repeat->setText(
             tr("%1 was refunded on this payment %2 (%3, %4). Refunding the same "
                "amount again makes a second refund.")
@@ -148,6 +149,14 @@ void RefundDialog::update()
                                        QLocale::ShortFormat)));
     }
     m_repeat->setVisible(same != nullptr);
+    // The dialog grows to show the warning whole (a wrapped label gets no room of its own).
+    if (same && isVisible()) {
+        layout()->activate();
+        const int needed = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                                         : layout()->totalSizeHint().height();
+        if (needed > height())
+            resize(width(), needed);
+    }
     formChanged();
 }
 

@@ -201,10 +201,18 @@ void TestStaffDialogs::refundWarnsOfTheSameAmountRefundedToday()
                                                         QDateTime::currentSecsSinceEpoch() - 86400);
     QCOMPARE(target.recent.size(), 1);
     ui::RefundDialog d(target, 0, {});
+    d.show(); // As opened: its size is the one before the warning.
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
     QLabel *warning = d.repeatWarning();
     QVERIFY(warning->isHidden());
     QTest::keyClicks(d.amountField(), QStringLiteral("5.25"));
     QVERIFY(!warning->isHidden());
+    // Shown whole: the dialog grew for it (it was clipped to two of its three lines).
+    QCoreApplication::processEvents();
+    QVERIFY2(warning->height() >= warning->heightForWidth(warning->width()),
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(warning->height())
+                            .arg(warning->heightForWidth(warning->width()))));
     QVERIFY2(warning->text().contains(QStringLiteral("$5.25")), qPrintable(warning->text()));
     QVERIFY(warning->text().contains(QStringLiteral("re_earlier_today")));
     QVERIFY2(warning->text().contains(QStringLiteral("2 hours ago")), qPrintable(warning->text()));
