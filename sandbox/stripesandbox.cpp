@@ -737,21 +737,28 @@ StripeSandbox::Reply StripeSandbox::route(const HttpRequest &request, const QStr
             .arg(QString::fromLatin1(request.method), L("/") + s.join(u'/')));
 }
 
+std::optional<StripeSandbox::Reply> StripeSandbox::readLimit(const FormParams &params, int *limit)
+{
+    if (!params.has(L("limit")))
+        return std::nullopt;
+    const auto value = parseInteger(params.value(L("limit")));
+    if (!value || *value < 1 || *value > 100)
+        return error(400, kInvalidRequest,
+                     L("Invalid integer: %1. This value must be between 1 and 100.")
+                         .arg(params.value(L("limit"))),
+                     L("parameter_invalid_integer"), L("limit"));
+    *limit = int(*value);
+    return std::nullopt;
+}
+
 StripeSandbox::Reply StripeSandbox::list(Collection &collection, const QString &url,
                                          const FormParams &params,
                                          std::function<bool(const Collection::Entry &)> filter)
 {
     Collection::ListQuery q;
     q.filter = std::move(filter);
-    if (params.has(L("limit"))) {
-        const auto limit = parseInteger(params.value(L("limit")));
-        if (!limit || *limit < 1 || *limit > 100)
-            return error(400, kInvalidRequest,
-                         L("Invalid integer: %1. This value must be between 1 and 100.")
-                             .arg(params.value(L("limit"))),
-                         L("parameter_invalid_integer"), L("limit"));
-        q.limit = int(*limit);
-    }
+    if (const std::optional<Reply> bad = readLimit(params, &q.limit))
+        return *bad;
     q.startingAfter = params.value(L("starting_after")).toLatin1();
     q.endingBefore = params.value(L("ending_before")).toLatin1();
     if (!q.startingAfter.isEmpty() && !q.endingBefore.isEmpty())
@@ -821,19 +828,19 @@ QJsonObject StripeSandbox::embedLists(QJsonObject object)
     static const std::pair<const char *, const char *> kLists[]
         = {{"invoice", "lines"}, {"subscription", "items"}};
     const QString type = object.value(L("object")).toString();
+    const QString id = object.value(L("id")).toString();
     for (const auto &[objectType, key] : kLists) {
-        if (type != QLatin1String(objectType) || !object.value(QLatin1String(key)).isObject())
+        const QLatin1String name(key);
+        if (type != QLatin1String(objectType) || !object.value(name).isObject())
             continue;
-        QJsonObject list = object.value(QLatin1String(key)).toObject();
-        const QJsonArray data = list.value(L("data")).toArray();
-        const QString id = object.value(L("id")).toString();
+        QJsonObject list = object.value(name).toObject();
         if (!list.value(L("url")).isString())
             list.insert(L("url"),
-                        QLatin1String(key) == QLatin1String("lines")
+                        name == QLatin1String("lines")
                             ? L("/v1/invoices/%1/lines").arg(id)
                             : L("/v1/subscription_items?subscription=") + id);
-        object.insert(QLatin1String(key), list);
-        const QString full = object.value(L("id")).toString() + u':' + QLatin1String(key);
+        const QJsonArray data = list.value(L("data")).toArray();
+        const QString full = id + u':' + name;
         if (data.size() > 10) {
             m_fullLists.insert(full, data);
             QJsonArray first;
@@ -841,10 +848,10 @@ QJsonObject StripeSandbox::embedLists(QJsonObject object)
                 first.append(data.at(i));
             list.insert(L("data"), first);
             list.insert(L("has_more"), true);
-            object.insert(QLatin1String(key), list);
         } else if (!list.value(L("has_more")).toBool()) {
             m_fullLists.remove(full);
         }
+        object.insert(name, list);
     }
     return object;
 }
@@ -857,19 +864,12 @@ StripeSandbox::Reply StripeSandbox::embeddedList(const QString &id, const char *
         = m_fullLists.value(id + u':' + QLatin1String(key),
                             object.value(QLatin1String(key)).toObject().value(L("data")).toArray());
     int limit = 10;
-    if (params.has(L("limit"))) {
-        bool ok = false;
-        limit = params.value(L("limit")).toInt(&ok);
-        if (!ok || limit < 1 || limit > 100)
-            return error(400, kInvalidRequest,
-                         L("Invalid integer: %1. The limit must be between 1 and 100.")
-                             .arg(params.value(L("limit"))),
-                         L("parameter_invalid_integer"), L("limit"));
-    }
+    if (const std::optional<Reply> bad = readLimit(params, &limit))
+        return *bad;
     qsizetype from = 0;
     if (const QString after = params.value(L("starting_after")); !after.isEmpty()) {
         from = -1;
-        for (qsizetype i = 0; i < all.size(); ++i)
+        for (qsizetype i = 0; i < all.size() && from < 0; ++i)
             if (all.at(i).toObject().value(L("id")).toString() == after)
                 from = i + 1;
         if (from < 0)
@@ -1449,8 +1449,9 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
     if (tree.contains(L("metadata")))
         sub.insert(L("metadata"),
                    mergedMetadata(sub.value(L("metadata")).toObject(), tree.value(L("metadata"))));
+    sub = embedLists(sub); // Stored, announced and answered as Stripe embeds it.
     const QJsonObject previous = changedFields(*existing, sub);
-    m_store.subscriptions.replace(embedLists(sub));
+    m_store.subscriptions.replace(sub);
     if (!previous.isEmpty())
         emitEvent(L("customer.subscription.updated"), sub, previous);
     return {
@@ -1517,7 +1518,8 @@ StripeSandbox::Reply StripeSandbox::cancelSubscription(const QString &id, const 
         sub.insert(L("latest_invoice"), invoiceId);
         emitEvent(L("invoice.created"), invoice);
     }
-    m_store.subscriptions.replace(embedLists(sub), QByteArrayLiteral("canceled"));
+    sub = embedLists(sub);
+    m_store.subscriptions.replace(sub, QByteArrayLiteral("canceled"));
     ++m_counters[L("subscriptions_canceled")];
     emitEvent(L("customer.subscription.deleted"), sub);
     return {200, sub, {}};

@@ -11,6 +11,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -93,6 +94,8 @@ private:
     // As Stripe: an invoice's lines and a subscription's items are embedded 10 at most, with
     // has_more and the URL that pages the rest.
     QJsonObject embedLists(QJsonObject object);
+    // The `limit` of a list request (left as it is when absent), or Stripe's 400 for a bad one.
+    static std::optional<Reply> readLimit(const FormParams &params, int *limit);
     Reply embeddedList(const QString &id, const char *key, const QJsonObject &object,
                        const QString &url, const FormParams &params);
     Reply retrieve(Collection &collection, const QString &id, const FormParams &params);
