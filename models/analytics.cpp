@@ -1106,12 +1106,24 @@ void contribute(const QString &currency, const Series &s, qint64 sign, MonthTota
     }
 }
 
-bool foldSubscriptions(sql::Database &db)
+using CustomerKeys = QSet<std::pair<QString, QString>>; // (customer, currency)
+
+bool foldSubscriptions(sql::Database &db, CustomerKeys *touched)
 {
     if (isClean(db, "sub_dirty"))
         return true;
+    {
+        // Their customers as they were: what they had is gone from their MRR now.
+        sql::Statement was = db.prepare(
+            L("SELECT customer, currency FROM sub_mrr WHERE subscription IN (SELECT subscription "
+              "FROM sub_dirty) AND currency IS NOT NULL"));
+        while (was.step())
+            touched->insert({was.text(0), was.text(1)});
+    }
     const QList<SubscriptionValue> values
         = subscriptionValues(db, L(" AND s.id IN (SELECT subscription FROM sub_dirty)"));
+    for (const SubscriptionValue &v : values)
+        touched->insert({v.customer, v.currency});
     if (!db.exec(L("DELETE FROM sub_mrr WHERE subscription IN (SELECT subscription FROM "
                    "sub_dirty)")))
         return false;
@@ -1137,13 +1149,15 @@ bool foldSubscriptions(sql::Database &db)
     return db.exec(L("DELETE FROM sub_dirty"));
 }
 
-bool foldHistory(sql::Database &db)
+bool foldHistory(sql::Database &db, CustomerKeys *touched)
 {
     QList<std::pair<QString, QString>> dirty;
     {
         sql::Statement d = db.prepare(L("SELECT customer, currency FROM mrr_dirty"));
-        while (d.step())
+        while (d.step()) {
             dirty.append({d.text(0), d.text(1)});
+            touched->insert(dirty.last());
+        }
     }
     if (dirty.isEmpty())
         return true;
@@ -1235,13 +1249,130 @@ bool foldHistory(sql::Database &db)
                      "DELETE FROM mrr_cohorts WHERE paying = 0; DELETE FROM mrr_dirty"));
 }
 
+bool hasCustomerNow(sql::Database &db)
+{
+    return db.scalar(L("SELECT count(*) FROM sqlite_master WHERE name = 'customer_now'"), 0) > 0;
+}
+
+// When customer_now was computed (sync_state "mrr_now_at"), -1 when never.
+qint64 customerNowAt(sql::Database &db)
+{
+    sql::Statement s = db.prepare(L("SELECT value FROM sync_state WHERE key = 'mrr_now_at'"));
+    return s.step() ? s.text(0).toLongLong() : -1;
+}
+
+// Whether a repeating discount ends between two instants: a subscription's value differs.
+bool discountEndsBetween(sql::Database &db, qint64 a, qint64 b)
+{
+    sql::Statement s
+        = db.prepare(L("SELECT EXISTS (SELECT 1 FROM sub_mrr WHERE until > ?1 AND until <= ?2)"));
+    s.bind(1, std::min(a, b));
+    s.bind(2, std::max(a, b));
+    return s.step() && s.int64(0) != 0;
+}
+
+// Each customer's MRR as the month of `now` began (prev: their series at the month before)
+// and at `now` (their subscriptions' values), with their cohort: the history's current month
+// is their sums (mrrHistoryFromMonths). The touched customers are computed again; all of them
+// when the month changed since, and those whose discount ran out since.
+bool foldCurrent(sql::Database &db, CustomerKeys touched, qint64 now)
+{
+    if (!hasCustomerNow(db))
+        return true;
+    const int month = monthIndex(now);
+    const qint64 folded = customerNowAt(db);
+    const bool all = folded < 0 || monthIndex(folded) != month;
+    if (!all && touched.isEmpty() && !discountEndsBetween(db, folded, now))
+        return true; // Nothing changed: the values of `folded` are the values now.
+    sql::Statement put = db.prepare(
+        L("INSERT OR REPLACE INTO customer_now (customer, currency, prev, now, cohort) VALUES "
+          "(?1, ?2, ?3, ?4, ?5)"));
+    sql::Statement drop
+        = db.prepare(L("DELETE FROM customer_now WHERE customer = ?1 AND currency = ?2"));
+    auto write = [&](const QString &customer, const QString &currency, int first,
+                     const QString &series, qint64 value) {
+        const int cohort = first >= 0 && first < month ? first : -1;
+        const qint64 prev = cohort >= 0 ? seriesValue(series, month - 1 - cohort) : 0;
+        sql::Statement &w = prev == 0 && value == 0 ? drop : put;
+        w.reset();
+        w.bind(1, customer);
+        w.bind(2, currency);
+        if (prev != 0 || value != 0) {
+            w.bind(3, prev);
+            w.bind(4, value);
+            w.bind(5, qint64(cohort));
+        }
+        return w.exec();
+    };
+    if (all) {
+        // Everybody, in one pass of one join.
+        if (!db.exec(L("DELETE FROM customer_now")))
+            return false;
+        sql::Statement c = db.prepare(
+            QStringLiteral("WITH n AS (SELECT customer, currency, sum(%1) AS now FROM sub_mrr "
+                           "WHERE currency IS NOT NULL GROUP BY customer, currency) "
+                           "SELECT c.customer, c.currency, c.first, c.series, coalesce(n.now, 0) "
+                           "FROM customer_mrr c LEFT JOIN n ON n.customer = c.customer AND "
+                           "n.currency = c.currency UNION ALL SELECT n.customer, n.currency, -1, "
+                           "'', n.now FROM n WHERE NOT EXISTS (SELECT 1 FROM customer_mrr c "
+                           "WHERE c.customer = n.customer AND c.currency = n.currency)")
+                .arg(QLatin1String(kSubMrrAt)));
+        c.bind(1, now);
+        while (c.step())
+            if (!write(c.text(0), c.text(1), int(c.int64(2)), c.text(3), c.int64(4)))
+                return false;
+    } else {
+        sql::Statement expiring = db.prepare(
+            L("SELECT customer, currency FROM sub_mrr WHERE until > ?1 AND until <= ?2 AND "
+              "currency IS NOT NULL"));
+        expiring.bind(1, std::min(folded, now));
+        expiring.bind(2, std::max(folded, now));
+        while (expiring.step())
+            touched.insert({expiring.text(0), expiring.text(1)});
+        sql::Statement series = db.prepare(
+            L("SELECT first, series FROM customer_mrr WHERE customer = ?1 AND currency = ?2"));
+        sql::Statement value = db.prepare(
+            L("SELECT coalesce(sum(%1), 0) FROM sub_mrr WHERE currency = ?3 AND customer = ?2")
+                .arg(QLatin1String(kSubMrrAt)));
+        for (const auto &[customer, currency] : std::as_const(touched)) {
+            series.reset();
+            series.bind(1, customer);
+            series.bind(2, currency);
+            const bool paid = series.step();
+            value.reset();
+            value.bind(1, now);
+            value.bind(2, customer);
+            value.bind(3, currency);
+            const qint64 v = value.step() ? value.int64(0) : 0;
+            if (!write(customer, currency, paid ? int(series.int64(0)) : -1,
+                       paid ? series.text(1) : QString(), v))
+                return false;
+        }
+    }
+    sql::Statement at = db.prepare(L("INSERT INTO sync_state (key, value) VALUES ('mrr_now_at', "
+                                     "?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    at.bind(1, QString::number(now));
+    return at.exec();
+}
+
+// Whether customer_now answers for the month `month` read at `at` (the fold's values hold).
+bool currentIsFolded(sql::Database &db, int month, qint64 at)
+{
+    if (!hasCustomerNow(db))
+        return false;
+    const qint64 folded = customerNowAt(db);
+    return folded >= 0 && monthIndex(folded) == month && !discountEndsBetween(db, folded, at);
+}
+
 } // namespace
 
 bool foldRollups(sql::Database &db)
 {
     if (!hasMrrRollups(db))
         return true;
-    return foldSubscriptions(db) && foldHistory(db);
+    CustomerKeys touched;
+    return foldSubscriptions(db, &touched) && foldHistory(db, &touched)
+        && foldCurrent(db, touched, QDateTime::currentSecsSinceEpoch());
 }
 
 MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
@@ -1266,30 +1397,83 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
             q.bind(3, range.currency.toLower());
         return q;
     };
-    // Each customer's MRR at the end of the last month billed and now, and their cohort.
-    struct Customer
-    {
-        qint64 prev = 0, now = 0;
-        int cohort = -1; // The first month they paid in, when before nowMonth.
-    };
-    QHash<std::pair<QString, QString>, Customer> customers;
+    // The month that began before now, per currency (what moved it, customer by customer from
+    // the MRR at its start to the MRR now), and its cohort cells (currency, cohort) → customers
+    // paying now and their MRR. The months after it stay as it ends.
+    QMap<QString, MrrMonth> current;
+    QMap<std::pair<QString, int>, std::pair<qint64, qint64>> currentCells;
     QSet<QString> paying; // Currencies somebody paid in at a month's end.
-    if (toMonth >= nowMonth) {
-        // Customers who paid before this month: their cohort, and their MRR at its start.
-        sql::Statement c = query("SELECT currency, customer, first, series FROM customer_mrr "
-                                 "WHERE first >= ?1 AND first <= ?2%1",
-                                 0, nowMonth - 1);
+    if (toMonth >= nowMonth && currentIsFolded(db, nowMonth, now)) {
+        // Kept by the fold for this month (customer_now): sums, no customer read here.
+        sql::Statement c = db.prepare(
+            L("SELECT currency, sum(prev), sum(now), sum(prev > 0), sum(now > 0), "
+              "sum(CASE WHEN prev = 0 AND now > 0 AND cohort < 0 THEN now ELSE 0 END), "
+              "sum(prev = 0 AND now > 0 AND cohort < 0), "
+              "sum(CASE WHEN prev > 0 AND now > prev THEN now - prev ELSE 0 END), "
+              "sum(CASE WHEN now > 0 AND now < prev THEN prev - now ELSE 0 END), "
+              "sum(CASE WHEN prev > 0 AND now = 0 THEN prev ELSE 0 END), "
+              "sum(prev > 0 AND now = 0), "
+              "sum(CASE WHEN prev = 0 AND now > 0 AND cohort >= 0 THEN now ELSE 0 END), "
+              "sum(prev = 0 AND now > 0 AND cohort >= 0) FROM customer_now WHERE 1%1 GROUP BY "
+              "currency")
+                .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?1")));
+        if (!range.currency.isEmpty())
+            c.bind(1, range.currency.toLower());
         while (c.step()) {
-            Customer &x = customers[{c.text(0), c.text(1)}];
-            x.cohort = int(c.int64(2));
-            x.prev = seriesValue(c.text(3), nowMonth - 1 - x.cohort);
+            MrrMonth &r = current[c.text(0)];
+            qint64 *fields[] = {&r.startMrr,         &r.mrr,          &r.startCustomers,
+                                &r.customers,        &r.newMrr,       &r.newCustomers,
+                                &r.expansion,        &r.contraction,  &r.churn,
+                                &r.churnedCustomers, &r.reactivation, &r.reactivatedCustomers};
+            for (int i = 0; i < 12; ++i)
+                *fields[i] = c.int64(1 + i);
         }
-        for (const CustomerNow &n : customersNow(db, now, range.currency, true))
-            customers[{n.currency, n.customer}].now += n.mrr;
-        for (auto it = customers.cbegin(); it != customers.cend(); ++it)
-            if (it->now > 0)
-                paying.insert(it.key().first);
+        c = db.prepare(L("SELECT currency, CASE WHEN cohort >= 0 THEN cohort ELSE ?1 END, "
+                         "count(*), sum(now) FROM customer_now WHERE now > 0%1 GROUP BY 1, 2")
+                           .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?2")));
+        c.bind(1, qint64(nowMonth));
+        if (!range.currency.isEmpty())
+            c.bind(2, range.currency.toLower());
+        while (c.step())
+            currentCells[{c.text(0), int(c.int64(1))}] = {c.int64(2), c.int64(3)};
+    } else if (toMonth >= nowMonth) {
+        // Not folded for this month or instant: customer by customer, joined in SQL — who
+        // paid before this month (their cohort and series, whose value at nowMonth − 1 is
+        // their MRR when it began) and what their subscriptions are worth now (?1).
+        sql::Statement c = db.prepare(
+            QStringLiteral("WITH n AS (SELECT currency, customer, sum(%1) AS now FROM sub_mrr "
+                           "WHERE 1%2 GROUP BY currency, customer) "
+                           "SELECT c.currency, c.first, c.series, coalesce(n.now, 0) FROM "
+                           "customer_mrr c LEFT JOIN n ON n.customer = c.customer AND n.currency "
+                           "= c.currency WHERE c.first <= ?2%3 UNION ALL SELECT n.currency, -1, "
+                           "'', n.now FROM n WHERE NOT EXISTS (SELECT 1 FROM customer_mrr c "
+                           "WHERE c.customer = n.customer AND c.currency = n.currency AND "
+                           "c.first <= ?2)")
+                .arg(QLatin1String(kSubMrrAt), cur,
+                     range.currency.isEmpty() ? QString() : L(" AND c.currency = ?3")));
+        c.bind(1, now);
+        c.bind(2, qint64(nowMonth - 1));
+        if (!range.currency.isEmpty())
+            c.bind(3, range.currency.toLower());
+        while (c.step()) {
+            const int cohort = c.int64(1) >= 0 ? int(c.int64(1)) : -1;
+            const qint64 prev = cohort >= 0 ? seriesValue(c.text(2), nowMonth - 1 - cohort) : 0;
+            const qint64 value = c.int64(3);
+            if (prev == 0 && value == 0)
+                continue; // Gone before this month, and not back: nothing to count.
+            const QString currency = c.text(0);
+            classify(current[currency], prev, value, cohort >= 0);
+            if (value > 0) {
+                std::pair<qint64, qint64> &cell
+                    = currentCells[{currency, cohort >= 0 ? cohort : nowMonth}];
+                cell.first += 1;
+                cell.second += value;
+            }
+        }
     }
+    for (auto it = current.cbegin(); it != current.cend(); ++it)
+        if (it->customers > 0)
+            paying.insert(it.key());
     {
         sql::Statement s = query("SELECT currency FROM mrr_months WHERE month >= ?1 AND month <= "
                                  "?2%1 GROUP BY currency HAVING max(customers) > 0",
@@ -1338,22 +1522,34 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
               fromMonth, lastBilled);
     while (s.step())
         cells[{s.text(0), int(s.int64(1)), int(s.int64(2))}] = {s.int64(3), s.int64(4)};
-    for (auto it = customers.cbegin(); it != customers.cend(); ++it) {
-        const Customer &c = it.value();
-        const QString &currency = it.key().first;
+    for (auto it = current.cbegin(); it != current.cend(); ++it) {
+        // Later months (a range past this one) stay as this one ends: nothing moves them.
+        MrrMonth steady;
+        steady.startMrr = steady.mrr = it->mrr;
+        steady.startCustomers = steady.customers = it->customers;
         for (int m = std::max(fromMonth, nowMonth); m <= toMonth; ++m) {
-            auto row = by.find({m, currency});
-            if (row != by.end())
-                classify(row.value(), m == nowMonth ? c.prev : c.now, c.now, c.cohort >= 0);
+            auto row = by.find({m, it.key()});
+            if (row == by.end())
+                continue;
+            const MrrMonth &from = m == nowMonth ? it.value() : steady;
+            MrrMonth &r = row.value();
+            qint64 *to[] = {&r.startMrr,         &r.mrr,          &r.startCustomers,
+                            &r.customers,        &r.newMrr,       &r.newCustomers,
+                            &r.expansion,        &r.contraction,  &r.churn,
+                            &r.churnedCustomers, &r.reactivation, &r.reactivatedCustomers};
+            const qint64 values[]
+                = {from.startMrr,         from.mrr,          from.startCustomers,
+                   from.customers,        from.newMrr,       from.newCustomers,
+                   from.expansion,        from.contraction,  from.churn,
+                   from.churnedCustomers, from.reactivation, from.reactivatedCustomers};
+            for (int i = 0; i < 12; ++i)
+                *to[i] = values[i];
         }
-        const int cohort = c.cohort >= 0 ? c.cohort : nowMonth;
-        if (c.now > 0 && cohort >= fromMonth)
-            for (int m = nowMonth; m <= toMonth; ++m) {
-                std::pair<qint64, qint64> &cell = cells[{currency, cohort, m}];
-                cell.first += 1;
-                cell.second += c.now;
-            }
     }
+    for (auto it = currentCells.cbegin(); it != currentCells.cend(); ++it)
+        if (it.key().second >= fromMonth)
+            for (int m = nowMonth; m <= toMonth; ++m)
+                cells[{it.key().first, it.key().second, m}] = it.value();
     out.months = by.values();
     for (auto it = cells.cbegin(); it != cells.cend(); ++it) {
         const auto &[currency, cohort, month] = it.key();

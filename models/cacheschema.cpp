@@ -923,9 +923,23 @@ QString migration8()
                           "CREATE INDEX idx_outbox_intent ON outbox(intent, state, updated_at);\n");
 }
 
+// Version 9: each customer's MRR as the current month began and now, with their cohort, kept
+// by the fold (models::analytics::foldRollups()) so that the MRR history's current month is a
+// sum, not a pass over every customer. Filled by the first commit.
+QString migration9()
+{
+    return QStringLiteral(
+        "CREATE TABLE customer_now (customer TEXT NOT NULL, currency TEXT NOT NULL, prev INTEGER "
+        "NOT NULL, now INTEGER NOT NULL, cohort INTEGER NOT NULL, PRIMARY KEY (customer, "
+        "currency)) WITHOUT ROWID;\n"
+        "CREATE INDEX idx_customer_now ON customer_now(currency, cohort, prev, now);\n"
+        "CREATE INDEX idx_sub_mrr_until ON sub_mrr(until) WHERE until IS NOT NULL;\n"
+        "DELETE FROM sync_state WHERE key = 'mrr_now_at';\n");
+}
+
 using Migration = QString (*)();
-const Migration kMigrations[] = {migration1, migration2, migration3, migration4,
-                                 migration5, migration6, migration7, migration8};
+const Migration kMigrations[] = {migration1, migration2, migration3, migration4, migration5,
+                                 migration6, migration7, migration8, migration9};
 
 } // namespace
 

@@ -2,6 +2,7 @@
 #include "models/cache.h"
 #include "tests/support/democache.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -92,9 +93,25 @@ private:
                 QCOMPARE(describe(mrrHistory(db, at)), describe(mrrHistoryFromRows(db, at)));
             }
         }
+        // Read now (asOf 0, the fold's own month): its current month from customer_now.
+        for (const QString &currency : {QString(), QStringLiteral("usd")}) {
+            const Range live = liveRange(currency);
+            QCOMPARE(describe(mrrHistory(db, live)), describe(mrrHistoryFromRows(db, live)));
+        }
         for (const qint64 at : {kNow, kNow - 200 * day, kNow + 400 * day})
             for (const QString &currency : {QString(), QStringLiteral("usd")})
                 QCOMPARE(describe(mrr(db, at, currency)), describe(mrrFromRows(db, at, currency)));
+    }
+    // Two years up to today, read as of now (the clock the fold keeps customer_now at).
+    static Range liveRange(const QString &currency = {})
+    {
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        return {QDate(today.year(), today.month(), 1)
+                    .addMonths(-23)
+                    .startOfDay(QTimeZone::utc())
+                    .toSecsSinceEpoch(),
+                today.addDays(1).startOfDay(QTimeZone::utc()).toSecsSinceEpoch(), Interval::Month,
+                currency};
     }
     static QStringList describe(const MrrHistory &h)
     {
@@ -368,6 +385,27 @@ void TestAnalyticsRollups::mrrRollupsAreWhatIsRead()
                                    "sub_mrr SET base = base - 1")));
     QCOMPARE(describe(mrrHistory(db, r)), history);
     QCOMPARE(describe(mrr(db, kNow)), now);
+
+    // The current month read now is customer_now's sums: spoiling one changes it.
+    const Range live = liveRange();
+    const QStringList current = describe(mrrHistory(db, live));
+    QVERIFY(db.scalar(QStringLiteral("SELECT count(*) FROM customer_now")) > 0);
+    QVERIFY(db.exec(QStringLiteral("UPDATE customer_now SET now = now + 1 WHERE now > 0")));
+    QVERIFY(describe(mrrHistory(db, live)) != current);
+    QVERIFY(db.exec(QStringLiteral("UPDATE customer_now SET now = now - 1 WHERE now > 0")));
+    QCOMPARE(describe(mrrHistory(db, live)), current);
+    // Kept for another month (the clock moved on since): read from the rows of the join, and
+    // the next commit computes every customer again.
+    QVERIFY(db.exec(QStringLiteral("UPDATE sync_state SET value = CAST(value AS INTEGER) - 40 * "
+                                   "86400 WHERE key = 'mrr_now_at'; DELETE FROM customer_now")));
+    QCOMPARE(describe(mrrHistory(db, live)), current);
+    QVERIFY(m_cache.begin());
+    QVERIFY(m_cache.commit());
+    QVERIFY(db.scalar(QStringLiteral("SELECT count(*) FROM customer_now")) > 0);
+    QVERIFY(db.scalar(QStringLiteral("SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = "
+                                     "'mrr_now_at'"))
+            > QDateTime::currentSecsSinceEpoch() - 3600);
+    QCOMPARE(describe(mrrHistory(db, live)), current);
 }
 
 void TestAnalyticsRollups::timeZonesBucketTheRows_data()
