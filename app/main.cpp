@@ -1,8 +1,10 @@
 #include "app/commandline.h"
+#include "models/money.h"
 #include "network/redaction.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QLocale>
 
 #include <memory>
 
@@ -24,5 +26,9 @@ int main(int argc, char **argv)
         app = std::make_unique<QApplication>(argc, argv);
         QGuiApplication::setApplicationDisplayName(QStringLiteral("Paydesk"));
     }
+    // A C or POSIX locale (a bare container, a cron job) reads dates, numbers and money as en_US
+    // would, not as "155.00US$".
+    if (QLocale().language() == QLocale::C)
+        QLocale::setDefault(paydesk::models::Money::displayLocale(QLocale::c()));
     return paydesk::app::run(QCoreApplication::arguments());
 }

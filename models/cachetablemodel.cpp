@@ -337,7 +337,7 @@ QVariant CacheTableModel::formatted(int column, const Row &r) const
     switch (c.kind) {
     case TableColumn::Kind::Money:
         return Money(value.toLongLong(), r.values.at(m_currencyField.at(column)).toString())
-            .toString();
+            .toLabelledString();
     case TableColumn::Kind::Date:
         return relativeTime(value.toLongLong(),
                             m_now.isValid() ? m_now : QDateTime::currentDateTime());

@@ -109,6 +109,25 @@ QString symbol(QStringView code, const QLocale &locale)
     return up;
 }
 
+QString narrowSymbol(QStringView code, const QLocale &locale)
+{
+    const QString up = normalized(code);
+    QString s = symbol(up, locale);
+    if (s == up)
+        return {};
+    // "US$", "CA$", "A$", "NZ$", "HK$", "MX$", "CN¥": a country's letters before a shared sign.
+    qsizetype letters = 0;
+    while (letters < s.size() && s.at(letters).isUpper() && s.at(letters).unicode() < 0x80)
+        ++letters;
+    const QString rest = s.mid(letters);
+    // (Brazil's "R$" is the real's own symbol, not a disambiguated dollar.)
+    if (letters > 0 && (rest == u"$" || rest == u"¥") && up != u"BRL")
+        return rest;
+    if (letters == s.size())
+        return {}; // Letters only ("CHF", "Fr."-less codes): the code says it.
+    return s;
+}
+
 QStringList codesForSymbol(QStringView symbol)
 {
     return symbolTable().value(symbol.toString());

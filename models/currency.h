@@ -30,6 +30,11 @@ bool isThreeDecimal(QStringView code);
 // in en_GB, "€", "¥"), and the ISO code when there is none.
 QString symbol(QStringView code, const QLocale &locale);
 
+// The symbol to show next to the ISO code ("$155.00 USD"): the symbol without the letters that
+// only tell one dollar from another ("US$" and "CA$" -> "$", "CN¥" -> "¥"); empty when the
+// currency has no symbol but its code ("CHF", "KWD").
+QString narrowSymbol(QStringView code, const QLocale &locale);
+
 // The ISO codes a typed symbol may stand for ("$" -> USD, CAD, AUD, …); empty if unknown.
 QStringList codesForSymbol(QStringView symbol);
 

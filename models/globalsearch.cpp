@@ -32,7 +32,7 @@ SearchHit paymentHit(const sql::Statement &s)
     if (!s.text(5).isEmpty())
         detail.append(s.text(5));
     return {QStringLiteral("charges"), s.text(0),
-            tr("Payment %1").arg(Money(s.int64(1), s.text(2)).toString()),
+            tr("Payment %1").arg(Money(s.int64(1), s.text(2)).toLabelledString()),
             detail.join(QStringLiteral(" · "))};
 }
 

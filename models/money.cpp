@@ -122,18 +122,25 @@ QString Money::toDecimalString() const
     return out;
 }
 
-QString Money::toString(const QLocale &locale) const
+QLocale Money::displayLocale(const QLocale &locale)
 {
-    if (!isValid())
-        return {};
-    const int d = decimals();
-    const quint64 magnitude = m_minor < 0 ? quint64(0) - quint64(m_minor) : quint64(m_minor);
+    if (locale.language() == QLocale::C)
+        return QLocale(QLocale::English, QLocale::UnitedStates);
+    return locale;
+}
+
+namespace {
+
+// The digits of |minor| in `locale`, grouped, with the currency's decimals.
+QString formatNumber(qint64 minor, int decimals, const QLocale &locale)
+{
+    const quint64 magnitude = minor < 0 ? quint64(0) - quint64(minor) : quint64(minor);
     quint64 scale = 1;
-    for (int i = 0; i < d; ++i)
+    for (int i = 0; i < decimals; ++i)
         scale *= 10;
     QString number = locale.toString(qulonglong(magnitude / scale));
-    if (d > 0) {
-        QString fraction = QString::number(magnitude % scale).rightJustified(d, u'0');
+    if (decimals > 0) {
+        QString fraction = QString::number(magnitude % scale).rightJustified(decimals, u'0');
         if (locale.zeroDigit() != QStringLiteral("0")) {
             // Locales with their own digits (Arabic, Bengali, …).
             QString localized;
@@ -143,23 +150,49 @@ QString Money::toString(const QLocale &locale) const
         }
         number += locale.decimalPoint() + fraction;
     }
+    return number;
+}
 
+// `number` with `symbol` where the locale places a currency symbol.
+QString placeSymbol(const QString &number, const QString &symbol, const QLocale &locale)
+{
     // Let the locale place the symbol: format a placeholder amount of one with a private-use
-    // placeholder symbol, then substitute both. The sign is always a leading minus sign: some
-    // locales (en_US in CLDR) format negative currency in accounting parentheses, which reads
-    // as a balance sheet rather than a refund or a fee.
+    // placeholder symbol, then substitute both.
     const QString placeholder(QChar(0xE000));
     QString pattern = locale.toCurrencyString(qlonglong(1), placeholder);
     const QString one = locale.toString(1);
-    const QString symbol = currency::symbol(m_currency, locale);
     const qsizetype at = pattern.indexOf(one);
-    if (at < 0) {
-        pattern = symbol + number;
-    } else {
-        pattern.replace(at, one.size(), number);
-        pattern.replace(placeholder, symbol);
-    }
-    return m_minor < 0 ? locale.negativeSign() + pattern : pattern;
+    if (at < 0)
+        return symbol + number;
+    pattern.replace(at, one.size(), number);
+    pattern.replace(placeholder, symbol);
+    return pattern;
+}
+
+} // namespace
+
+QString Money::toString(const QLocale &requested) const
+{
+    if (!isValid())
+        return {};
+    const QLocale locale = displayLocale(requested);
+    const QString number = formatNumber(m_minor, decimals(), locale);
+    // The sign is always a leading minus sign: some locales (en_US in CLDR) format negative
+    // currency in accounting parentheses, which reads as a balance sheet rather than a refund
+    // or a fee.
+    const QString shown = placeSymbol(number, currency::symbol(m_currency, locale), locale);
+    return m_minor < 0 ? locale.negativeSign() + shown : shown;
+}
+
+QString Money::toLabelledString(const QLocale &requested) const
+{
+    if (!isValid())
+        return {};
+    const QLocale locale = displayLocale(requested);
+    const QString number = formatNumber(m_minor, decimals(), locale);
+    const QString symbol = currency::narrowSymbol(m_currency, locale);
+    const QString shown = symbol.isEmpty() ? number : placeSymbol(number, symbol, locale);
+    return (m_minor < 0 ? locale.negativeSign() + shown : shown) + u' ' + m_currency;
 }
 
 Money::ParseResult Money::parseDecimal(QStringView text, QStringView currency)

@@ -48,8 +48,15 @@ public:
     bool isNegative() const { return m_minor < 0; }
 
     // "$1,234.50", "1.234,50 €", "¥1,200" – grouping, decimal point, symbol placement and sign
-    // from the locale; decimals from the currency.
+    // from the locale; decimals from the currency. A C or POSIX locale reads as en_US.
     QString toString(const QLocale &locale = QLocale()) const;
+    // The form for wherever currencies mix (tables, details, search, the activity log), as
+    // Stripe's Dashboard writes it: "$155.00 USD", "€43.19 EUR", "¥7,350 JPY", "1.005 KWD" —
+    // the narrow symbol where there is one, then always the ISO code.
+    QString toLabelledString(const QLocale &locale = QLocale()) const;
+    // The locale amounts are written in: `locale` itself, or en_US for the C and POSIX locales
+    // (whose currency format would read "155.00US$").
+    static QLocale displayLocale(const QLocale &locale = QLocale());
     // Locale-independent "1234.50" / "-0.05" / "1200": for CSV, JSON and the command line.
     QString toDecimalString() const;
 

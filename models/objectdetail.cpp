@@ -21,7 +21,7 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 
 QString money(qint64 amount, const QString &currency)
 {
-    return Money(amount, currency).toString();
+    return Money(amount, currency).toLabelledString();
 }
 
 QString date(qint64 unixTime)
@@ -96,6 +96,93 @@ QList<DetailField> invoiceFields(sql::Database &db, const char *column, const QS
     return fields;
 }
 
+// "1 EUR = 1.0853 USD": Stripe's rate per whole unit of the presentment currency.
+QString exchangeRateText(double rate, const QString &from, const QString &to)
+{
+    return QStringLiteral("1 %1 = %2 %3")
+        .arg(from.toUpper(), Money::displayLocale().toString(rate, 'g', 6), to.toUpper());
+}
+
+// What a payment settled as and what the merchant keeps: the charge's balance transaction
+// (amount converted into the settlement currency, at its exchange rate, less the fee) and every
+// balance transaction of its refunds and disputes since. Net is their sum, as in the Stripe
+// Dashboard's payment breakdown, not the charge's amount less its fee.
+void settlementFields(sql::Database &db, DetailSection &summary, const QString &charge,
+                      const QString &chargeTxn, qint64 amount, const QString &currency)
+{
+    if (chargeTxn.isEmpty())
+        return; // Failed, pending or uncaptured: nothing moved.
+    Row bt(db,
+           QStringLiteral(
+               "SELECT 0, amount, fee, net, currency, exchange_rate, available_on FROM "
+               "balance_transactions WHERE id = ?2 AND deleted = 0 UNION ALL SELECT 1, b.amount, "
+               "b.fee, b.net, b.currency, NULL, NULL FROM refunds r JOIN balance_transactions b ON "
+               "b.source = r.id AND b.deleted = 0 WHERE r.charge = ?1 AND r.deleted = 0 UNION ALL "
+               "SELECT 2, b.amount, b.fee, b.net, b.currency, NULL, NULL FROM disputes p JOIN "
+               "balance_transactions b ON b.source = p.id AND b.deleted = 0 WHERE p.charge = ?1 "
+               "AND p.deleted = 0"),
+           {charge, chargeTxn});
+    bool haveCharge = false;
+    QString settlement;
+    qint64 converted = 0, fee = 0, refunds = 0, disputes = 0, net = 0;
+    double rate = 0;
+    qint64 availableOn = 0;
+    bool mixed = false;
+    while (bt.next()) {
+        const int kind = int(bt.num(0));
+        if (settlement.isEmpty())
+            settlement = bt.text(4);
+        else if (bt.text(4) != settlement)
+            mixed = true;
+        net += bt.num(3);
+        if (kind == 0) {
+            haveCharge = true;
+            converted = bt.num(1);
+            fee += bt.num(2);
+            rate = bt.isNull(5) ? 0.0 : bt.text(5).toDouble();
+            availableOn = bt.num(6);
+        } else if (kind == 1) {
+            refunds += bt.num(1);
+            fee += bt.num(2);
+        } else {
+            disputes += bt.num(1);
+            fee += bt.num(2);
+        }
+    }
+    if (!haveCharge) {
+        addIf(summary, tr("Fee"), tr("not synced yet"));
+        return;
+    }
+    if (mixed) {
+        // Settled in more than one currency: no single net to show without a rate.
+        addIf(summary, tr("Net"), tr("settled in several currencies; see the balance"));
+        return;
+    }
+    if (settlement != currency) {
+        addIf(summary, tr("Converted"), money(converted, settlement));
+        if (rate > 0)
+            addIf(summary, tr("Exchange rate"), exchangeRateText(rate, currency, settlement));
+    } else if (converted != amount) {
+        addIf(summary, tr("Settled"), money(converted, settlement));
+    }
+    addIf(summary, tr("Fee"), money(fee, settlement));
+    if (refunds != 0)
+        addIf(summary, tr("Refunds"), money(refunds, settlement));
+    if (disputes != 0)
+        addIf(summary, tr("Disputes"), money(disputes, settlement));
+    // A refund that moved money Stripe has reported but this cache has not synced yet.
+    Row missing(db,
+                QStringLiteral("SELECT count(*) FROM refunds r WHERE r.charge = ?1 AND r.deleted = "
+                               "0 AND r.balance_transaction IS NOT NULL AND NOT EXISTS (SELECT 1 "
+                               "FROM balance_transactions b WHERE b.id = r.balance_transaction)"),
+                {charge});
+    QString netText = money(net, settlement);
+    if (missing.next() && missing.num(0) > 0)
+        netText += u' ' + tr("(%n refund(s) not synced yet)", nullptr, int(missing.num(0)));
+    addIf(summary, tr("Net"), netText);
+    addIf(summary, tr("Available on"), date(availableOn));
+}
+
 void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
 {
     Row c(db,
@@ -125,17 +212,7 @@ void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
     addIf(summary, tr("Amount"), money(amount, currency));
     if (refunded > 0)
         addIf(summary, tr("Refunded"), money(refunded, currency));
-    Row bt(db,
-           QStringLiteral("SELECT fee, net, currency, available_on, status FROM "
-                          "balance_transactions WHERE id = ?1"),
-           {c.text(23)});
-    if (bt.next()) {
-        addIf(summary, tr("Fee"), money(bt.num(0), bt.text(2)));
-        addIf(summary, tr("Net"), money(bt.num(1), bt.text(2)));
-        addIf(summary, tr("Available on"), date(bt.num(3)));
-    } else if (!c.text(23).isEmpty()) {
-        addIf(summary, tr("Fee"), tr("not synced yet"));
-    }
+    settlementFields(db, summary, d.id, c.text(23), amount, currency);
     addIf(summary, tr("Description"), c.text(6));
     addIf(summary, tr("Statement descriptor"), c.text(28));
     addIf(summary, tr("Payment intent"), c.text(27));

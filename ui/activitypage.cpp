@@ -37,7 +37,7 @@ QString money(const models::sql::Statement &s, int amount, int currency)
 {
     if (s.isNull(amount) || s.text(currency).isEmpty())
         return {};
-    return models::Money(s.int64(amount), s.text(currency)).toString(QLocale());
+    return models::Money(s.int64(amount), s.text(currency)).toLabelledString();
 }
 
 QTableWidget *makeTable(const QStringList &headers, const char *name, QWidget *parent)

@@ -95,7 +95,7 @@ void TestPaymentsPage::showsPaymentsAndCount()
         page->table()->model()->index(0, 0).data(models::PaymentsTableModel::IdRole).toString(),
         QStringLiteral("ch_page0449"));
     QCOMPARE(page->table()->model()->index(0, models::PaymentsTableModel::Amount).data().toString(),
-             QStringLiteral("$14.49"));
+             QStringLiteral("$14.49 USD"));
     // Scrolling to the end fetches the rest, page by page.
     page->table()->scrollToBottom();
     QTRY_VERIFY(page->table()->model()->rowCount() > 200);

@@ -726,7 +726,7 @@ void TestStaffDialogs::activityPageShowsOutboxAndAudit()
     QCOMPARE(page->outboxTable()->item(0, 4)->text(), QStringLiteral("pending"));
     QCOMPARE(page->outboxTable()->item(1, 4)->text(), QStringLiteral("failed"));
     QCOMPARE(page->outboxTable()->item(1, 6)->text(), QStringLiteral("req_a1"));
-    QCOMPARE(page->outboxTable()->item(0, 3)->text(), QStringLiteral("$1.00"));
+    QCOMPARE(page->outboxTable()->item(0, 3)->text(), QStringLiteral("$1.00 USD"));
     QCOMPARE(page->auditTable()->rowCount(), 1); // The pending one has no outcome yet.
     QVERIFY(page->findChild<QLabel *>(QStringLiteral("activitySummary"))
                 ->text()

@@ -201,10 +201,11 @@ void TestTablePages::paymentDetailHasFeeTimelineAndMethod()
     page.resize(1300, 800);
     page.show();
     page.setCache(m_file);
-    // A refunded card payment with a balance transaction.
+    // A refunded card payment presented in another currency than it settled in.
     const QString id = one(QStringLiteral(
         "SELECT c.id FROM charges c JOIN balance_transactions b ON b.id = c.balance_transaction "
-        "JOIN refunds r ON r.charge = c.id WHERE c.card_last4 IS NOT NULL LIMIT 1"));
+        "JOIN refunds r ON r.charge = c.id WHERE c.card_last4 IS NOT NULL AND c.currency <> "
+        "b.currency AND c.refunded = 0 LIMIT 1"));
     QVERIFY(!id.isEmpty());
     page.showObject(id);
     ui::DetailPanel *panel = page.detailPanel();
@@ -213,17 +214,45 @@ void TestTablePages::paymentDetailHasFeeTimelineAndMethod()
     QVERIFY(d.found);
     QCOMPARE(d.id, id);
     models::sql::Statement s = m_cache.database().prepare(
-        QStringLiteral("SELECT b.fee, b.net, b.currency, c.amount, c.currency, c.card_last4, "
-                       "(SELECT count(*) FROM refunds WHERE charge = c.id) FROM charges c JOIN "
-                       "balance_transactions b ON b.id = c.balance_transaction WHERE c.id = ?1"));
+        QStringLiteral("SELECT b.fee, b.amount, b.currency, c.amount, c.currency, c.card_last4, "
+                       "(SELECT count(*) FROM refunds WHERE charge = c.id), b.exchange_rate FROM "
+                       "charges c JOIN balance_transactions b ON b.id = c.balance_transaction "
+                       "WHERE c.id = ?1"));
     s.bind(1, id);
     QVERIFY(s.step());
-    QCOMPARE(d.title, models::Money(s.int64(3), s.text(4)).toString());
+    QCOMPARE(d.title, models::Money(s.int64(3), s.text(4)).toLabelledString());
     QMap<QString, QString> summary;
     for (const auto &f : d.sections.at(0).fields)
         summary.insert(f.label, f.value);
-    QCOMPARE(summary.value(QStringLiteral("Fee")), models::Money(s.int64(0), s.text(2)).toString());
-    QCOMPARE(summary.value(QStringLiteral("Net")), models::Money(s.int64(1), s.text(2)).toString());
+    // Amount as presented, what it settled as at which rate, and fee in the settlement currency.
+    QCOMPARE(summary.value(QStringLiteral("Amount")),
+             models::Money(s.int64(3), s.text(4)).toLabelledString());
+    QCOMPARE(summary.value(QStringLiteral("Converted")),
+             models::Money(s.int64(1), s.text(2)).toLabelledString());
+    QCOMPARE(
+        summary.value(QStringLiteral("Exchange rate")),
+        QStringLiteral("1 %1 = %2 %3")
+            .arg(s.text(4).toUpper(), QLocale().toString(s.real(7), 'g', 6), s.text(2).toUpper()));
+    // What the merchant keeps: the sum of every balance transaction of the payment, its refunds
+    // and its disputes, not the charge's net alone.
+    models::sql::Statement nets = m_cache.database().prepare(QStringLiteral(
+        "SELECT sum(net), sum(fee), sum(CASE WHEN source <> ?1 THEN amount END) FROM "
+        "balance_transactions WHERE source = ?1 OR source IN (SELECT id FROM refunds WHERE "
+        "charge = ?1) OR source IN (SELECT id FROM disputes WHERE charge = ?1)"));
+    nets.bind(1, id);
+    QVERIFY(nets.step());
+    const qint64 chargeNet = s.int64(1) - s.int64(0);
+    QVERIFY2(nets.int64(0) < chargeNet, "a refunded payment keeps less than its charge's net");
+    QCOMPARE(summary.value(QStringLiteral("Net")),
+             models::Money(nets.int64(0), s.text(2)).toLabelledString());
+    QCOMPARE(summary.value(QStringLiteral("Fee")),
+             models::Money(nets.int64(1), s.text(2)).toLabelledString());
+    QVERIFY(summary.value(QStringLiteral("Refunds")).startsWith(u'-'));
+    if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS")) {
+        panel->window()->resize(1280, 720);
+        QVERIFY(panel->window()->grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
+                                             + QStringLiteral("/payment-eur-usd.png")));
+    }
     const auto timeline = std::find_if(d.sections.cbegin(), d.sections.cend(), [](const auto &x) {
         return x.title == QLatin1String("Timeline");
     });
@@ -296,9 +325,9 @@ void TestTablePages::customerDetailLinksOpenTheirPage()
         return x.title == QLatin1String("Lifetime spend");
     });
     QVERIFY(spend != d.sections.cend());
-    QVERIFY2(
-        spend->fields.first().value.startsWith(models::Money(s.int64(1), s.text(0)).toString()),
-        qPrintable(spend->fields.first().value));
+    QVERIFY2(spend->fields.first().value.startsWith(
+                 models::Money(s.int64(1), s.text(0)).toLabelledString()),
+             qPrintable(spend->fields.first().value));
 }
 
 void TestTablePages::subscriptionDetail()
@@ -316,7 +345,7 @@ void TestTablePages::subscriptionDetail()
         "s.id = i.subscription WHERE s.id = ?1"));
     s.bind(1, id);
     QVERIFY(s.step());
-    QCOMPARE(d.title, models::Money(s.int64(0), s.text(1)).toString());
+    QCOMPARE(d.title, models::Money(s.int64(0), s.text(1)).toLabelledString());
     QCOMPARE(d.status, s.text(2));
     const auto invoices = std::find_if(d.sections.cbegin(), d.sections.cend(), [](const auto &x) {
         return x.title == QLatin1String("Invoices");

@@ -23,6 +23,8 @@ private Q_SLOTS:
     void parse();
     void format_data();
     void format();
+    void labelled_data();
+    void labelled();
     void formatParseRoundTrip_data();
     void formatParseRoundTrip();
     void checkedArithmetic();
@@ -234,6 +236,8 @@ void TestMoney::format_data()
                                << QStringLiteral("US$9.99");
     QTest::newRow("gbp en_GB") << qint64(100000000) << QStringLiteral("GBP")
                                << QStringLiteral("en_GB") << QStringLiteral("£1,000,000.00");
+    QTest::newRow("usd C") << qint64(15500) << QStringLiteral("USD") << QStringLiteral("C")
+                           << QStringLiteral("$155.00");
     QTest::newRow("int64 min") << std::numeric_limits<qint64>::min() << QStringLiteral("USD")
                                << QStringLiteral("en_US")
                                << QStringLiteral("-$92,233,720,368,547,758.08");
@@ -246,6 +250,55 @@ void TestMoney::format()
     QFETCH(QString, locale);
     QFETCH(QString, expected);
     QCOMPARE(Money(minor, code).toString(QLocale(locale)), expected);
+}
+
+void TestMoney::labelled_data()
+{
+    QTest::addColumn<qint64>("minor");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<QString>("expected");
+    // Where currencies mix, as Stripe's Dashboard writes them: narrow symbol, then the code.
+    QTest::newRow("usd en_US") << qint64(15500) << QStringLiteral("usd") << QStringLiteral("en_US")
+                               << QStringLiteral("$155.00 USD");
+    QTest::newRow("eur en_US") << qint64(4319) << QStringLiteral("EUR") << QStringLiteral("en_US")
+                               << QStringLiteral("€43.19 EUR");
+    QTest::newRow("jpy en_US") << qint64(7350) << QStringLiteral("JPY") << QStringLiteral("en_US")
+                               << QStringLiteral("¥7,350 JPY");
+    QTest::newRow("usd en_GB") << qint64(999) << QStringLiteral("USD") << QStringLiteral("en_GB")
+                               << QStringLiteral("$9.99 USD");
+    QTest::newRow("cad en_US") << qint64(1200) << QStringLiteral("CAD") << QStringLiteral("en_US")
+                               << QStringLiteral("$12.00 CAD");
+    QTest::newRow("brl en_US") << qint64(1200) << QStringLiteral("BRL") << QStringLiteral("en_US")
+                               << QStringLiteral("R$12.00 BRL");
+    QTest::newRow("kwd en_US") << qint64(1005) << QStringLiteral("KWD") << QStringLiteral("en_US")
+                               << QStringLiteral("1.005 KWD");
+    QTest::newRow("chf de_CH") << qint64(-1250) << QStringLiteral("CHF") << QStringLiteral("de_CH")
+                               << QStringLiteral("-12.50 CHF");
+    QTest::newRow("eur de_DE") << qint64(123450) << QStringLiteral("EUR") << QStringLiteral("de_DE")
+                               << QStringLiteral("1.234,50\u00A0€ EUR");
+    QTest::newRow("refund en_US") << qint64(-5) << QStringLiteral("USD") << QStringLiteral("en_US")
+                                  << QStringLiteral("-$0.05 USD");
+    // The C and POSIX locales fall back to en_US conventions, never "155.00US$".
+    QTest::newRow("usd C") << qint64(15500) << QStringLiteral("USD") << QStringLiteral("C")
+                           << QStringLiteral("$155.00 USD");
+    QTest::newRow("jpy POSIX") << qint64(34190) << QStringLiteral("JPY") << QStringLiteral("POSIX")
+                               << QStringLiteral("¥34,190 JPY");
+}
+
+void TestMoney::labelled()
+{
+    QFETCH(qint64, minor);
+    QFETCH(QString, code);
+    QFETCH(QString, locale);
+    QFETCH(QString, expected);
+    QCOMPARE(Money(minor, code).toLabelledString(QLocale(locale)), expected);
+    // The labelled form pastes back into an amount field too.
+    const QLocale loc = Money::displayLocale(QLocale(locale));
+    const QString shown = Money(qAbs(minor), code).toLabelledString(loc);
+    const auto parsed = Money::parse(shown.chopped(4), code, loc);
+    QVERIFY2(parsed.ok(), qPrintable(shown + QStringLiteral(": ") + parsed.message));
+    QCOMPARE(parsed.value->minorUnits(), qAbs(minor));
 }
 
 void TestMoney::formatParseRoundTrip_data()
