@@ -187,6 +187,13 @@ Cache::Prepared *Cache::prepared(const CacheTable *table)
         p->columnPrefix.append(int(prefix));
         p->columnKey.append(last);
     }
+    if (QLatin1String(table->name) == QLatin1String("charges")) {
+        // Written with the row, from the row's own parameters: no second write of the row.
+        names.append(QStringLiteral("settled_amount"));
+        params.append(settledAmountSql([&names](const char *column) -> QString {
+            return u'?' + QString::number(names.indexOf(QString::fromLatin1(column)));
+        }));
+    }
     // Parents before children: sort by depth, keeping the root (empty) first.
     QList<QStringList> sorted = p->prefixes;
     std::stable_sort(sorted.begin(), sorted.end(), [](const QStringList &a, const QStringList &b) {

@@ -469,7 +469,8 @@ QString migration2()
         "CREATE INDEX idx_audit_time ON audit_log(time);\n");
 }
 
-QString ftsSql(const QString &fts, const QString &table, const QStringList &columns)
+// The statements that take a row out of and into a full-text index.
+std::pair<QString, QString> ftsStatements(const QString &fts, const QStringList &columns)
 {
     const QString cols = columns.join(QStringLiteral(", "));
     QStringList oldCols, newCols;
@@ -477,16 +478,33 @@ QString ftsSql(const QString &fts, const QString &table, const QStringList &colu
         oldCols.append(QStringLiteral("old.") + c);
         newCols.append(QStringLiteral("new.") + c);
     }
-    const QString del
-        = QStringLiteral("INSERT INTO %1(%1, rowid, %2) VALUES ('delete', old.rowid, %3);")
-              .arg(fts, cols, oldCols.join(QStringLiteral(", ")));
-    const QString ins = QStringLiteral("INSERT INTO %1(rowid, %2) VALUES (new.rowid, %3);")
-                            .arg(fts, cols, newCols.join(QStringLiteral(", ")));
-    // While a backfill loads the table the index is not kept row by row (that costs more than
-    // the rest of the write): it is rebuilt in one pass when the table is complete.
-    const QString when = QStringLiteral("NOT EXISTS (SELECT 1 FROM sync_state WHERE key = "
-                                        "'fts_deferred:%1')")
-                             .arg(table);
+    return {QStringLiteral("INSERT INTO %1(%1, rowid, %2) VALUES ('delete', old.rowid, %3);")
+                .arg(fts, cols, oldCols.join(QStringLiteral(", "))),
+            QStringLiteral("INSERT INTO %1(rowid, %2) VALUES (new.rowid, %3);")
+                .arg(fts, cols, newCols.join(QStringLiteral(", ")))};
+}
+
+// While a backfill loads the table the index is not kept row by row (that costs more than the
+// rest of the write): it is rebuilt in one pass when the table is complete.
+QString ftsWhen(const QString &table)
+{
+    return QStringLiteral("NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'fts_deferred:%1')")
+        .arg(table);
+}
+
+const QStringList &paymentsFtsColumns()
+{
+    static const QStringList columns {QStringLiteral("id"), QStringLiteral("description"),
+                                      QStringLiteral("receipt_email"),
+                                      QStringLiteral("billing_name"), QStringLiteral("card_last4")};
+    return columns;
+}
+
+QString ftsSql(const QString &fts, const QString &table, const QStringList &columns)
+{
+    const QString cols = columns.join(QStringLiteral(", "));
+    const auto [del, ins] = ftsStatements(fts, columns);
+    const QString when = ftsWhen(table);
     return QStringLiteral("CREATE VIRTUAL TABLE %1 USING fts5(%2, content='%3', "
                           "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', "
                           "prefix='2 3');\n")
@@ -506,10 +524,7 @@ QString migration3()
     return ftsSql(QStringLiteral("customers_fts"), QStringLiteral("customers"),
                   {QStringLiteral("email"), QStringLiteral("name"), QStringLiteral("phone"),
                    QStringLiteral("description")})
-        + ftsSql(QStringLiteral("payments_fts"), QStringLiteral("charges"),
-                 {QStringLiteral("id"), QStringLiteral("description"),
-                  QStringLiteral("receipt_email"), QStringLiteral("billing_name"),
-                  QStringLiteral("card_last4")});
+        + ftsSql(QStringLiteral("payments_fts"), QStringLiteral("charges"), paymentsFtsColumns());
 }
 
 // Columns added after version 1, filled from the raw JSON of the rows already cached.
@@ -937,9 +952,112 @@ QString migration9()
         "DELETE FROM sync_state WHERE key = 'mrr_now_at';\n");
 }
 
+QString settledSql(const char *r)
+{
+    const QString row = QString::fromLatin1(r);
+    return settledAmountSql(
+        [&row](const char *column) -> QString { return row + u'.' + QString::fromLatin1(column); });
+}
+
+// Notes the latest rate of a currency from a charge `c` and its balance transaction `b`.
+QString settleRateSql(const QString &select)
+{
+    return QStringLiteral("INSERT INTO settle_rates (currency, amount, settled, at) %1 ON "
+                          "CONFLICT(currency) DO UPDATE SET amount = excluded.amount, settled = "
+                          "excluded.settled, at = excluded.at WHERE excluded.at >= "
+                          "settle_rates.at;\n")
+        .arg(select);
+}
+
+// Version 10: every charge's settled amount (`settled_amount`, in the account's currency, as
+// its balance transaction says), so that a list of payments in several currencies sorts by
+// what each is worth (¥34,190 below $340.00), indexed like the amount. Kept by triggers; the
+// triggers of the statistics and of full-text search skip the updates that only set it.
+QString migration10()
+{
+    const QString charges = QStringLiteral("charges");
+    const auto [ftsDel, ftsIns]
+        = ftsStatements(QStringLiteral("payments_fts"), paymentsFtsColumns());
+    const QString onlySettled = QStringLiteral("old.settled_amount IS new.settled_amount");
+    return QStringLiteral(
+               "CREATE TABLE settle_rates (currency TEXT PRIMARY KEY NOT NULL, amount INTEGER NOT "
+               "NULL, settled INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;\n"
+               "ALTER TABLE charges ADD COLUMN settled_amount INTEGER;\n"
+               "INSERT INTO settle_rates (currency, amount, settled, at) SELECT c.currency, "
+               "c.amount, b.amount, max(coalesce(b.created, 0)) FROM charges c JOIN "
+               "balance_transactions b ON b.id = c.balance_transaction WHERE c.deleted = 0 AND "
+               "b.deleted = 0 AND c.amount > 0 AND c.currency IS NOT NULL GROUP BY c.currency;\n"
+               "DROP TRIGGER charges_stats_upd;\nDROP TRIGGER payments_fts_au;\n")
+        + QStringLiteral("CREATE TRIGGER charges_stats_upd AFTER UPDATE ON charges WHEN %1 BEGIN\n")
+              .arg(onlySettled)
+        + v6::chargeStats("old", "-1", "old.deleted = 0")
+        + v6::chargeStats("new", "1", "new.deleted = 0") + v6::payersOf("old") + v6::payersOf("new")
+        + QStringLiteral("END;\n")
+        + QStringLiteral("CREATE TRIGGER payments_fts_au AFTER UPDATE ON charges WHEN %1 AND %2 "
+                         "BEGIN %3 %4 END;\n")
+              .arg(ftsWhen(charges), onlySettled, ftsDel, ftsIns)
+        + QStringLiteral("UPDATE charges SET settled_amount = %1 WHERE %1 IS NOT NULL;\n")
+              .arg(settledSql("charges"))
+        + QStringLiteral("CREATE INDEX idx_charges_settled ON charges(deleted, settled_amount);\n")
+        // A new charge is written with it (models::Cache computes it in the upsert); one whose
+        // amount, currency or balance transaction changed gets it again.
+        // The first one settled in a currency tells its rate (the later ones are not written
+        // twice for it; a balance transaction arriving after its charge updates it).
+        + QStringLiteral("CREATE TRIGGER charges_settled_ins AFTER INSERT ON charges WHEN "
+                         "new.balance_transaction IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                         "settle_rates WHERE currency = new.currency) BEGIN\n")
+        + settleRateSql(QStringLiteral(
+            "SELECT new.currency, new.amount, b.amount, coalesce(b.created, 0) FROM "
+            "balance_transactions b WHERE b.id = new.balance_transaction AND b.deleted = 0 AND "
+            "new.amount > 0 AND new.currency IS NOT NULL AND new.deleted = 0"))
+        + QStringLiteral("END;\n")
+        + QStringLiteral(
+              "CREATE TRIGGER charges_settled_upd AFTER UPDATE OF amount, currency, "
+              "balance_transaction ON charges WHEN old.amount IS NOT new.amount OR old.currency "
+              "IS NOT new.currency OR old.balance_transaction IS NOT new.balance_transaction "
+              "BEGIN\nUPDATE charges SET settled_amount = %1 WHERE rowid = new.rowid AND "
+              "settled_amount IS NOT %1;\nEND;\n")
+              .arg(settledSql("new"))
+        // A balance transaction of a charge, arriving after it or changed.
+        + QStringLiteral("CREATE TRIGGER bt_settled_ins AFTER INSERT ON balance_transactions WHEN "
+                         "new.deleted = 0 AND new.source IS NOT NULL BEGIN\n"
+                         "UPDATE charges SET settled_amount = new.amount WHERE id = new.source AND "
+                         "balance_transaction = new.id AND settled_amount IS NOT new.amount;\n")
+        + settleRateSql(QStringLiteral(
+            "SELECT c.currency, c.amount, new.amount, coalesce(new.created, 0) FROM charges c "
+            "WHERE c.id = new.source AND c.balance_transaction = new.id AND c.amount > 0 AND "
+            "c.currency IS NOT NULL AND c.deleted = 0"))
+        + QStringLiteral("END;\n")
+        + QStringLiteral(
+               "CREATE TRIGGER bt_settled_upd AFTER UPDATE OF amount ON balance_transactions WHEN "
+               "old.amount IS NOT new.amount AND new.source IS NOT NULL BEGIN\nUPDATE charges SET "
+               "settled_amount = new.amount WHERE id = new.source AND balance_transaction = new.id "
+               "AND settled_amount IS NOT new.amount;\nEND;\n")
+        // The first rate known for a currency values the payments of it that never settled.
+        + QStringLiteral(
+               "CREATE TRIGGER settle_rates_ins AFTER INSERT ON settle_rates BEGIN\nUPDATE charges "
+               "SET settled_amount = amount * new.settled / new.amount WHERE currency = "
+               "new.currency AND balance_transaction IS NULL AND settled_amount IS NOT amount * "
+               "new.settled / new.amount;\nEND;\n");
+}
+
+} // namespace
+
+QString settledAmountSql(const std::function<QString(const char *column)> &column)
+{
+    // The amount of its balance transaction; before that exists (failed, pending, not synced
+    // yet), its amount at the latest rate its currency settled at; else its own amount.
+    return QStringLiteral("coalesce((SELECT b.amount FROM balance_transactions b WHERE b.id = "
+                          "%1 AND b.deleted = 0), (SELECT %2 * x.settled / x.amount FROM "
+                          "settle_rates x WHERE x.currency = %3), %2)")
+        .arg(column("balance_transaction"), column("amount"), column("currency"));
+}
+
+namespace {
+
 using Migration = QString (*)();
 const Migration kMigrations[] = {migration1, migration2, migration3, migration4, migration5,
-                                 migration6, migration7, migration8, migration9};
+                                 migration6, migration7, migration8, migration9, migration10};
 
 } // namespace
 

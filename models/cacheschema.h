@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace paydesk::models::sql {
 class Database;
 }
@@ -50,5 +52,10 @@ QString ftsTableFor(const QString &table);
 // one migration per transaction. Returns false with the SQLite error.
 bool migrateCache(sql::Database &db, int targetVersion = -1, QString *error = nullptr);
 int latestCacheVersion();
+
+// The SQL of what a charge settled as in the account's currency (the `settled_amount` column of
+// schema 10), over its columns as `column` names them ("new.amount", "?7"): one definition for
+// the cache's upsert, the migration and the triggers.
+QString settledAmountSql(const std::function<QString(const char *column)> &column);
 
 } // namespace paydesk::models

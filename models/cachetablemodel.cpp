@@ -107,10 +107,15 @@ QString CacheTableModel::selectList() const
     return fields.join(QStringLiteral(", "));
 }
 
+QString CacheTableModel::sortExpression(int column) const
+{
+    const TableColumn &c = m_columns.at(column);
+    return c.sort.isEmpty() ? c.select : c.sort;
+}
+
 QString CacheTableModel::sortKey() const
 {
-    const TableColumn &c = m_columns.at(m_sortColumn);
-    return c.sort.isEmpty() ? c.select : c.sort;
+    return sortExpression(m_sortColumn);
 }
 
 QList<CacheTableModel::Row> CacheTableModel::query(const QString &afterId, int limit) const

@@ -124,6 +124,8 @@ protected:
         return false;
     }
     sql::Database &database() const { return m_db; }
+    // What rows are ordered by when sorted by `column`: its `sort`, else its `select`.
+    virtual QString sortExpression(int column) const;
 
 private:
     struct Row

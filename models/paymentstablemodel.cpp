@@ -61,6 +61,13 @@ PaymentsTableModel::PaymentsTableModel(QObject *parent)
     : CacheTableModel(QStringLiteral("charges"), paymentColumns(), Created, parent)
 { }
 
+QString PaymentsTableModel::sortExpression(int column) const
+{
+    if (column == Amount && m_filter.currency.isEmpty())
+        return QStringLiteral("t.settled_amount");
+    return CacheTableModel::sortExpression(column);
+}
+
 QString PaymentsTableModel::statusLabel(const QString &status)
 {
     if (status == QLatin1String("succeeded"))

@@ -25,7 +25,8 @@ struct PaymentFilter
 /*
  * The charges of a cache as the Payments table (amount, status, description, customer,
  * payment method, date). Statuses read as a merchant does: refunds and disputes override
- * "succeeded". Money sorts by minor units (RawRole).
+ * "succeeded". Money sorts by its settled value unless one currency is shown (RawRole keeps
+ * the minor units).
  */
 class PaymentsTableModel final : public CacheTableModel
 {
@@ -61,6 +62,9 @@ protected:
     QString filterSql(QStringList *parameters) const override;
     qint64 effectiveCountLimit() const override;
     bool countShortcut(qint64 limit, qint64 *count) const override;
+    // Amounts of one currency sort by that amount; a list mixing currencies sorts by what each
+    // payment settled as in the account's currency (¥34,190 is $228.55, below $340.00).
+    QString sortExpression(int column) const override;
 
 private:
     PaymentFilter m_filter;

@@ -72,9 +72,10 @@ SyncEngine::~SyncEngine()
 
 QStringList SyncEngine::backfillTables()
 {
-    return {L("events"),         L("products"),      L("prices"),   L("coupons"),
-            L("customers"),      L("subscriptions"), L("invoices"), L("payment_intents"),
-            L("charges"),        L("refunds"),       L("disputes"), L("balance_transactions"),
+    return {L("events"),         L("products"),        L("prices"),
+            L("coupons"),        L("customers"),       L("subscriptions"),
+            L("invoices"),       L("payment_intents"), L("balance_transactions"),
+            L("charges"),        L("refunds"),         L("disputes"),
             L("payment_methods")};
 }
 

@@ -267,8 +267,11 @@ void AnalyticsPage::refresh()
         net.values[i] += r.net();
     }
     const double none = std::numeric_limits<double>::quiet_NaN();
+    auto running = [&](const QStringList &keys, Interval interval) {
+        return keys.isEmpty() ? QString() : charts::soFar(keys.last(), interval, now, zone);
+    };
     charts::lines(chart(QStringLiteral("revenue")), labels, {gross, net, refunds},
-                  charts::Kind::Money, currency, none, buckets);
+                  charts::Kind::Money, currency, none, buckets, running(buckets, range.interval));
 
     QStringList months;
     charts::Series mrrLine {tr("MRR"), {}};
@@ -301,13 +304,14 @@ void AnalyticsPage::refresh()
                   : QString();
     for (const char *key : {"mrr", "movements", "churn"})
         chart(QString::fromLatin1(key))->setNote(noInvoices);
+    const QString monthSoFar = running(months, Interval::Month);
     charts::lines(chart(QStringLiteral("mrr")), monthLabels, {mrrLine}, charts::Kind::Money,
-                  currency, none, months);
+                  currency, none, months, monthSoFar);
     charts::bars(chart(QStringLiteral("movements")), monthLabels,
                  {added, expansion, reactivation, contraction, churned}, charts::Kind::Money,
-                 currency, true, false, months);
+                 currency, true, false, months, monthSoFar);
     charts::lines(chart(QStringLiteral("churn")), monthLabels, {customerChurn, revenueChurn},
-                  charts::Kind::Percent, {}, none, months);
+                  charts::Kind::Percent, {}, none, months, monthSoFar);
 
     QList<std::pair<QString, qint64>> slices;
     for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
@@ -345,7 +349,8 @@ void AnalyticsPage::refresh()
         disputeRate.values.append(hundredths(ratio));
     }
     charts::lines(chart(QStringLiteral("disputes")), charts::labels(disputeBuckets, byMonth),
-                  {disputeRate}, charts::Kind::Percent, {}, kDisputeWarningPercent, disputeBuckets);
+                  {disputeRate}, charts::Kind::Percent, {}, kDisputeWarningPercent, disputeBuckets,
+                  running(disputeBuckets, range.interval));
     chart(QStringLiteral("disputes"))
         ->setNote(tr("Disputes opened ÷ succeeded payments. Above the dashed 0.75 % line card "
                      "networks start monitoring programs."));

@@ -16,14 +16,16 @@
 #include <QDate>
 #include <QHorizontalBarSeries>
 #include <QHorizontalStackedBarSeries>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QSettings>
 #include <QStackedBarSeries>
+#include <QTimeZone>
 #include <QToolTip>
-#include <QValueAxis>
 
 #include <cmath>
 
@@ -40,22 +42,50 @@ double plotted(qint64 value, Kind kind, const QString &currency)
     return double(value);
 }
 
-QValueAxis *valueAxis(Kind kind, const QString &currency)
+// The value axis: ticks at round numbers, labelled compactly ("25k") so that they are never
+// elided, even at 1024 pixels.
+QCategoryAxis *valueAxis(Kind kind, const QString &currency)
 {
-    auto *axis = new QValueAxis;
-    axis->setLabelFormat(kind == Kind::Percent ? QStringLiteral("%.4g %%")
-                                               : QStringLiteral("%.8g"));
+    auto *axis = new QCategoryAxis;
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setProperty("paydeskPercent", kind == Kind::Percent);
     if (kind == Kind::Money)
         axis->setTitleText(models::currency::normalized(currency));
     return axis;
 }
 
-void niceRange(QValueAxis *axis, double lo, double hi)
+void niceRange(QCategoryAxis *axis, double lo, double hi)
 {
+    lo = std::min(0.0, lo);
     if (hi <= lo)
         hi = lo + 1;
-    axis->setRange(std::min(0.0, lo), hi * 1.05);
-    axis->applyNiceNumbers();
+    // A step of 1, 2 or 5 × 10ⁿ giving at most six intervals.
+    const double raw = (hi - lo) / 5.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (double m : {1.0, 2.0, 5.0, 10.0}) {
+        step = m * magnitude;
+        if (step >= raw)
+            break;
+    }
+    const double first = std::floor(lo / step) * step;
+    const double last = std::ceil(hi / step) * step;
+    const bool percent = axis->property("paydeskPercent").toBool();
+    for (const QString &label : axis->categoriesLabels())
+        axis->remove(label);
+    for (double v = first; v <= last + step / 2; v += step) {
+        const double tick = std::abs(v) < step / 2 ? 0.0 : v;
+        axis->append(percent ? QStringLiteral("%1 %").arg(QLocale().toString(tick, 'g', 4))
+                             : compact(tick),
+                     tick);
+    }
+    axis->setStartValue(first);
+    axis->setRange(first, last);
+}
+
+QString tipLabel(const QStringList &categories, qsizetype i, const QString &soFar)
+{
+    return i == categories.size() - 1 && !soFar.isEmpty() ? soFar : categories.value(i);
 }
 
 } // namespace
@@ -75,6 +105,55 @@ void openCache(models::sql::Database *db, const QString &path, QComboBox *curren
             currencies->addItem(models::currency::normalized(c), c);
     const int index = currencies->findData(chosen);
     currencies->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+QString compact(double value)
+{
+    const double a = std::abs(value);
+    const QLocale locale;
+    auto shortened = [&](double v, const QString &suffix) -> QString {
+        // "12.5k", "125k", "1.25M": three significant digits at most.
+        const double av = std::abs(v);
+        const int decimals = av >= 100 ? 0 : av >= 10 ? 1 : 2;
+        QString text = locale.toString(v, 'f', decimals);
+        if (decimals > 0) {
+            while (text.endsWith(u'0'))
+                text.chop(1);
+            if (text.endsWith(locale.decimalPoint()))
+                text.chop(locale.decimalPoint().size());
+        }
+        return text + suffix;
+    };
+    if (a >= 1e9)
+        return shortened(value / 1e9, QStringLiteral("B"));
+    if (a >= 1e6)
+        return shortened(value / 1e6, QStringLiteral("M"));
+    if (a >= 1e4)
+        return shortened(value / 1e3, QStringLiteral("k"));
+    return locale.toString(value, 'g', 6);
+}
+
+QString soFar(const QString &bucket, models::analytics::Interval interval, qint64 now,
+              const QTimeZone &zone)
+{
+    using models::analytics::Interval;
+    const QDate start = QDate::fromString(bucket, Qt::ISODate);
+    if (!start.isValid())
+        return {};
+    const QDate end = interval == Interval::Day ? start.addDays(1)
+        : interval == Interval::Week            ? start.addDays(7)
+                                                : start.addMonths(1);
+    if (end.startOfDay(zone).toSecsSinceEpoch() <= now)
+        return {};
+    const QDate today = QDateTime::fromSecsSinceEpoch(now, zone).date();
+    const QLocale locale;
+    const QString to = locale.toString(today, QStringLiteral("d MMM"));
+    if (today <= start)
+        return QObject::tr("%1, so far").arg(to);
+    const QString from = start.month() == today.month()
+        ? locale.toString(start, QStringLiteral("d"))
+        : locale.toString(start, QStringLiteral("d MMM"));
+    return QObject::tr("%1–%2, so far").arg(from, to);
 }
 
 QString format(qint64 value, Kind kind, const QString &currency)
@@ -98,7 +177,8 @@ QStringList labels(const QStringList &buckets, bool monthly)
 }
 
 void lines(ChartCard *card, const QStringList &categories, const QList<Series> &series, Kind kind,
-           const QString &currency, double warningPercent, const QStringList &keys)
+           const QString &currency, double warningPercent, const QStringList &keys,
+           const QString &soFar)
 {
     card->clear();
     QChart *chart = card->chart();
@@ -110,17 +190,21 @@ void lines(ChartCard *card, const QStringList &categories, const QList<Series> &
         x->append(categories.at(i), double(i));
     x->setRange(-0.3, std::max(0.0, double(categories.size() - 1)) + 0.3);
     x->setGridLineVisible(false);
-    QValueAxis *y = valueAxis(kind, currency);
+    QCategoryAxis *y = valueAxis(kind, currency);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     double lo = 0, hi = 0;
+    // A running period ends the line with a dashed segment of the same colour.
+    const bool partial = !soFar.isEmpty() && categories.size() >= 2;
     for (const Series &s : series) {
         auto *line = new QLineSeries;
         line->setName(s.name);
         line->setPointsVisible(categories.size() <= 40);
+        const qsizetype solid = partial ? s.values.size() - 1 : s.values.size();
         for (qsizetype i = 0; i < s.values.size(); ++i) {
             const double v = plotted(s.values.at(i), kind, currency);
-            line->append(double(i), v);
+            if (i < solid)
+                line->append(double(i), v);
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }
@@ -129,16 +213,31 @@ void lines(ChartCard *card, const QStringList &categories, const QList<Series> &
         line->attachAxis(y);
         const QList<qint64> values = s.values;
         const QString name = s.name;
-        QObject::connect(line, &QLineSeries::hovered, card,
-                         [values, name, categories, kind, currency](const QPointF &p, bool on) {
-                             const qsizetype i = qsizetype(std::lround(p.x()));
-                             if (!on || i < 0 || i >= values.size())
-                                 return QToolTip::hideText();
-                             QToolTip::showText(QCursor::pos(),
-                                                QStringLiteral("%1 · %2: %3")
-                                                    .arg(name, categories.value(i),
-                                                         format(values.at(i), kind, currency)));
-                         });
+        auto hover = [values, name, categories, kind, currency, soFar](const QPointF &p, bool on) {
+            const qsizetype i = qsizetype(std::lround(p.x()));
+            if (!on || i < 0 || i >= values.size())
+                return QToolTip::hideText();
+            QToolTip::showText(QCursor::pos(),
+                               QStringLiteral("%1 · %2: %3")
+                                   .arg(name, tipLabel(categories, i, soFar),
+                                        format(values.at(i), kind, currency)));
+        };
+        QObject::connect(line, &QLineSeries::hovered, card, hover);
+        if (partial && s.values.size() >= 2) {
+            auto *tail = new QLineSeries;
+            tail->setName(s.name + QObject::tr(" (so far)"));
+            tail->setProperty("paydeskSoFar", true);
+            tail->append(double(solid - 1), plotted(s.values.at(solid - 1), kind, currency));
+            tail->append(double(solid), plotted(s.values.at(solid), kind, currency));
+            tail->setPointsVisible(categories.size() <= 40);
+            chart->addSeries(tail);
+            tail->attachAxis(x);
+            tail->attachAxis(y);
+            QPen pen = line->pen();
+            pen.setStyle(Qt::DashLine);
+            tail->setPen(pen);
+            QObject::connect(tail, &QLineSeries::hovered, card, hover);
+        }
     }
     if (!std::isnan(warningPercent) && !categories.isEmpty()) {
         auto *warning = new QLineSeries;
@@ -156,13 +255,20 @@ void lines(ChartCard *card, const QStringList &categories, const QList<Series> &
     }
     niceRange(y, lo, hi);
     chart->legend()->setVisible(series.size() > 1 || !std::isnan(warningPercent));
+    // The dashed tails share their line's entry.
+    for (QAbstractSeries *added : chart->series()) {
+        if (added->property("paydeskSoFar").toBool())
+            for (QLegendMarker *marker : chart->legend()->markers(added))
+                marker->setVisible(false);
+    }
     card->setCsv([rows = keys.isEmpty() ? categories : keys, series, kind, currency] {
         return csv(rows, series, kind, currency);
     });
 }
 
 void bars(ChartCard *card, const QStringList &categories, const QList<Series> &series, Kind kind,
-          const QString &currency, bool stacked, bool horizontal, const QStringList &keys)
+          const QString &currency, bool stacked, bool horizontal, const QStringList &keys,
+          const QString &soFar)
 {
     card->clear();
     QChart *chart = card->chart();
@@ -191,22 +297,31 @@ void bars(ChartCard *card, const QStringList &categories, const QList<Series> &s
         const QList<qint64> values = s.values;
         const QString name = s.name;
         QObject::connect(set, &QBarSet::hovered, card,
-                         [values, name, categories, kind, currency](bool on, int i) {
+                         [values, name, categories, kind, currency, soFar](bool on, int i) {
                              if (!on || i < 0 || i >= values.size())
                                  return QToolTip::hideText();
                              QToolTip::showText(QCursor::pos(),
                                                 QStringLiteral("%1 · %2: %3")
-                                                    .arg(name, categories.value(i),
+                                                    .arg(name, tipLabel(categories, i, soFar),
                                                          format(values.at(i), kind, currency)));
                          });
         bars->append(set);
     }
     chart->addSeries(bars);
+    // A running period's bar is drawn paler: the theme has given each set its colour by now.
+    if (!soFar.isEmpty() && !categories.isEmpty()) {
+        for (QBarSet *set : bars->barSets()) {
+            QColor pale = set->color();
+            pale.setAlphaF(0.45);
+            set->setSelectedColor(pale);
+            set->selectBar(int(categories.size() - 1));
+        }
+    }
     auto *categoryAxis = new QBarCategoryAxis;
     categoryAxis->append(categories);
     // Decline reasons and countries are read in full, not as "…".
     categoryAxis->setTruncateLabels(false);
-    QValueAxis *valueAx = valueAxis(kind, currency);
+    QCategoryAxis *valueAx = valueAxis(kind, currency);
     chart->addAxis(categoryAxis, horizontal ? Qt::AlignLeft : Qt::AlignBottom);
     chart->addAxis(valueAx, horizontal ? Qt::AlignBottom : Qt::AlignLeft);
     // Upright labels would be cut off when there are many; standing, they fit.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/analytics.h"
 #include "models/sqlitedb.h"
 
 #include <QList>
@@ -38,14 +39,23 @@ QString format(qint64 value, Kind kind, const QString &currency);
 // Short labels for buckets: "Nov 2026", "Mon 2 Nov".
 QStringList labels(const QStringList &buckets, bool monthly);
 
+// When the bucket starting on `bucket` (an ISO date) has not ended by `now`: what of it has
+// passed, for a tooltip ("2 Dec, so far", "1–2 Dec, so far"); empty once it has ended.
+QString soFar(const QString &bucket, models::analytics::Interval interval, qint64 now,
+              const QTimeZone &zone);
+
 // `keys`: what the CSV's first column holds (ISO dates of the buckets); empty: the labels.
+// `soFar` (from soFar()) marks the last category as a period still running: its line segment
+// is dashed, its bar paler, and its tooltip says how far it goes.
 void lines(ChartCard *card, const QStringList &categories, const QList<Series> &series, Kind kind,
            const QString &currency = {},
            double warningPercent = std::numeric_limits<double>::quiet_NaN(),
-           const QStringList &keys = {});
+           const QStringList &keys = {}, const QString &soFar = {});
 void bars(ChartCard *card, const QStringList &categories, const QList<Series> &series, Kind kind,
           const QString &currency = {}, bool stacked = false, bool horizontal = false,
-          const QStringList &keys = {});
+          const QStringList &keys = {}, const QString &soFar = {});
+// Axis labels of money and counts: "950", "12.5k", "1.2M" (with the locale's separators).
+QString compact(double value);
 void donut(ChartCard *card, const QList<std::pair<QString, qint64>> &slices);
 // The CSV of a table of series over categories.
 QString csv(const QStringList &categories, const QList<Series> &series, Kind kind,

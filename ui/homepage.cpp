@@ -133,9 +133,13 @@ void HomePage::refresh()
     const QDate today = QDateTime::fromSecsSinceEpoch(now, zone).date();
     cur.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
     cur.from = today.addDays(1 - days).startOfDay(zone).toSecsSinceEpoch();
-    prev.to = cur.from;
+    // Like with like: today is not over, so the period before is compared up to the same
+    // point of its last day (the 30 days to now against the 30 days to this time 30 days ago).
     prev.from = today.addDays(1 - 2 * days).startOfDay(zone).toSecsSinceEpoch();
-    const QString versus = tr("vs previous %1").arg(m_range->currentText().section(u' ', 1));
+    prev.to = std::min(cur.from,
+                       QDateTime::fromSecsSinceEpoch(now, zone).addDays(-days).toSecsSinceEpoch());
+    const QString versus
+        = tr("vs same point of previous %1").arg(m_range->currentText().section(u' ', 1));
 
     auto sum = [](const QList<RevenueRow> &rows, qint64 *gross, qint64 *net) {
         *gross = *net = 0;
@@ -218,7 +222,9 @@ void HomePage::refresh()
     }
     m_computeMs = double(timer.nsecsElapsed()) / 1e6;
     charts::lines(m_revenue, charts::labels(buckets, monthly), {g, n}, charts::Kind::Money,
-                  currency, std::numeric_limits<double>::quiet_NaN(), buckets);
+                  currency, std::numeric_limits<double>::quiet_NaN(), buckets,
+                  buckets.isEmpty() ? QString()
+                                    : charts::soFar(buckets.last(), cur.interval, now, zone));
     showTiles();
 }
 

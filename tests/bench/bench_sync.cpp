@@ -144,7 +144,9 @@ void benchIngest(qint64 scale, int runs, const QString &dir)
         {"charges", {&s.charges}},
         {"all types",
          {&s.customers, &s.products, &s.prices, &s.coupons, &s.subscriptions, &s.invoices,
-          &s.paymentIntents, &s.charges, &s.refunds, &s.disputes, &s.balanceTransactions,
+          // In the sync's order (SyncEngine::backfillTables()): balance transactions before
+          // the charges, which are then written with what they settled as.
+          &s.paymentIntents, &s.balanceTransactions, &s.charges, &s.refunds, &s.disputes,
           &s.paymentMethods, &s.events}}};
     for (const auto &[name, collections] : sets) {
         const QList<QByteArray> pages = pagesOf(collections);

@@ -1,6 +1,7 @@
 #include "tests/support/fixturecache.h"
 #include "ui/analyticspage.h"
 #include "ui/chartcard.h"
+#include "ui/charts.h"
 #include "ui/homepage.h"
 #include "ui/mainwindow.h"
 
@@ -15,6 +16,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace paydesk;
 
@@ -109,11 +111,39 @@ void TestAnalyticsPages::homeRevenueChartAndExports()
     home.setNow(kNov30Noon);
     home.setCache(m_analytics);
     ui::ChartCard *chart = home.revenueChart();
-    QCOMPARE(chart->chart()->series().size(), 2);
+    // Gross and net, each ending in a dashed "so far" segment for today (Nov 30, noon).
+    QCOMPARE(chart->chart()->series().size(), 4);
     auto *gross = qobject_cast<QLineSeries *>(chart->chart()->series().first());
     QVERIFY(gross);
-    QCOMPARE(gross->count(), 30);
+    QCOMPARE(gross->count(), 29);
+    QCOMPARE(gross->pen().style(), Qt::SolidLine);
     QCOMPARE(gross->at(1).y(), 100.0); // Nov 2: a, $100.00
+    auto *tail = qobject_cast<QLineSeries *>(chart->chart()->series().at(1));
+    QVERIFY(tail);
+    QCOMPARE(tail->pen().style(), Qt::DashLine);
+    QCOMPARE(tail->pen().color(), gross->pen().color());
+    QCOMPARE(tail->count(), 2);
+    QCOMPARE(tail->at(0).x(), 28.0);
+    QCOMPARE(tail->at(1).x(), 29.0);
+    const QTimeZone utc = QTimeZone::utc();
+    QCOMPARE(ui::charts::soFar(QStringLiteral("2026-11-30"), models::analytics::Interval::Day,
+                               kNov30Noon, utc),
+             QStringLiteral("30 Nov, so far"));
+    QCOMPARE(ui::charts::soFar(QStringLiteral("2026-11-01"), models::analytics::Interval::Month,
+                               kNov30Noon, utc),
+             QStringLiteral("1–30 Nov, so far"));
+    QCOMPARE(ui::charts::soFar(QStringLiteral("2026-11-29"), models::analytics::Interval::Day,
+                               kNov30Noon, utc),
+             QString()); // Over.
+    QCOMPARE(ui::charts::soFar(QStringLiteral("2026-11-26"), models::analytics::Interval::Week,
+                               kNov30Noon + 2 * 86400, utc),
+             QStringLiteral("26 Nov–2 Dec, so far"));
+    // Axis labels that fit: compact, with the locale's separators.
+    QCOMPARE(ui::charts::compact(950), QStringLiteral("950"));
+    QCOMPARE(ui::charts::compact(12500), QStringLiteral("12.5k"));
+    QCOMPARE(ui::charts::compact(250000), QStringLiteral("250k"));
+    QCOMPARE(ui::charts::compact(1250000), QStringLiteral("1.25M"));
+    QCOMPARE(ui::charts::compact(-20000), QStringLiteral("-20k"));
     const QStringList lines = csvLines(chart);
     QCOMPARE(lines.first(), QStringLiteral("bucket,Gross volume,Net volume,currency"));
     QCOMPARE(lines.size(), 31);
@@ -128,9 +158,9 @@ void TestAnalyticsPages::homeRevenueChartAndExports()
     QFile f(csv);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(f.readAll()), chart->csv());
-    // 12 months: monthly buckets.
+    // 12 months: monthly buckets, the last (November) so far.
     home.rangeBox()->setCurrentIndex(3);
-    QCOMPARE(qobject_cast<QLineSeries *>(chart->chart()->series().first())->count(), 12);
+    QCOMPARE(qobject_cast<QLineSeries *>(chart->chart()->series().first())->count(), 11);
     home.rangeBox()->setCurrentIndex(1);
     save(&home, QStringLiteral("home-page"));
 }
@@ -150,8 +180,8 @@ void TestAnalyticsPages::analyticsCharts()
     QStringList revenue = csvLines(page.chart(QStringLiteral("revenue")));
     QCOMPARE(revenue.size(), 13);
     QCOMPARE(revenue.last(), QStringLiteral("2026-11-01,150.00,125.00,25.00,USD"));
-    // The dispute rate line and the 0.75 % warning line.
-    QCOMPARE(page.chart(QStringLiteral("disputes"))->chart()->series().size(), 2);
+    // The dispute rate line (with its "so far" tail for November) and the 0.75 % warning line.
+    QCOMPARE(page.chart(QStringLiteral("disputes"))->chart()->series().size(), 3);
     // Decline reasons (USD): three, one each.
     const QStringList declines = csvLines(page.chart(QStringLiteral("declines")));
     QCOMPARE(declines.size(), 4);

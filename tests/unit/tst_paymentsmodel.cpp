@@ -58,6 +58,7 @@ private Q_SLOTS:
     void sorts_data();
     void sorts();
     void formatsMoneyPerCurrency();
+    void mixedCurrenciesSortBySettledValue();
     void hostileInputIsData();
     void filtersCountFromIndexesOnly_data();
     void filtersCountFromIndexesOnly();
@@ -228,9 +229,9 @@ void TestPaymentsModel::sorts_data()
                                     << QStringLiteral("created ASC, id ASC");
     QTest::newRow("amount descending")
         << int(PaymentsTableModel::Amount) << int(Qt::DescendingOrder)
-        << QStringLiteral("amount DESC, id DESC");
+        << QStringLiteral("settled_amount DESC, id DESC");
     QTest::newRow("amount ascending") << int(PaymentsTableModel::Amount) << int(Qt::AscendingOrder)
-                                      << QStringLiteral("amount ASC, id ASC");
+                                      << QStringLiteral("settled_amount ASC, id ASC");
     QTest::newRow("description") << int(PaymentsTableModel::Description) << int(Qt::AscendingOrder)
                                  << QStringLiteral("description ASC, id ASC");
     QTest::newRow("customer") << int(PaymentsTableModel::Customer) << int(Qt::DescendingOrder)
@@ -247,7 +248,8 @@ void TestPaymentsModel::sorts()
     QVERIFY(model.open(m_file));
     model.sort(column, Qt::SortOrder(order));
     QCOMPARE(loaded(model), expected(QStringLiteral("1"), sql));
-    // Money sorts by minor units, not by its text.
+    // Money sorts by minor units, not by its text (nothing settled here, so settled amounts
+    // are the amounts).
     if (column == PaymentsTableModel::Amount) {
         qint64 previous = order == Qt::AscendingOrder ? -1 : std::numeric_limits<qint64>::max();
         for (int row = 0; row < model.rowCount(); ++row) {
@@ -257,6 +259,88 @@ void TestPaymentsModel::sorts()
             previous = v;
         }
     }
+}
+
+void TestPaymentsModel::mixedCurrenciesSortBySettledValue()
+{
+    // ¥34,190 is worth $228.55: in a list of several currencies it sorts below $340.00, by what
+    // each payment settled as (its balance transaction), not by its number of minor units.
+    const QString file = m_dir.filePath(QStringLiteral("settled.sqlite"));
+    Cache cache;
+    QVERIFY(cache.open(file));
+    auto charge = [&](const char *id, qint64 amount, const char *currency, const char *txn) {
+        QJsonObject c {
+            {QStringLiteral("id"), QString::fromLatin1(id)},
+            {QStringLiteral("object"), QStringLiteral("charge")},
+            {QStringLiteral("created"), 1700000000},
+            {QStringLiteral("amount"), amount},
+            {QStringLiteral("currency"), QString::fromLatin1(currency)},
+            {QStringLiteral("status"), QString::fromLatin1(txn ? "succeeded" : "failed")}};
+        c.insert(QStringLiteral("balance_transaction"),
+                 txn ? QJsonValue(QString::fromLatin1(txn)) : QJsonValue());
+        QCOMPARE(cache.upsert(c, 1), Cache::Write::Written);
+    };
+    auto txn = [&](const char *id, const char *source, qint64 amount) {
+        const QJsonObject b {{QStringLiteral("id"), QString::fromLatin1(id)},
+                             {QStringLiteral("object"), QStringLiteral("balance_transaction")},
+                             {QStringLiteral("created"), 1700000000},
+                             {QStringLiteral("amount"), amount},
+                             {QStringLiteral("fee"), 0},
+                             {QStringLiteral("net"), amount},
+                             {QStringLiteral("currency"), QStringLiteral("usd")},
+                             {QStringLiteral("type"), QStringLiteral("charge")},
+                             {QStringLiteral("source"), QString::fromLatin1(source)}};
+        QCOMPARE(cache.upsert(b, 1), Cache::Write::Written);
+    };
+    QVERIFY(cache.begin());
+    // A failed yen payment before any yen payment settled: valued once the first one has.
+    charge("ch_jpy_failed", 100000, "jpy", nullptr);
+    charge("ch_usd", 34000, "usd", "txn_usd");
+    txn("txn_usd", "ch_usd", 34000);
+    // The balance transaction first, then its charge; and a charge whose one comes later.
+    txn("txn_jpy", "ch_jpy", 22855);
+    charge("ch_jpy", 34190, "jpy", "txn_jpy");
+    charge("ch_eur", 20000, "eur", "txn_eur");
+    charge("ch_usd_small", 21000, "usd", "txn_usd_small");
+    txn("txn_usd_small", "ch_usd_small", 21000);
+    QVERIFY(cache.commit());
+    QVERIFY(cache.begin());
+    txn("txn_eur", "ch_eur", 21600);
+    QVERIFY(cache.commit());
+
+    PaymentsTableModel model;
+    QVERIFY(model.open(file));
+    model.sort(PaymentsTableModel::Amount, Qt::AscendingOrder);
+    QCOMPARE(loaded(model),
+             (QStringList {QStringLiteral("ch_usd_small"), QStringLiteral("ch_eur"),
+                           QStringLiteral("ch_jpy"), QStringLiteral("ch_usd"),
+                           QStringLiteral("ch_jpy_failed")}));
+    // 100,000 yen at the rate the other yen payment settled at: $668.48.
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT settled_amount FROM charges WHERE id = 'ch_jpy_failed'")),
+             qint64(100000) * 22855 / 34190);
+    model.sort(PaymentsTableModel::Amount, Qt::DescendingOrder);
+    QCOMPARE(loaded(model).first(), QStringLiteral("ch_jpy_failed"));
+    // One currency shown: its own amounts.
+    PaymentFilter yen;
+    yen.currency = QStringLiteral("JPY");
+    model.setFilter(yen);
+    model.sort(PaymentsTableModel::Amount, Qt::AscendingOrder);
+    QCOMPARE(loaded(model),
+             (QStringList {QStringLiteral("ch_jpy"), QStringLiteral("ch_jpy_failed")}));
+    // A refetched charge keeps its settled value; statistics and search saw one write each.
+    QVERIFY(cache.begin());
+    charge("ch_eur", 20000, "eur", "txn_eur");
+    QVERIFY(cache.commit());
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT settled_amount FROM charges WHERE id = 'ch_eur'")),
+             21600);
+    QCOMPARE(cache.database().scalar(QStringLiteral("SELECT sum(n) FROM charge_hours")), 5);
+    QCOMPARE(cache.database().scalar(
+                 QStringLiteral("SELECT count(*) FROM payments_fts WHERE payments_fts MATCH 'ch'")),
+             5);
+    QVERIFY(cache.database().exec(
+        QStringLiteral("INSERT INTO payments_fts(payments_fts) VALUES ('integrity-check')")));
 }
 
 void TestPaymentsModel::formatsMoneyPerCurrency()
