@@ -88,6 +88,27 @@ QString tipLabel(const QStringList &categories, qsizetype i, const QString &soFa
     return i == categories.size() - 1 && !soFar.isEmpty() ? soFar : categories.value(i);
 }
 
+// What hovering a point or bar of one series shows: "Gross volume · 1–2 Dec, so far: $12.00".
+struct Tip
+{
+    QString name;
+    QList<qint64> values;
+    QStringList categories;
+    Kind kind;
+    QString currency;
+    QString soFar;
+
+    void operator()(qsizetype i, bool on) const
+    {
+        if (!on || i < 0 || i >= values.size())
+            return QToolTip::hideText();
+        QToolTip::showText(
+            QCursor::pos(),
+            QStringLiteral("%1 · %2: %3")
+                .arg(name, tipLabel(categories, i, soFar), format(values.at(i), kind, currency)));
+    }
+};
+
 } // namespace
 
 void openCache(models::sql::Database *db, const QString &path, QComboBox *currencies)
@@ -211,16 +232,9 @@ void lines(ChartCard *card, const QStringList &categories, const QList<Series> &
         chart->addSeries(line);
         line->attachAxis(x);
         line->attachAxis(y);
-        const QList<qint64> values = s.values;
-        const QString name = s.name;
-        auto hover = [values, name, categories, kind, currency, soFar](const QPointF &p, bool on) {
-            const qsizetype i = qsizetype(std::lround(p.x()));
-            if (!on || i < 0 || i >= values.size())
-                return QToolTip::hideText();
-            QToolTip::showText(QCursor::pos(),
-                               QStringLiteral("%1 · %2: %3")
-                                   .arg(name, tipLabel(categories, i, soFar),
-                                        format(values.at(i), kind, currency)));
+        const Tip tip {s.name, s.values, categories, kind, currency, soFar};
+        auto hover = [tip](const QPointF &p, bool on) {
+            tip(qsizetype(std::lround(p.x())), on);
         };
         QObject::connect(line, &QLineSeries::hovered, card, hover);
         if (partial && s.values.size() >= 2) {
@@ -294,17 +308,8 @@ void bars(ChartCard *card, const QStringList &categories, const QList<Series> &s
                 lo = std::min(lo, v);
             }
         }
-        const QList<qint64> values = s.values;
-        const QString name = s.name;
-        QObject::connect(set, &QBarSet::hovered, card,
-                         [values, name, categories, kind, currency, soFar](bool on, int i) {
-                             if (!on || i < 0 || i >= values.size())
-                                 return QToolTip::hideText();
-                             QToolTip::showText(QCursor::pos(),
-                                                QStringLiteral("%1 · %2: %3")
-                                                    .arg(name, tipLabel(categories, i, soFar),
-                                                         format(values.at(i), kind, currency)));
-                         });
+        const Tip tip {s.name, s.values, categories, kind, currency, soFar};
+        QObject::connect(set, &QBarSet::hovered, card, [tip](bool on, int i) { tip(i, on); });
         bars->append(set);
     }
     chart->addSeries(bars);
