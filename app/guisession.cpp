@@ -4,6 +4,7 @@
 #include "app/profiles.h"
 #include "models/analytics.h"
 #include "models/cache.h"
+#include "models/paymentmethods.h"
 #include "network/stripeclient.h"
 #include "network/webhooklistener.h"
 #include "ui/actioncontroller.h"
@@ -47,6 +48,24 @@ GuiSession::GuiSession(const QUrl &apiBase, const QString &profile, const QStrin
             [this](const QStringList &denied) {
                 if (!m_deniedKey.isEmpty())
                     QSettings().setValue(m_deniedKey, denied);
+            });
+    // The backfill keeps each customer's default payment method; the others are listed when
+    // someone looks at the customer.
+    connect(&m_window, &ui::MainWindow::objectShown, this,
+            [this](const QString &table, const QString &id) {
+                if (table != QLatin1String("customers") || !m_outbox || !m_actionClient
+                    || m_methodsListed.contains(id))
+                    return;
+                m_methodsListed.insert(id);
+                models::fetchPaymentMethods(
+                    m_actionClient.get(), &m_actionCache, id, this,
+                    [this, id](bool ok, int, const QString &) {
+                        if (!ok) {
+                            m_methodsListed.remove(id); // Tried again next time.
+                            return;
+                        }
+                        m_window.reloadObject(QStringLiteral("customers"), id);
+                    });
             });
     connect(&m_keys, &KeyStore::keychainUnavailable, &m_window,
             [this](const QString &message) { m_window.setKeyNotice(message); });
@@ -101,6 +120,7 @@ void GuiSession::openActions(const QUrl &apiBase, const QByteArray &apiKey, cons
         return;
     m_window.actions()->setOutbox(nullptr, nullptr);
     m_outbox.reset();
+    m_methodsListed.clear();
     QString error;
     if (!m_actionCache.open(cache, &error)) {
         qCWarning(lcApp) << "staff actions are off: cannot open the cache:" << error;

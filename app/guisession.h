@@ -8,6 +8,7 @@
 #include "ui/mainwindow.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -93,6 +94,8 @@ private:
     QTimer *m_syncTimer;
     QTimer *m_webhookSync;
     std::unique_ptr<network::WebhookListener> m_webhooks;
+    // Customers whose saved payment methods were listed (or are being listed) this session.
+    QSet<QString> m_methodsListed;
 };
 
 } // namespace paydesk::app

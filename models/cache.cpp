@@ -237,6 +237,21 @@ Cache::Write Cache::upsert(const QJsonObject &object, qint64 asOf, qint64 genera
     Prepared *p = prepared(table);
     if (!p->upsert.isValid())
         return Write::Invalid;
+    // A customer listed with its default payment method expanded: the method is kept as a
+    // payment method, the customer as Stripe sends it unexpanded (the method's id).
+    const QJsonValue method = object.value(QStringLiteral("invoice_settings"))
+                                  .toObject()
+                                  .value(QStringLiteral("default_payment_method"));
+    if (method.isObject() && qstrcmp(table->object, "customer") == 0) {
+        if (upsert(method.toObject(), asOf, generation) == Write::Invalid)
+            qCWarning(lcCache) << "the default payment method of a customer is not valid";
+        QJsonObject collapsed = object;
+        QJsonObject settings = collapsed.value(QStringLiteral("invoice_settings")).toObject();
+        settings.insert(QStringLiteral("default_payment_method"),
+                        method.toObject().value(QStringLiteral("id")));
+        collapsed.insert(QStringLiteral("invoice_settings"), settings);
+        return write(*p, collapsed, asOf, generation, {}, {});
+    }
     return write(*p, object, asOf, generation, {}, raw);
 }
 

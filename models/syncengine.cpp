@@ -72,11 +72,10 @@ SyncEngine::~SyncEngine()
 
 QStringList SyncEngine::backfillTables()
 {
-    return {L("events"),         L("products"),        L("prices"),
-            L("coupons"),        L("customers"),       L("subscriptions"),
-            L("invoices"),       L("payment_intents"), L("balance_transactions"),
-            L("charges"),        L("refunds"),         L("disputes"),
-            L("payment_methods")};
+    return {L("events"),   L("products"),        L("prices"),
+            L("coupons"),  L("customers"),       L("subscriptions"),
+            L("invoices"), L("payment_intents"), L("balance_transactions"),
+            L("charges"),  L("refunds"),         L("disputes")};
 }
 
 qint64 SyncEngine::now() const
@@ -158,10 +157,6 @@ void SyncEngine::fail(const QString &message)
         m_lister->deleteLater();
         m_lister = nullptr;
     }
-    for (network::Pager *p : std::as_const(m_pagers))
-        p->cancel();
-    m_pagers.clear();
-    m_pmQueue.clear();
     qCWarning(lcSync).noquote() << "sync failed:" << message;
     Q_EMIT finished(false, message);
 }
@@ -318,7 +313,7 @@ void SyncEngine::startNewBackfill()
         }
         for (const QString &t : backfillTables())
             m_cache->removeState(L("backfill:") + t);
-        m_cache->database().exec(L("DELETE FROM pm_pending"));
+        m_cache->removeState(L("denied:payment_methods")); // Asked again with the new key.
         if (!commitWrite())
             return;
         qCInfo(lcSync) << "backfill generation" << m_generation << "starts";
@@ -337,10 +332,7 @@ void SyncEngine::nextTable()
             continue;
         m_tableTimer.start();
         m_tableDone = 0;
-        if (table == QLatin1String("payment_methods"))
-            listPaymentMethods();
-        else
-            listTable(table, 0);
+        listTable(table, 0);
         return;
     }
     if (m_running)
@@ -373,6 +365,13 @@ void SyncEngine::listTable(const QString &table, int attempt)
     network::StripeParams params;
     if (table == QLatin1String("subscriptions"))
         params.set(L("status"), L("all"));
+    // Each customer's default payment method comes with the customer list (the cache keeps it
+    // as a payment method, see Cache::upsert): one request per hundred customers instead of one
+    // per customer. Their other saved methods are listed on demand (fetchPaymentMethods()).
+    const bool expandMethods = table == QLatin1String("customers")
+        && m_cache->state(L("denied:payment_methods")).isEmpty();
+    if (expandMethods)
+        params.add(L("expand[]"), L("data.invoice_settings.default_payment_method"));
     m_lister = new network::ParallelLister(m_client, QString::fromLatin1(spec->listPath), params,
                                            options, this);
     network::ParallelLister *lister = m_lister;
@@ -399,12 +398,26 @@ void SyncEngine::listTable(const QString &table, int attempt)
                 reportProgress(table, m_tableDone, lister->estimatedTotal(), false);
             });
     connect(lister, &network::ParallelLister::finished, this,
-            [this, table, attempt, lister](bool ok, const QString &error) {
+            [this, table, attempt, lister, expandMethods](bool ok, const QString &error) {
                 lister->deleteLater();
                 if (m_lister == lister)
                     m_lister = nullptr;
                 if (!m_running)
                     return;
+                if (!ok && expandMethods && network::isPermissionRefusal(error)) {
+                    // A key that may list customers but not read payment methods: the
+                    // customers without them.
+                    const QString permission = network::missingPermission(error);
+                    qCWarning(lcSync).noquote()
+                        << "the key may not read payment methods" << permission;
+                    m_summary.deniedTables.insert(L("payment_methods"), permission);
+                    beginWrite();
+                    m_cache->setState(L("denied:payment_methods"), permission.toUtf8());
+                    if (!commitWrite())
+                        return;
+                    listTable(table, attempt);
+                    return;
+                }
                 if (!ok && network::isPermissionRefusal(error)) {
                     // A restricted key without this read permission: the other tables are
                     // still synced, and the page says what the key may not read.
@@ -443,100 +456,6 @@ void SyncEngine::listTable(const QString &table, int attempt)
         return;
     reportProgress(table, m_tableDone, -1, false, true);
     lister->start();
-}
-
-void SyncEngine::listPaymentMethods()
-{
-    // Stripe lists payment methods per customer only. The customers still to list are rows of
-    // pm_pending, removed in the transaction that stores their payment methods.
-    const QString key = L("backfill:payment_methods");
-    if (m_cache->state(key).isEmpty()) {
-        beginWrite();
-        m_cache->database().exec(L("DELETE FROM pm_pending; INSERT INTO pm_pending (customer) "
-                                   "SELECT id FROM customers WHERE deleted = 0"));
-        m_cache->setState(key, compact({{L("listing"), true}}));
-        if (!commitWrite())
-            return;
-    }
-    m_pmQueue.clear();
-    sql::Statement s
-        = m_cache->database().prepare(L("SELECT customer FROM pm_pending ORDER BY customer"));
-    while (s.step())
-        m_pmQueue.append(s.text(0));
-    m_pmTotal = m_pmQueue.size();
-    m_pmFailures = 0;
-    reportProgress(L("payment_methods"), 0, m_pmTotal, false, true);
-    launchPaymentMethodPagers();
-}
-
-void SyncEngine::launchPaymentMethodPagers()
-{
-    while (m_running && m_pagers.size() < m_options.concurrency && !m_pmQueue.isEmpty()) {
-        const QString customer = m_pmQueue.takeFirst();
-        network::StripeParams params;
-        params.set(L("limit"), m_options.pageSize);
-        auto *holder = new network::Pager *(nullptr);
-        network::Pager *pager = network::Pager::start(
-            m_client, L("/v1/customers/") + customer + L("/payment_methods"), params, this,
-            [this, customer](const QJsonArray &page) {
-                QJsonArray &all = m_pmCollected[customer];
-                for (const QJsonValue &v : page)
-                    all.append(v);
-                return true;
-            },
-            [this, customer, holder](const network::StripeError &error, qint64) {
-                m_pagers.remove(*holder);
-                delete holder;
-                if (!m_running)
-                    return;
-                const QJsonArray methods = m_pmCollected.take(customer);
-                if (error.isError() && error.code != QLatin1String("resource_missing")) {
-                    if (++m_pmFailures > m_options.maxResumes * 10) {
-                        fail(L("listing payment methods failed: ") + error.userMessage());
-                        return;
-                    }
-                    m_pmQueue.append(customer); // Again later.
-                    launchPaymentMethodPagers();
-                    return;
-                }
-                if (!batchBegin())
-                    return;
-                for (const QJsonValue &v : methods) {
-                    if (m_cache->upsert(v.toObject(), m_asOf, m_generation)
-                        == Cache::Write::Invalid)
-                        ++m_summary.invalidObjects;
-                }
-                sql::Statement del
-                    = m_cache->database().prepare(L("DELETE FROM pm_pending WHERE customer = ?1"));
-                del.bind(1, customer);
-                del.exec();
-                m_batchObjects += methods.size() + 1;
-                if (!batchCommit(false))
-                    return;
-                m_summary.objectsWritten += methods.size();
-                ++m_tableDone;
-                reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, false);
-                if (m_pmQueue.isEmpty() && m_pagers.isEmpty()) {
-                    finishPaymentMethods();
-                    return;
-                }
-                launchPaymentMethodPagers();
-            });
-        *holder = pager;
-        m_pagers.insert(pager);
-    }
-    if (m_running && m_pagers.isEmpty() && m_pmQueue.isEmpty())
-        finishPaymentMethods();
-}
-
-void SyncEngine::finishPaymentMethods()
-{
-    beginWrite();
-    m_cache->setState(L("backfill:payment_methods"), compact({{L("done"), true}}));
-    if (!commitWrite())
-        return;
-    reportProgress(L("payment_methods"), m_tableDone, m_pmTotal, true);
-    nextTable();
 }
 
 void SyncEngine::finishBackfill()

@@ -95,9 +95,6 @@ private:
     void startNewBackfill();
     void nextTable();
     void listTable(const QString &table, int attempt);
-    void listPaymentMethods();
-    void launchPaymentMethodPagers();
-    void finishPaymentMethods();
     void finishBackfill();
     void syncEvents();
     void syncBalanceTransactions();
@@ -142,11 +139,6 @@ private:
     qint64 m_tableDone = 0;
 
     // Payment methods, listed per customer.
-    QStringList m_pmQueue;
-    QHash<QString, QJsonArray> m_pmCollected;
-    QSet<network::Pager *> m_pagers;
-    qint64 m_pmTotal = 0;
-    int m_pmFailures = 0;
 
     int m_refetchInFlight = 0;
     bool m_batchOpen = false;

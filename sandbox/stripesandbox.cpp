@@ -354,11 +354,26 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
                             L("api_key_invalid")));
     }
     if (restricted && segments.value(0) == QLatin1String("v1")) {
-        const QString resource = resourceOf(segments);
-        const bool write = request.method != "GET";
+        QString resource = resourceOf(segments);
+        bool write = request.method != "GET";
         const QSet<QString> &granted = m_restrictedKeys.value(key);
-        const bool allowed = granted.contains(resource + L(":write"))
+        bool allowed = granted.contains(resource + L(":write"))
             || (!write && granted.contains(resource + L(":read")));
+        // An expanded object is read too: expanding a payment method takes the permission to
+        // read payment methods, as Stripe's restricted keys do.
+        for (const QString &e : params.list(L("expand"))) {
+            const QString last = e.section(u'.', -1);
+            if (!allowed
+                || (last != QLatin1String("default_payment_method")
+                    && last != QLatin1String("payment_method")))
+                continue;
+            if (!granted.contains(L("payment_methods:read"))
+                && !granted.contains(L("payment_methods:write"))) {
+                allowed = false;
+                resource = L("payment_methods");
+                write = false;
+            }
+        }
         if (!allowed) {
             ++m_counters[L("permission_denied")];
             return finish(

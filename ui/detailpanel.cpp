@@ -213,6 +213,7 @@ bool DetailPanel::showObject(const QString &table, const QString &id)
     m_json->setPlainText(
         QString::fromUtf8(QJsonDocument::fromJson(m_detail.raw).toJson(QJsonDocument::Indented)));
     updateActions();
+    Q_EMIT objectShown(table, id);
     return true;
 }
 

@@ -51,6 +51,9 @@ Q_SIGNALS:
     void actionRequested(const QString &action, const QString &id);
     // "All payments of this customer": show the rows of `table` that belong to a customer.
     void showCustomerRows(const QString &table, const QString &customerId, const QString &label);
+    // An object of the cache is shown (the session may fetch what the cache only has in part:
+    // a customer's saved payment methods).
+    void objectShown(const QString &table, const QString &id);
 
 private:
     QString html() const;

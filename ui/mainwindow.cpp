@@ -5,6 +5,7 @@
 #include "ui/activitypage.h"
 #include "ui/analyticspage.h"
 #include "ui/connectpage.h"
+#include "ui/detailpanel.h"
 #include "ui/homepage.h"
 #include "ui/listpage.h"
 #include "ui/pageplaceholder.h"
@@ -22,6 +23,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QProgressBar>
+#include <QSignalBlocker>
 #include <QStackedWidget>
 #include <QStandardItemModel>
 #include <QStatusBar>
@@ -251,6 +253,8 @@ void MainWindow::buildNavigation()
                     [this, table] { table->setActionReasons(m_actions->actionReasons()); });
             table->setActionReasons(m_actions->actionReasons());
             connect(table, &TablePage::openObject, this, &MainWindow::openObject);
+            connect(table->detailPanel(), &DetailPanel::objectShown, this,
+                    &MainWindow::objectShown);
             connect(table, &TablePage::showCustomerRows, this,
                     [this](const QString &rows, const QString &customer, const QString &label) {
                         const Page target = pageForTable(rows);
@@ -404,6 +408,21 @@ void MainWindow::showPage(Page page)
 TablePage *MainWindow::tablePage(Page page) const
 {
     return qobject_cast<TablePage *>(m_pageWidgets.value(page));
+}
+
+void MainWindow::reloadObject(const QString &table, const QString &id)
+{
+    for (QWidget *widget : std::as_const(m_pageWidgets)) {
+        auto *page = qobject_cast<TablePage *>(widget);
+        if (!page || !page->detailPanel()->isVisible())
+            continue;
+        const models::ObjectDetail &shown = page->detailPanel()->detail();
+        if (shown.found && shown.table == table && shown.id == id) {
+            // Read again without announcing it again: no fetch loop.
+            const QSignalBlocker quiet(page->detailPanel());
+            page->detailPanel()->showObject(table, id);
+        }
+    }
 }
 
 ListPage *MainWindow::listPage(Page page) const

@@ -91,6 +91,9 @@ public:
     ListPage *listPage(Page page) const;
     // The table page of a page, if it is one.
     TablePage *tablePage(Page page) const;
+    // Reads an object again into the detail panels that show it (after the session fetched
+    // more of it).
+    void reloadObject(const QString &table, const QString &id);
     // Gives every page the cache to read (again, after a sync); empty: nothing synced yet.
     void setCache(const QString &path);
     QString cachePath() const { return m_cachePath; }
@@ -115,6 +118,8 @@ Q_SIGNALS:
     void profileRequested(const QString &name, bool live);
     void addProfileRequested();
     void settingsRequested();
+    // A page's detail panel shows this object.
+    void objectShown(const QString &table, const QString &id);
 
 protected:
     void changeEvent(QEvent *event) override;

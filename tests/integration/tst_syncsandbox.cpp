@@ -1,11 +1,14 @@
 #include "models/cache.h"
 #include "models/cacheschema.h"
+#include "models/paymentmethods.h"
 #include "models/sqlitedb.h"
 #include "models/syncengine.h"
 #include "network/stripeclient.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -175,6 +178,7 @@ private Q_SLOTS:
     void malformedEventsAreSkipped();
     void cacheOlderThanRetentionIsBackfilledAgain();
     void commandLineErrors();
+    void otherPaymentMethodsOnDemand();
 };
 
 void TestSyncSandbox::initTestCase()
@@ -263,8 +267,27 @@ void TestSyncSandbox::compareWithSandbox(const QString &cacheFile)
                      0);
         }
     }
+    // Payment methods: each customer's default one, from the customer list, exactly as Stripe
+    // serves it on its own (the others are listed on demand, see otherPaymentMethodsOnDemand).
+    QMap<QString, QJsonObject> defaults;
+    for (const QJsonObject &c : std::as_const(customers)) {
+        const QString pm = c.value(QStringLiteral("invoice_settings"))
+                               .toObject()
+                               .value(QStringLiteral("default_payment_method"))
+                               .toString();
+        if (!pm.isEmpty())
+            defaults.insert(pm, m_http->get(QStringLiteral("/v1/payment_methods/") + pm).json);
+    }
+    QVERIFY(defaults.size() > 100);
+    QMap<QString, QJsonObject> methods;
+    sql::Statement pms = db.prepare(
+        QStringLiteral("SELECT id, raw FROM payment_methods WHERE deleted = 0 ORDER BY id"));
+    while (pms.step())
+        methods.insert(pms.text(0), QJsonDocument::fromJson(pms.bytes(1)).object());
+    QCOMPARE(methods.keys(), defaults.keys());
+    for (auto it = defaults.cbegin(); it != defaults.cend(); ++it)
+        QVERIFY2(methods.value(it.key()) == it.value(), qPrintable(it.key()));
     QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM refetch_queue")), 0);
-    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM pm_pending")), 0);
     checkStructure(db);
 }
 
@@ -351,13 +374,21 @@ void TestSyncSandbox::killNineThenResumeEqualsIt()
     QRandomGenerator random(seed);
     int interrupted = 0;
     const int trials = 10;
+    // Kill points spread over the whole of an uninterrupted run, however fast this machine is.
+    QElapsedTimer whole;
+    whole.start();
+    const Run full = sync({QStringLiteral("--cache"), file(QStringLiteral("kill-timing.sqlite")),
+                           QStringLiteral("--rate-limit"), QStringLiteral("120")});
+    QCOMPARE(full.exitCode, 0);
+    const int spanMs = std::max(300, int(whole.elapsed() * 9 / 10));
+    qInfo("an uninterrupted run takes %lld ms", static_cast<long long>(whole.elapsed()));
     for (int trial = 0; trial < trials; ++trial) {
         const QString cache = file(QStringLiteral("kill-%1.sqlite").arg(trial));
         const QStringList args {QStringLiteral("--cache"), cache, QStringLiteral("--rate-limit"),
                                 QStringLiteral("120")};
         std::unique_ptr<QProcess> p(startSync(args));
         QVERIFY(p->waitForStarted());
-        const int delayMs = random.bounded(100, 2600);
+        const int delayMs = random.bounded(100, spanMs);
         QTest::qWait(delayMs); // The random kill point itself.
         if (p->state() == QProcess::Running) {
             ::kill(pid_t(p->processId()), SIGKILL);
@@ -670,6 +701,121 @@ void TestSyncSandbox::cacheOlderThanRetentionIsBackfilledAgain()
     QCOMPARE(db.scalar(QStringLiteral("SELECT deleted FROM customers WHERE id = 'cus_ghost'")), 1);
     db.close();
     compareWithSandbox(cache);
+}
+
+void TestSyncSandbox::otherPaymentMethodsOnDemand()
+{
+    // A customer with three saved cards, one of them the default, and one with a card but no
+    // default: the backfill keeps the default from the customer list, with no request per
+    // customer; the detail panel's fetch lists the others and forgets a detached one.
+    auto method = [](const char *id, const char *customer, const char *last4) {
+        return QJsonObject {{QStringLiteral("id"), QString::fromLatin1(id)},
+                            {QStringLiteral("object"), QStringLiteral("payment_method")},
+                            {QStringLiteral("created"), 1760000000},
+                            {QStringLiteral("customer"), QString::fromLatin1(customer)},
+                            {QStringLiteral("type"), QStringLiteral("card")},
+                            {QStringLiteral("card"),
+                             QJsonObject {{QStringLiteral("brand"), QStringLiteral("visa")},
+                                          {QStringLiteral("last4"), QString::fromLatin1(last4)},
+                                          {QStringLiteral("exp_month"), 4},
+                                          {QStringLiteral("exp_year"), 2031},
+                                          {QStringLiteral("country"), QStringLiteral("US")}}}};
+    };
+    auto customer = [](const char *id, const QJsonValue &defaultMethod) {
+        return QJsonObject {
+            {QStringLiteral("id"), QString::fromLatin1(id)},
+            {QStringLiteral("object"), QStringLiteral("customer")},
+            {QStringLiteral("created"), 1760000000},
+            {QStringLiteral("email"),
+             QString(QString::fromLatin1(id) + QStringLiteral("@example.com"))},
+            {QStringLiteral("invoice_settings"),
+             QJsonObject {{QStringLiteral("default_payment_method"), defaultMethod}}}};
+    };
+    const QJsonObject fixture {{QStringLiteral("customers"),
+                                QJsonArray {customer("cus_many", QStringLiteral("pm_default")),
+                                            customer("cus_nodefault", QJsonValue())}},
+                               {QStringLiteral("payment_methods"),
+                                QJsonArray {method("pm_default", "cus_many", "4242"),
+                                            method("pm_second", "cus_many", "1111"),
+                                            method("pm_third", "cus_many", "0005"),
+                                            method("pm_lonely", "cus_nodefault", "9999")}}};
+    const QString fixtureFile = file(QStringLiteral("methods.json"));
+    {
+        QFile f(fixtureFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(fixture).toJson());
+    }
+    PeerProcess sandbox(PeerProcess::sandbox({QStringLiteral("--fixture"), fixtureFile}));
+    QVERIFY2(sandbox.start(), qPrintable(sandbox.errorString()));
+    paydesk::network::StripeClientConfig config;
+    config.apiKey = key();
+    config.apiBase = sandbox.baseUrl();
+    paydesk::network::StripeClient client(config);
+    Cache c;
+    QVERIFY(c.open(file(QStringLiteral("methods.sqlite"))));
+    {
+        SyncEngine engine(&client, &c, {});
+        bool done = false, ok = false;
+        connect(&engine, &SyncEngine::finished, this, [&](bool success, const QString &) {
+            done = true;
+            ok = success;
+        });
+        engine.start();
+        QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
+        QVERIFY(ok);
+    }
+    auto text = [&](const QString &sql) {
+        sql::Statement st = c.database().prepare(sql);
+        return st.step() ? st.text(0) : QStringLiteral("(no row)");
+    };
+    auto live = [&](const char *customer) {
+        return text(QStringLiteral("SELECT coalesce(group_concat(id), '') FROM (SELECT id FROM "
+                                   "payment_methods WHERE customer = '%1' AND deleted = 0 ORDER "
+                                   "BY id)")
+                        .arg(QLatin1String(customer)));
+    };
+    QCOMPARE(live("cus_many"), QStringLiteral("pm_default"));
+    QCOMPARE(live("cus_nodefault"), QString());
+    // The customer row holds the method's id, as Stripe sends it unexpanded.
+    QCOMPARE(
+        text(QStringLiteral("SELECT default_payment_method FROM customers WHERE id = 'cus_many'")),
+        QStringLiteral("pm_default"));
+    const QJsonObject endpoints = HttpClient(sandbox.baseUrl(), key())
+                                      .get(QStringLiteral("/_sandbox/stats"))
+                                      .json.value(QStringLiteral("endpoints"))
+                                      .toObject();
+    QVERIFY2(!endpoints.contains(QStringLiteral("GET /v1/customers/{id}/payment_methods")),
+             QJsonDocument(endpoints).toJson().constData());
+
+    // On demand: all of one customer's methods; one the cache had and Stripe no longer lists
+    // (detached meanwhile) is marked deleted.
+    QVERIFY(c.begin());
+    QCOMPARE(c.upsert(method("pm_detached", "cus_many", "3333"), 1), Cache::Write::Written);
+    QVERIFY(c.commit());
+    bool done = false, ok = false;
+    int count = -1;
+    paydesk::models::fetchPaymentMethods(&client, &c, QStringLiteral("cus_many"), this,
+                                         [&](bool success, int n, const QString &) {
+                                             done = true;
+                                             ok = success;
+                                             count = n;
+                                         });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    QVERIFY(ok);
+    QCOMPARE(count, 3);
+    QCOMPARE(live("cus_many"), QStringLiteral("pm_default,pm_second,pm_third"));
+    QCOMPARE(c.database().scalar(
+                 QStringLiteral("SELECT deleted FROM payment_methods WHERE id = 'pm_detached'")),
+             1);
+    // A customer Stripe does not know: an error, nothing changed.
+    done = false;
+    paydesk::models::fetchPaymentMethods(&client, &c, QStringLiteral("cus_missing"), this,
+                                         [&](bool success, int, const QString &) {
+                                             done = true;
+                                             ok = success;
+                                         });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    QVERIFY(!ok);
 }
 
 void TestSyncSandbox::commandLineErrors()
