@@ -9,9 +9,12 @@
 //    latency (client rate limit lifted): wall time, peak RSS of the sync process, cache size.
 // Prints one line per figure, medians of the runs.
 #include "models/cache.h"
+#include "models/cacheschema.h"
+#include "models/syncengine.h"
 #include "network/jsonsplit.h"
 #include "sandbox/stripesandbox.h"
 #include "tests/bench/benchutil.h"
+#include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 
 #include <QCoreApplication>
@@ -19,6 +22,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -197,11 +201,36 @@ void benchIngest(qint64 scale, int runs, const QString &dir)
     }
 }
 
+int g_latencyMs = 0; // --latency: the sandbox answers each request this late.
+int g_rate = 10000; // --rate: the sync's request rate, as Stripe's limit (25/s in test mode).
+
+// The sandbox's own count of the requests it served and of its objects per type.
+QJsonObject sandboxStats(const QUrl &base)
+{
+    return tests::HttpClient(base, QByteArrayLiteral("sk_test_benchSync"))
+        .get(QStringLiteral("/_sandbox/stats"))
+        .json;
+}
+
+// Fewest requests a backfill can make: a page of 100 per hundred objects of each type it
+// lists, plus one probe per type (an empty or one-page type is done by its probe).
+qint64 requestFloor(const QJsonObject &objects)
+{
+    qint64 floor = 0;
+    for (const QString &table : models::SyncEngine::backfillTables()) {
+        const models::CacheTable *t = models::cacheTableByName(table);
+        const qint64 n = objects.value(QString::fromLatin1(t->object)).toInteger();
+        floor += (n + 99) / 100 + 1;
+    }
+    return floor;
+}
+
 void benchBackfill(qint64 scale, const QString &dir)
 {
-    tests::PeerProcess server
-        = tests::PeerProcess::sandbox({QStringLiteral("--scale"), QString::number(scale),
-                                       QStringLiteral("--now"), QStringLiteral("1763800000")});
+    tests::PeerProcess server = tests::PeerProcess::sandbox(
+        {QStringLiteral("--scale"), QString::number(scale), QStringLiteral("--now"),
+         QStringLiteral("1763800000"), QStringLiteral("--latency-ms"),
+         QString::number(g_latencyMs)});
     QElapsedTimer timer;
     timer.start();
     if (!server.start(30 * 60 * 1000)) {
@@ -217,11 +246,16 @@ void benchBackfill(qint64 scale, const QString &dir)
     env.insert(QStringLiteral("STRIPE_API_KEY"), QStringLiteral("sk_test_benchSync"));
     sync.setProcessEnvironment(env);
     sync.setProcessChannelMode(QProcess::SeparateChannels);
+    const qint64 before = sandboxStats(server.baseUrl())
+                              .value(QStringLiteral("counters"))
+                              .toObject()
+                              .value(QStringLiteral("requests"))
+                              .toInteger();
     timer.restart();
     sync.start(tests::PeerProcess::paydeskBinary(),
                {QStringLiteral("sync"), QStringLiteral("--api-base"), server.baseUrl().toString(),
                 QStringLiteral("--cache"), file, QStringLiteral("--rate-limit"),
-                QStringLiteral("10000")});
+                QString::number(g_rate)});
     sync.waitForStarted();
     qint64 peak = 0;
     while (!sync.waitForFinished(200))
@@ -233,6 +267,19 @@ void benchBackfill(qint64 scale, const QString &dir)
                 double(fileSize(file)) / 1048576.0, summary.constData());
     if (sync.exitCode() != 0)
         std::printf("%s\n", sync.readAllStandardError().right(2000).constData());
+    const QJsonObject stats = sandboxStats(server.baseUrl());
+    const qint64 requests = stats.value(QStringLiteral("counters"))
+                                .toObject()
+                                .value(QStringLiteral("requests"))
+                                .toInteger()
+        - before - 1; // Less the stats request itself.
+    const qint64 floor = requestFloor(stats.value(QStringLiteral("objects")).toObject());
+    const double floorSeconds = double(floor) / double(g_rate);
+    std::printf("backfill %lld: %lld requests against a floor of %lld (%.3f x); at %d req/s and "
+                "%d ms latency %.1f s against a floor of %.1f s (%.2f x)\n",
+                static_cast<long long>(scale), static_cast<long long>(requests),
+                static_cast<long long>(floor), double(requests) / double(floor), g_rate,
+                g_latencyMs, seconds, floorSeconds, seconds / floorSeconds);
     std::fflush(stdout);
 }
 
@@ -259,6 +306,10 @@ int main(int argc, char **argv)
             g_breakdown = true;
         else if (args[i] == QLatin1String("--skip-ingest"))
             skipIngest = true;
+        else if (args[i] == QLatin1String("--latency") && i + 1 < args.size())
+            g_latencyMs = std::max(0, args[++i].toInt());
+        else if (args[i] == QLatin1String("--rate") && i + 1 < args.size())
+            g_rate = std::max(1, args[++i].toInt());
     }
     QTemporaryDir dir;
     if (!skipIngest)
