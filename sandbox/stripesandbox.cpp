@@ -389,6 +389,39 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
         }
     }
 
+    // Like Stripe, a parameter the endpoint does not take is refused, so that a misspelled one
+    // fails a test instead of being ignored.
+    if (segments.value(0) == QLatin1String("v1")) {
+        static const QHash<QString, QSet<QString>> known = [] {
+            struct Row
+            {
+                const char *endpoint;
+                const char *parameters;
+            };
+            static const Row rows[] = {
+#include "sandbox/knownparams.inc"
+            };
+            QHash<QString, QSet<QString>> table;
+            for (const Row &r : rows) {
+                const QStringList names
+                    = QString::fromLatin1(r.parameters).split(u' ', Qt::SkipEmptyParts);
+                table.insert(QString::fromLatin1(r.endpoint),
+                             QSet<QString>(names.cbegin(), names.cend()));
+            }
+            return table;
+        }();
+        const auto accepted = known.constFind(endpoint);
+        if (accepted != known.cend()) {
+            for (const auto &[name, value] : params.pairs()) {
+                const QString top = name.section(u'[', 0, 0);
+                if (!accepted->contains(top))
+                    return finish(error(400, kInvalidRequest,
+                                        L("Received unknown parameter: %1").arg(top),
+                                        L("parameter_unknown"), top));
+            }
+        }
+    }
+
     // Idempotency: the stored result of the first request with this key is replayed.
     const QByteArray idempotencyKey = request.header("idempotency-key");
     QByteArray fingerprint;

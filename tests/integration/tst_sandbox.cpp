@@ -75,6 +75,8 @@ private Q_SLOTS:
     void accountAndBalance();
     void listDefaultsAndLimits_data();
     void listDefaultsAndLimits();
+    void unknownParametersAreRefused_data();
+    void unknownParametersAreRefused();
     void paginationWalksEveryObjectOnce();
     void endingBeforeReturnsThePreviousPage();
     void unknownCursorIsMissing();
@@ -202,6 +204,71 @@ void TestSandbox::listDefaultsAndLimits()
     } else {
         QCOMPARE(r.errorType(), QStringLiteral("invalid_request_error"));
     }
+}
+
+void TestSandbox::unknownParametersAreRefused_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("form");
+    QTest::addColumn<QString>("unknown"); // Empty: accepted.
+    // Every parameter Stripe's spec gives the endpoint is taken, anything else refused.
+    QTest::newRow("list, bogus") << "GET"
+                                 << "/v1/charges?bogus=1"
+                                 << ""
+                                 << "bogus";
+    QTest::newRow("list, misspelt cursor") << "GET"
+                                           << "/v1/charges?limit=3&starting_afer=ch_1"
+                                           << ""
+                                           << "starting_afer";
+    QTest::newRow("list, every known one")
+        << "GET"
+        << "/v1/charges?limit=3&created[gte]=1&customer=cus_x&expand[]=data.customer"
+        << ""
+        << "";
+    QTest::newRow("customers with their default method")
+        << "GET"
+        << "/v1/customers?limit=2&expand[]=data.invoice_settings.default_payment_method"
+        << ""
+        << "";
+    QTest::newRow("subscriptions, status all") << "GET"
+                                               << "/v1/subscriptions?status=all"
+                                               << ""
+                                               << "";
+    QTest::newRow("refund, misspelt amount") << "POST"
+                                             << "/v1/refunds"
+                                             << "charge=ch_x&amout=100"
+                                             << "amout";
+    QTest::newRow("customer, nested unknown top") << "POST"
+                                                  << "/v1/customers"
+                                                  << "email=a@example.com&colour[x]=1"
+                                                  << "colour";
+}
+
+void TestSandbox::unknownParametersAreRefused()
+{
+    QFETCH(QString, method);
+    QFETCH(QString, path);
+    QFETCH(QString, form);
+    QFETCH(QString, unknown);
+    QList<QPair<QString, QString>> fields;
+    for (const QString &pair : form.split(u'&', Qt::SkipEmptyParts))
+        fields.append({pair.section(u'=', 0, 0), pair.section(u'=', 1)});
+    const auto r = method == QLatin1String("GET") ? m_http->get(path) : m_http->post(path, fields);
+    if (unknown.isEmpty()) {
+        QVERIFY2(r.errorCode() != QLatin1String("parameter_unknown"),
+                 qPrintable(QString::fromUtf8(QJsonDocument(r.json).toJson())));
+        if (method == QLatin1String("GET"))
+            QCOMPARE(r.status, 200);
+        return;
+    }
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorType(), QStringLiteral("invalid_request_error"));
+    QCOMPARE(r.errorCode(), QStringLiteral("parameter_unknown"));
+    QCOMPARE(r.json[QStringLiteral("error")][QStringLiteral("param")].toString(), unknown);
+    QCOMPARE(r.json[QStringLiteral("error")][QStringLiteral("message")].toString(),
+             QStringLiteral("Received unknown parameter: ") + unknown);
+    QCOMPARE(r.header("Stripe-Should-Retry"), QByteArray("false"));
 }
 
 void TestSandbox::nothingIsCreatedAfterNowAndTheDateHeaderTellsTheClock()
