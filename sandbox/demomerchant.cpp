@@ -4,10 +4,13 @@
 #include "sandbox/objects.h"
 #include "sandbox/store.h"
 
+#include <QDate>
 #include <QDateTime>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <vector>
 
 #define L(s) QStringLiteral(s)
@@ -333,8 +336,19 @@ private:
                     s.balanceTransaction, created, s.id, L("charge"), usd, fee, L("usd"),
                     currency == QLatin1String("usd") ? 0.0 : usdRate(currency), description),
                 s.balanceTransaction.toLatin1(), created, {}, QByteArrayLiteral("charge"));
-            const double r = m_rng.uniform();
-            if (r < 0.045) {
+            // Each month refunds 4.5 % of its payments and sees disputes on 0.45 %, as a steady
+            // business does: a credit per month of the payment, not a coin per payment, so
+            // that small months do not swing from none to several times the rate.
+            MonthCredit &credit = monthCredit(created);
+            credit.refunds += 0.045;
+            credit.disputes += 0.0045;
+            const bool refund = credit.refunds >= 1.0;
+            const bool dispute = !refund && credit.disputes >= 1.0;
+            if (refund)
+                credit.refunds -= 1.0;
+            if (dispute)
+                credit.disputes -= 1.0;
+            if (refund) {
                 // Refund: most in full, some partial, within a month of the charge.
                 const bool full = m_rng.chance(0.7);
                 refunded = full ? amount : std::max<qint64>(1, amount * m_rng.range(10, 70) / 100);
@@ -362,7 +376,7 @@ private:
                                                    refundId.toLatin1(), when, s.id.toLatin1(),
                                                    s.paymentIntent.toLatin1());
                 }
-            } else if (r < 0.051) {
+            } else if (dispute) {
                 const qint64 when = created + m_rng.range(5 * kDay, 60 * kDay);
                 // Not opened yet when it would come after "now" (the draws stay the same).
                 disputed = when < m_now - 60;
@@ -772,6 +786,23 @@ private:
     Store &m_store;
     IdGenerator &m_ids;
     Rng m_rng;
+    // What is owed to a calendar month (UTC) of refunds and disputes, started at a random
+    // fraction so that months do not all refund their n-th payment.
+    struct MonthCredit
+    {
+        double refunds = 0;
+        double disputes = 0;
+    };
+    std::map<qint64, MonthCredit> m_credit;
+    MonthCredit &monthCredit(qint64 created)
+    {
+        const QDate d = QDateTime::fromSecsSinceEpoch(created, QTimeZone::utc()).date();
+        const qint64 month = qint64(d.year()) * 12 + d.month();
+        auto it = m_credit.find(month);
+        if (it == m_credit.end())
+            it = m_credit.emplace(month, MonthCredit {m_rng.uniform(), m_rng.uniform()}).first;
+        return it->second;
+    }
     qint64 m_now;
     qint64 m_start;
     qint64 m_targetCharges;

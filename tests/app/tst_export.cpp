@@ -77,7 +77,9 @@ void TestExport::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_file = m_dir.filePath(QStringLiteral("export.sqlite"));
-    QVERIFY(paydesk::testsupport::fillDemoCache(m_file, 2000, 1763800000) > 0);
+    // A merchant (seed 2) with every kind of object the filters below look for, past-due
+    // subscriptions among them (a few in a merchant of this size, none in some).
+    QVERIFY(paydesk::testsupport::fillDemoCache(m_file, 4000, 1763800000, 2) > 0);
     QVERIFY(m_cache.open(m_file));
 }
 

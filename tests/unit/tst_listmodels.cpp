@@ -78,7 +78,7 @@ void TestListModels::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_file = m_dir.filePath(QStringLiteral("demo.sqlite"));
-    QVERIFY(paydesk::testsupport::fillDemoCache(m_file, 3000, kNow) > 3000);
+    QVERIFY(paydesk::testsupport::fillDemoCache(m_file, 5000, kNow) > 5000);
     QVERIFY(m_cache.open(m_file));
     // A hostile customer name for the export test.
     QJsonObject customer {
