@@ -66,8 +66,8 @@ SyncEngine::~SyncEngine()
 {
     flushBatch();
     m_running = false;
-    if (m_lister)
-        m_lister->cancel();
+    for (network::ParallelLister *lister : std::as_const(m_listers))
+        lister->cancel();
 }
 
 QStringList SyncEngine::backfillTables()
@@ -152,11 +152,12 @@ void SyncEngine::fail(const QString &message)
 {
     flushBatch(); // What is in it is consistent with its checkpoint.
     m_running = false;
-    if (m_lister) {
-        m_lister->cancel();
-        m_lister->deleteLater();
-        m_lister = nullptr;
+    m_listingTables = false;
+    for (network::ParallelLister *lister : std::as_const(m_listers)) {
+        lister->cancel();
+        lister->deleteLater();
     }
+    m_listers.clear();
     qCWarning(lcSync).noquote() << "sync failed:" << message;
     Q_EMIT finished(false, message);
 }
@@ -185,14 +186,19 @@ void SyncEngine::writeBackfillState(const QJsonObject &state)
 void SyncEngine::reportProgress(const QString &table, qint64 done, qint64 total, bool finished,
                                 bool force)
 {
-    if (!finished && !force && m_progressTimer.isValid() && m_progressTimer.elapsed() < 250)
+    // At most four reports a second of each table (several are listed at once).
+    QElapsedTimer &last = m_progressOf[table];
+    if (!finished && !force && last.isValid() && last.elapsed() < 250)
         return;
-    m_progressTimer.start();
+    last.start();
     SyncProgress p;
     p.table = table;
     p.done = done;
     p.total = finished ? done : (total >= 0 ? std::max(total, done) : -1);
-    const double seconds = std::max<qint64>(1, m_tableTimer.elapsed()) / 1000.0;
+    const auto timer = m_timerOf.constFind(table);
+    const double seconds
+        = std::max<qint64>(1, (timer != m_timerOf.cend() ? *timer : m_tableTimer).elapsed())
+        / 1000.0;
     p.perSecond = double(done) / seconds;
     if (!finished && p.total >= 0 && p.perSecond > 0)
         p.etaSeconds = qint64(double(p.total - done) / p.perSecond + 0.5);
@@ -257,6 +263,7 @@ void SyncEngine::decideBackfill()
         m_createdFrom = b.value(L("created_from")).toInteger();
         m_createdTo = b.value(L("created_to")).toInteger();
         m_tablesLeft = backfillTables();
+        m_listingTables = true;
         m_summary.backfilled = true;
         qCInfo(lcSync) << "resuming the backfill of generation" << m_generation;
         Q_EMIT phaseChanged(L("backfill"));
@@ -319,27 +326,33 @@ void SyncEngine::startNewBackfill()
         qCInfo(lcSync) << "backfill generation" << m_generation << "starts";
         m_summary.backfilled = true;
         m_tablesLeft = backfillTables();
+        m_listingTables = true;
         nextTable();
     });
 }
 
 void SyncEngine::nextTable()
 {
-    while (m_running && !m_tablesLeft.isEmpty()) {
+    if (!m_running || !m_listingTables)
+        return;
+    while (m_listingTables && m_listers.size() < kTablesAtOnce && !m_tablesLeft.isEmpty()) {
         const QString table = m_tablesLeft.takeFirst();
         const QJsonObject state = parseState(m_cache->state(L("backfill:") + table));
         if (state.value(L("done")).toBool())
             continue;
-        m_tableTimer.start();
-        m_tableDone = 0;
+        m_timerOf[table].start();
+        m_doneOf[table] = 0;
         listTable(table, 0);
-        return;
+        if (!m_running)
+            return;
     }
-    if (m_running)
+    if (m_listingTables && m_listers.isEmpty() && m_tablesLeft.isEmpty()) {
+        m_listingTables = false;
         finishBackfill();
+    }
 }
 
-void SyncEngine::listTable(const QString &table, int attempt)
+bool SyncEngine::listTable(const QString &table, int attempt)
 {
     const CacheTable *spec = cacheTableByName(table);
     const QJsonObject state = parseState(m_cache->state(L("backfill:") + table));
@@ -356,10 +369,8 @@ void SyncEngine::listTable(const QString &table, int attempt)
             beginWrite();
             m_cache->rebuildFullText(table);
             m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
-            if (!commitWrite())
-                return;
-            nextTable();
-            return;
+            commitWrite();
+            return false;
         }
     }
     network::StripeParams params;
@@ -372,9 +383,9 @@ void SyncEngine::listTable(const QString &table, int attempt)
         && m_cache->state(L("denied:payment_methods")).isEmpty();
     if (expandMethods)
         params.add(L("expand[]"), L("data.invoice_settings.default_payment_method"));
-    m_lister = new network::ParallelLister(m_client, QString::fromLatin1(spec->listPath), params,
-                                           options, this);
-    network::ParallelLister *lister = m_lister;
+    auto *lister = new network::ParallelLister(m_client, QString::fromLatin1(spec->listPath),
+                                               params, options, this);
+    m_listers.insert(table, lister);
     connect(lister, &network::ParallelLister::objectsReceived, this,
             [this, table, lister](const QJsonArray &objects, const QList<QByteArray> &raw) {
                 if (!m_running || !batchBegin())
@@ -394,14 +405,14 @@ void SyncEngine::listTable(const QString &table, int attempt)
                 if (!batchCommit(false))
                     return;
                 m_summary.objectsWritten += objects.size();
-                m_tableDone += objects.size();
-                reportProgress(table, m_tableDone, lister->estimatedTotal(), false);
+                m_doneOf[table] += objects.size();
+                reportProgress(table, m_doneOf.value(table), lister->estimatedTotal(), false);
             });
     connect(lister, &network::ParallelLister::finished, this,
             [this, table, attempt, lister, expandMethods](bool ok, const QString &error) {
                 lister->deleteLater();
-                if (m_lister == lister)
-                    m_lister = nullptr;
+                if (m_listers.value(table) == lister)
+                    m_listers.remove(table);
                 if (!m_running)
                     return;
                 if (!ok && expandMethods && network::isPermissionRefusal(error)) {
@@ -415,7 +426,8 @@ void SyncEngine::listTable(const QString &table, int attempt)
                     m_cache->setState(L("denied:payment_methods"), permission.toUtf8());
                     if (!commitWrite())
                         return;
-                    listTable(table, attempt);
+                    if (!listTable(table, attempt))
+                        nextTable();
                     return;
                 }
                 if (!ok && network::isPermissionRefusal(error)) {
@@ -436,7 +448,8 @@ void SyncEngine::listTable(const QString &table, int attempt)
                     if (attempt < m_options.maxResumes) {
                         qCWarning(lcSync).noquote() << "listing" << table << "failed (" << error
                                                     << "), resuming from its checkpoint";
-                        listTable(table, attempt + 1);
+                        if (!listTable(table, attempt + 1))
+                            nextTable();
                         return;
                     }
                     fail(L("listing %1 failed: %2").arg(table, error));
@@ -447,15 +460,16 @@ void SyncEngine::listTable(const QString &table, int attempt)
                 m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
                 if (!commitWrite())
                     return;
-                reportProgress(table, m_tableDone, m_tableDone, true);
+                reportProgress(table, m_doneOf.value(table), m_doneOf.value(table), true);
                 nextTable();
             });
     beginWrite();
     m_cache->deferFullText(table);
     if (!commitWrite())
-        return;
-    reportProgress(table, m_tableDone, -1, false, true);
+        return false;
+    reportProgress(table, m_doneOf.value(table), -1, false, true);
     lister->start();
+    return true;
 }
 
 void SyncEngine::finishBackfill()

@@ -93,8 +93,11 @@ private:
     void fetchAccount();
     void decideBackfill();
     void startNewBackfill();
+    // Lists the tables still to back up, a few at once (so that one type's last pages and the
+    // next one's probe overlap), and finishes the backfill after the last.
     void nextTable();
-    void listTable(const QString &table, int attempt);
+    // False when the table needed no listing (its last page was stored before a kill).
+    bool listTable(const QString &table, int attempt);
     void finishBackfill();
     void syncEvents();
     void syncBalanceTransactions();
@@ -133,9 +136,13 @@ private:
     qint64 m_createdTo = 0;
     qint64 m_accountCreated = 0;
     QStringList m_tablesLeft;
-    network::ParallelLister *m_lister = nullptr;
+    QHash<QString, network::ParallelLister *> m_listers; // The tables being listed.
+    QHash<QString, qint64> m_doneOf; // Objects stored per table being listed.
+    QHash<QString, QElapsedTimer> m_timerOf;
+    bool m_listingTables = false;
+    static constexpr int kTablesAtOnce = 3;
     QElapsedTimer m_tableTimer;
-    QElapsedTimer m_progressTimer;
+    QHash<QString, QElapsedTimer> m_progressOf; // When each table last reported progress.
     qint64 m_tableDone = 0;
 
     // Payment methods, listed per customer.
