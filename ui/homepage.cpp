@@ -134,10 +134,12 @@ void HomePage::refresh()
     cur.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
     cur.from = today.addDays(1 - days).startOfDay(zone).toSecsSinceEpoch();
     // Like with like: today is not over, so the period before is compared up to the same
-    // point of its last day (the 30 days to now against the 30 days to this time 30 days ago).
+    // point of its last day (the 30 days to now against the 30 days to this hour 30 days ago).
+    // To the hour: the rollups keep hours, so the comparison reads no rows.
     prev.from = today.addDays(1 - 2 * days).startOfDay(zone).toSecsSinceEpoch();
-    prev.to = std::min(cur.from,
-                       QDateTime::fromSecsSinceEpoch(now, zone).addDays(-days).toSecsSinceEpoch());
+    const qint64 samePoint
+        = QDateTime::fromSecsSinceEpoch(now, zone).addDays(-days).toSecsSinceEpoch();
+    prev.to = std::min(cur.from, samePoint - samePoint % 3600);
     const QString versus
         = tr("vs same point of previous %1").arg(m_range->currentText().section(u' ', 1));
 

@@ -104,6 +104,21 @@ private:
 
     QString file(const QString &name) const { return m_dir.filePath(name); }
 
+    // Runs a sync to its end; false when it failed or did not end within a minute.
+    static bool syncToEnd(SyncEngine &engine)
+    {
+        bool done = false, ok = false;
+        const QMetaObject::Connection c
+            = QObject::connect(&engine, &SyncEngine::finished, [&](bool success, const QString &) {
+                  done = true;
+                  ok = success;
+              });
+        engine.start();
+        const bool ended = QTest::qWaitFor([&] { return done; }, 60000);
+        QObject::disconnect(c);
+        return ended && ok;
+    }
+
     std::unique_ptr<paydesk::network::StripeClient> apiClient(double rate)
     {
         paydesk::network::StripeClientConfig config;
@@ -580,14 +595,7 @@ void TestSyncSandbox::eventsTwiceAndOutOfOrderGiveTheSameState()
         QTRY_COMPARE_WITH_TIMEOUT(
             c.database().scalar(QStringLiteral("SELECT count(*) FROM refetch_queue")), 0, 30000);
     }
-    bool done = false, ok = false;
-    connect(&engine, &SyncEngine::finished, this, [&](bool success, const QString &) {
-        done = true;
-        ok = success;
-    });
-    engine.start();
-    QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
-    QVERIFY(ok);
+    QVERIFY(syncToEnd(engine));
     QCOMPARE(engine.summary().eventsApplied, 0); // Every one was applied before.
     c.close();
     QCOMPARE(firstDifference(dump(cache), dump(file(QStringLiteral("reference.sqlite")))),
@@ -755,14 +763,7 @@ void TestSyncSandbox::otherPaymentMethodsOnDemand()
     QVERIFY(c.open(file(QStringLiteral("methods.sqlite"))));
     {
         SyncEngine engine(&client, &c, {});
-        bool done = false, ok = false;
-        connect(&engine, &SyncEngine::finished, this, [&](bool success, const QString &) {
-            done = true;
-            ok = success;
-        });
-        engine.start();
-        QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
-        QVERIFY(ok);
+        QVERIFY(syncToEnd(engine));
     }
     auto text = [&](const QString &sql) {
         sql::Statement st = c.database().prepare(sql);
