@@ -111,6 +111,9 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // One Tab stop: the arrows move between rows, Tab goes on to the detail panel (Tab moving
+    // from cell to cell scrolled the Amount column out of sight).
+    m_table->setTabKeyNavigation(false);
     m_table->setAlternatingRowColors(true);
     m_table->setShowGrid(false);
     m_table->setWordWrap(false);

@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void filtersShowAsChipsThatRemoveThem();
     void customDateRange();
     void paymentDetailHasFeeTimelineAndMethod();
+    void tableIsOneTabStop();
     void customerDetailLinksOpenTheirPage();
     void subscriptionDetail();
     void copyAndExport();
@@ -193,6 +195,28 @@ void TestTablePages::customDateRange()
                    .arg(end)));
     QVERIFY(page.model()->totalCount() > 0);
     QVERIFY(page.chipTexts().first().startsWith(QStringLiteral("Date: 10/1/25")));
+}
+
+void TestTablePages::tableIsOneTabStop()
+{
+    // Arrows move between rows; Tab leaves the table (it used to walk the cells and scroll the
+    // Amount column out of sight).
+    ui::PaymentsPage page;
+    page.resize(1024, 640);
+    page.show();
+    page.setCache(m_file);
+    QApplication::setActiveWindow(&page);
+    QVERIFY(QTest::qWaitForWindowActive(&page));
+    QTableView *table = page.table();
+    table->setFocus();
+    table->setCurrentIndex(table->model()->index(0, 0));
+    QTRY_VERIFY(table->hasFocus());
+    QTest::keyClick(table, Qt::Key_Down);
+    QCOMPARE(table->currentIndex().row(), 1);
+    QCOMPARE(table->currentIndex().column(), 0);
+    QTest::keyClick(table, Qt::Key_Tab);
+    QTRY_VERIFY(!table->hasFocus());
+    QCOMPARE(table->horizontalScrollBar()->value(), 0);
 }
 
 void TestTablePages::paymentDetailHasFeeTimelineAndMethod()
