@@ -57,6 +57,8 @@ DetailPanel::DetailPanel(QWidget *parent)
     close->setText(QStringLiteral("✕"));
     close->setToolTip(tr("Close the panel (Esc)"));
     close->setAutoRaise(true);
+    close->setObjectName(QStringLiteral("detailClose"));
+    dashboard->setObjectName(QStringLiteral("detailDashboard"));
     connect(close, &QToolButton::clicked, this, &DetailPanel::closeRequested);
 
     auto *head = new QHBoxLayout;
@@ -190,6 +192,23 @@ void DetailPanel::updateActions()
     }
     m_actionsOff->setText(off);
     m_actionsOff->setVisible(!actions.isEmpty() && !off.isEmpty());
+    chainTabOrder(nullptr);
+}
+
+void DetailPanel::chainTabOrder(QWidget *previous)
+{
+    // Tab follows the screen: the staff actions, Copy ID, Open in Stripe, the tabs, the
+    // overview, then Close (the buttons made in updateActions() would otherwise come after
+    // everything).
+    QList<QWidget *> chain;
+    if (previous)
+        chain << previous;
+    chain << QList<QWidget *>(m_actionButtons.cbegin(), m_actionButtons.cend())
+          << findChild<QToolButton *>(QStringLiteral("detailCopyId"))
+          << findChild<QToolButton *>(QStringLiteral("detailDashboard")) << m_tabs << m_overview
+          << m_json << findChild<QToolButton *>(QStringLiteral("detailClose"));
+    for (qsizetype i = 1; i < chain.size(); ++i)
+        QWidget::setTabOrder(chain.at(i - 1), chain.at(i));
 }
 
 bool DetailPanel::showObject(const QString &table, const QString &id)

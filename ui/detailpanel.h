@@ -41,6 +41,9 @@ public:
     QPushButton *actionButton(const QString &action) const;
     const models::ObjectDetail &detail() const { return m_detail; }
     QString overviewHtml() const;
+    // Puts the panel's widgets after `previous` in the Tab order, in screen order (its staff
+    // actions first); `previous` null: just the panel's own order.
+    void chainTabOrder(QWidget *previous);
 
 Q_SIGNALS:
     // A link of the panel: open this object in its own page.
