@@ -189,6 +189,16 @@ void ParallelLister::cancel()
     m_inFlight.clear();
 }
 
+void ParallelLister::deliver(const QJsonArray &objects, const QList<QByteArray> &raw)
+{
+    if (!objects.isEmpty())
+        Q_EMIT objectsReceived(objects, raw);
+    if (m_done)
+        return; // Cancelled or failed by a receiver.
+    Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
+    launch();
+}
+
 void ParallelLister::launch()
 {
     while (!m_done && !m_queue.empty() && m_inFlight.size() < m_options.concurrency) {
@@ -349,12 +359,7 @@ void ParallelLister::fetch(int sliceId)
         }
         m_received += data.size();
         if (probe) {
-            if (!data.isEmpty())
-                Q_EMIT objectsReceived(data, raw);
-            if (m_done)
-                return;
-            Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
-            launch();
+            deliver(data, raw);
             return;
         }
 
@@ -408,12 +413,7 @@ void ParallelLister::fetch(int sliceId)
             plan();
         }
         // After the slices moved past these objects, so that checkpoint() covers them.
-        if (!data.isEmpty())
-            Q_EMIT objectsReceived(data, raw);
-        if (m_done)
-            return;
-        Q_EMIT progress(m_received, int(m_inFlight.size()), int(m_queue.size()));
-        launch();
+        deliver(data, raw);
     });
     m_inFlight.insert(sliceId, id);
 }

@@ -116,6 +116,8 @@ private:
 
     int addSlice(const Slice &slice, bool front = false);
     void launch();
+    // Hands a page's objects on, then reports progress and sends what the freed slot allows.
+    void deliver(const QJsonArray &objects, const QList<QByteArray> &raw);
     void fetch(int sliceId);
     void plan();
     // After the probe found more than a page: slices of [createdFrom, below) for the rest.

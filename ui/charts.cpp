@@ -48,13 +48,12 @@ QCategoryAxis *valueAxis(Kind kind, const QString &currency)
 {
     auto *axis = new QCategoryAxis;
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    axis->setProperty("paydeskPercent", kind == Kind::Percent);
     if (kind == Kind::Money)
         axis->setTitleText(models::currency::normalized(currency));
     return axis;
 }
 
-void niceRange(QCategoryAxis *axis, double lo, double hi)
+void niceRange(QCategoryAxis *axis, double lo, double hi, Kind kind)
 {
     lo = std::min(0.0, lo);
     if (hi <= lo)
@@ -70,9 +69,7 @@ void niceRange(QCategoryAxis *axis, double lo, double hi)
     }
     const double first = std::floor(lo / step) * step;
     const double last = std::ceil(hi / step) * step;
-    const bool percent = axis->property("paydeskPercent").toBool();
-    for (const QString &label : axis->categoriesLabels())
-        axis->remove(label);
+    const bool percent = kind == Kind::Percent;
     for (double v = first; v <= last + step / 2; v += step) {
         const double tick = std::abs(v) < step / 2 ? 0.0 : v;
         axis->append(percent ? QStringLiteral("%1 %").arg(QLocale().toString(tick, 'g', 4))
@@ -267,7 +264,7 @@ void lines(ChartCard *card, const QStringList &categories, const QList<Series> &
         warning->attachAxis(y);
         hi = std::max(hi, warningPercent);
     }
-    niceRange(y, lo, hi);
+    niceRange(y, lo, hi, kind);
     chart->legend()->setVisible(series.size() > 1 || !std::isnan(warningPercent));
     // The dashed tails share their line's entry.
     for (QAbstractSeries *added : chart->series()) {
@@ -334,7 +331,7 @@ void bars(ChartCard *card, const QStringList &categories, const QList<Series> &s
         categoryAxis->setLabelsAngle(-90);
     bars->attachAxis(categoryAxis);
     bars->attachAxis(valueAx);
-    niceRange(valueAx, lo, hi);
+    niceRange(valueAx, lo, hi, kind);
     chart->legend()->setVisible(series.size() > 1);
     card->setCsv([rows = keys.isEmpty() ? categories : keys, series, kind, currency] {
         return csv(rows, series, kind, currency);

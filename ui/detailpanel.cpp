@@ -192,17 +192,23 @@ void DetailPanel::updateActions()
     }
     m_actionsOff->setText(off);
     m_actionsOff->setVisible(!actions.isEmpty() && !off.isEmpty());
-    chainTabOrder(nullptr);
+    chainTabOrder();
 }
 
-void DetailPanel::chainTabOrder(QWidget *previous)
+void DetailPanel::setTabPredecessor(QWidget *previous)
+{
+    m_tabPredecessor = previous;
+    chainTabOrder();
+}
+
+void DetailPanel::chainTabOrder()
 {
     // Tab follows the screen: the staff actions, Copy ID, Open in Stripe, the tabs, the
     // overview, then Close (the buttons made in updateActions() would otherwise come after
     // everything).
     QList<QWidget *> chain;
-    if (previous)
-        chain << previous;
+    if (m_tabPredecessor)
+        chain << m_tabPredecessor.data();
     chain << QList<QWidget *>(m_actionButtons.cbegin(), m_actionButtons.cend())
           << findChild<QToolButton *>(QStringLiteral("detailCopyId"))
           << findChild<QToolButton *>(QStringLiteral("detailDashboard")) << m_tabs << m_overview

@@ -3,6 +3,7 @@
 #include "models/objectdetail.h"
 
 #include <QHash>
+#include <QPointer>
 #include <QWidget>
 
 class QHBoxLayout;
@@ -41,9 +42,9 @@ public:
     QPushButton *actionButton(const QString &action) const;
     const models::ObjectDetail &detail() const { return m_detail; }
     QString overviewHtml() const;
-    // Puts the panel's widgets after `previous` in the Tab order, in screen order (its staff
-    // actions first); `previous` null: just the panel's own order.
-    void chainTabOrder(QWidget *previous);
+    // The widget Tab comes from into the panel (its table): the panel's widgets follow it in
+    // screen order, its staff actions first, whenever they are made again.
+    void setTabPredecessor(QWidget *previous);
 
 Q_SIGNALS:
     // A link of the panel: open this object in its own page.
@@ -59,6 +60,7 @@ Q_SIGNALS:
     void objectShown(const QString &table, const QString &id);
 
 private:
+    void chainTabOrder();
     QString html() const;
     void updateActions();
 
@@ -75,6 +77,7 @@ private:
     QLabel *m_actionsOff;
     QList<QPushButton *> m_actionButtons;
     QHash<QString, QString> m_reasons;
+    QPointer<QWidget> m_tabPredecessor;
 };
 
 } // namespace paydesk::ui

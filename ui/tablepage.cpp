@@ -190,8 +190,7 @@ TablePage::TablePage(const QString &key, const QString &title, models::CacheTabl
     connect(m_detail, &DetailPanel::closeRequested, m_detail, &QWidget::hide);
     connect(m_detail, &DetailPanel::actionRequested, this, &TablePage::actionRequested);
     // From the table, Tab goes on to the object's actions, as the screen reads.
-    connect(m_detail, &DetailPanel::objectShown, this,
-            [this] { m_detail->chainTabOrder(m_table); });
+    m_detail->setTabPredecessor(m_table);
     m_saveColumns->setSingleShot(true);
     m_saveColumns->setInterval(300);
     connect(m_saveColumns, &QTimer::timeout, this, &TablePage::saveColumns);

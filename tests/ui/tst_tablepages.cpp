@@ -221,21 +221,27 @@ void TestTablePages::tableIsOneTabStop()
     const QString id = one(QStringLiteral(
         "SELECT id FROM charges WHERE status = 'succeeded' AND refunded = 0 LIMIT 1"));
     page.showObject(id);
-    // (Buttons added to a shown layout become visible on the next turn of the event loop.)
-    QTRY_VERIFY(page.detailPanel()->actionButton(QStringLiteral("refund"))->isVisible());
-    table->setFocus();
-    QTRY_VERIFY(table->hasFocus());
-    QStringList order;
-    for (int i = 0; i < 4; ++i) {
-        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
-        order.append(QApplication::focusWidget()->objectName());
+    // Twice: as shown, and after the actions were made again (their availability changed).
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1)
+            page.detailPanel()->setActionReasons({});
+        // (Buttons added to a shown layout become visible on the next turn of the event loop.)
+        QTRY_VERIFY(page.detailPanel()->actionButton(QStringLiteral("refund"))->isVisible());
+        table->setFocus();
+        QTRY_VERIFY(table->hasFocus());
+        QStringList order;
+        for (int i = 0; i < 4; ++i) {
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+            order.append(QApplication::focusWidget()->objectName());
+        }
+        // (Without an outbox the refund is off, and Tab passes over a disabled button.)
+        QStringList expected {QStringLiteral("detailCopyId"), QStringLiteral("detailDashboard"),
+                              QStringLiteral("qt_tabwidget_tabbar"),
+                              QStringLiteral("detailOverview")};
+        if (page.detailPanel()->actionButton(QStringLiteral("refund"))->isEnabled())
+            expected = QStringList {QStringLiteral("detailAction_refund")} + expected.mid(0, 3);
+        QCOMPARE(order, expected);
     }
-    // (Without an outbox the refund is off, and Tab passes over a disabled button.)
-    QStringList expected {QStringLiteral("detailCopyId"), QStringLiteral("detailDashboard"),
-                          QStringLiteral("qt_tabwidget_tabbar"), QStringLiteral("detailOverview")};
-    if (page.detailPanel()->actionButton(QStringLiteral("refund"))->isEnabled())
-        expected = QStringList {QStringLiteral("detailAction_refund")} + expected.mid(0, 3);
-    QCOMPARE(order, expected);
 }
 
 void TestTablePages::paymentDetailHasFeeTimelineAndMethod()

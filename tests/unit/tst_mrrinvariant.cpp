@@ -35,8 +35,8 @@ void TestMrrInvariant::oneNumber_data()
     QTest::newRow("3k seed 7 month start") << qint64(3000) << quint64(7) << qint64(1772323210);
     QTest::newRow("12k seed 42 month end") << qint64(12000) << quint64(42) << qint64(1785538800);
     // Today: the fold's own month, whose current month the rollup reads from customer_now.
-    QTest::newRow("5k seed 3 today") << qint64(5000) << quint64(3)
-                                     << QDateTime::currentSecsSinceEpoch();
+    QTest::newRow("5k seed 3 today")
+        << qint64(5000) << quint64(3) << QDateTime::currentSecsSinceEpoch();
 }
 
 void TestMrrInvariant::oneNumber()
