@@ -6,6 +6,8 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -106,6 +108,7 @@ public:
             if (m_rng.chance(0.55))
                 simulateSubscription(c, c.created + m_rng.range(0, 3 * kDay), true);
         }
+        officeSubscriptions();
         // One-off payments fill the history up to the requested number of charges.
         const qint64 oneOff = std::max<qint64>(0, m_targetCharges - m_chargeCount);
         for (qint64 i = 0; i < oneOff; ++i)
@@ -237,11 +240,13 @@ private:
         return card;
     }
 
-    void makeCustomer(qint64 index)
+    // `created` 0: acquisition grows over time, the density rising linearly towards now.
+    void makeCustomer(qint64 index, qint64 created = 0)
     {
         CustomerInfo c;
-        // Acquisition grows over time: density rises linearly towards now.
-        c.created = m_start + qint64(std::sqrt(m_rng.uniform()) * double(m_now - m_start - kDay));
+        c.created = created > 0
+            ? created
+            : m_start + qint64(std::sqrt(m_rng.uniform()) * double(m_now - m_start - kDay));
         int weights[std::size(kCountries)];
         for (std::size_t i = 0; i < std::size(kCountries); ++i)
             weights[i] = kCountries[i].weight;
@@ -502,6 +507,21 @@ private:
         return lineItemJson(l);
     }
 
+    // An invoice of subscription `subscription` for customer `c`, created at `t`.
+    static InvoiceSpec invoiceOf(const QString &id, qint64 t, const CustomerInfo &c,
+                                 const QString &subscription, const QString &currency)
+    {
+        InvoiceSpec invoice;
+        invoice.id = id;
+        invoice.created = t;
+        invoice.customer = c.id;
+        invoice.customerEmail = c.email;
+        invoice.customerName = c.name;
+        invoice.subscription = subscription;
+        invoice.currency = currency;
+        return invoice;
+    }
+
     void simulateSubscription(const CustomerInfo &c, qint64 start, bool mayReactivate)
     {
         if (start >= m_now - kDay)
@@ -619,14 +639,7 @@ private:
             } else if (!paid) {
                 status = L("past_due");
             }
-            InvoiceSpec invoice;
-            invoice.id = invoiceId;
-            invoice.created = t;
-            invoice.customer = c.id;
-            invoice.customerEmail = c.email;
-            invoice.customerName = c.name;
-            invoice.subscription = subId;
-            invoice.currency = price->currency;
+            InvoiceSpec invoice = invoiceOf(invoiceId, t, c, subId, price->currency);
             invoice.lines = '[' + lines.join(',') + ']';
             invoice.subtotal = subtotal;
             invoice.discount = discount;
@@ -715,7 +728,7 @@ private:
         sub.customer = c.id;
         sub.currency = price->currency;
         sub.status = status;
-        sub.item = subscriptionItemJson(itemId, start, price->json, quantity, subId);
+        sub.items = '[' + subscriptionItemJson(itemId, start, price->json, quantity, subId) + ']';
         sub.discount = discount;
         sub.billingCycleAnchor = trial ? trialEnd : start;
         sub.currentPeriodStart = periodStart;
@@ -736,6 +749,153 @@ private:
         if (mayReactivate && status == QLatin1String("canceled") && endedAt > 0
             && m_rng.chance(0.25))
             simulateSubscription(c, endedAt + m_rng.range(30, 200) * kDay, false);
+    }
+
+    // A few teams take the Office Pack with every add-on: one subscription of 13 items, invoiced
+    // monthly with one line per item. That is more than the 10 entries Stripe embeds in an
+    // invoice's `lines` and a subscription's `items`, so the cache is whole only if the sync
+    // pages those lists to the end (issue 16).
+    void officeSubscriptions()
+    {
+        const qint64 offices = std::max<qint64>(1, m_targetCharges / 25'000);
+        for (qint64 i = 0; i < offices; ++i) {
+            makeCustomer(qint64(m_customers.size()), m_start + m_rng.range(0, 365) * kDay);
+            const CustomerInfo c = m_customers.back();
+            simulateOffice(c, c.created + m_rng.range(0, 3 * kDay));
+        }
+    }
+
+    // The add-on prices in a currency, made the first time a team pays in it.
+    const std::vector<PriceInfo> &addOnPrices(const QString &currency)
+    {
+        static const struct
+        {
+            const char *name;
+            qint64 usdMonthly;
+        } kAddOns[] = {{"Espresso machine rental", 4900},
+                       {"Milk delivery", 1200},
+                       {"Barista visit", 9900},
+                       {"Cups and lids", 800},
+                       {"Tea selection", 1500},
+                       {"Oat milk", 1400},
+                       {"Syrups", 900},
+                       {"Water filter service", 1900},
+                       {"Descaling service", 2500},
+                       {"Snack box", 3500},
+                       {"Cold brew keg", 6900},
+                       {"Decaf beans", 1600}};
+        const qint64 t = m_start - 60 * kDay;
+        if (m_addOnProducts.empty()) {
+            for (const auto &a : kAddOns) {
+                const QString product = m_ids.next("prod");
+                m_store.products.appendUnsorted(
+                    productJson(product, t, QString::fromUtf8(a.name), L("Office Pack add-on")),
+                    product.toLatin1(), t);
+                m_addOnProducts.push_back(product);
+            }
+        }
+        std::vector<PriceInfo> &prices = m_addOnPrices[currency];
+        if (prices.empty()) {
+            for (std::size_t i = 0; i < std::size(kAddOns); ++i) {
+                const qint64 usd = kAddOns[i].usdMonthly;
+                PriceInfo p;
+                p.id = m_ids.next("price");
+                p.product = m_addOnProducts[i];
+                p.productName = QString::fromUtf8(kAddOns[i].name);
+                p.currency = currency;
+                p.unitAmount = currency == QLatin1String("jpy") ? usd * 150 / 100 / 10 * 10
+                    : currency == QLatin1String("gbp")          ? usd * 8 / 10
+                    : currency == QLatin1String("eur")          ? usd * 9 / 10
+                                                                : usd;
+                p.interval = L("month");
+                p.tier = -1;
+                p.json = priceJson(p.id, t, p.product, currency, p.unitAmount, p.interval, 1,
+                                   p.productName + L(" monthly"));
+                m_store.prices.appendUnsorted(p.json, p.id.toLatin1(), t);
+                prices.push_back(p);
+            }
+        }
+        return prices;
+    }
+
+    // The first 10 entries of a list as Stripe embeds them; the whole list kept for its pages.
+    QByteArray embedded(const QByteArrayList &all, const QString &key, bool *more)
+    {
+        *more = all.size() > 10;
+        if (*more)
+            m_store.fullLists.insert(key,
+                                     QJsonDocument::fromJson('[' + all.join(',') + ']').array());
+        return '[' + all.mid(0, 10).join(',') + ']';
+    }
+
+    void simulateOffice(const CustomerInfo &c, qint64 start)
+    {
+        struct Item
+        {
+            PriceInfo price;
+            qint64 quantity;
+            QString id;
+        };
+        std::vector<Item> items;
+        items.push_back({priceFor(2, c.currency, L("month")), m_rng.range(2, 5), {}});
+        for (const PriceInfo &p : addOnPrices(c.currency))
+            items.push_back(
+                {p, p.productName == QLatin1String("Cups and lids") ? m_rng.range(1, 4) : 1, {}});
+        const QString subId = m_ids.next("sub");
+        for (Item &item : items)
+            item.id = m_ids.next("si");
+        qint64 t = start, periodStart = start, periodEnd = addInterval(start, L("month"));
+        QString latestInvoice;
+        while (t < m_now) {
+            periodStart = t;
+            periodEnd = addInterval(t, L("month"));
+            const QString invoiceId = m_ids.next("in");
+            QByteArrayList lines;
+            qint64 total = 0;
+            for (const Item &item : items) {
+                const qint64 amount = item.price.unitAmount * item.quantity;
+                lines.append(lineItem(
+                    item.price, item.quantity, amount, periodStart, periodEnd, false, subId,
+                    item.id, QString::number(item.quantity) + L(" × ") + item.price.productName, 0,
+                    {}));
+                total += amount;
+            }
+            // Teams pay by card on file and are never let lapse.
+            const auto r = pay(&c, std::min(m_now - 90, t + m_rng.range(60, 3600)), total,
+                               c.currency, L("Subscription update"), invoiceId, true);
+            InvoiceSpec invoice = invoiceOf(invoiceId, t, c, subId, c.currency);
+            invoice.lines = embedded(lines, invoiceId + L(":lines"), &invoice.moreLines);
+            invoice.subtotal = total;
+            invoice.total = total;
+            invoice.status = L("paid");
+            invoice.charge = r.charge;
+            invoice.paymentIntent = r.paymentIntent;
+            invoice.attempts = 1;
+            invoice.periodStart = periodStart;
+            invoice.periodEnd = periodEnd;
+            m_store.invoices.appendUnsorted(invoiceJson(invoice), invoiceId.toLatin1(), t,
+                                            c.idBytes, QByteArrayLiteral("paid"));
+            latestInvoice = invoiceId;
+            t = periodEnd;
+        }
+        QByteArrayList itemJson;
+        for (const Item &item : items)
+            itemJson.append(
+                subscriptionItemJson(item.id, start, item.price.json, item.quantity, subId));
+        SubscriptionSpec sub;
+        sub.id = subId;
+        sub.created = start;
+        sub.customer = c.id;
+        sub.currency = c.currency;
+        sub.status = L("active");
+        sub.items = embedded(itemJson, subId + L(":items"), &sub.moreItems);
+        sub.billingCycleAnchor = start;
+        sub.currentPeriodStart = periodStart;
+        sub.currentPeriodEnd = periodEnd;
+        sub.defaultPaymentMethod = c.paymentMethod;
+        sub.latestInvoice = latestInvoice;
+        m_store.subscriptions.appendUnsorted(subscriptionJson(sub), subId.toLatin1(), start,
+                                             c.idBytes, QByteArrayLiteral("active"));
     }
 
     // The events of the last 30 days (Stripe's retention), from the objects created then. The
@@ -811,6 +971,8 @@ private:
     std::vector<PriceInfo> m_prices;
     std::vector<CouponInfo> m_coupons;
     std::vector<CustomerInfo> m_customers;
+    std::vector<QString> m_addOnProducts;
+    std::map<QString, std::vector<PriceInfo>> m_addOnPrices;
 };
 
 } // namespace

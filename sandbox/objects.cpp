@@ -591,7 +591,8 @@ QByteArray invoiceJson(const InvoiceSpec &s)
     if (s.endingBalance != 0)
         w.num("ending_balance", s.endingBalance);
     w.str("hosted_invoice_url", QString(QStringLiteral("https://invoice.stripe.com/i/") + s.id))
-        .raw("lines", listJson(QStringLiteral("/v1/invoices/%1/lines").arg(s.id), s.lines, false))
+        .raw("lines",
+             listJson(QStringLiteral("/v1/invoices/%1/lines").arg(s.id), s.lines, s.moreLines))
         .boolean("livemode", false)
         .emptyObject("metadata")
         .str("number", QString(s.id.mid(3, 8).toUpper() + QStringLiteral("-0001")))
@@ -674,8 +675,8 @@ QByteArray subscriptionJson(const SubscriptionSpec &s)
         .raw("discount", s.discount)
         .numOrNull("ended_at", s.endedAt)
         .raw("items",
-             listJson(QStringLiteral("/v1/subscription_items?subscription=") + s.id,
-                      '[' + s.item + ']', false))
+             listJson(QStringLiteral("/v1/subscription_items?subscription=") + s.id, s.items,
+                      s.moreItems))
         .strOrNull("latest_invoice", s.latestInvoice)
         .boolean("livemode", false)
         .emptyObject("metadata")

@@ -137,7 +137,8 @@ struct InvoiceSpec
     QString subscription;
     QString currency;
     QString billingReason = QStringLiteral("subscription_cycle");
-    QByteArray lines; // JSON array of line items.
+    QByteArray lines; // JSON array of line items (at most the first 10, as Stripe embeds them).
+    bool moreLines = false; // `lines.has_more`: the invoice has more than these.
     qint64 subtotal = 0;
     qint64 discount = 0;
     QString discountId;
@@ -159,7 +160,8 @@ struct SubscriptionSpec
     QString customer;
     QString currency;
     QString status;
-    QByteArray item; // The subscription item, as JSON.
+    QByteArray items; // JSON array of the subscription's items (at most the first 10).
+    bool moreItems = false; // `items.has_more`: the subscription has more than these.
     QByteArray discount; // Discount object as JSON, or empty.
     qint64 billingCycleAnchor = 0;
     qint64 currentPeriodStart = 0;

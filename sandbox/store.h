@@ -2,6 +2,8 @@
 
 #include "sandbox/collection.h"
 
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace paydesk::sandbox {
@@ -23,6 +25,9 @@ struct Store
     Collection balanceTransactions {QStringLiteral("balance_transaction")};
     Collection paymentMethods {QStringLiteral("payment_method")};
     Collection events {QStringLiteral("event"), true};
+    // The whole of an embedded list that Stripe cuts at 10 entries (an invoice's lines, a
+    // subscription's items), by "id:key": the object itself holds the first 10 and `has_more`.
+    QHash<QString, QJsonArray> fullLists;
 
     void finish()
     {

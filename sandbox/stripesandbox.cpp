@@ -249,6 +249,10 @@ QString StripeSandbox::resourceOf(const QStringList &segments) const
     // /v1/customers/cus_1/payment_methods -> payment_methods; /v1/charges/search -> charges.
     if (segments.size() >= 4 && segments.at(3) == QLatin1String("payment_methods"))
         return L("payment_methods");
+    // A subscription's items are granted with the subscriptions (the Dashboard has no separate
+    // permission for them), as an invoice's lines are with the invoices.
+    if (segments.value(1) == QLatin1String("subscription_items"))
+        return L("subscriptions");
     return segments.value(1);
 }
 
@@ -890,14 +894,14 @@ QJsonObject StripeSandbox::embedLists(QJsonObject object)
         const QJsonArray data = list.value(L("data")).toArray();
         const QString full = id + u':' + name;
         if (data.size() > 10) {
-            m_fullLists.insert(full, data);
+            m_store.fullLists.insert(full, data);
             QJsonArray first;
             for (qsizetype i = 0; i < 10; ++i)
                 first.append(data.at(i));
             list.insert(L("data"), first);
             list.insert(L("has_more"), true);
         } else if (!list.value(L("has_more")).toBool()) {
-            m_fullLists.remove(full);
+            m_store.fullLists.remove(full);
         }
         object.insert(name, list);
     }
@@ -908,9 +912,9 @@ StripeSandbox::Reply StripeSandbox::embeddedList(const QString &id, const char *
                                                  const QJsonObject &object, const QString &url,
                                                  const FormParams &params)
 {
-    const QJsonArray all
-        = m_fullLists.value(id + u':' + QLatin1String(key),
-                            object.value(QLatin1String(key)).toObject().value(L("data")).toArray());
+    const QJsonArray all = m_store.fullLists.value(
+        id + u':' + QLatin1String(key),
+        object.value(QLatin1String(key)).toObject().value(L("data")).toArray());
     int limit = 10;
     if (const std::optional<Reply> bad = readLimit(params, &limit))
         return *bad;

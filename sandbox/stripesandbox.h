@@ -130,9 +130,6 @@ private:
     QString m_error;
     QHash<QByteArray, IdempotentResult> m_idempotency;
     QHash<QByteArray, QSet<QString>> m_restrictedKeys;
-    // The whole embedded lists of objects that embed only their first 10 entries, by
-    // "id:key" ("in_…:lines", "sub_…:items").
-    QHash<QString, QJsonArray> m_fullLists;
     QString m_currentRequestId;
     QString m_currentIdempotencyKey;
     // Rate limiter: requests counted in the current one-second window.
