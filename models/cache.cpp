@@ -480,6 +480,45 @@ bool Cache::rebuildFullText(const QString &table)
         && removeState(QStringLiteral("fts_deferred:") + table);
 }
 
+bool Cache::deferIndexes(const QString &table)
+{
+    const QStringList names = deferrableIndexes(table);
+    const QString key = QStringLiteral("indexes_deferred:") + table;
+    if (names.isEmpty() || !state(key).isEmpty())
+        return true;
+    if (m_db.scalar(QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1)").arg(table), 1) != 0)
+        return true;
+    QJsonArray definitions;
+    for (const QString &name : names) {
+        sql::Statement s = m_db.prepare(
+            QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1"));
+        s.bind(1, name);
+        if (!s.step())
+            continue;
+        definitions.append(s.text(0));
+        s.reset();
+        if (!m_db.exec(QStringLiteral("DROP INDEX ") + name))
+            return false;
+    }
+    return setState(key, QJsonDocument(definitions).toJson(QJsonDocument::Compact));
+}
+
+bool Cache::rebuildIndexes(const QString &table)
+{
+    const QString key = QStringLiteral("indexes_deferred:") + table;
+    const QByteArray saved = state(key);
+    if (saved.isEmpty())
+        return true;
+    // Each index is built from one scan of the table: read through memory-mapped pages rather
+    // than copied into the page cache.
+    m_db.exec(QStringLiteral("PRAGMA mmap_size = 2147483648"));
+    bool ok = true;
+    for (const QJsonValue &v : QJsonDocument::fromJson(saved).array())
+        ok = ok && m_db.exec(v.toString());
+    m_db.exec(QStringLiteral("PRAGMA mmap_size = 0"));
+    return ok && removeState(key);
+}
+
 qint64 Cache::count(const QString &table, bool includeDeleted)
 {
     if (!cacheTableByName(table))

@@ -86,6 +86,14 @@ public:
     // transaction, so a crash in between leaves the index paused, never inconsistent.
     bool deferFullText(const QString &table);
     bool rebuildFullText(const QString &table);
+    // Bulk loading into an empty table: drops its sort indexes (deferrableIndexes()) until
+    // rebuildIndexes() builds each once from the whole table. Row by row, each of them takes a
+    // random B-tree write per row (their keys are not in the order Stripe lists), and every
+    // commit rewrites thousands of their pages. Their definitions are kept in sync_state, in the
+    // caller's transaction, so a backfill killed in between rebuilds them when it finishes.
+    // A table that holds rows already keeps its indexes (the window is reading it).
+    bool deferIndexes(const QString &table);
+    bool rebuildIndexes(const QString &table);
 
 private:
     bool foldPending();

@@ -1076,6 +1076,20 @@ const CacheTable *cacheTableForObject(const QString &object)
     return nullptr;
 }
 
+QStringList deferrableIndexes(const QString &table)
+{
+    if (table != QLatin1String("charges"))
+        return {};
+    // migration5()'s sort keys, and migration10()'s settled amount (the amount sort of a list
+    // that mixes currencies).
+    return {QStringLiteral("idx_charges_live_sort_status"),
+            QStringLiteral("idx_charges_live_sort_description"),
+            QStringLiteral("idx_charges_live_sort_customer"),
+            QStringLiteral("idx_charges_live_sort_method"),
+            QStringLiteral("idx_charges_live_sort_amount"),
+            QStringLiteral("idx_charges_settled")};
+}
+
 QString ftsTableFor(const QString &table)
 {
     if (table == QLatin1String("customers"))

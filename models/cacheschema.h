@@ -47,6 +47,10 @@ const CacheTable *cacheTableByName(const QString &name);
 // The full-text index over a table ("customers" -> "customers_fts"), or empty. Its triggers
 // pause while sync_state holds "fts_deferred:<table>"; see Cache::deferFullText().
 QString ftsTableFor(const QString &table);
+// The indexes of `table` that only order the whole table for its page (the Payments table's
+// sort keys): neither the sync nor a trigger reads them, so a first backfill may build them at
+// its end (Cache::deferIndexes()). A migration that changes one must allow for its absence.
+QStringList deferrableIndexes(const QString &table);
 
 // Brings the database from its `PRAGMA user_version` to `targetVersion` (default: the latest),
 // one migration per transaction. Returns false with the SQLite error.

@@ -352,6 +352,14 @@ void SyncEngine::nextTable()
     }
 }
 
+void SyncEngine::markListed(const QString &table)
+{
+    // What the listing deferred is built once, from the whole table.
+    m_cache->rebuildFullText(table);
+    m_cache->rebuildIndexes(table);
+    m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+}
+
 bool SyncEngine::listTable(const QString &table, int attempt)
 {
     const CacheTable *spec = cacheTableByName(table);
@@ -367,8 +375,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
         if (options.ranges.isEmpty()) {
             // Killed between the last page and the "done" mark.
             beginWrite();
-            m_cache->rebuildFullText(table);
-            m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+            markListed(table);
             commitWrite();
             return false;
         }
@@ -438,7 +445,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
                     m_summary.deniedTables.insert(table, permission);
                     beginWrite();
                     m_cache->setState(L("denied:") + table, permission.toUtf8());
-                    m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+                    markListed(table);
                     if (!commitWrite())
                         return;
                     nextTable();
@@ -456,8 +463,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
                     return;
                 }
                 beginWrite();
-                m_cache->rebuildFullText(table);
-                m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+                markListed(table);
                 if (!commitWrite())
                     return;
                 reportProgress(table, m_doneOf.value(table), m_doneOf.value(table), true);
@@ -465,6 +471,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
             });
     beginWrite();
     m_cache->deferFullText(table);
+    m_cache->deferIndexes(table);
     if (!commitWrite())
         return false;
     reportProgress(table, m_doneOf.value(table), -1, false, true);

@@ -98,6 +98,9 @@ private:
     void nextTable();
     // False when the table needed no listing (its last page was stored before a kill).
     bool listTable(const QString &table, int attempt);
+    // In the caller's transaction: the table's listing is done (its full-text and sort indexes,
+    // deferred while it was listed, are built).
+    void markListed(const QString &table);
     void finishBackfill();
     void syncEvents();
     void syncBalanceTransactions();

@@ -23,6 +23,7 @@ qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 se
     if (!cache.open(file) || !cache.begin())
         return -1;
     cache.deferFullText(QStringLiteral("charges"));
+    cache.deferIndexes(QStringLiteral("charges"));
     cache.deferFullText(QStringLiteral("customers"));
     cache.upsert(sandbox.store().account, 1, 1);
     qint64 n = 0;
@@ -56,6 +57,7 @@ qint64 fillDemoCache(const QString &file, qint64 charges, qint64 now, quint64 se
         });
     }
     ok = ok && cache.rebuildFullText(QStringLiteral("charges"))
+        && cache.rebuildIndexes(QStringLiteral("charges"))
         && cache.rebuildFullText(QStringLiteral("customers")) && cache.commit() && cache.analyze();
     return ok ? n : -1;
 }
