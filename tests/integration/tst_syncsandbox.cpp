@@ -211,6 +211,25 @@ void TestSyncSandbox::compareWithSandbox(const QString &cacheFile)
 {
     sql::Database db;
     QVERIFY(db.open(cacheFile, false));
+    // Every index of the schema is there (those the backfill built at its end included), and
+    // nothing is left deferred.
+    auto indexes = [](sql::Database &d) {
+        QStringList defs;
+        sql::Statement s = d.prepare(QStringLiteral("SELECT sql FROM sqlite_master WHERE type = "
+                                                    "'index' AND sql IS NOT NULL ORDER BY name"));
+        while (s.step())
+            defs.append(s.text(0));
+        return defs;
+    };
+    {
+        Cache fresh;
+        QVERIFY(fresh.open(m_dir.filePath(
+            QStringLiteral("schema-%1.sqlite").arg(QRandomGenerator::global()->generate()))));
+        QCOMPARE(indexes(db), indexes(fresh.database()));
+    }
+    QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM sync_state WHERE key LIKE "
+                                      "'indexes_deferred:%' OR key LIKE 'fts_deferred:%'")),
+             0);
     QList<QJsonObject> customers;
     for (const QString &table : SyncEngine::backfillTables()) {
         const CacheTable *spec = cacheTableByName(table);

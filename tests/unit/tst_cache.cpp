@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void deletionKeepsTheRowAndRespectsTime();
     void fullTextSearch();
     void deferredFullTextIsRebuiltConsistent();
+    void deferredSortIndexesAreBuiltAsTheSchemaDefinesThem();
     void invalidObjectsAreSkipped();
     void eventsAreAppliedOnce();
     void quotesAndWildcardsAreData();
@@ -435,6 +437,75 @@ void TestCache::deferredFullTextIsRebuiltConsistent()
         QStringLiteral("INSERT INTO customers_fts(customers_fts, rank) VALUES "
                        "('integrity-check', 1)")));
     QVERIFY(cache.rebuildFullText(QStringLiteral("refunds"))); // No index there: nothing to do.
+}
+
+// A first backfill builds the charges' sort indexes at its end: until then they are absent,
+// afterwards each is what the schema defines, also when the process died in between; a table
+// that holds rows keeps its indexes.
+void TestCache::deferredSortIndexesAreBuiltAsTheSchemaDefinesThem()
+{
+    auto indexes = [](Cache &cache) {
+        QMap<QString, QString> defs;
+        sql::Statement s = cache.database().prepare(
+            QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = 'charges' AND sql IS NOT NULL"));
+        while (s.step())
+            defs.insert(s.text(0), s.text(1));
+        return defs;
+    };
+    QMap<QString, QString> schema;
+    {
+        Cache fresh;
+        QVERIFY(fresh.open(path(QStringLiteral("indexes-fresh.sqlite"))));
+        schema = indexes(fresh);
+    }
+    const QStringList deferred = deferrableIndexes(QStringLiteral("charges"));
+    QCOMPARE(deferred.size(), 6);
+    for (const QString &name : deferred)
+        QVERIFY2(schema.contains(name), qPrintable(name));
+    QVERIFY(deferrableIndexes(QStringLiteral("customers")).isEmpty());
+
+    const QString file = path(QStringLiteral("indexes-deferred.sqlite"));
+    {
+        Cache cache;
+        QVERIFY(cache.open(file));
+        QVERIFY(cache.begin());
+        QVERIFY(cache.deferIndexes(QStringLiteral("charges")));
+        for (int i = 0; i < 20; ++i) {
+            QJsonObject charge = parse(kCharge);
+            charge.insert(QStringLiteral("id"), QStringLiteral("ch_%1").arg(i));
+            charge.insert(QStringLiteral("amount"), 100 * (20 - i));
+            QCOMPARE(cache.upsert(charge, 1), Cache::Write::Written);
+        }
+        QVERIFY(cache.commit());
+        const QMap<QString, QString> during = indexes(cache);
+        for (const QString &name : deferred)
+            QVERIFY2(!during.contains(name), qPrintable(name));
+        QCOMPARE(during.size(), schema.size() - deferred.size());
+        // Sorting works without them, only slower.
+        QCOMPARE(cache.database().scalar(QStringLiteral(
+                     "SELECT amount FROM charges WHERE deleted = 0 ORDER BY amount, id LIMIT 1")),
+                 100);
+    } // The process ends here, as a killed backfill would.
+    Cache cache;
+    QVERIFY(cache.open(file));
+    QVERIFY(!cache.state(QStringLiteral("indexes_deferred:charges")).isEmpty());
+    // Deferring again changes nothing: the table holds rows, and the definitions are kept.
+    QVERIFY(cache.begin());
+    QVERIFY(cache.deferIndexes(QStringLiteral("charges")));
+    QVERIFY(cache.rebuildIndexes(QStringLiteral("charges")));
+    QVERIFY(cache.commit());
+    QCOMPARE(indexes(cache), schema);
+    QVERIFY(cache.state(QStringLiteral("indexes_deferred:charges")).isEmpty());
+    QVERIFY(cache.rebuildIndexes(QStringLiteral("charges"))); // Nothing deferred: nothing to do.
+    // A table with rows is never stripped of its indexes.
+    QVERIFY(cache.begin());
+    QVERIFY(cache.deferIndexes(QStringLiteral("charges")));
+    QVERIFY(cache.commit());
+    QCOMPARE(indexes(cache), schema);
+    sql::Statement check = cache.database().prepare(QStringLiteral("PRAGMA integrity_check"));
+    QVERIFY(check.step());
+    QCOMPARE(check.text(0), QStringLiteral("ok"));
 }
 
 void TestCache::invalidObjectsAreSkipped()
