@@ -93,11 +93,28 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
     m_sync = std::make_unique<BackgroundSync>();
     connect(m_sync.get(), &BackgroundSync::progress, &m_window,
             [this](const models::SyncProgress &p) {
-                m_window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
+                // Several tables are listed at once: the line names each of them, counts what
+                // they stored together, and shows a bar once every total is known.
+                if (p.finished)
+                    m_listing.remove(p.table);
+                else
+                    m_listing.insert(p.table, p);
+                if (m_listing.isEmpty())
+                    return m_window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
+                QStringList names;
+                qint64 done = 0, total = 0, eta = 0;
+                for (const models::SyncProgress &t : std::as_const(m_listing)) {
+                    names.append(t.table);
+                    done += t.done;
+                    total = total < 0 || t.total < 0 ? -1 : total + t.total;
+                    eta = eta < 0 || t.etaSeconds < 0 ? -1 : std::max(eta, t.etaSeconds);
+                }
+                m_window.setSyncProgress(names.join(QStringLiteral(", ")), done, total, eta);
             });
     connect(m_sync.get(), &BackgroundSync::finished, &m_window,
             [this, cache, apiBase](bool ok, const QString &error) {
                 m_syncing = false;
+                m_listing.clear();
                 m_window.setSyncProgress({}, 0, 0, -1);
                 if (!ok) {
                     m_window.setStatusText(tr("Sync failed: %1").arg(error));

@@ -7,6 +7,7 @@
 #include "models/outbox.h"
 #include "ui/mainwindow.h"
 
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QTemporaryDir>
@@ -77,6 +78,8 @@ private:
     std::unique_ptr<DemoSandbox> m_demo;
     QTemporaryDir m_demoCacheDir;
     std::unique_ptr<BackgroundSync> m_sync;
+    // The tables being listed (a few at once), for one progress line over all of them.
+    QMap<QString, models::SyncProgress> m_listing;
     std::unique_ptr<network::StripeClient> m_client;
     std::unique_ptr<network::StripeClient> m_actionClient;
     models::Cache m_actionCache;

@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLocale>
+#include <QMap>
 #include <QTextStream>
 #include <QUrl>
 
@@ -103,15 +104,30 @@ int runSyncCommand(const QCommandLineParser &parser)
     int exitCode = ExitFailure;
     const bool terminal = ::isatty(STDERR_FILENO);
     QElapsedTimer printed;
+    // Several tables are listed at once: each finished one gets its own line, the line being
+    // rewritten shows every table still listed.
+    QMap<QString, models::SyncProgress> listing;
 
     QObject::connect(&engine, &models::SyncEngine::progress, &engine,
                      [&](const models::SyncProgress &p) {
+                         if (p.finished)
+                             listing.remove(p.table);
+                         else
+                             listing.insert(p.table, p);
                          if (!p.finished && printed.isValid() && printed.elapsed() < 1000)
                              return;
                          printed.start();
-                         stderrStream() << (terminal ? "\r\033[K" : "") << progressLine(p)
-                                        << (terminal && !p.finished ? "" : "\n");
-                         stderrStream().flush();
+                         QStringList lines;
+                         for (const models::SyncProgress &t : std::as_const(listing))
+                             lines.append(progressLine(t).simplified());
+                         QTextStream &out = stderrStream();
+                         if (p.finished)
+                             out << (terminal ? "\r\033[K" : "") << progressLine(p) << '\n';
+                         if (terminal && !lines.isEmpty())
+                             out << "\r\033[K" << lines.join(QStringLiteral("  |  "));
+                         else if (!p.finished)
+                             out << progressLine(p) << '\n';
+                         out.flush();
                      });
     QObject::connect(
         &engine, &models::SyncEngine::finished, &engine, [&](bool ok, const QString &error) {

@@ -71,8 +71,8 @@ struct IngestResult
     qint64 objects = 0;
 };
 
-// The sync engine commits every 2,000 objects (or half a second): 20 pages of 100.
-int g_pagesPerCommit = 20;
+// The sync engine commits every 10,000 objects (or second): 100 pages of 100.
+int g_pagesPerCommit = 100;
 const char *const kTables[] = {
     "customers",       "products", "prices",  "coupons",  "subscriptions",        "invoices",
     "payment_intents", "charges",  "refunds", "disputes", "balance_transactions", "payment_methods",
