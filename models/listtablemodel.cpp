@@ -69,9 +69,7 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
                 created(T::tr("Created"))};
     }
     case ListTableModel::Kind::Subscriptions: {
-        const QString plan = QStringLiteral(
-            "(SELECT coalesce(p.name, si.price) FROM subscription_items si LEFT JOIN products p "
-            "ON p.id = si.product WHERE si.subscription = t.id ORDER BY si.id LIMIT 1)");
+        const QString plan = ListTableModel::planSql(QStringLiteral("t.id"));
         const QString amount = QStringLiteral("(SELECT sum(si.unit_amount * si.quantity) FROM "
                                               "subscription_items si WHERE si.subscription = "
                                               "t.id)");
@@ -81,7 +79,7 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
             "interval", T::tr("Billing"),
             QStringLiteral("(SELECT si.recurring_interval || ' ' || "
                            "coalesce(si.recurring_interval_count, 1) FROM subscription_items si "
-                           "WHERE si.subscription = t.id ORDER BY si.id LIMIT 1)"));
+                           "WHERE si.subscription = t.id ORDER BY si.rowid LIMIT 1)"));
         return {
             customerColumn,
             status("status", T::tr("Status")),
@@ -179,6 +177,17 @@ QStringList ListTableModel::statuses(Kind kind)
                 QStringLiteral("canceled")};
     }
     return {};
+}
+
+QString ListTableModel::planSql(const QString &subscription)
+{
+    // The child rows are written in the order of the subscription's `items` list.
+    return QStringLiteral(
+               "((SELECT coalesce(p.name, si.price) FROM subscription_items si LEFT JOIN products "
+               "p ON p.id = si.product WHERE si.subscription = %1 ORDER BY si.rowid LIMIT 1) || "
+               "coalesce((SELECT ' +' || (count(*) - 1) FROM subscription_items si WHERE "
+               "si.subscription = %1 HAVING count(*) > 1), ''))")
+        .arg(subscription);
 }
 
 QString ListTableModel::statusLabel(const QString &status)

@@ -40,6 +40,10 @@ public:
     // The status values of this kind, in the order a filter menu lists them.
     static QStringList statuses(Kind kind);
     static QString statusLabel(const QString &status);
+    // SQL of a subscription's plan as a list names it: its first item's product (in Stripe's
+    // order), then "+N" for the N other items ("Office Pack +12"). `subscription` is the SQL
+    // of the subscription's id.
+    static QString planSql(const QString &subscription);
     QString statusText(const QString &status) const override { return statusLabel(status); }
     static QString whereClause(Kind kind, const ListFilter &filter, QStringList *parameters);
     // The cache table of a kind ("customers", …) and its name in `paydesk export`.

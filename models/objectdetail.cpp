@@ -375,10 +375,9 @@ void loadCustomer(sql::Database &db, ObjectDetail &d)
     DetailSection subscriptions {tr("Subscriptions"), {}};
     Row sub(db,
             QStringLiteral(
-                "SELECT s.id, s.status, (SELECT coalesce(p.name, si.price) FROM "
-                "subscription_items si LEFT JOIN products p ON p.id = si.product WHERE "
-                "si.subscription = s.id ORDER BY si.id LIMIT 1), s.created FROM subscriptions s "
-                "WHERE s.customer = ?1 AND s.deleted = 0 ORDER BY s.created DESC"),
+                "SELECT s.id, s.status, %1, s.created FROM subscriptions s WHERE s.customer = "
+                "?1 AND s.deleted = 0 ORDER BY s.created DESC")
+                .arg(ListTableModel::planSql(QStringLiteral("s.id"))),
             {d.id});
     while (sub.next())
         subscriptions.fields.append({ListTableModel::statusLabel(sub.text(1)),
@@ -473,7 +472,7 @@ void loadSubscription(sql::Database &db, ObjectDetail &d)
                           "si.unit_amount, si.currency, si.recurring_interval, "
                           "si.recurring_interval_count, si.price FROM subscription_items si "
                           "LEFT JOIN products p ON p.id = si.product WHERE si.subscription = ?1 "
-                          "ORDER BY si.id"),
+                          "ORDER BY si.rowid"), // As Stripe lists them.
            {d.id});
     while (it.next()) {
         const qint64 count = std::max<qint64>(1, it.num(5));

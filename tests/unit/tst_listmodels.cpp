@@ -1,5 +1,6 @@
 #include "models/cache.h"
 #include "models/listtablemodel.h"
+#include "models/objectdetail.h"
 #include "models/paymentstablemodel.h"
 #include "tests/support/democache.h"
 
@@ -67,6 +68,7 @@ private Q_SLOTS:
     void sortsByEveryColumn_data();
     void sortsByEveryColumn();
     void displaysMoneyStatusAndInterval();
+    void multiItemSubscriptionIsNamedByItsFirstItem();
     void windowDropsFarPagesAndReadsThemAgain();
     void csvField_data();
     void csvField();
@@ -285,6 +287,69 @@ void TestListModels::displaysMoneyStatusAndInterval()
     QVERIFY(!model.index(0, 3).data().toString().isEmpty());
     QCOMPARE(model.index(0, 3).data(CacheTableModel::ExportRole).toString(),
              QStringLiteral("%1.%2").arg(minor / 100).arg(minor % 100, 2, 10, QLatin1Char('0')));
+}
+
+// The demo's team subscription has 13 items (more than Stripe embeds): the list names it by
+// its first item with the count of the others, the detail lists every item in Stripe's order and
+// its title is their sum, and the customer's detail names it the same way.
+void TestListModels::multiItemSubscriptionIsNamedByItsFirstItem()
+{
+    const QString id = any(QStringLiteral(
+        "SELECT subscription FROM subscription_items GROUP BY subscription HAVING count(*) = 13 "
+        "LIMIT 1"));
+    QVERIFY(!id.isEmpty());
+    // Stripe's order: the subscription's own JSON lists the items (all of them, as cached).
+    const QJsonObject sub
+        = QJsonDocument::fromJson(
+              any(QStringLiteral("SELECT raw FROM subscriptions WHERE id = '%1'").arg(id)).toUtf8())
+              .object();
+    const QJsonArray items
+        = sub.value(QStringLiteral("items")).toObject().value(QStringLiteral("data")).toArray();
+    QCOMPARE(items.size(), 13);
+    QStringList names;
+    qint64 total = 0;
+    for (const QJsonValue &v : items) {
+        const QJsonObject item = v.toObject();
+        const QString product = item.value(QStringLiteral("price"))
+                                    .toObject()
+                                    .value(QStringLiteral("product"))
+                                    .toString();
+        names.append(any(QStringLiteral("SELECT name FROM products WHERE id = '%1'").arg(product)));
+        total += item.value(QStringLiteral("quantity")).toInteger()
+            * item.value(QStringLiteral("price"))
+                  .toObject()
+                  .value(QStringLiteral("unit_amount"))
+                  .toInteger();
+    }
+    QCOMPARE(names.first(), QStringLiteral("Office Pack"));
+
+    ListTableModel model(Kind::Subscriptions);
+    QVERIFY(model.open(m_file));
+    ListFilter f;
+    f.search = id;
+    model.setFilter(f);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, 2).data().toString(), QStringLiteral("Office Pack +12"));
+    QCOMPARE(model.index(0, 3).data(CacheTableModel::RawRole).toLongLong(), total);
+
+    const ObjectDetail detail
+        = ObjectDetail::load(m_cache.database(), QStringLiteral("subscriptions"), id);
+    QStringList shown;
+    for (const DetailSection &section : detail.sections)
+        if (section.title == QLatin1String("Items"))
+            for (const DetailField &field : section.fields)
+                shown.append(field.label);
+    QCOMPARE(shown, names);
+    const QString customer = sub.value(QStringLiteral("customer")).toString();
+    const ObjectDetail owner
+        = ObjectDetail::load(m_cache.database(), QStringLiteral("customers"), customer);
+    bool named = false;
+    for (const DetailSection &section : owner.sections)
+        for (const DetailField &field : section.fields)
+            named = named
+                || (field.link == QLatin1String("subscriptions/") + id
+                    && field.value.startsWith(QLatin1String("Office Pack +12 since")));
+    QVERIFY(named);
 }
 
 void TestListModels::windowDropsFarPagesAndReadsThemAgain()
