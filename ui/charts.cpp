@@ -48,6 +48,9 @@ QCategoryAxis *valueAxis(Kind kind, const QString &currency)
 {
     auto *axis = new QCategoryAxis;
     axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    // Qt would elide them to "…" in a short chart whose category labels stand upright; compact,
+    // they fit as they are.
+    axis->setTruncateLabels(false);
     if (kind == Kind::Money)
         axis->setTitleText(models::currency::normalized(currency));
     return axis;
@@ -203,6 +206,9 @@ void lines(ChartCard *card, const QStringList &categories, const QList<Series> &
     // At most about eight labels, evenly spread, so that none is cut off.
     auto *x = new QCategoryAxis;
     x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    // Qt elides a label ("Jan …") as soon as it is a pixel wider than its share of the axis;
+    // spread out, they fit whole at 1024 pixels.
+    x->setTruncateLabels(false);
     const qsizetype step = std::max<qsizetype>(1, (categories.size() + 7) / 8);
     for (qsizetype i = 0; i < categories.size(); i += step)
         x->append(categories.at(i), double(i));

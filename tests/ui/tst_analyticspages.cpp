@@ -174,8 +174,12 @@ void TestAnalyticsPages::analyticsCharts()
     QCOMPARE(page.currencyBox()->count(), 0); // No charges in this fixture: nothing to offer…
     page.setCache(m_analytics);
     QCOMPARE(page.currencyBox()->currentData().toString(), QStringLiteral("usd"));
-    for (const QString &key : page.chartKeys())
+    for (const QString &key : page.chartKeys()) {
         QVERIFY2(!page.chart(key)->chart()->series().isEmpty(), qPrintable(key));
+        // Axis labels are never elided to "…" (they are spaced and compact enough to fit).
+        for (const QAbstractAxis *axis : page.chart(key)->chart()->axes())
+            QVERIFY2(!axis->truncateLabels(), qPrintable(key));
+    }
     // Revenue by month over 12 months: November's gross is $150.00.
     QStringList revenue = csvLines(page.chart(QStringLiteral("revenue")));
     QCOMPARE(revenue.size(), 13);
