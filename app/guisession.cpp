@@ -101,15 +101,8 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
                     m_listing.insert(p.table, p);
                 if (m_listing.isEmpty())
                     return m_window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
-                QStringList names;
-                qint64 done = 0, total = 0, eta = 0;
-                for (const models::SyncProgress &t : std::as_const(m_listing)) {
-                    names.append(t.table);
-                    done += t.done;
-                    total = total < 0 || t.total < 0 ? -1 : total + t.total;
-                    eta = eta < 0 || t.etaSeconds < 0 ? -1 : std::max(eta, t.etaSeconds);
-                }
-                m_window.setSyncProgress(names.join(QStringLiteral(", ")), done, total, eta);
+                const models::SyncProgress all = models::combinedProgress(m_listing.values());
+                m_window.setSyncProgress(all.table, all.done, all.total, all.etaSeconds);
             });
     connect(m_sync.get(), &BackgroundSync::finished, &m_window,
             [this, cache, apiBase](bool ok, const QString &error) {

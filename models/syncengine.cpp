@@ -70,6 +70,26 @@ SyncEngine::~SyncEngine()
         lister->cancel();
 }
 
+SyncProgress combinedProgress(const QList<SyncProgress> &listing)
+{
+    SyncProgress all;
+    all.total = 0;
+    all.etaSeconds = 0;
+    QStringList names;
+    for (const SyncProgress &t : listing) {
+        names.append(t.table);
+        all.done += t.done;
+        all.perSecond += t.perSecond;
+        all.total = all.total < 0 || t.total < 0 ? -1 : all.total + t.total;
+        all.etaSeconds
+            = all.etaSeconds < 0 || t.etaSeconds < 0 ? -1 : std::max(all.etaSeconds, t.etaSeconds);
+    }
+    all.table = names.join(L(", "));
+    if (listing.isEmpty())
+        all.total = all.etaSeconds = -1;
+    return all;
+}
+
 QStringList SyncEngine::backfillTables()
 {
     return {L("events"),   L("products"),        L("prices"),

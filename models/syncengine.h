@@ -26,6 +26,10 @@ struct SyncProgress
     bool finished = false;
 };
 
+// One report of the tables being listed together (in the given order): their names joined,
+// what they stored summed, and a total and time left only when every one of them knows its own.
+SyncProgress combinedProgress(const QList<SyncProgress> &listing);
+
 struct SyncSummary
 {
     bool backfilled = false; // A backfill ran (or was resumed) in this run.

@@ -183,6 +183,7 @@ private:
     void checkStructure(sql::Database &db);
 
 private Q_SLOTS:
+    void progressOfTablesListedTogether();
     void initTestCase();
     void backfillEqualsTheSandbox();
     void backfillThroughFaultsEqualsIt();
@@ -205,6 +206,37 @@ void TestSyncSandbox::initTestCase()
          QStringLiteral("5"), QStringLiteral("--now"), QString::number(kNow)})));
     QVERIFY2(m_sandbox->start(), qPrintable(m_sandbox->errorString()));
     m_http = std::make_unique<HttpClient>(m_sandbox->baseUrl(), key());
+}
+
+// The window's one line over the tables listed at once.
+void TestSyncSandbox::progressOfTablesListedTogether()
+{
+    auto report = [](const char *table, qint64 done, qint64 total, qint64 eta) {
+        SyncProgress p;
+        p.table = QString::fromLatin1(table);
+        p.done = done;
+        p.total = total;
+        p.etaSeconds = eta;
+        p.perSecond = 10;
+        return p;
+    };
+    SyncProgress all
+        = combinedProgress({report("charges", 1200, 5000, 40), report("refunds", 300, 700, 12)});
+    QCOMPARE(all.table, QStringLiteral("charges, refunds"));
+    QCOMPARE(all.done, 1500);
+    QCOMPARE(all.total, 5700);
+    QCOMPARE(all.etaSeconds, 40);
+    QCOMPARE(all.perSecond, 20.0);
+    // One total not known yet: no bar and no time left, the count still summed.
+    all = combinedProgress({report("charges", 1200, 5000, 40), report("disputes", 99, -1, -1),
+                            report("refunds", 300, 700, 12)});
+    QCOMPARE(all.table, QStringLiteral("charges, disputes, refunds"));
+    QCOMPARE(all.done, 1599);
+    QCOMPARE(all.total, -1);
+    QCOMPARE(all.etaSeconds, -1);
+    all = combinedProgress({});
+    QCOMPARE(all.table, QString());
+    QCOMPARE(all.total, -1);
 }
 
 void TestSyncSandbox::compareWithSandbox(const QString &cacheFile)
