@@ -95,13 +95,10 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
             [this](const models::SyncProgress &p) {
                 // Several tables are listed at once: the line names each of them, counts what
                 // they stored together, and shows a bar once every total is known.
-                if (p.finished)
-                    m_listing.remove(p.table);
-                else
-                    m_listing.insert(p.table, p);
+                m_listing.update(p);
                 if (m_listing.isEmpty())
                     return m_window.setSyncProgress(p.table, p.done, p.total, p.etaSeconds);
-                const models::SyncProgress all = models::combinedProgress(m_listing.values());
+                const models::SyncProgress all = m_listing.combined();
                 m_window.setSyncProgress(all.table, all.done, all.total, all.etaSeconds);
             });
     connect(m_sync.get(), &BackgroundSync::finished, &m_window,

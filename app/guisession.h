@@ -7,7 +7,6 @@
 #include "models/outbox.h"
 #include "ui/mainwindow.h"
 
-#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QTemporaryDir>
@@ -79,7 +78,7 @@ private:
     QTemporaryDir m_demoCacheDir;
     std::unique_ptr<BackgroundSync> m_sync;
     // The tables being listed (a few at once), for one progress line over all of them.
-    QMap<QString, models::SyncProgress> m_listing;
+    models::ListingProgress m_listing;
     std::unique_ptr<network::StripeClient> m_client;
     std::unique_ptr<network::StripeClient> m_actionClient;
     models::Cache m_actionCache;

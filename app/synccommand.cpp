@@ -10,7 +10,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLocale>
-#include <QMap>
 #include <QTextStream>
 #include <QUrl>
 
@@ -106,19 +105,16 @@ int runSyncCommand(const QCommandLineParser &parser)
     QElapsedTimer printed;
     // Several tables are listed at once: each finished one gets its own line, the line being
     // rewritten shows every table still listed.
-    QMap<QString, models::SyncProgress> listing;
+    models::ListingProgress listing;
 
     QObject::connect(&engine, &models::SyncEngine::progress, &engine,
                      [&](const models::SyncProgress &p) {
-                         if (p.finished)
-                             listing.remove(p.table);
-                         else
-                             listing.insert(p.table, p);
+                         listing.update(p);
                          if (!p.finished && printed.isValid() && printed.elapsed() < 1000)
                              return;
                          printed.start();
                          QStringList lines;
-                         for (const models::SyncProgress &t : std::as_const(listing))
+                         for (const models::SyncProgress &t : listing.tables())
                              lines.append(progressLine(t).simplified());
                          QTextStream &out = stderrStream();
                          if (p.finished)

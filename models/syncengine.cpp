@@ -70,13 +70,21 @@ SyncEngine::~SyncEngine()
         lister->cancel();
 }
 
-SyncProgress combinedProgress(const QList<SyncProgress> &listing)
+void ListingProgress::update(const SyncProgress &report)
+{
+    if (report.finished)
+        m_tables.remove(report.table);
+    else
+        m_tables.insert(report.table, report);
+}
+
+SyncProgress ListingProgress::combined() const
 {
     SyncProgress all;
     all.total = 0;
     all.etaSeconds = 0;
     QStringList names;
-    for (const SyncProgress &t : listing) {
+    for (const SyncProgress &t : m_tables) {
         names.append(t.table);
         all.done += t.done;
         all.perSecond += t.perSecond;
@@ -85,7 +93,7 @@ SyncProgress combinedProgress(const QList<SyncProgress> &listing)
             = all.etaSeconds < 0 || t.etaSeconds < 0 ? -1 : std::max(all.etaSeconds, t.etaSeconds);
     }
     all.table = names.join(L(", "));
-    if (listing.isEmpty())
+    if (m_tables.isEmpty())
         all.total = all.etaSeconds = -1;
     return all;
 }

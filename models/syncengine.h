@@ -26,9 +26,22 @@ struct SyncProgress
     bool finished = false;
 };
 
-// One report of the tables being listed together (in the given order): their names joined,
-// what they stored summed, and a total and time left only when every one of them knows its own.
-SyncProgress combinedProgress(const QList<SyncProgress> &listing);
+// The tables a backfill lists at once, from its progress reports: each one's latest report,
+// until the report that it finished. The window shows them as one line, the command one each.
+class ListingProgress
+{
+public:
+    void update(const SyncProgress &report);
+    void clear() { m_tables.clear(); }
+    bool isEmpty() const { return m_tables.isEmpty(); }
+    QList<SyncProgress> tables() const { return m_tables.values(); } // By table name.
+    // One report of them all: their names joined, what they stored summed, and a total and
+    // time left only when every one of them knows its own.
+    SyncProgress combined() const;
+
+private:
+    QMap<QString, SyncProgress> m_tables;
+};
 
 struct SyncSummary
 {

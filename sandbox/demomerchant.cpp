@@ -454,6 +454,9 @@ private:
         return {s.id, s.paymentIntent, s.succeeded};
     }
 
+    // A shop price in US cents as the shop asks it in yen: whole yen, rounded to 10.
+    static qint64 yen(qint64 usdCents) { return usdCents * 150 / 100 / 10 * 10; }
+
     void oneOffPayment()
     {
         const CustomerInfo *customer = m_rng.chance(0.9)
@@ -467,7 +470,7 @@ private:
             = m_rng.chance(0.3) ? 4900 : m_rng.range(12, 240) * 100 + (m_rng.chance(0.5) ? 99 : 0);
         qint64 amount = base;
         if (currency == QLatin1String("jpy"))
-            amount = (base * 150 / 100 / 10) * 10; // Whole yen, rounded to 10.
+            amount = yen(base);
         else if (currency != QLatin1String("usd"))
             amount = base * 9 / 10;
         const char *descriptions[] = {"Brewing gear", "Gift box", "Espresso grinder",
@@ -803,7 +806,7 @@ private:
                 p.product = m_addOnProducts[i];
                 p.productName = QString::fromUtf8(kAddOns[i].name);
                 p.currency = currency;
-                p.unitAmount = currency == QLatin1String("jpy") ? usd * 150 / 100 / 10 * 10
+                p.unitAmount = currency == QLatin1String("jpy") ? yen(usd)
                     : currency == QLatin1String("gbp")          ? usd * 8 / 10
                     : currency == QLatin1String("eur")          ? usd * 9 / 10
                                                                 : usd;

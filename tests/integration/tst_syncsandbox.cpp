@@ -211,30 +211,41 @@ void TestSyncSandbox::initTestCase()
 // The window's one line over the tables listed at once.
 void TestSyncSandbox::progressOfTablesListedTogether()
 {
-    auto report = [](const char *table, qint64 done, qint64 total, qint64 eta) {
-        SyncProgress p;
-        p.table = QString::fromLatin1(table);
-        p.done = done;
-        p.total = total;
-        p.etaSeconds = eta;
-        p.perSecond = 10;
-        return p;
-    };
-    SyncProgress all
-        = combinedProgress({report("charges", 1200, 5000, 40), report("refunds", 300, 700, 12)});
+    auto report
+        = [](const char *table, qint64 done, qint64 total, qint64 eta, bool finished = false) {
+              SyncProgress p;
+              p.table = QString::fromLatin1(table);
+              p.done = done;
+              p.total = total;
+              p.etaSeconds = eta;
+              p.perSecond = 10;
+              p.finished = finished;
+              return p;
+          };
+    ListingProgress listing;
+    listing.update(report("refunds", 100, 700, 30));
+    listing.update(report("charges", 1200, 5000, 40));
+    listing.update(report("refunds", 300, 700, 12)); // The latest report of a table counts.
+    SyncProgress all = listing.combined();
     QCOMPARE(all.table, QStringLiteral("charges, refunds"));
     QCOMPARE(all.done, 1500);
     QCOMPARE(all.total, 5700);
     QCOMPARE(all.etaSeconds, 40);
     QCOMPARE(all.perSecond, 20.0);
     // One total not known yet: no bar and no time left, the count still summed.
-    all = combinedProgress({report("charges", 1200, 5000, 40), report("disputes", 99, -1, -1),
-                            report("refunds", 300, 700, 12)});
+    listing.update(report("disputes", 99, -1, -1));
+    all = listing.combined();
     QCOMPARE(all.table, QStringLiteral("charges, disputes, refunds"));
     QCOMPARE(all.done, 1599);
     QCOMPARE(all.total, -1);
     QCOMPARE(all.etaSeconds, -1);
-    all = combinedProgress({});
+    // A finished table leaves the line.
+    listing.update(report("disputes", 120, 120, 0, true));
+    QCOMPARE(listing.tables().size(), 2);
+    QCOMPARE(listing.combined().total, 5700);
+    listing.clear();
+    QVERIFY(listing.isEmpty());
+    all = listing.combined();
     QCOMPARE(all.table, QString());
     QCOMPARE(all.total, -1);
 }
