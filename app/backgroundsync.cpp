@@ -24,6 +24,9 @@ public:
             Q_EMIT m_owner->finished(false, error);
             return;
         }
+        BackgroundSync *owner = m_owner;
+        m_cache.database().setCommitObserver(
+            [owner](const QStringList &tables) { Q_EMIT owner->committed(tables); });
         m_client = std::make_unique<network::StripeClient>(m_config);
         m_engine = std::make_unique<models::SyncEngine>(m_client.get(), &m_cache,
                                                         models::SyncEngine::Options());

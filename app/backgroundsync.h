@@ -26,6 +26,8 @@ public:
 Q_SIGNALS:
     void progress(const paydesk::models::SyncProgress &progress);
     void finished(bool ok, const QString &error);
+    // The tables a commit of the sync changed (sql::Database::setCommitObserver()).
+    void committed(const QStringList &tables);
 
 private:
     QThread m_thread;

@@ -101,6 +101,13 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
                 const models::SyncProgress all = m_listing.combined();
                 m_window.setSyncProgress(all.table, all.done, all.total, all.etaSeconds);
             });
+    connect(m_sync.get(), &BackgroundSync::committed, &m_window,
+            [this, cache](const QStringList &tables) {
+                // The pages showing this cache read again what the commit changed (the
+                // first backfill of an account shows it once it has finished).
+                if (m_window.cachePath() == cache)
+                    m_window.reader()->noteCommitted(tables);
+            });
     connect(m_sync.get(), &BackgroundSync::finished, &m_window,
             [this, cache, apiBase](bool ok, const QString &error) {
                 m_syncing = false;
@@ -114,7 +121,10 @@ void GuiSession::startSync(const QUrl &apiBase, const QByteArray &apiKey, const 
                 m_window.setStatusText({});
                 m_window.setLastSync(QDateTime::currentDateTime());
                 m_window.setOnline(true);
-                m_window.setCache(cache);
+                // The pages followed each commit already (committed above); a cache the
+                // window did not show yet (an account's first backfill) opens now.
+                if (m_window.cachePath() != cache)
+                    m_window.setCache(cache);
                 openActions(apiBase, m_apiKey, cache, m_live);
             });
     m_sync->start(apiBase, apiKey, cache, rateLimit);

@@ -1639,6 +1639,22 @@ QMap<QString, qint64> subscriptionStatuses(sql::Database &db, const QString &cur
     return map;
 }
 
+QStringList sourceTables()
+{
+    return {QStringLiteral("balance_transactions"),
+            QStringLiteral("charges"),
+            QStringLiteral("coupons"),
+            QStringLiteral("customers"),
+            QStringLiteral("disputes"),
+            QStringLiteral("invoice_lines"),
+            QStringLiteral("invoices"),
+            QStringLiteral("prices"),
+            QStringLiteral("products"),
+            QStringLiteral("refunds"),
+            QStringLiteral("subscription_items"),
+            QStringLiteral("subscriptions")};
+}
+
 QStringList currencies(sql::Database &db)
 {
     // One index seek per currency would need a list of them; the distinct currencies of the

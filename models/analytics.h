@@ -219,6 +219,9 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
 QMap<QString, qint64> subscriptionStatuses(sql::Database &db, const QString &currency = {});
 // Presentment currencies of succeeded charges, most volume (by count) first.
 QStringList currencies(sql::Database &db);
+// The cache tables these figures are read from (directly or through their rollups): a commit
+// to one of them changes a figure.
+QStringList sourceTables();
 
 // Over a range of months: churned customers ÷ (active at the start + new in the range), and the
 // lifetime value ARPA ÷ monthly customer churn (0 when nobody churned).

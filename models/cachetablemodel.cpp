@@ -1,10 +1,12 @@
 #include "models/cachetablemodel.h"
 
+#include "models/cacheschema.h"
 #include "models/modelslogging.h"
 #include "models/money.h"
 
 #include <QIODevice>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -32,17 +34,50 @@ bool CacheTableModel::open(const QString &cachePath, QString *error)
     m_rows = 0;
     m_total = 0;
     m_path = cachePath;
-    const bool ok = m_db.open(cachePath, false);
+    m_db = &m_ownDb;
+    const bool ok = m_ownDb.open(cachePath, false);
     if (!ok && error)
-        *error = m_db.lastError();
+        *error = m_ownDb.lastError();
     if (ok)
-        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
+        m_ownDb.exec(QStringLiteral("PRAGMA query_only = 1"));
     else
         m_path.clear();
     endResetModel();
     if (ok)
         reload();
     return ok;
+}
+
+bool CacheTableModel::open(sql::Database *db, const QString &cachePath)
+{
+    beginResetModel();
+    m_pages.clear();
+    m_rows = 0;
+    m_total = 0;
+    m_ownDb.close();
+    m_db = db;
+    const bool ok = db->isOpen();
+    m_path = ok ? cachePath : QString();
+    endResetModel();
+    if (ok)
+        reload();
+    return ok;
+}
+
+QStringList CacheTableModel::tablesRead() const
+{
+    QStringList parameters;
+    QString sql = filterSql(&parameters);
+    for (const TableColumn &c : m_columns)
+        sql += u' ' + c.select + u' ' + c.currency + u' ' + c.sort;
+    QStringList tables {m_table};
+    for (const CacheTable &t : cacheTables()) {
+        const QString name = QString::fromLatin1(t.name);
+        if (name != m_table
+            && sql.contains(QRegularExpression(QStringLiteral("\\b%1\\b").arg(name))))
+            tables.append(name);
+    }
+    return tables;
 }
 
 QString CacheTableModel::ftsQuery(const QString &search)
@@ -121,7 +156,7 @@ QString CacheTableModel::sortKey() const
 QList<CacheTableModel::Row> CacheTableModel::query(const QString &afterId, int limit) const
 {
     QList<Row> rows;
-    if (!m_db.isOpen())
+    if (!m_db->isOpen())
         return rows;
     QStringList parameters;
     QString where = whereSql(&parameters);
@@ -137,12 +172,12 @@ QList<CacheTableModel::Row> CacheTableModel::query(const QString &afterId, int l
     }
     const QString order = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
     sql::Statement s
-        = m_db.prepare(QStringLiteral("SELECT %1 FROM %2 t WHERE %3 ORDER BY %4 %5, t.id %5 "
-                                      "LIMIT %6")
-                           .arg(selectList(), m_table, where, key, order)
-                           .arg(limit));
+        = m_db->prepare(QStringLiteral("SELECT %1 FROM %2 t WHERE %3 ORDER BY %4 %5, t.id %5 "
+                                       "LIMIT %6")
+                            .arg(selectList(), m_table, where, key, order)
+                            .arg(limit));
     if (!s.isValid()) {
-        qCWarning(lcCache) << "table query failed:" << m_db.lastError();
+        qCWarning(lcCache) << "table query failed:" << m_db->lastError();
         return rows;
     }
     for (qsizetype i = 0; i < parameters.size(); ++i)
@@ -184,12 +219,12 @@ void CacheTableModel::reset(bool recount)
         m_total = 0;
         m_totalExact = true;
     }
-    if (m_db.isOpen()) {
+    if (m_db->isOpen()) {
         const qint64 limit = effectiveCountLimit();
         if (recount && !countShortcut(limit, &m_total)) {
             QStringList parameters;
             const QString where = whereSql(&parameters);
-            sql::Statement count = m_db.prepare(
+            sql::Statement count = m_db->prepare(
                 QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
                     .arg(m_table, where)
                     .arg(limit + 1));
@@ -318,10 +353,10 @@ QString CacheTableModel::idAt(int row) const
 
 QByteArray CacheTableModel::rawJson(const QString &id) const
 {
-    if (!m_db.isOpen())
+    if (!m_db->isOpen())
         return {};
     sql::Statement &s
-        = m_db.cached(QStringLiteral("SELECT raw FROM %1 WHERE id = ?1").arg(m_table));
+        = m_db->cached(QStringLiteral("SELECT raw FROM %1 WHERE id = ?1").arg(m_table));
     if (!s.isValid())
         return {};
     s.bind(1, id);
@@ -443,7 +478,7 @@ QString CacheTableModel::rowText(int row) const
 qint64 CacheTableModel::exportTo(QIODevice *out, Format format, QString *error,
                                  const std::function<bool(qint64)> &progress) const
 {
-    if (!m_db.isOpen()) {
+    if (!m_db->isOpen()) {
         if (error)
             *error = tr("No cache is open.");
         return -1;

@@ -43,7 +43,10 @@ public:
 
     // Opens the cache read-only (its own connection; WAL lets it read while a sync writes).
     bool open(const QString &cachePath, QString *error = nullptr);
-    bool isOpen() const { return m_db.isOpen(); }
+    // Reads through `db`, a connection shared with the rest of the window (CacheReader) that
+    // outlives this model, opened on `cachePath`; a closed one shows nothing.
+    bool open(sql::Database *db, const QString &cachePath);
+    bool isOpen() const { return m_db->isOpen(); }
     QString cachePath() const { return m_path; }
     // The cache table shown ("charges", "customers", …) and the columns.
     QString table() const { return m_table; }
@@ -58,6 +61,9 @@ public:
     qint64 countLimit() const { return m_countLimit; }
     // Reads the cache again (after a sync), keeping filter and sort.
     void reload();
+    // The cache tables its rows are read from: its own and those its columns and current
+    // filter name (a customer's spend reads the charges); a commit to one of them changes it.
+    QStringList tablesRead() const;
     void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
     int pageSize() const { return m_pageSize; }
     // How many pages keep their rows in memory; the others are read again when shown.
@@ -123,7 +129,7 @@ protected:
         Q_UNUSED(count);
         return false;
     }
-    sql::Database &database() const { return m_db; }
+    sql::Database &database() const { return *m_db; }
     // What rows are ordered by when sorted by `column`: its `sort`, else its `select`.
     virtual QString sortExpression(int column) const;
 
@@ -153,7 +159,8 @@ private:
     QList<TableColumn> m_columns;
     QList<int> m_currencyField; // Index in Row::values of each column's currency, or -1.
     QString m_path;
-    mutable sql::Database m_db;
+    mutable sql::Database m_ownDb; // When opened from a path.
+    sql::Database *m_db = &m_ownDb;
     mutable QList<Page> m_pages;
     mutable quint64 m_useClock = 0;
     int m_rows = 0;

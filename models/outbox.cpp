@@ -2,10 +2,13 @@
 
 #include "models/cache.h"
 #include "models/cacheschema.h"
+#include "models/cachetablemodel.h"
 #include "models/modelslogging.h"
+#include "models/money.h"
 #include "network/stripeclient.h"
 
 #include <QDateTime>
+#include <QIODevice>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUuid>
@@ -365,6 +368,77 @@ void Outbox::audit(const OutboxEntry &e, const QString &result, const QString &m
     s.bind(6, message);
     s.bind(7, e.id);
     s.exec();
+}
+
+QList<OutboxEntry> recentActions(sql::Database &db, int limit)
+{
+    QList<OutboxEntry> entries;
+    sql::Statement s
+        = db.prepare(QString::fromLatin1(kEntrySql) + QStringLiteral(" ORDER BY id DESC LIMIT ?1"));
+    s.bind(1, qint64(limit));
+    while (s.step())
+        entries.append(readEntry(s));
+    return entries;
+}
+
+namespace {
+
+QList<AuditEntry> auditEntries(sql::Database &db, const QString &order, qint64 limit)
+{
+    QList<AuditEntry> entries;
+    sql::Statement s = db.prepare(
+        QStringLiteral("SELECT time, coalesce(os_user, ''), coalesce(profile, ''), coalesce(mode, "
+                       "''), action, coalesce(object_id, ''), amount, coalesce(currency, ''), "
+                       "result, coalesce(request_id, ''), coalesce(message, '') FROM audit_log "
+                       "ORDER BY id %1 LIMIT ?1")
+            .arg(order));
+    s.bind(1, limit);
+    while (s.step()) {
+        AuditEntry e;
+        e.time = s.int64(0);
+        e.osUser = s.text(1);
+        e.profile = s.text(2);
+        e.mode = s.text(3);
+        e.action = s.text(4);
+        e.objectId = s.text(5);
+        e.amount = s.isNull(6) ? -1 : s.int64(6);
+        e.currency = s.text(7);
+        e.result = s.text(8);
+        e.requestId = s.text(9);
+        e.message = s.text(10);
+        entries.append(e);
+    }
+    return entries;
+}
+
+} // namespace
+
+QList<AuditEntry> recentAudit(sql::Database &db, int limit)
+{
+    return auditEntries(db, QStringLiteral("DESC"), limit);
+}
+
+qint64 writeAuditCsv(sql::Database &db, QIODevice *out)
+{
+    out->write("time,os_user,profile,mode,action,object_id,amount,currency,result,request_id,"
+               "message\r\n");
+    qint64 rows = 0;
+    for (const AuditEntry &e : auditEntries(db, QStringLiteral("ASC"), -1)) {
+        QStringList fields;
+        fields.append(QDateTime::fromSecsSinceEpoch(e.time, Qt::UTC).toString(Qt::ISODate));
+        for (const QString &f : {e.osUser, e.profile, e.mode, e.action, e.objectId})
+            fields.append(CacheTableModel::csvField(f));
+        fields.append(e.amount < 0 || e.currency.isEmpty()
+                          ? QString()
+                          : Money(e.amount, e.currency).toDecimalString());
+        fields.append(e.currency.toUpper());
+        for (const QString &f : {e.result, e.requestId, e.message})
+            fields.append(CacheTableModel::csvField(f));
+        if (out->write(fields.join(u',').toUtf8() + "\r\n") < 0)
+            return -1;
+        ++rows;
+    }
+    return rows;
 }
 
 } // namespace paydesk::models

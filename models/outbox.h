@@ -10,9 +10,14 @@ class StripeClient;
 struct StripeResponse;
 } // namespace paydesk::network
 
+class QIODevice;
+
 namespace paydesk::models {
 
 class Cache;
+namespace sql {
+class Database;
+}
 
 // A staff action to send to Stripe: what it is (for the Activity page and the audit log) and
 // the request that does it.
@@ -118,5 +123,29 @@ private:
     QString m_profile;
     bool m_livemode = false;
 };
+
+// One outcome of the audit log.
+struct AuditEntry
+{
+    qint64 time = 0;
+    QString osUser;
+    QString profile;
+    QString mode;
+    QString action;
+    QString objectId;
+    qint64 amount = -1; // Minor units; -1: none.
+    QString currency;
+    QString result;
+    QString requestId;
+    QString message;
+};
+
+// What the Activity page lists, newest first: the last `limit` actions of the outbox (id,
+// action, object, amount, state, attempts, Request-Id and error filled) and outcomes.
+QList<OutboxEntry> recentActions(sql::Database &db, int limit);
+QList<AuditEntry> recentAudit(sql::Database &db, int limit);
+// The whole audit log, oldest first, as CSV with one header (fields a spreadsheet would run as
+// a formula escaped); the rows written, or -1.
+qint64 writeAuditCsv(sql::Database &db, QIODevice *out);
 
 } // namespace paydesk::models

@@ -2,6 +2,8 @@
 
 #include "models/modelslogging.h"
 
+#include <algorithm>
+#include <iterator>
 #include <sqlite3.h>
 
 namespace paydesk::models::sql {
@@ -79,6 +81,8 @@ bool Statement::step()
         m_error = true;
         m_db->setError(QString::fromUtf8(sqlite3_errmsg(m_db->handle())));
     }
+    if (!m_db->m_committed.isEmpty())
+        m_db->afterStep();
     return false;
 }
 
@@ -155,13 +159,83 @@ bool Database::open(const QString &path, bool create)
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
+    if (m_observer)
+        installHooks();
     return true;
+}
+
+void Database::resetCached()
+{
+    for (Statement *s : std::as_const(m_cached))
+        s->reset();
+}
+
+void Database::setCommitObserver(CommitObserver observer)
+{
+    m_observer = std::move(observer);
+    if (m_db)
+        installHooks();
+}
+
+void Database::installHooks()
+{
+    const bool on = bool(m_observer);
+    sqlite3_update_hook(m_db, on ? &Database::onUpdate : nullptr, on ? this : nullptr);
+    sqlite3_commit_hook(m_db, on ? &Database::onCommit : nullptr, on ? this : nullptr);
+    sqlite3_rollback_hook(m_db, on ? &Database::onRollback : nullptr, on ? this : nullptr);
+    m_changing.clear();
+    std::fill(std::begin(m_recent), std::end(m_recent), nullptr);
+}
+
+void Database::onUpdate(void *self, int, const char *, const char *table, long long)
+{
+    auto *d = static_cast<Database *>(self);
+    // Called for every row written: a bulk load alternates between a few tables (the object's,
+    // its full-text index), whose names SQLite passes as the same pointers.
+    for (const char *seen : d->m_recent)
+        if (seen == table)
+            return;
+    std::move_backward(std::begin(d->m_recent), std::end(d->m_recent) - 1, std::end(d->m_recent));
+    d->m_recent[0] = table;
+    d->m_changing.insert(QByteArray(table));
+}
+
+int Database::onCommit(void *self)
+{
+    auto *d = static_cast<Database *>(self);
+    d->m_committed.unite(d->m_changing);
+    d->m_changing.clear();
+    std::fill(std::begin(d->m_recent), std::end(d->m_recent), nullptr);
+    return 0; // The commit goes ahead.
+}
+
+void Database::onRollback(void *self)
+{
+    auto *d = static_cast<Database *>(self);
+    d->m_changing.clear();
+    std::fill(std::begin(d->m_recent), std::end(d->m_recent), nullptr);
+}
+
+void Database::afterStep()
+{
+    // The commit hook runs inside the commit; readers see its rows once it has returned.
+    if (!m_db || !sqlite3_get_autocommit(m_db) || !m_observer)
+        return;
+    QStringList tables;
+    tables.reserve(m_committed.size());
+    for (const QByteArray &t : std::as_const(m_committed))
+        tables.append(QString::fromUtf8(t));
+    m_committed.clear();
+    tables.sort();
+    m_observer(tables);
 }
 
 void Database::close()
 {
     qDeleteAll(m_cached); // Finalised before the connection closes.
     m_cached.clear();
+    m_changing.clear();
+    m_committed.clear();
     if (m_db) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -172,6 +246,8 @@ bool Database::exec(const QString &sql)
 {
     char *message = nullptr;
     const int rc = sqlite3_exec(m_db, sql.toUtf8().constData(), nullptr, nullptr, &message);
+    if (!m_committed.isEmpty())
+        afterStep();
     if (rc != SQLITE_OK) {
         setError(QString::fromUtf8(message ? message : sqlite3_errmsg(m_db)));
         sqlite3_free(message);

@@ -2,8 +2,11 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
+#include <functional>
 #include <memory>
 
 struct sqlite3;
@@ -84,11 +87,34 @@ public:
     void setError(const QString &message);
     sqlite3 *handle() const { return m_db; }
 
+    // Resets every cached() statement, so none holds the connection's read snapshot: the next
+    // query sees what other connections committed since.
+    void resetCached();
+
+    // Tells `observer`, once each transaction of this connection has committed, which tables
+    // it changed (rows its statements or their triggers inserted, updated or deleted, in
+    // tables with a rowid), sorted; on the connection's thread. Set before writing; an empty
+    // function stops it.
+    using CommitObserver = std::function<void(const QStringList &tables)>;
+    void setCommitObserver(CommitObserver observer);
+
 private:
+    friend class Statement;
+    void installHooks();
+    void afterStep(); // Announces what a finished commit changed.
+    static void onUpdate(void *self, int op, const char *database, const char *table,
+                         long long rowid);
+    static int onCommit(void *self);
+    static void onRollback(void *self);
+
     sqlite3 *m_db = nullptr;
     QString m_lastError;
     QHash<QString, Statement *> m_cached;
     Statement m_invalid;
+    CommitObserver m_observer;
+    QSet<QByteArray> m_changing; // Tables changed by the open transaction.
+    const char *m_recent[4] = {}; // Their names as SQLite passes them (a cheap repeat test).
+    QSet<QByteArray> m_committed; // Changed by a commit not announced yet.
 };
 
 } // namespace paydesk::models::sql

@@ -28,6 +28,10 @@ void ActionController::setOutbox(models::Outbox *outbox, models::Cache *cache)
     }
     m_outbox = outbox;
     m_cache = cache;
+    // What the outbox commits (the action, its result, the audit entry) reaches the pages
+    // that show those tables, through the window's reader.
+    if (cache && m_reader)
+        m_reader->observe(cache->database());
     if (outbox) {
         m_changed
             = connect(outbox, &models::Outbox::changed, this, &ActionController::activityChanged);
@@ -129,13 +133,7 @@ QJsonObject ActionController::cached(const QString &table, const QString &id) co
 {
     if (!m_cache || !m_cache->isOpen())
         return {};
-    // Table names come from the fixed list below, never from user input.
-    models::sql::Statement s = m_cache->database().prepare(
-        QStringLiteral("SELECT raw FROM %1 WHERE id = ?1 AND deleted = 0").arg(table));
-    s.bind(1, id);
-    if (!s.step())
-        return {};
-    return QJsonDocument::fromJson(s.bytes(0)).object();
+    return QJsonDocument::fromJson(models::liveObjectJson(m_cache->database(), table, id)).object();
 }
 
 QString ActionController::customerLabel(const QString &customerId) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/cachereader.h"
 #include "models/outbox.h"
 
 #include <QHash>
@@ -31,6 +32,8 @@ public:
 
     // The outbox of the account shown, on a cache connection of the window's thread (null: no
     // account).
+    // The window's reader: told what the outbox's cache commits (set before setOutbox()).
+    void setReader(models::CacheReader *reader) { m_reader = reader; }
     void setOutbox(models::Outbox *outbox, models::Cache *cache);
     models::Outbox *outbox() const { return m_outbox; }
     void setOnline(bool online);
@@ -74,6 +77,7 @@ private:
     QWidget *m_window;
     QPointer<models::Outbox> m_outbox;
     models::Cache *m_cache = nullptr;
+    QPointer<models::CacheReader> m_reader;
     bool m_online = false;
     bool m_readOnly = false;
     bool m_live = false;

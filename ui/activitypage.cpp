@@ -1,6 +1,6 @@
 #include "ui/activitypage.h"
 
-#include "models/cachetablemodel.h"
+#include "models/cachereader.h"
 #include "models/money.h"
 #include "models/outbox.h"
 #include "ui/actioncontroller.h"
@@ -33,11 +33,11 @@ QString when(qint64 t)
     return QLocale().toString(QDateTime::fromSecsSinceEpoch(t), QLocale::ShortFormat);
 }
 
-QString money(const models::sql::Statement &s, int amount, int currency)
+QString money(qint64 amount, const QString &currency)
 {
-    if (s.isNull(amount) || s.text(currency).isEmpty())
+    if (amount < 0 || currency.isEmpty())
         return {};
-    return models::Money(s.int64(amount), s.text(currency)).toLabelledString();
+    return models::Money(amount, currency).toLabelledString();
 }
 
 QTableWidget *makeTable(const QStringList &headers, const char *name, QWidget *parent)
@@ -131,7 +131,6 @@ void ActivityPage::setController(ActionController *controller)
 {
     m_controller = controller;
     controller->setReadOnly(m_readOnly->isChecked());
-    connect(controller, &ActionController::activityChanged, this, &ActivityPage::refresh);
     connect(controller, &ActionController::availabilityChanged, this,
             [this](const QString &reason) {
                 m_resend->setEnabled(reason.isEmpty());
@@ -140,19 +139,31 @@ void ActivityPage::setController(ActionController *controller)
     m_resend->setEnabled(controller->disabledReason().isEmpty());
 }
 
+void ActivityPage::setReader(models::CacheReader *reader)
+{
+    if (m_reader)
+        disconnect(m_reader, nullptr, this, nullptr);
+    m_reader = reader;
+    connect(reader, &models::CacheReader::reopened, this, &ActivityPage::refresh);
+    connect(reader, &models::CacheReader::changed, this, [this](const QStringList &tables) {
+        if (models::touches(tables, {QStringLiteral("outbox"), QStringLiteral("audit_log")}))
+            refresh();
+    });
+    refresh();
+}
+
 void ActivityPage::setCache(const QString &path)
 {
-    m_db.close();
-    if (!path.isEmpty() && m_db.open(path, false))
-        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
-    refresh();
+    if (!m_reader)
+        setReader(new models::CacheReader(this)); // The page shown on its own.
+    m_reader->open(path);
 }
 
 void ActivityPage::refresh()
 {
     m_outbox->setRowCount(0);
     m_audit->setRowCount(0);
-    if (!m_db.isOpen()) {
+    if (!m_reader || !m_reader->isOpen()) {
         m_summary->setText(tr("No account connected yet."));
         m_export->setEnabled(false);
         return;
@@ -163,46 +174,41 @@ void ActivityPage::refresh()
         t->setItem(row, column, item);
     };
     int pending = 0, failed = 0;
-    models::sql::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT updated_at, action, coalesce(object_id, ''), amount, coalesce(currency, ''), "
-        "state, attempts, coalesce(request_id, ''), coalesce(error, '') FROM outbox ORDER BY id "
-        "DESC LIMIT ?1"));
-    s.bind(1, qint64(kShownRows));
-    while (s.step()) {
+    for (const models::OutboxEntry &e : models::recentActions(m_reader->database(), kShownRows)) {
         const int row = m_outbox->rowCount();
         m_outbox->insertRow(row);
-        put(m_outbox, row, 0, when(s.int64(0)));
-        put(m_outbox, row, 1, s.text(1));
-        put(m_outbox, row, 2, s.text(2));
-        put(m_outbox, row, 3, money(s, 3, 4));
-        const QString state = s.text(5);
-        put(m_outbox, row, 4, state);
+        put(m_outbox, row, 0, when(e.updatedAt));
+        put(m_outbox, row, 1, e.action);
+        put(m_outbox, row, 2, e.objectId);
+        put(m_outbox, row, 3, money(e.amount, e.currency));
+        put(m_outbox, row, 4, e.state);
         const auto [bg, fg] = StatusBadge::colours(
-            state == QLatin1String("succeeded")    ? StatusBadge::Tone::Success
-                : state == QLatin1String("failed") ? StatusBadge::Tone::Danger
-                                                   : StatusBadge::Tone::Warning);
+            e.state == QLatin1String("succeeded")    ? StatusBadge::Tone::Success
+                : e.state == QLatin1String("failed") ? StatusBadge::Tone::Danger
+                                                     : StatusBadge::Tone::Warning);
         m_outbox->item(row, 4)->setBackground(bg);
         m_outbox->item(row, 4)->setForeground(fg);
-        put(m_outbox, row, 5, QString::number(s.int64(6)));
-        put(m_outbox, row, 6, s.text(7));
-        put(m_outbox, row, 7, s.text(8));
-        pending += state == QLatin1String("pending") || state == QLatin1String("sent");
-        failed += state == QLatin1String("failed");
+        put(m_outbox, row, 5, QString::number(e.attempts));
+        put(m_outbox, row, 6, e.requestId);
+        put(m_outbox, row, 7, e.error);
+        pending += e.state == QLatin1String("pending") || e.state == QLatin1String("sent");
+        failed += e.state == QLatin1String("failed");
     }
-    s = m_db.prepare(QStringLiteral(
-        "SELECT time, coalesce(os_user, ''), coalesce(profile, ''), coalesce(mode, ''), action, "
-        "coalesce(object_id, ''), amount, coalesce(currency, ''), result, coalesce(request_id, "
-        "''), coalesce(message, '') FROM audit_log ORDER BY id DESC LIMIT ?1"));
-    s.bind(1, qint64(kShownRows));
-    while (s.step()) {
+    for (const models::AuditEntry &e : models::recentAudit(m_reader->database(), kShownRows)) {
         const int row = m_audit->rowCount();
         m_audit->insertRow(row);
-        put(m_audit, row, 0, when(s.int64(0)));
-        for (int c = 1; c <= 5; ++c)
-            put(m_audit, row, c, s.text(c));
-        put(m_audit, row, 6, money(s, 6, 7));
-        for (int c = 8; c <= 10; ++c)
-            put(m_audit, row, c - 1, s.text(c));
+        const QString cells[] = {when(e.time),
+                                 e.osUser,
+                                 e.profile,
+                                 e.mode,
+                                 e.action,
+                                 e.objectId,
+                                 money(e.amount, e.currency),
+                                 e.result,
+                                 e.requestId,
+                                 e.message};
+        for (int c = 0; c < int(std::size(cells)); ++c)
+            put(m_audit, row, c, cells[c]);
     }
     m_outbox->resizeColumnsToContents();
     m_audit->resizeColumnsToContents();
@@ -215,38 +221,20 @@ void ActivityPage::refresh()
                                .arg(m_outbox->rowCount())
                                .arg(pending)
                                .arg(failed));
+    Q_EMIT refreshed();
 }
 
 qint64 ActivityPage::exportAudit(const QString &file, QString *error)
 {
     QSaveFile out(file);
-    if (!m_db.isOpen() || !out.open(QIODevice::WriteOnly)) {
+    const bool open = m_reader && m_reader->isOpen();
+    if (!open || !out.open(QIODevice::WriteOnly)) {
         if (error)
-            *error = m_db.isOpen() ? out.errorString() : tr("No account connected.");
+            *error = open ? out.errorString() : tr("No account connected.");
         return -1;
     }
-    using models::CacheTableModel;
-    out.write("time,os_user,profile,mode,action,object_id,amount,currency,result,request_id,"
-              "message\r\n");
-    models::sql::Statement s = m_db.prepare(QStringLiteral(
-        "SELECT time, os_user, profile, mode, action, object_id, amount, currency, result, "
-        "request_id, message FROM audit_log ORDER BY id"));
-    qint64 rows = 0;
-    while (s.step()) {
-        QStringList fields;
-        fields.append(QDateTime::fromSecsSinceEpoch(s.int64(0), Qt::UTC).toString(Qt::ISODate));
-        for (int c = 1; c <= 5; ++c)
-            fields.append(CacheTableModel::csvField(s.text(c)));
-        fields.append(s.isNull(6) || s.text(7).isEmpty()
-                          ? QString()
-                          : models::Money(s.int64(6), s.text(7)).toDecimalString());
-        fields.append(s.text(7).toUpper());
-        for (int c = 8; c <= 10; ++c)
-            fields.append(CacheTableModel::csvField(s.text(c)));
-        out.write(fields.join(u',').toUtf8() + "\r\n");
-        ++rows;
-    }
-    if (!out.commit()) {
+    const qint64 rows = models::writeAuditCsv(m_reader->database(), &out);
+    if (rows < 0 || !out.commit()) {
         if (error)
             *error = out.errorString();
         return -1;

@@ -1,13 +1,16 @@
 #pragma once
 
-#include "models/sqlitedb.h"
-
+#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
 class QLabel;
 class QPushButton;
 class QTableWidget;
+
+namespace paydesk::models {
+class CacheReader;
+}
 
 namespace paydesk::ui {
 
@@ -25,6 +28,8 @@ class ActivityPage final : public QWidget
 public:
     explicit ActivityPage(QWidget *parent = nullptr);
 
+    // Reads through the window's reader: again when the outbox or the audit log changed.
+    void setReader(models::CacheReader *reader);
     void setCache(const QString &path);
     void setController(ActionController *controller);
     void refresh();
@@ -34,10 +39,13 @@ public:
     // Writes the whole audit log as CSV; returns the rows written or -1.
     qint64 exportAudit(const QString &file, QString *error = nullptr);
 
+Q_SIGNALS:
+    void refreshed();
+
 private:
     void showMenu(QTableWidget *table, const QPoint &pos);
 
-    models::sql::Database m_db;
+    QPointer<models::CacheReader> m_reader;
     ActionController *m_controller = nullptr;
     QLabel *m_summary;
     QTableWidget *m_outbox;

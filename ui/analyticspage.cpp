@@ -165,10 +165,8 @@ AnalyticsPage::AnalyticsPage(QWidget *parent)
     layout->addWidget(scroll, 1);
     for (QComboBox *box : {m_range, m_interval})
         connect(box, &QComboBox::currentIndexChanged, this, &AnalyticsPage::refresh);
-    connect(m_currency, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_filling)
-            refresh();
-    });
+    connect(m_currency, &QComboBox::currentIndexChanged, this, &AnalyticsPage::refresh);
+    m_source = new charts::FigureReader(this, m_currency, [this] { refresh(); });
     refresh();
 }
 
@@ -187,12 +185,14 @@ ChartCard *AnalyticsPage::addChart(const QString &key, const QString &title, int
     return card;
 }
 
+void AnalyticsPage::setReader(models::CacheReader *reader)
+{
+    m_source->setReader(reader);
+}
+
 void AnalyticsPage::setCache(const QString &path)
 {
-    m_filling = true;
-    charts::openCache(&m_db, path, m_currency);
-    m_filling = false;
-    refresh();
+    m_source->setCache(path);
 }
 
 void AnalyticsPage::changeEvent(QEvent *event)
@@ -206,10 +206,10 @@ void AnalyticsPage::changeEvent(QEvent *event)
 void AnalyticsPage::refresh()
 {
     const QString currency = m_currency->currentData().toString();
-    if (!m_db.isOpen() || currency.isEmpty()) {
-        m_empty->setText(m_db.isOpen() ? tr("No payments in the cache yet.")
-                                       : tr("Connect an account or open the demo to see "
-                                            "revenue, MRR, churn and payment analytics."));
+    if (!m_source->isOpen() || currency.isEmpty()) {
+        m_empty->setText(m_source->isOpen() ? tr("No payments in the cache yet.")
+                                            : tr("Connect an account or open the demo to see "
+                                                 "revenue, MRR, churn and payment analytics."));
         m_empty->show();
         m_body->hide();
         m_summary->clear();
@@ -245,11 +245,11 @@ void AnalyticsPage::refresh()
                          now};
 
     const QStringList buckets = models::analytics::buckets(range);
-    const QList<RevenueRow> rev = revenue(m_db, range);
-    const MrrHistory history = mrrHistory(m_db, monthly);
-    const PaymentStats pay = payments(m_db, range);
-    const QMap<QString, qint64> statuses = subscriptionStatuses(m_db, currency);
-    const QList<std::pair<QString, Ratio>> disputes = disputeRates(m_db, range);
+    const QList<RevenueRow> rev = revenue(m_source->database(), range);
+    const MrrHistory history = mrrHistory(m_source->database(), monthly);
+    const PaymentStats pay = payments(m_source->database(), range);
+    const QMap<QString, qint64> statuses = subscriptionStatuses(m_source->database(), currency);
+    const QList<std::pair<QString, Ratio>> disputes = disputeRates(m_source->database(), range);
     m_computeMs = double(timer.nsecsElapsed()) / 1e6;
 
     timer.restart();
@@ -400,7 +400,7 @@ void AnalyticsPage::refresh()
             ? QStringLiteral("—")
             : QStringLiteral("%1 %").arg(QLocale().toString(r.percent(), 'f', 2));
     };
-    const Ratio trials = trialConversion(m_db, range);
+    const Ratio trials = trialConversion(m_source->database(), range);
     m_summary->setText(tr("Success rate %1 · refund rate %2 · dispute rate %3 · average payment %4 "
                           "· trial conversion %5")
                            .arg(pct(pay.successRate), pct(pay.refundRate), pct(pay.disputeRate),

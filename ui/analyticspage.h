@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/sqlitedb.h"
+#include "ui/charts.h"
 
 #include <QHash>
 #include <QWidget>
@@ -25,6 +25,8 @@ class AnalyticsPage final : public QWidget
 public:
     explicit AnalyticsPage(QWidget *parent = nullptr);
 
+    // Figures read through the window's reader (see charts::FigureReader).
+    void setReader(models::CacheReader *reader);
     void setCache(const QString &path);
     void setNow(qint64 now) { m_now = now; }
     void refresh();
@@ -49,7 +51,7 @@ protected:
 private:
     ChartCard *addChart(const QString &key, const QString &title, int row, int column);
 
-    models::sql::Database m_db;
+    charts::FigureReader *m_source = nullptr;
     qint64 m_now = 0;
     QComboBox *m_range;
     QComboBox *m_interval;
@@ -63,7 +65,6 @@ private:
     QLabel *m_summary;
     double m_computeMs = 0;
     double m_drawMs = 0;
-    bool m_filling = false;
 };
 
 } // namespace paydesk::ui

@@ -1,6 +1,7 @@
 #include "ui/charts.h"
 
 #include "models/analytics.h"
+#include "models/cachereader.h"
 #include "models/cachetablemodel.h"
 #include "models/currency.h"
 #include "models/money.h"
@@ -111,21 +112,71 @@ struct Tip
 
 } // namespace
 
-void openCache(models::sql::Database *db, const QString &path, QComboBox *currencies)
+FigureReader::FigureReader(QWidget *page, QComboBox *currencies, std::function<void()> refresh)
+    : QObject(page)
+    , m_page(page)
+    , m_currencies(currencies)
+    , m_refresh(std::move(refresh))
 {
-    db->close();
-    if (!path.isEmpty() && db->open(path, false))
-        db->exec(QStringLiteral("PRAGMA query_only = 1"));
-    // The choice made on the page, else the reporting currency of the settings.
-    QString chosen = currencies->currentData().toString();
+    page->installEventFilter(this);
+}
+
+void FigureReader::setReader(models::CacheReader *reader)
+{
+    if (m_reader)
+        disconnect(m_reader, nullptr, this, nullptr);
+    m_reader = reader;
+    connect(reader, &models::CacheReader::reopened, this, &FigureReader::reload);
+    connect(reader, &models::CacheReader::changed, this, [this](const QStringList &tables) {
+        if (!models::touches(tables, models::analytics::sourceTables()))
+            return;
+        m_stale = true;
+        if (m_page->isVisible())
+            reload();
+    });
+    reload();
+}
+
+void FigureReader::setCache(const QString &path)
+{
+    if (!m_reader)
+        setReader(new models::CacheReader(this)); // A page shown on its own.
+    m_reader->open(path);
+}
+
+bool FigureReader::isOpen() const
+{
+    return m_reader && m_reader->isOpen();
+}
+
+models::sql::Database &FigureReader::database() const
+{
+    return m_reader->database();
+}
+
+bool FigureReader::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_page && event->type() == QEvent::Show && m_stale)
+        reload();
+    return QObject::eventFilter(watched, event);
+}
+
+void FigureReader::reload()
+{
+    m_stale = false;
+    QString chosen = m_currencies->currentData().toString();
     if (chosen.isEmpty())
         chosen = QSettings().value(QStringLiteral("reporting/currency")).toString();
-    currencies->clear();
-    if (db->isOpen())
-        for (const QString &c : models::analytics::currencies(*db))
-            currencies->addItem(models::currency::normalized(c), c);
-    const int index = currencies->findData(chosen);
-    currencies->setCurrentIndex(index >= 0 ? index : 0);
+    {
+        const QSignalBlocker quiet(m_currencies);
+        m_currencies->clear();
+        if (isOpen())
+            for (const QString &c : models::analytics::currencies(database()))
+                m_currencies->addItem(models::currency::normalized(c), c);
+        const int index = m_currencies->findData(chosen);
+        m_currencies->setCurrentIndex(index >= 0 ? index : 0);
+    }
+    m_refresh();
 }
 
 QString compact(double value)

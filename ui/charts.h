@@ -1,15 +1,22 @@
 #pragma once
 
 #include "models/analytics.h"
-#include "models/sqlitedb.h"
 
 #include <QList>
+#include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <limits>
 
 class QComboBox;
+class QWidget;
+
+namespace paydesk::models {
+class CacheReader;
+}
 
 namespace paydesk::ui {
 
@@ -31,9 +38,32 @@ struct Series
     QList<qint64> values; // One per category; Percent: hundredths (1234 = 12.34 %).
 };
 
-// Opens the cache read-only for a chart page and offers its currencies in `currencies`, most
-// used first, keeping the one chosen if it is still there.
-void openCache(models::sql::Database *db, const QString &path, QComboBox *currencies);
+/*
+ * What the Home and Analytics pages read their figures through: the window's reader (or one of
+ * their own when shown alone). The currency menu offers the cache's currencies, most used first,
+ * keeping the one chosen (else the reporting currency of the settings); the page refreshes when
+ * another cache opens, and when a commit changes a table its figures come from — at once while
+ * it is shown, else the next time it is shown.
+ */
+class FigureReader final : public QObject
+{
+public:
+    FigureReader(QWidget *page, QComboBox *currencies, std::function<void()> refresh);
+    void setReader(models::CacheReader *reader);
+    void setCache(const QString &path);
+    bool isOpen() const;
+    models::sql::Database &database() const;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void reload();
+
+    QWidget *m_page;
+    QComboBox *m_currencies;
+    std::function<void()> m_refresh;
+    QPointer<models::CacheReader> m_reader;
+    bool m_stale = false;
+};
 // "$1,234.56", "1,234", "12.34 %".
 QString format(qint64 value, Kind kind, const QString &currency);
 // Short labels for buckets: "Nov 2026", "Mon 2 Nov".

@@ -1,5 +1,6 @@
 #include "ui/detailpanel.h"
 
+#include "models/cachereader.h"
 #include "ui/statusbadge.h"
 
 #include <QApplication>
@@ -112,11 +113,9 @@ DetailPanel::DetailPanel(QWidget *parent)
     clear();
 }
 
-void DetailPanel::setCache(const QString &path)
+void DetailPanel::setReader(models::CacheReader *reader)
 {
-    m_db.close();
-    if (!path.isEmpty() && m_db.open(path, false))
-        m_db.exec(QStringLiteral("PRAGMA query_only = 1"));
+    m_reader = reader;
     clear();
 }
 
@@ -219,7 +218,8 @@ void DetailPanel::chainTabOrder()
 
 bool DetailPanel::showObject(const QString &table, const QString &id)
 {
-    m_detail = models::ObjectDetail::load(m_db, table, id);
+    m_detail = m_reader ? models::ObjectDetail::load(m_reader->database(), table, id)
+                        : models::ObjectDetail();
     if (!m_detail.found) {
         m_title->setText(id);
         m_subtitle->setText(tr("This object is not in the local cache (yet)."));

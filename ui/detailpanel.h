@@ -13,6 +13,10 @@ class QPlainTextEdit;
 class QTabWidget;
 class QTextBrowser;
 
+namespace paydesk::models {
+class CacheReader;
+}
+
 namespace paydesk::ui {
 
 class StatusBadge;
@@ -20,7 +24,7 @@ class StatusBadge;
 /*
  * The panel beside a table that shows one object of the cache: title, status pill, its
  * sections (links open the related customer, payment, subscription, …) and the raw Stripe
- * JSON. Reads the cache on its own read-only connection.
+ * JSON. Reads the cache through the window's reader (its page's).
  */
 class DetailPanel final : public QWidget
 {
@@ -28,7 +32,8 @@ class DetailPanel final : public QWidget
 public:
     explicit DetailPanel(QWidget *parent = nullptr);
 
-    void setCache(const QString &path);
+    // Where objects are read from (owned by the page); the panel is cleared.
+    void setReader(models::CacheReader *reader);
     void setTestMode(bool testMode) { m_testMode = testMode; }
     // Shows an object; returns false (and says so) if the cache does not have it.
     bool showObject(const QString &table, const QString &id);
@@ -64,7 +69,7 @@ private:
     QString html() const;
     void updateActions();
 
-    models::sql::Database m_db;
+    QPointer<models::CacheReader> m_reader;
     models::ObjectDetail m_detail;
     bool m_testMode = true;
     QLabel *m_title;

@@ -88,29 +88,29 @@ HomePage::HomePage(QWidget *parent)
     layout->addWidget(m_tileArea);
     layout->addWidget(m_revenue, 1);
     connect(m_range, &QComboBox::currentIndexChanged, this, &HomePage::refresh);
-    connect(m_currency, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_filling)
-            refresh();
-    });
+    connect(m_currency, &QComboBox::currentIndexChanged, this, &HomePage::refresh);
+    m_source = new charts::FigureReader(this, m_currency, [this] { refresh(); });
     refresh();
+}
+
+void HomePage::setReader(models::CacheReader *reader)
+{
+    m_source->setReader(reader);
 }
 
 void HomePage::setCache(const QString &path)
 {
-    m_filling = true;
-    charts::openCache(&m_db, path, m_currency);
-    m_filling = false;
-    refresh();
+    m_source->setCache(path);
 }
 
 void HomePage::refresh()
 {
     const QString currency = m_currency->currentData().toString();
-    if (!m_db.isOpen() || currency.isEmpty()) {
+    if (!m_source->isOpen() || currency.isEmpty()) {
         m_tiles.clear();
-        m_empty->setText(m_db.isOpen() ? tr("No payments in the cache yet.")
-                                       : tr("Connect an account or open the demo to see your "
-                                            "business at a glance."));
+        m_empty->setText(m_source->isOpen() ? tr("No payments in the cache yet.")
+                                            : tr("Connect an account or open the demo to see your "
+                                                 "business at a glance."));
         m_empty->show();
         m_tileArea->hide();
         m_revenue->hide();
@@ -151,16 +151,16 @@ void HomePage::refresh()
         }
     };
     qint64 gross = 0, net = 0, gross0 = 0, net0 = 0;
-    const QList<RevenueRow> rows = revenue(m_db, cur);
+    const QList<RevenueRow> rows = revenue(m_source->database(), cur);
     sum(rows, &gross, &net);
-    sum(revenue(m_db, prev), &gross0, &net0);
-    const PaymentStats p = payments(m_db, cur, false);
-    const PaymentStats p0 = payments(m_db, prev, false);
-    const QList<MrrRow> mrrNow = mrr(m_db, now, currency);
+    sum(revenue(m_source->database(), prev), &gross0, &net0);
+    const PaymentStats p = payments(m_source->database(), cur, false);
+    const PaymentStats p0 = payments(m_source->database(), prev, false);
+    const QList<MrrRow> mrrNow = mrr(m_source->database(), now, currency);
     const MrrRow m = mrrNow.isEmpty() ? MrrRow {} : mrrNow.first();
     // MRR and subscribers then: the billed MRR at the end of the month before the period.
     const Range months {prev.from - 62 * 86400, cur.to, Interval::Month, currency, zone, now};
-    const MrrHistory history = mrrHistory(m_db, months);
+    const MrrHistory history = mrrHistory(m_source->database(), months);
     const QString startMonth = bucketOf(cur.from - 1, Interval::Month, zone);
     const QString thisMonth = bucketOf(now, Interval::Month, zone);
     MrrMonth atStart, lastMonth, monthBefore;

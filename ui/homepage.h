@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/sqlitedb.h"
+#include "ui/charts.h"
 
 #include <QWidget>
 
@@ -33,6 +33,8 @@ public:
 
     explicit HomePage(QWidget *parent = nullptr);
 
+    // Figures read through the window's reader (see charts::FigureReader).
+    void setReader(models::CacheReader *reader);
     void setCache(const QString &path);
     // The "now" the periods end at (tests; 0: the clock).
     void setNow(qint64 now) { m_now = now; }
@@ -47,7 +49,7 @@ public:
 private:
     void showTiles();
 
-    models::sql::Database m_db;
+    charts::FigureReader *m_source = nullptr;
     qint64 m_now = 0;
     QComboBox *m_range;
     QComboBox *m_currency;
@@ -57,7 +59,6 @@ private:
     ChartCard *m_revenue;
     QList<Tile> m_tiles;
     double m_computeMs = 0;
-    bool m_filling = false;
 };
 
 } // namespace paydesk::ui

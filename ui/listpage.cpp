@@ -1,6 +1,6 @@
 #include "ui/listpage.h"
 
-#include "models/sqlitedb.h"
+#include "models/cachereader.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -94,31 +94,22 @@ ListPage::ListPage(Kind kind, QWidget *parent)
     setCache({});
 }
 
-void ListPage::cacheChanged(const QString &path)
+void ListPage::cacheChanged(const QString &)
 {
-    models::sql::Database db;
-    if (!db.open(path, false))
-        return;
-    auto fill = [&db](QComboBox *box, const QString &sql) {
+    using Choice = models::CacheReader::Choice;
+    auto fill = [this](QComboBox *box, Choice which) {
         const QString current = box->currentData().toString();
         QSignalBlocker block(box);
         while (box->count() > 1)
             box->removeItem(1);
-        models::sql::Statement s = db.prepare(sql);
-        while (s.step())
-            box->addItem(s.text(1), s.text(0));
+        for (const auto &[value, label] : reader()->filterChoices(which))
+            box->addItem(label, value);
         box->setCurrentIndex(std::max(0, box->findData(current)));
     };
     if (m_plan)
-        fill(m_plan,
-             QStringLiteral(
-                 "SELECT si.product, coalesce(p.name, si.product) FROM subscription_items "
-                 "si LEFT JOIN products p ON p.id = si.product WHERE si.product IS NOT "
-                 "NULL GROUP BY si.product ORDER BY count(*) DESC"));
+        fill(m_plan, Choice::SubscriptionProduct);
     if (m_country)
-        fill(m_country,
-             QStringLiteral("SELECT address_country, address_country FROM customers WHERE "
-                            "address_country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC"));
+        fill(m_country, Choice::CustomerCountry);
 }
 
 void ListPage::applyFilter()

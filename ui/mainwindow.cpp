@@ -113,15 +113,19 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
                                     : tr("%1 — Paydesk").arg(account.name));
     setWindowIcon(QIcon(QStringLiteral(":/paydesk/icons/paydesk.svg")));
 
+    // One connection for every page, panel and model of the window. What a commit changed
+    // (a refund changes the payment, the refunds and the customer's spend) reaches the pages
+    // that read those tables, at most once a second while a sync commits.
+    m_reader = new models::CacheReader(this);
+    m_reader->setMinimumInterval(1000);
     m_actions = new ActionController(this, this);
+    m_actions->setReader(m_reader);
     m_actions->setLiveMode(!account.testMode);
     buildNavigation();
-    // What an action changed shows at once on every page (a refund changes the payment, the
-    // refunds and the customer's spend).
-    connect(m_actions, &ActionController::objectChanged, this, [this] {
-        for (QWidget *widget : std::as_const(m_pageWidgets))
-            if (auto *table = qobject_cast<TablePage *>(widget))
-                table->refresh();
+    connect(m_reader, &models::CacheReader::reopened, this, &MainWindow::readDenied);
+    connect(m_reader, &models::CacheReader::changed, this, [this](const QStringList &tables) {
+        if (tables.contains(QStringLiteral("sync_state")))
+            readDenied();
     });
 
     m_testMode = account.testMode;
@@ -234,12 +238,15 @@ void MainWindow::buildNavigation()
             break;
         case Page::Home:
             widget = m_homePage = new HomePage(m_pages);
+            m_homePage->setReader(m_reader);
             break;
         case Page::Analytics:
             widget = m_analyticsPage = new AnalyticsPage(m_pages);
+            m_analyticsPage->setReader(m_reader);
             break;
         case Page::Activity:
             widget = m_activityPage = new ActivityPage(m_pages);
+            m_activityPage->setReader(m_reader);
             m_activityPage->setController(m_actions);
             break;
         default:
@@ -248,6 +255,7 @@ void MainWindow::buildNavigation()
         }
         if (table) {
             widget = table;
+            table->setReader(m_reader);
             connect(table, &TablePage::actionRequested, m_actions, &ActionController::request);
             connect(m_actions, &ActionController::availabilityChanged, table,
                     [this, table] { table->setActionReasons(m_actions->actionReasons()); });
@@ -433,32 +441,19 @@ ListPage *MainWindow::listPage(Page page) const
 void MainWindow::setCache(const QString &path)
 {
     m_cachePath = path;
-    m_searchDb.close();
-    if (!path.isEmpty() && m_searchDb.open(path, false))
-        m_searchDb.exec(QStringLiteral("PRAGMA query_only = 1"));
-    // Tables a restricted key may not list (the sync noted them): one read for every page.
-    QHash<QString, QString> denied;
-    if (m_searchDb.isOpen()) {
-        models::sql::Statement s = m_searchDb.prepare(
-            QStringLiteral("SELECT substr(key, 8), value FROM sync_state WHERE key >= 'denied:' "
-                           "AND key < 'denied;'"));
-        while (s.step())
-            denied.insert(s.text(0), s.text(1));
-    }
-    for (QWidget *widget : std::as_const(m_pageWidgets)) {
-        if (auto *table = qobject_cast<TablePage *>(widget)) {
+    for (QWidget *widget : std::as_const(m_pageWidgets))
+        if (auto *table = qobject_cast<TablePage *>(widget))
             table->setTestMode(m_testMode);
-            table->setCache(path);
+    m_reader->open(path); // Every page reads it anew.
+}
+
+void MainWindow::readDenied()
+{
+    // Tables a restricted key may not list (the sync noted them): one read for every page.
+    const QHash<QString, QString> denied = m_reader->deniedTables();
+    for (QWidget *widget : std::as_const(m_pageWidgets))
+        if (auto *table = qobject_cast<TablePage *>(widget))
             table->setDeniedPermission(denied.value(table->model()->table()));
-        }
-    }
-    if (m_activityPage)
-        m_activityPage->setCache(path);
-    // Charts follow every sync that lands.
-    if (m_homePage)
-        m_homePage->setCache(path);
-    if (m_analyticsPage)
-        m_analyticsPage->setCache(path);
 }
 
 bool MainWindow::openObject(const QString &table, const QString &id)
@@ -485,7 +480,8 @@ QStringList MainWindow::globalSearchResults(const QString &text)
 void MainWindow::runGlobalSearch()
 {
     m_searchResults->clear();
-    const QList<models::SearchHit> hits = models::globalSearch(m_searchDb, m_globalSearch->text());
+    const QList<models::SearchHit> hits
+        = models::globalSearch(m_reader->database(), m_globalSearch->text());
     for (const models::SearchHit &hit : hits) {
         auto *item = new QStandardItem(hit.title + QStringLiteral("  —  ") + hit.detail);
         item->setData(hit.table, Qt::UserRole);
@@ -494,8 +490,8 @@ void MainWindow::runGlobalSearch()
         m_searchResults->appendRow(item);
     }
     if (hits.isEmpty() && !m_globalSearch->text().trimmed().isEmpty()) {
-        auto *item = new QStandardItem(m_searchDb.isOpen() ? tr("Nothing found")
-                                                           : tr("Nothing synced yet"));
+        auto *item = new QStandardItem(m_reader->isOpen() ? tr("Nothing found")
+                                                          : tr("Nothing synced yet"));
         item->setEnabled(false);
         m_searchResults->appendRow(item);
     }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/sqlitedb.h"
+#include "models/cachereader.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -97,6 +97,8 @@ public:
     // Gives every page the cache to read (again, after a sync); empty: nothing synced yet.
     void setCache(const QString &path);
     QString cachePath() const { return m_cachePath; }
+    // The window's one connection to that cache.
+    models::CacheReader *reader() const { return m_reader; }
     // Opens an object of the cache on its page with its detail panel ("customers", "cus_…").
     bool openObject(const QString &table, const QString &id);
     QLineEdit *globalSearchField() const { return m_globalSearch; }
@@ -128,6 +130,7 @@ private:
     void styleNavigation();
     void buildNavigation();
     void runGlobalSearch();
+    void readDenied();
     void buildStatusBar(const Account &account);
 
     QListWidget *m_navigation;
@@ -149,7 +152,7 @@ private:
     QCompleter *m_completer = nullptr;
     QStandardItemModel *m_searchResults = nullptr;
     QTimer *m_searchDelay = nullptr;
-    models::sql::Database m_searchDb;
+    models::CacheReader *m_reader = nullptr;
     StatusBadge *m_onlineBadge = nullptr;
     ActionController *m_actions = nullptr;
     ActivityPage *m_activityPage = nullptr;

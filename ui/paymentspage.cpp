@@ -1,7 +1,7 @@
 #include "ui/paymentspage.h"
 
+#include "models/cachereader.h"
 #include "models/paymentstablemodel.h"
-#include "models/sqlitedb.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -15,28 +15,16 @@ namespace {
 using models::PaymentFilter;
 using models::PaymentsTableModel;
 
-// Fills a filter menu with the distinct values of a charges column, in order. Each value is
-// one seek in the column's (deleted, column, created) index, so a million payments cost a
-// dozen lookups, not a scan.
-void fillFrom(QComboBox *box, const QString &path, const QString &column, bool upper)
+// Fills a filter menu with the distinct values of a charges column, in order.
+void fillFrom(QComboBox *box, models::CacheReader *reader, models::CacheReader::Choice which,
+              bool upper)
 {
-    models::sql::Database db;
-    if (!db.open(path, false))
-        return;
     const QString current = box->currentData().toString();
     QSignalBlocker block(box);
     while (box->count() > 1)
         box->removeItem(1);
-    models::sql::Statement s = db.prepare(
-        QStringLiteral("SELECT min(%1) FROM charges WHERE deleted = 0 AND %1 > ?1").arg(column));
-    QString value = QStringLiteral("");
-    for (int guard = 0; guard < 500; ++guard) {
-        s.reset();
-        s.bind(1, value);
-        if (!s.step() || s.isNull(0))
-            break;
-        value = s.text(0);
-        QString label = upper ? value.toUpper() : value;
+    for (const auto &[value, raw] : reader->filterChoices(which)) {
+        QString label = upper ? raw.toUpper() : raw;
         if (!upper && !label.isEmpty())
             label[0] = label[0].toUpper();
         box->addItem(label, value);
@@ -84,11 +72,12 @@ PaymentsPage::PaymentsPage(QWidget *parent)
     setCache({});
 }
 
-void PaymentsPage::cacheChanged(const QString &path)
+void PaymentsPage::cacheChanged(const QString &)
 {
-    fillFrom(m_currency, path, QStringLiteral("currency"), true);
-    fillFrom(m_brand, path, QStringLiteral("card_brand"), false);
-    fillFrom(m_country, path, QStringLiteral("card_country"), true);
+    using Choice = models::CacheReader::Choice;
+    fillFrom(m_currency, reader(), Choice::PaymentCurrency, true);
+    fillFrom(m_brand, reader(), Choice::PaymentCardBrand, false);
+    fillFrom(m_country, reader(), Choice::PaymentCardCountry, true);
 }
 
 void PaymentsPage::applyFilter()

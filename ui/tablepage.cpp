@@ -1,5 +1,6 @@
 #include "ui/tablepage.h"
 
+#include "models/cachereader.h"
 #include "models/objectdetail.h"
 #include "ui/detailpanel.h"
 #include "ui/statuspilldelegate.h"
@@ -218,12 +219,36 @@ void TablePage::addFilterWidget(QWidget *widget)
     m_filters->insertWidget(m_filters->count() - 2, widget); // Before the custom dates.
 }
 
+void TablePage::setReader(models::CacheReader *reader)
+{
+    if (m_reader)
+        disconnect(m_reader, nullptr, this, nullptr);
+    m_reader = reader;
+    m_detail->setReader(reader);
+    connect(reader, &models::CacheReader::reopened, this, &TablePage::readerReopened);
+    connect(reader, &models::CacheReader::changed, this, &TablePage::tablesChanged);
+    readerReopened();
+}
+
 void TablePage::setCache(const QString &path)
 {
+    if (!m_reader && path.isEmpty()) {
+        m_cachePath.clear();
+        updateCount();
+        return;
+    }
+    if (!m_reader)
+        setReader(new models::CacheReader(this)); // A page shown on its own.
+    m_reader->open(path);
+}
+
+void TablePage::readerReopened()
+{
+    const QString path = m_reader->isOpen() ? m_reader->path() : QString();
     m_cachePath = path;
-    m_detail->setCache(path);
+    m_detail->clear();
     m_detail->hide();
-    if (!path.isEmpty() && m_model->open(path)) {
+    if (!path.isEmpty() && m_model->open(&m_reader->database(), path)) {
         cacheChanged(path);
         filtersChanged();
         restoreColumns(); // Once: the header keeps its layout across model resets.
@@ -231,6 +256,14 @@ void TablePage::setCache(const QString &path)
     }
     m_cachePath.clear();
     updateCount();
+}
+
+void TablePage::tablesChanged(const QStringList &tables)
+{
+    if (m_cachePath.isEmpty() || !models::touches(tables, m_model->tablesRead()))
+        return;
+    cacheChanged(m_cachePath); // New values in the filter menus.
+    refresh();
 }
 
 void TablePage::setTestMode(bool testMode)
@@ -277,6 +310,7 @@ void TablePage::refresh()
     filtersChanged();
     if (!shown.isEmpty())
         m_detail->showObject(m_model->table(), shown);
+    Q_EMIT refreshed();
 }
 
 void TablePage::filterByCustomer(const QString &customerId, const QString &label)

@@ -17,6 +17,10 @@ class QStackedWidget;
 class QTableView;
 class QTimer;
 
+namespace paydesk::models {
+class CacheReader;
+}
+
 namespace paydesk::ui {
 
 class DetailPanel;
@@ -33,7 +37,13 @@ class TablePage : public QWidget
 {
     Q_OBJECT
 public:
-    // Reads this cache (again, after a sync); an empty path shows the "no data yet" state.
+    // Reads through the window's connection from now on: everything again when it opens
+    // another cache, the rows (and the object shown) again when a commit changed one of the
+    // tables they are read from, nothing otherwise.
+    void setReader(models::CacheReader *reader);
+    models::CacheReader *reader() const { return m_reader; }
+    // Reads this cache anew (through the reader, the page's own if none was set); an empty
+    // path shows the "no data yet" state.
     void setCache(const QString &path);
     void setTestMode(bool testMode);
     models::CacheTableModel *model() const { return m_model; }
@@ -67,6 +77,8 @@ public:
     void setDeniedPermission(const QString &permission);
 
 Q_SIGNALS:
+    // The rows were read again (refresh()).
+    void refreshed();
     void openObject(const QString &table, const QString &id);
     void showCustomerRows(const QString &table, const QString &customerId, const QString &label);
     void actionRequested(const QString &action, const QString &id);
@@ -105,6 +117,8 @@ protected:
     QPushButton *addActionButton(const QString &text, const QString &action);
 
 private:
+    void readerReopened();
+    void tablesChanged(const QStringList &tables);
     void updateCount();
     void updateChips();
     void showContextMenu(const QPoint &pos);
@@ -116,6 +130,7 @@ private:
 
     QString m_key;
     models::CacheTableModel *m_model;
+    models::CacheReader *m_reader = nullptr;
     QString m_cachePath;
     QString m_denied; // The permission the key lacks to list this table, if it does.
     bool m_testMode = true;

@@ -1,4 +1,5 @@
 #include "models/cache.h"
+#include "models/cachereader.h"
 #include "models/outbox.h"
 #include "network/stripeclient.h"
 #include "tests/support/democache.h"
@@ -15,6 +16,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -114,6 +117,7 @@ private Q_SLOTS:
     void cancelSubscriptionChoices();
     void actionsOffWhenOfflineOrReadOnly();
     void activityPageShowsOutboxAndAudit();
+    void aRefundReloadsOnlyThePagesThatShowIt();
 };
 
 void TestStaffDialogs::initTestCase()
@@ -760,6 +764,94 @@ void TestStaffDialogs::activityPageShowsOutboxAndAudit()
     QVERIFY(window.actions()->isReadOnly());
     QVERIFY(QSettings().value(QStringLiteral("actions/readOnly")).toBool());
     page->readOnlyBox()->setChecked(false);
+}
+
+namespace {
+
+// How many descriptors of this process are open on `file` (each SQLite connection holds one).
+int descriptorsOpenOn(const QString &file)
+{
+    const QString target = QFileInfo(file).canonicalFilePath();
+    int n = 0;
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QFileInfo &fd : fds.entryInfoList(QDir::Files | QDir::System | QDir::NoDotAndDotDot))
+        n += fd.symLinkTarget() == target;
+    return n;
+}
+
+} // namespace
+
+void TestStaffDialogs::aRefundReloadsOnlyThePagesThatShowIt()
+{
+    const int before = descriptorsOpenOn(m_file);
+    ui::MainWindow window({QStringLiteral("Dialogs"), true, false});
+    window.resize(1300, 800);
+    window.actions()->setOutbox(m_outbox.get(), m_cache.get());
+    window.setOnline(true);
+    window.setCache(m_file);
+    window.show();
+    // Every page, panel, model and menu of the window reads through one connection.
+    QCOMPARE(descriptorsOpenOn(m_file) - before, 1);
+
+    using Page = ui::MainWindow::Page;
+    const QList<Page> pages {Page::Payments, Page::Customers, Page::Subscriptions,
+                             Page::Invoices, Page::Disputes,  Page::Refunds};
+    std::vector<std::unique_ptr<QSignalSpy>> reloads;
+    for (Page p : pages)
+        reloads.push_back(
+            std::make_unique<QSignalSpy>(window.tablePage(p), &ui::TablePage::refreshed));
+    QSignalSpy activity(window.activityPage(), &ui::ActivityPage::refreshed);
+    QSignalSpy changed(window.reader(), &models::CacheReader::changed);
+
+    const auto target = models::RefundTarget::fromCharge(raw(QStringLiteral("charges"), m_usd));
+    m_network->enqueue(FakeResponse::json(
+        200,
+        QByteArrayLiteral(
+            "{\"id\":\"re_once\",\"object\":\"refund\",\"amount\":100,"
+            "\"currency\":\"usd\",\"status\":\"succeeded\",\"created\":1763800001,\"charge\":\"")
+            + m_usd.toLatin1() + "\"}"));
+    QJsonObject refreshed = raw(QStringLiteral("charges"), m_usd);
+    refreshed[QStringLiteral("amount_refunded")] = 100;
+    m_network->enqueue(
+        FakeResponse::json(200, QJsonDocument(refreshed).toJson(QJsonDocument::Compact)));
+    QSignalSpy idle(m_outbox.get(), &models::Outbox::idle);
+    m_outbox->enqueue(models::staffactions::refund(target, 100, {}, {}));
+    m_outbox->sendPending();
+    QVERIFY(idle.wait());
+    QTRY_COMPARE(m_cache->refetches(10).size(), 0); // The charge was fetched again.
+    QTRY_VERIFY(reloads.front()->count() > 0);
+    QTest::qWait(2 * window.reader()->minimumInterval() + 200); // Anything announced late.
+
+    QStringList touched;
+    for (const QList<QVariant> &c : std::as_const(changed))
+        touched += c.at(0).toStringList();
+    QVERIFY2(touched.contains(QStringLiteral("charges")), qPrintable(touched.join(u' ')));
+    QVERIFY(touched.contains(QStringLiteral("refunds")));
+    QVERIFY(touched.contains(QStringLiteral("audit_log")));
+    QStringList counts;
+    for (qsizetype i = 0; i < pages.size(); ++i)
+        counts.append(window.tablePage(pages.at(i))->model()->table() + u'='
+                      + QString::number(reloads.at(i)->count()));
+    qInfo("one refund: changed %s; pages reloaded %s; Activity %d", qPrintable(touched.join(u',')),
+          qPrintable(counts.join(u' ')), int(activity.count()));
+    int untouched = 0;
+    for (qsizetype i = 0; i < pages.size(); ++i) {
+        ui::TablePage *page = window.tablePage(pages.at(i));
+        const bool reads = models::touches(touched, page->model()->tablesRead());
+        untouched += !reads;
+        // At most once per page that reads a changed table, never for the others.
+        QVERIFY2(reads ? reloads.at(i)->count() == 1 : reloads.at(i)->count() == 0,
+                 qPrintable(QStringLiteral("%1 reloaded %2 times; reads %3")
+                                .arg(page->model()->table())
+                                .arg(reloads.at(i)->count())
+                                .arg(page->model()->tablesRead().join(u' '))));
+    }
+    QVERIFY(untouched >= 2); // Subscriptions and invoices do not show refunds.
+    QCOMPARE(reloads.at(2)->count(), 0);
+    // The Activity page shows the action waiting, then its outcome: two reads at most.
+    QVERIFY2(activity.count() >= 1 && activity.count() <= 2,
+             qPrintable(QString::number(activity.count())));
+    QVERIFY(window.activityPage()->auditTable()->rowCount() == 1);
 }
 
 QTEST_MAIN(TestStaffDialogs)
