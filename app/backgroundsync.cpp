@@ -1,6 +1,6 @@
 #include "app/backgroundsync.h"
 
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "network/stripeclient.h"
 
 namespace paydesk::app {

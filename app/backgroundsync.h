@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/syncengine.h"
+#include "models/sync/syncengine.h"
 
 #include <QObject>
 #include <QThread>

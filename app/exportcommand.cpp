@@ -1,9 +1,9 @@
 #include "app/exportcommand.h"
 
 #include "app/commandline.h"
-#include "models/cache.h"
-#include "models/listtablemodel.h"
-#include "models/paymentstablemodel.h"
+#include "models/store/cache.h"
+#include "models/views/listtablemodel.h"
+#include "models/views/paymentstablemodel.h"
 #include "network/stripeclient.h"
 
 #include <QCoreApplication>

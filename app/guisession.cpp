@@ -2,9 +2,9 @@
 
 #include "app/applogging.h"
 #include "app/profiles.h"
-#include "models/analytics.h"
-#include "models/cache.h"
-#include "models/paymentmethods.h"
+#include "models/analytics/analytics.h"
+#include "models/store/cache.h"
+#include "models/sync/paymentmethods.h"
 #include "network/stripeclient.h"
 #include "network/webhooklistener.h"
 #include "ui/actioncontroller.h"
@@ -148,6 +148,8 @@ void GuiSession::openActions(const QUrl &apiBase, const QByteArray &apiKey, cons
     config.apiBase = apiBase;
     // Lost answers are resent by the client with the same key, then by the outbox.
     config.maxRetries = 3;
+    // Paced by the sync's limiter: one bucket for the account (RateLimiter::shared).
+    config.rateLimit = m_syncRate;
     m_actionClient = std::make_unique<network::StripeClient>(config);
     m_outbox = std::make_unique<models::Outbox>(&m_actionCache, m_actionClient.get());
     m_outbox->setProfile(m_profile, live);

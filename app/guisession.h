@@ -3,8 +3,8 @@
 #include "app/backgroundsync.h"
 #include "app/demosandbox.h"
 #include "app/keystore.h"
-#include "models/cache.h"
-#include "models/outbox.h"
+#include "models/store/cache.h"
+#include "models/actions/outbox.h"
 #include "ui/mainwindow.h"
 
 #include <QObject>

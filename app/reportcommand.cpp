@@ -2,10 +2,10 @@
 
 #include "app/commandline.h"
 #include "app/exportcommand.h"
-#include "models/analytics.h"
+#include "models/analytics/analytics.h"
 #include "models/currency.h"
 #include "models/money.h"
-#include "models/sqlitedb.h"
+#include "models/store/sqlitedb.h"
 
 #include <QDateTime>
 #include <QFileInfo>

@@ -1,10 +1,10 @@
 #include "app/staffcommand.h"
 
 #include "app/commandline.h"
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "models/money.h"
-#include "models/outbox.h"
-#include "models/staffactions.h"
+#include "models/actions/outbox.h"
+#include "models/actions/staffactions.h"
 #include "network/stripeclient.h"
 
 #include <QCoreApplication>

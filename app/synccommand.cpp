@@ -2,8 +2,8 @@
 
 #include "app/commandline.h"
 #include "app/terminationsignals.h"
-#include "models/cache.h"
-#include "models/syncengine.h"
+#include "models/store/cache.h"
+#include "models/sync/syncengine.h"
 #include "network/stripeclient.h"
 #include "network/webhooklistener.h"
 

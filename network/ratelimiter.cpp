@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 namespace paydesk::network {
 
@@ -18,6 +20,42 @@ RateLimiter::RateLimiter(double requestsPerSecond, double burst, Clock clock)
     , m_last(m_clock())
 { }
 
+std::shared_ptr<RateLimiter> RateLimiter::shared(const QByteArray &account,
+                                                 double requestsPerSecond, double burst)
+{
+    static std::mutex mutex;
+    static std::map<std::tuple<QByteArray, double, double>, std::weak_ptr<RateLimiter>> limiters;
+    const std::lock_guard lock(mutex);
+    std::weak_ptr<RateLimiter> &slot = limiters[{account, requestsPerSecond, burst}];
+    std::shared_ptr<RateLimiter> limiter = slot.lock();
+    if (!limiter) {
+        limiter = std::make_shared<RateLimiter>(requestsPerSecond, burst);
+        slot = limiter;
+    }
+    // Forget the accounts no client uses any more.
+    for (auto it = limiters.begin(); it != limiters.end();)
+        it = it->second.expired() ? limiters.erase(it) : std::next(it);
+    return limiter;
+}
+
+double RateLimiter::configuredRate() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_configured;
+}
+
+double RateLimiter::currentRate() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_rate;
+}
+
+double RateLimiter::ceiling() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_ceiling;
+}
+
 void RateLimiter::refill()
 {
     const qint64 now = m_clock();
@@ -29,6 +67,7 @@ void RateLimiter::refill()
 
 qint64 RateLimiter::reserve()
 {
+    const std::lock_guard lock(m_mutex);
     refill();
     m_tokens -= 1.0;
     if (m_tokens >= 0)
@@ -39,6 +78,7 @@ qint64 RateLimiter::reserve()
 
 void RateLimiter::onRateLimited()
 {
+    const std::lock_guard lock(m_mutex);
     refill();
     // Requests sent together come back refused together: a burst of 429s within one second is
     // one signal, not a hundred (each cut would otherwise compound to the floor rate).
@@ -54,6 +94,7 @@ void RateLimiter::onRateLimited()
 
 void RateLimiter::onSuccess()
 {
+    const std::lock_guard lock(m_mutex);
     refill();
     // Recover quickly up to the learned ceiling; the ceiling itself creeps back towards the
     // configured rate slowly (about 1 % a minute at 25 requests/s), in case the limit rose.
@@ -63,6 +104,7 @@ void RateLimiter::onSuccess()
 
 void RateLimiter::setRate(double requestsPerSecond)
 {
+    const std::lock_guard lock(m_mutex);
     refill();
     m_configured = std::max(0.1, requestsPerSecond);
     m_rate = m_ceiling = m_configured;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QByteArray>
 #include <QtGlobal>
 
 #include <functional>
+#include <memory>
+#include <mutex>
 
 namespace paydesk::network {
 
@@ -12,7 +15,8 @@ namespace paydesk::network {
  * lowers the rate by a tenth and
  * sets a ceiling 2 % under the refused rate; successes give the rate back quickly up to that
  * ceiling, and the ceiling back very slowly up to the configured rate. Time comes from an
- * injectable clock (milliseconds), so tests need no sleeps.
+ * injectable clock (milliseconds), so tests need no sleeps. Thread-safe: the sync's client on
+ * its thread and the window's clients share one (shared()).
  */
 class RateLimiter final
 {
@@ -21,15 +25,24 @@ public:
 
     // `burst` is how many requests may leave at once after a quiet period.
     explicit RateLimiter(double requestsPerSecond, double burst = 1.0, Clock clock = {});
+    RateLimiter(const RateLimiter &) = delete;
+    RateLimiter &operator=(const RateLimiter &) = delete;
+
+    // The one limiter of an account (`account`: a digest naming the key and the API it is sent
+    // to, never the key) at this rate and burst, shared by every client of the process that
+    // asks for it while one of them lives: Stripe counts one limit per account, however many
+    // clients (sync, outbox, connection checks) send.
+    static std::shared_ptr<RateLimiter> shared(const QByteArray &account, double requestsPerSecond,
+                                               double burst = 1.0);
 
     // Reserves a slot; returns how long to wait (ms) before sending.
     qint64 reserve();
     void onRateLimited();
     void onSuccess();
 
-    double configuredRate() const { return m_configured; }
-    double currentRate() const { return m_rate; }
-    double ceiling() const { return m_ceiling; }
+    double configuredRate() const;
+    double currentRate() const;
+    double ceiling() const;
     void setRate(double requestsPerSecond);
 
     // 25/s for test-mode keys, 90/s for live keys, as Stripe's documented limits allow.
@@ -38,6 +51,7 @@ public:
 private:
     void refill();
 
+    mutable std::mutex m_mutex;
     Clock m_clock;
     double m_configured;
     double m_rate;

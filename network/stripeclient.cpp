@@ -3,6 +3,7 @@
 #include "network/networklogging.h"
 #include "network/redaction.h"
 
+#include <QCryptographicHash>
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -50,9 +51,13 @@ StripeClient::StripeClient(StripeClientConfig config, QNetworkAccessManager *net
     : QObject(parent)
     , m_config(std::move(config))
     , m_networks({network})
-    , m_limiter(m_config.rateLimit > 0 ? m_config.rateLimit
-                                       : RateLimiter::defaultRateForKey(m_config.apiKey),
-                m_config.rateBurst)
+    , m_limiter(RateLimiter::shared(
+          QCryptographicHash::hash(
+              QByteArray(m_config.apiKey + '\n' + m_config.apiBase.toEncoded()),
+              QCryptographicHash::Sha256),
+          m_config.rateLimit > 0 ? m_config.rateLimit
+                                 : RateLimiter::defaultRateForKey(m_config.apiKey),
+          m_config.rateBurst))
     , m_random([] { return QRandomGenerator::global()->generateDouble(); })
     , m_userAgent("Paydesk/" PAYDESK_VERSION " (Qt " QT_VERSION_STR ")")
 {
@@ -156,7 +161,7 @@ void StripeClient::drop(Pending *p)
 
 void StripeClient::schedule(Pending *p, qint64 delayMs)
 {
-    const qint64 wait = std::max(delayMs, m_limiter.reserve());
+    const qint64 wait = std::max(delayMs, m_limiter->reserve());
     if (!p->timer) {
         p->timer = new QTimer;
         p->timer->setSingleShot(true);
@@ -305,9 +310,9 @@ void StripeClient::onReplyFinished(Pending *p)
     const int status429
         = response.error.kind == StripeError::Kind::Api && response.httpStatus == 429;
     if (status429)
-        m_limiter.onRateLimited();
+        m_limiter->onRateLimited();
     else if (!response.error.isError())
-        m_limiter.onSuccess();
+        m_limiter->onSuccess();
 
     const int retriesDone = p->attempt - 1;
     if (response.error.isError() && response.error.isRetryable()

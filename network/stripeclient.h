@@ -80,7 +80,8 @@ public:
     int pendingCount() const { return int(m_pending.size()); }
 
     const StripeClientConfig &config() const { return m_config; }
-    RateLimiter &rateLimiter() { return m_limiter; }
+    // Shared by every client of the same key, API and rate in the process (RateLimiter::shared).
+    RateLimiter &rateLimiter() { return *m_limiter; }
     // Randomness for backoff jitter (tests make it deterministic).
     void setRandomSource(std::function<double()> source) { m_random = std::move(source); }
 
@@ -99,7 +100,7 @@ private:
 
     QList<QNetworkAccessManager *> m_networks; // Owned; see maxConnections.
     QHash<QNetworkAccessManager *, int> m_inFlight;
-    RateLimiter m_limiter;
+    std::shared_ptr<RateLimiter> m_limiter;
     std::function<double()> m_random;
     QHash<quint64, Pending *> m_pending;
     quint64 m_nextId = 1;

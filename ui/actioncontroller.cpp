@@ -1,8 +1,8 @@
 #include "ui/actioncontroller.h"
 
-#include "models/cache.h"
-#include "models/outbox.h"
-#include "models/staffactions.h"
+#include "models/store/cache.h"
+#include "models/actions/outbox.h"
+#include "models/actions/staffactions.h"
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
 #include "ui/refunddialog.h"

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "models/cachereader.h"
-#include "models/outbox.h"
+#include "models/store/cachereader.h"
+#include "models/actions/outbox.h"
 
 #include <QHash>
 #include <QJsonObject>

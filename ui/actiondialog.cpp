@@ -1,6 +1,6 @@
 #include "ui/actiondialog.h"
 
-#include "models/staffactions.h"
+#include "models/actions/staffactions.h"
 
 #include <QApplication>
 #include <QCheckBox>

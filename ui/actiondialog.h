@@ -1,7 +1,7 @@
 #pragma once
 
-#include "models/outbox.h"
-#include "models/staffinput.h"
+#include "models/actions/outbox.h"
+#include "models/actions/staffinput.h"
 
 #include <QDialog>
 #include <QHash>

@@ -1,8 +1,8 @@
 #include "ui/activitypage.h"
 
-#include "models/cachereader.h"
+#include "models/store/cachereader.h"
 #include "models/money.h"
-#include "models/outbox.h"
+#include "models/actions/outbox.h"
 #include "ui/actioncontroller.h"
 #include "ui/statusbadge.h"
 

@@ -1,6 +1,6 @@
 #include "ui/analyticspage.h"
 
-#include "models/analytics.h"
+#include "models/analytics/analytics.h"
 #include "models/currency.h"
 #include "models/money.h"
 #include "ui/chartcard.h"

@@ -1,6 +1,6 @@
 #include "ui/cancelsubscriptiondialog.h"
 
-#include "models/staffactions.h"
+#include "models/actions/staffactions.h"
 
 #include <QCheckBox>
 #include <QDateTime>

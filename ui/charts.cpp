@@ -1,8 +1,8 @@
 #include "ui/charts.h"
 
-#include "models/analytics.h"
-#include "models/cachereader.h"
-#include "models/cachetablemodel.h"
+#include "models/analytics/analytics.h"
+#include "models/store/cachereader.h"
+#include "models/views/cachetablemodel.h"
 #include "models/currency.h"
 #include "models/money.h"
 #include "ui/chartcard.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/analytics.h"
+#include "models/analytics/analytics.h"
 
 #include <QList>
 #include <QObject>

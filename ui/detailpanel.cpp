@@ -1,6 +1,6 @@
 #include "ui/detailpanel.h"
 
-#include "models/cachereader.h"
+#include "models/store/cachereader.h"
 #include "ui/statusbadge.h"
 
 #include <QApplication>

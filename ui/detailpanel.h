@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/objectdetail.h"
+#include "models/views/objectdetail.h"
 
 #include <QHash>
 #include <QPointer>

@@ -1,6 +1,6 @@
 #include "ui/listpage.h"
 
-#include "models/cachereader.h"
+#include "models/store/cachereader.h"
 
 #include <QComboBox>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/listtablemodel.h"
+#include "models/views/listtablemodel.h"
 #include "ui/tablepage.h"
 
 class QComboBox;

@@ -1,6 +1,6 @@
 #include "ui/mainwindow.h"
 
-#include "models/globalsearch.h"
+#include "models/views/globalsearch.h"
 #include "ui/actioncontroller.h"
 #include "ui/activitypage.h"
 #include "ui/analyticspage.h"

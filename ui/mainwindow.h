@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/cachereader.h"
+#include "models/store/cachereader.h"
 
 #include <QHash>
 #include <QMainWindow>

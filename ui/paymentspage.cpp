@@ -1,7 +1,7 @@
 #include "ui/paymentspage.h"
 
-#include "models/cachereader.h"
-#include "models/paymentstablemodel.h"
+#include "models/store/cachereader.h"
+#include "models/views/paymentstablemodel.h"
 
 #include <QComboBox>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/staffactions.h"
+#include "models/actions/staffactions.h"
 #include "ui/actiondialog.h"
 
 class QComboBox;

@@ -1,6 +1,6 @@
 #include "ui/statuspilldelegate.h"
 
-#include "models/cachetablemodel.h"
+#include "models/views/cachetablemodel.h"
 #include "ui/statusbadge.h"
 
 #include <QPainter>

@@ -1,7 +1,7 @@
 #include "ui/tablepage.h"
 
-#include "models/cachereader.h"
-#include "models/objectdetail.h"
+#include "models/store/cachereader.h"
+#include "models/views/objectdetail.h"
 #include "ui/detailpanel.h"
 #include "ui/statuspilldelegate.h"
 

@@ -1,4 +1,4 @@
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "tests/support/democache.h"
 
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "models/sqlitedb.h"
+#include "models/store/sqlitedb.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 

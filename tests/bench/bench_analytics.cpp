@@ -9,9 +9,9 @@
 // everything the Home page computes (tiles and revenue chart, 30 days and 12 months), what the
 // Analytics page computes for 24 months by month, the time to redraw its charts, and each
 // query on its own.
-#include "models/analytics.h"
-#include "models/cache.h"
-#include "models/sqlitedb.h"
+#include "models/analytics/analytics.h"
+#include "models/store/cache.h"
+#include "models/store/sqlitedb.h"
 #include "tests/bench/benchutil.h"
 #include "tests/support/democache.h"
 #include "ui/analyticspage.h"

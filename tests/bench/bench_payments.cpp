@@ -9,9 +9,9 @@
 //   user types (prefixes of a common word, a card's last 4, an email), customers search;
 // - scrolling to the end page by page and back to the top (dropped pages read again), and the
 //   peak RSS after it.
-#include "models/cache.h"
-#include "models/listtablemodel.h"
-#include "models/paymentstablemodel.h"
+#include "models/store/cache.h"
+#include "models/views/listtablemodel.h"
+#include "models/views/paymentstablemodel.h"
 #include "tests/bench/benchutil.h"
 #include "tests/support/democache.h"
 #include "ui/mainwindow.h"

@@ -9,9 +9,9 @@
 // 2. Full backfill with real processes: `paydesk sandbox --scale N` and `paydesk sync` at zero
 //    latency (client rate limit lifted): wall time, peak RSS of the sync process, cache size.
 // Prints one line per figure, medians of the runs.
-#include "models/cache.h"
-#include "models/cacheschema.h"
-#include "models/syncengine.h"
+#include "models/store/cache.h"
+#include "models/store/cacheschema.h"
+#include "models/sync/syncengine.h"
 #include "network/jsonsplit.h"
 #include "sandbox/stripesandbox.h"
 #include "tests/bench/benchutil.h"

@@ -1,5 +1,5 @@
-#include "models/analytics.h"
-#include "models/sqlitedb.h"
+#include "models/analytics/analytics.h"
+#include "models/store/sqlitedb.h"
 #include "tests/support/fixturecache.h"
 #include "tests/support/peerprocess.h"
 

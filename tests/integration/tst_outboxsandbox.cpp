@@ -1,6 +1,6 @@
-#include "models/cache.h"
-#include "models/outbox.h"
-#include "models/sqlitedb.h"
+#include "models/store/cache.h"
+#include "models/actions/outbox.h"
+#include "models/store/sqlitedb.h"
 #include "network/stripeclient.h"
 #include "tests/support/peerprocess.h"
 

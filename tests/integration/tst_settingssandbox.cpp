@@ -1,5 +1,5 @@
 #include "app/guisession.h"
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "network/webhooksignature.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"

@@ -1,5 +1,5 @@
-#include "models/cache.h"
-#include "models/syncengine.h"
+#include "models/store/cache.h"
+#include "models/sync/syncengine.h"
 #include "network/stripeclient.h"
 #include "network/webhooklistener.h"
 #include "network/webhooksignature.h"

@@ -1,6 +1,6 @@
 #include "tests/support/democache.h"
 
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "sandbox/stripesandbox.h"
 
 #include <QJsonArray>

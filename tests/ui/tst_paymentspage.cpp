@@ -1,5 +1,5 @@
-#include "models/cache.h"
-#include "models/paymentstablemodel.h"
+#include "models/store/cache.h"
+#include "models/views/paymentstablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/paymentspage.h"
 

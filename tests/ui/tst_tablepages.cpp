@@ -1,6 +1,6 @@
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "models/money.h"
-#include "models/objectdetail.h"
+#include "models/views/objectdetail.h"
 #include "tests/support/democache.h"
 #include "ui/connectpage.h"
 #include "ui/detailpanel.h"

@@ -1,6 +1,6 @@
-#include "models/cache.h"
-#include "models/cacheschema.h"
-#include "models/sqlitedb.h"
+#include "models/store/cache.h"
+#include "models/store/cacheschema.h"
+#include "models/store/sqlitedb.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
-#include "models/analytics.h"
-#include "models/cache.h"
+#include "models/analytics/analytics.h"
+#include "models/store/cache.h"
 #include "tests/support/democache.h"
 
 #include <QDateTime>

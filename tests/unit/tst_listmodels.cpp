@@ -1,7 +1,7 @@
-#include "models/cache.h"
-#include "models/listtablemodel.h"
-#include "models/objectdetail.h"
-#include "models/paymentstablemodel.h"
+#include "models/store/cache.h"
+#include "models/views/listtablemodel.h"
+#include "models/views/objectdetail.h"
+#include "models/views/paymentstablemodel.h"
 #include "tests/support/democache.h"
 
 #include <QAbstractItemModelTester>

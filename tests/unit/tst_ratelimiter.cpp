@@ -1,8 +1,12 @@
 #include "network/ratelimiter.h"
+#include "network/stripeclient.h"
 
 #include <QTest>
+#include <QThread>
 
 using paydesk::network::RateLimiter;
+using paydesk::network::StripeClient;
+using paydesk::network::StripeClientConfig;
 
 // The limiter runs on an injected clock: the test moves time, nothing sleeps.
 class TestRateLimiter final : public QObject
@@ -15,6 +19,7 @@ private Q_SLOTS:
     void sustainedRateOverAMinute();
     void adaptsTo429AndRecoversSlowly();
     void defaultsPerKeyMode();
+    void clientsOfOneAccountShareOneLimiter();
 };
 
 void TestRateLimiter::pacesAtTheConfiguredRate()
@@ -113,5 +118,52 @@ void TestRateLimiter::defaultsPerKeyMode()
              90.0);
 }
 
-QTEST_APPLESS_MAIN(TestRateLimiter)
+void TestRateLimiter::clientsOfOneAccountShareOneLimiter()
+{
+    auto client = [](const QByteArray &key, const char *base, double rate = 0) {
+        StripeClientConfig config;
+        config.apiKey = key;
+        config.apiBase = QUrl(QString::fromLatin1(base));
+        config.rateLimit = rate;
+        return std::make_unique<StripeClient>(config);
+    };
+    // The window's connection check, its outbox and the sync (on its own thread) of one account:
+    // one bucket, as Stripe counts one limit.
+    auto check = client("sk_test_share", "https://api.stripe.com");
+    auto outbox = client("sk_test_share", "https://api.stripe.com");
+    std::unique_ptr<StripeClient> sync;
+    QThread thread;
+    QObject onThread; // What runs there.
+    onThread.moveToThread(&thread);
+    thread.start();
+    QMetaObject::invokeMethod(
+        &onThread, [&] { sync = client("sk_test_share", "https://api.stripe.com"); },
+        Qt::BlockingQueuedConnection);
+    QCOMPARE(&check->rateLimiter(), &outbox->rateLimiter());
+    QCOMPARE(&sync->rateLimiter(), &outbox->rateLimiter());
+    QCOMPARE(outbox->rateLimiter().configuredRate(), 25.0);
+    // A slot one takes is gone for the others: the second request of the three waits.
+    QCOMPARE(check->rateLimiter().reserve(), 0);
+    const qint64 second = outbox->rateLimiter().reserve();
+    const qint64 third = sync->rateLimiter().reserve();
+    QVERIFY(second > 0);
+    QVERIFY(third > second);
+    // Another key, another API or another pace is another bucket.
+    QVERIFY(&client("sk_test_other", "https://api.stripe.com")->rateLimiter()
+            != &outbox->rateLimiter());
+    QVERIFY(&client("sk_test_share", "http://127.0.0.1:12111")->rateLimiter()
+            != &outbox->rateLimiter());
+    QVERIFY(&client("sk_test_share", "https://api.stripe.com", 2000)->rateLimiter()
+            != &outbox->rateLimiter());
+    // Once every client of the account is gone, a new one starts with a full bucket.
+    QMetaObject::invokeMethod(
+        &onThread, [&] { sync.reset(); }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
+    check.reset();
+    outbox.reset();
+    QCOMPARE(client("sk_test_share", "https://api.stripe.com")->rateLimiter().reserve(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestRateLimiter)
 #include "tst_ratelimiter.moc"

@@ -1,4 +1,4 @@
-#include "models/staffinput.h"
+#include "models/actions/staffinput.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "models/sqlitedb.h"
+#include "models/store/sqlitedb.h"
 
 #include "models/modelslogging.h"
 

@@ -1,4 +1,4 @@
-#include "models/analytics.h"
+#include "models/analytics/analytics.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "models/paymentmethods.h"
+#include "models/sync/paymentmethods.h"
 
-#include "models/cache.h"
+#include "models/store/cache.h"
 #include "models/modelslogging.h"
 #include "network/pagination.h"
 #include "network/stripeclient.h"

@@ -1,9 +1,9 @@
-#include "models/globalsearch.h"
+#include "models/views/globalsearch.h"
 
-#include "models/cachetablemodel.h"
+#include "models/views/cachetablemodel.h"
 #include "models/money.h"
-#include "models/objectdetail.h"
-#include "models/paymentstablemodel.h"
+#include "models/views/objectdetail.h"
+#include "models/views/paymentstablemodel.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,8 +1,8 @@
-#include "models/outbox.h"
+#include "models/actions/outbox.h"
 
-#include "models/cache.h"
-#include "models/cacheschema.h"
-#include "models/cachetablemodel.h"
+#include "models/store/cache.h"
+#include "models/store/cacheschema.h"
+#include "models/views/cachetablemodel.h"
 #include "models/modelslogging.h"
 #include "models/money.h"
 #include "network/stripeclient.h"

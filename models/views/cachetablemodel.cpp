@@ -1,6 +1,6 @@
-#include "models/cachetablemodel.h"
+#include "models/views/cachetablemodel.h"
 
-#include "models/cacheschema.h"
+#include "models/store/cacheschema.h"
 #include "models/modelslogging.h"
 #include "models/money.h"
 

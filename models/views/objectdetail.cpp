@@ -1,8 +1,8 @@
-#include "models/objectdetail.h"
+#include "models/views/objectdetail.h"
 
-#include "models/listtablemodel.h"
+#include "models/views/listtablemodel.h"
 #include "models/money.h"
-#include "models/paymentstablemodel.h"
+#include "models/views/paymentstablemodel.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
-#include "models/cache.h"
+#include "models/store/cache.h"
 
-#include "models/analytics.h"
-#include "models/cacheschema.h"
+#include "models/analytics/analytics.h"
+#include "models/store/cacheschema.h"
 #include "models/modelslogging.h"
 
 #include <QDir>

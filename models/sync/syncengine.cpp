@@ -1,7 +1,7 @@
-#include "models/syncengine.h"
+#include "models/sync/syncengine.h"
 
-#include "models/cache.h"
-#include "models/cacheschema.h"
+#include "models/store/cache.h"
+#include "models/store/cacheschema.h"
 #include "models/modelslogging.h"
 
 #include <QDateTime>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "models/outbox.h"
-#include "models/sqlitedb.h"
-#include "models/staffinput.h"
+#include "models/actions/outbox.h"
+#include "models/store/sqlitedb.h"
+#include "models/actions/staffinput.h"
 #include "network/stripeerror.h"
 
 #include <QJsonObject>

@@ -1,7 +1,7 @@
-#include "models/cacheschema.h"
+#include "models/store/cacheschema.h"
 
 #include "models/modelslogging.h"
-#include "models/sqlitedb.h"
+#include "models/store/sqlitedb.h"
 
 namespace paydesk::models {
 

@@ -1,4 +1,4 @@
-#include "models/paymentstablemodel.h"
+#include "models/views/paymentstablemodel.h"
 
 namespace paydesk::models {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/cachetablemodel.h"
+#include "models/views/cachetablemodel.h"
 
 namespace paydesk::models {
 

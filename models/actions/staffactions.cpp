@@ -1,4 +1,4 @@
-#include "models/staffactions.h"
+#include "models/actions/staffactions.h"
 
 #include "models/money.h"
 

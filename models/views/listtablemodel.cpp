@@ -1,4 +1,4 @@
-#include "models/listtablemodel.h"
+#include "models/views/listtablemodel.h"
 
 namespace paydesk::models {
 

@@ -1,6 +1,6 @@
-#include "models/cachereader.h"
+#include "models/store/cachereader.h"
 
-#include "models/cacheschema.h"
+#include "models/store/cacheschema.h"
 
 #include <QPointer>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/sqlitedb.h"
+#include "models/store/sqlitedb.h"
 
 #include <QByteArray>
 #include <QDateTime>
