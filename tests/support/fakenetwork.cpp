@@ -74,7 +74,9 @@ QNetworkReply *FakeNetworkAccessManager::createRequest(Operation op, const QNetw
     m_sent.append(sent);
 
     FakeResponse response;
-    if (m_script.empty()) {
+    if (m_answerer) {
+        response = m_answerer(sent);
+    } else if (m_script.empty()) {
         response = FakeResponse::json(
             500, R"({"error":{"type":"api_error","message":"fake: no scripted response"}})");
     } else {

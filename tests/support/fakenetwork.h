@@ -9,6 +9,7 @@
 #include <QUrl>
 
 #include <deque>
+#include <functional>
 
 namespace paydesk::tests {
 
@@ -54,6 +55,10 @@ public:
     explicit FakeNetworkAccessManager(QObject *parent = nullptr);
 
     void enqueue(const FakeResponse &response) { m_script.push_back(response); }
+    // Answers every request with what `answerer` returns instead of the script (an in-process
+    // server: tests/support/sandboxnetwork.h).
+    using Answerer = std::function<FakeResponse(const SentRequest &)>;
+    void setAnswerer(Answerer answerer) { m_answerer = std::move(answerer); }
     const QList<SentRequest> &sent() const { return m_sent; }
     int openReplies() const { return m_open; }
 
@@ -64,6 +69,7 @@ protected:
 private:
     friend class FakeReply;
     std::deque<FakeResponse> m_script;
+    Answerer m_answerer;
     QList<SentRequest> m_sent;
     int m_open = 0;
 };
