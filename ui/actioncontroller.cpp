@@ -1,8 +1,8 @@
 #include "ui/actioncontroller.h"
 
-#include "models/store/cache.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
+#include "models/store/cache.h"
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
 #include "ui/refunddialog.h"
@@ -109,11 +109,29 @@ QString ActionController::disabledReason(const QString &action) const
 QHash<QString, QString> ActionController::actionReasons() const
 {
     QHash<QString, QString> reasons;
-    for (const char *action :
-         {"refund", "customer.create", "customer.edit", "customer.delete", "subscription.cancel"})
-        if (const QString r = disabledReason(QLatin1String(action)); !r.isEmpty())
-            reasons.insert(QLatin1String(action), r);
+    for (const models::StaffActionInfo &a : models::staffActionCatalogue())
+        if (const QString r = disabledReason(QLatin1String(a.name)); !r.isEmpty())
+            reasons.insert(QLatin1String(a.name), r);
     return reasons;
+}
+
+QString ActionController::label(models::StaffAction action, const QJsonObject &object)
+{
+    switch (action) {
+    case models::StaffAction::Refund:
+        return tr("Refund…");
+    case models::StaffAction::CustomerCreate:
+        return tr("New customer…");
+    case models::StaffAction::CustomerEdit:
+        return tr("Edit…");
+    case models::StaffAction::CustomerDelete:
+        return tr("Delete…");
+    case models::StaffAction::SubscriptionCancel:
+        return object.value(QStringLiteral("cancel_at_period_end")).toBool()
+            ? tr("Keep subscription…")
+            : tr("Cancel subscription…");
+    }
+    return {};
 }
 
 void ActionController::setDeniedPermissions(const QStringList &permissions)
@@ -151,47 +169,45 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
     ActionDialog::Options options;
     options.livemode = m_live;
     options.disabledReason = disabledReason(action);
+    const models::StaffActionInfo *info = models::staffActionNamed(action);
+    if (!info) {
+        qCWarning(lcUi) << "unknown action" << action;
+        return nullptr;
+    }
+    const QString table = QString::fromLatin1(info->table);
+    // The object acted on, as cached: no dialog for one the cache does not have.
+    const QJsonObject object = info->onObject ? cached(table, id) : QJsonObject();
+    if (info->onObject && object.isEmpty())
+        return nullptr;
     ActionDialog *dialog = nullptr;
-    QString table;
-    if (action == QLatin1String("refund")) {
-        table = QStringLiteral("charges");
-        const QJsonObject charge = cached(table, id);
-        if (charge.isEmpty())
-            return nullptr;
-        models::RefundTarget target = models::RefundTarget::fromCharge(charge);
+    switch (info->action) {
+    case models::StaffAction::Refund: {
+        models::RefundTarget target = models::RefundTarget::fromCharge(object);
         if (!target.customerId.isEmpty())
             target.customerLabel = customerLabel(target.customerId);
         target.livemode = m_live;
         target.recent = models::staffactions::recentRefunds(
             m_cache->database(), target.chargeId, QDateTime::currentSecsSinceEpoch() - 24 * 3600);
         dialog = new RefundDialog(target, m_threshold, options, m_window);
-    } else if (action == QLatin1String("customer.create")) {
-        table = QStringLiteral("customers");
+        break;
+    }
+    case models::StaffAction::CustomerCreate:
         dialog = new CustomerDialog({}, {}, options, m_window);
-    } else if (action == QLatin1String("customer.edit")
-               || action == QLatin1String("customer.delete")) {
-        table = QStringLiteral("customers");
-        const QJsonObject customer = cached(table, id);
-        if (customer.isEmpty())
-            return nullptr;
-        if (action == QLatin1String("customer.edit"))
-            dialog = new CustomerDialog(id, models::CustomerFields::fromJson(customer), options,
-                                        m_window);
-        else
-            dialog = new DeleteCustomerDialog(
-                id, customer.value(QStringLiteral("email")).toString(),
-                customer.value(QStringLiteral("name")).toString(), options, m_window);
-    } else if (action == QLatin1String("subscription.cancel")) {
-        table = QStringLiteral("subscriptions");
-        const QJsonObject sub = cached(table, id);
-        if (sub.isEmpty())
-            return nullptr;
+        break;
+    case models::StaffAction::CustomerEdit:
+        dialog
+            = new CustomerDialog(id, models::CustomerFields::fromJson(object), options, m_window);
+        break;
+    case models::StaffAction::CustomerDelete:
+        dialog = new DeleteCustomerDialog(id, object.value(QStringLiteral("email")).toString(),
+                                          object.value(QStringLiteral("name")).toString(), options,
+                                          m_window);
+        break;
+    case models::StaffAction::SubscriptionCancel:
         dialog = new CancelSubscriptionDialog(
-            sub, customerLabel(sub.value(QStringLiteral("customer")).toString()), options,
+            object, customerLabel(object.value(QStringLiteral("customer")).toString()), options,
             m_window);
-    } else {
-        qCWarning(lcUi) << "unknown action" << action;
-        return nullptr;
+        break;
     }
     dialog->setOutbox(m_outbox);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

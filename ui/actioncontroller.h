@@ -1,7 +1,8 @@
 #pragma once
 
-#include "models/store/cachereader.h"
+#include "models/actions/catalogue.h"
 #include "models/actions/outbox.h"
+#include "models/store/cachereader.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -29,6 +30,9 @@ class ActionController final : public QObject
     Q_OBJECT
 public:
     explicit ActionController(QWidget *window, QObject *parent = nullptr);
+
+    // What the button of an action reads on this object ("Refund…", "Keep subscription…").
+    static QString label(models::StaffAction action, const QJsonObject &object = {});
 
     // The outbox of the account shown, on a cache connection of the window's thread (null: no
     // account).

@@ -1,6 +1,7 @@
 #include "ui/detailpanel.h"
 
 #include "models/store/cachereader.h"
+#include "ui/actioncontroller.h"
 #include "ui/statusbadge.h"
 
 #include <QApplication>
@@ -159,20 +160,9 @@ void DetailPanel::updateActions()
     QList<std::pair<QString, QString>> actions;
     if (m_detail.found) {
         const QJsonObject o = QJsonDocument::fromJson(m_detail.raw).object();
-        const QString status = o.value(QStringLiteral("status")).toString();
-        if (m_detail.table == QLatin1String("charges") && status == QLatin1String("succeeded")
-            && !o.value(QStringLiteral("refunded")).toBool())
-            actions.append({QStringLiteral("refund"), tr("Refund…")});
-        else if (m_detail.table == QLatin1String("customers")) {
-            actions.append({QStringLiteral("customer.edit"), tr("Edit…")});
-            actions.append({QStringLiteral("customer.delete"), tr("Delete…")});
-        } else if (m_detail.table == QLatin1String("subscriptions")
-                   && status != QLatin1String("canceled")
-                   && status != QLatin1String("incomplete_expired"))
-            actions.append({QStringLiteral("subscription.cancel"),
-                            o.value(QStringLiteral("cancel_at_period_end")).toBool()
-                                ? tr("Keep subscription…")
-                                : tr("Cancel subscription…")});
+        for (models::StaffAction a : models::staffActionsOn(m_detail.table, o))
+            actions.append(
+                {QLatin1String(models::staffActionInfo(a)->name), ActionController::label(a, o)});
     }
     QString off; // What the panel says under its buttons: the first reason one is off.
     for (const auto &[name, text] : actions) {

@@ -1,6 +1,7 @@
 #include "ui/listpage.h"
 
 #include "models/store/cachereader.h"
+#include "ui/actioncontroller.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -72,7 +73,6 @@ ListPage::ListPage(Kind kind, QWidget *parent)
         m_country->setObjectName(QStringLiteral("countryFilter"));
         m_country->addItem(tr("All countries"), QString());
         addFilterWidget(m_country);
-        addActionButton(tr("New customer…"), QStringLiteral("customer.create"));
     }
     if (kind == Kind::Disputes) {
         m_due = new QComboBox(this);
@@ -91,6 +91,10 @@ ListPage::ListPage(Kind kind, QWidget *parent)
     // scrolls sideways instead of squeezing a column to nothing.
     if (kind == Kind::Customers)
         table()->setColumnWidth(1, 250);
+    // The staff actions that make one of this page's objects ("New customer…").
+    for (models::StaffAction a : models::staffActionsCreating(model()->table()))
+        addActionButton(ActionController::label(a),
+                        QLatin1String(models::staffActionInfo(a)->name));
     setCache({});
 }
 

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace paydesk::models {
+
+// Every staff action Paydesk can take. Adding one: an entry in staffActionCatalogue() (what it
+// applies to, when, the permission and the command), its request in staffactions.h, its dialog
+// in ui/actioncontroller.cpp and its command in app/staffcommand.cpp.
+enum class StaffAction {
+    Refund,
+    CustomerCreate,
+    CustomerEdit,
+    CustomerDelete,
+    SubscriptionCancel,
+};
+
+struct StaffActionInfo
+{
+    StaffAction action;
+    const char *name; // The outbox's action and the buttons' names: "refund", "customer.edit".
+    const char *table; // The cache table of the objects it applies to (or creates).
+    bool onObject; // Acts on one object (the detail panel's buttons) or makes one (the page's).
+    const char *permission; // What a restricted key needs for it ("refunds:write").
+    const char *command; // Its command line: "refund", "customer create".
+};
+
+// In the order the window shows them.
+const QList<StaffActionInfo> &staffActionCatalogue();
+const StaffActionInfo *staffActionInfo(StaffAction action);
+const StaffActionInfo *staffActionNamed(const QString &name);
+// The actions Stripe allows on `object` (a cached object of `table`) in its state: a payment
+// that succeeded and is not wholly refunded is refunded, a subscription not ended is cancelled.
+QList<StaffAction> staffActionsOn(const QString &table, const QJsonObject &object);
+// The actions that make a new object of `table` (a page's buttons).
+QList<StaffAction> staffActionsCreating(const QString &table);
+
+} // namespace paydesk::models
