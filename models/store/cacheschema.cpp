@@ -577,9 +577,7 @@ QString migration5()
         {"spend", "deleted, customer, status, currency, amount, amount_refunded"},
         // The Payments table sorted by its text columns: the same expressions as its sort keys
         // (PaymentsTableModel), the id breaking ties, so a page is a range of the index.
-        {"sort_status",
-         "deleted, (CASE WHEN disputed = 1 THEN 'disputed' WHEN refunded = 1 THEN 'refunded' "
-         "WHEN amount_refunded > 0 THEN 'partially_refunded' ELSE status END), id"},
+        {"sort_status", nullptr}, // (deleted, paymentStatusSql(), id)
         {"sort_description", "deleted, coalesce(description, ''), id"},
         {"sort_customer", "deleted, coalesce(billing_email, receipt_email, customer, ''), id"},
         {"sort_method", "deleted, coalesce(card_brand, '') || coalesce(card_last4, ''), id"},
@@ -588,7 +586,9 @@ QString migration5()
     };
     for (const auto &[name, columns] : indexes)
         sql += QStringLiteral("CREATE INDEX idx_charges_live_%1 ON charges(%2);\n")
-                   .arg(QString::fromLatin1(name), QString::fromLatin1(columns));
+                   .arg(QString::fromLatin1(name),
+                        columns ? QString::fromLatin1(columns)
+                                : QStringLiteral("deleted, (%1), id").arg(paymentStatusSql()));
     // Statistics for the new indexes: with the old ones' alone the planner takes a new index
     // for `deleted = 0` and sorts a million rows instead of walking (deleted, created).
     return sql + QStringLiteral("ANALYZE charges;\n");
@@ -1042,6 +1042,15 @@ QString migration10()
 }
 
 } // namespace
+
+QString paymentStatusSql(const QString &alias)
+{
+    const QString t = alias.isEmpty() ? QString() : alias + u'.';
+    return QStringLiteral("CASE WHEN %1disputed = 1 THEN 'disputed' WHEN %1refunded = 1 THEN "
+                          "'refunded' WHEN %1amount_refunded > 0 THEN 'partially_refunded' ELSE "
+                          "%1status END")
+        .arg(t);
+}
 
 QString settledAmountSql(const std::function<QString(const char *column)> &column)
 {

@@ -57,6 +57,12 @@ QStringList deferrableIndexes(const QString &table);
 bool migrateCache(sql::Database &db, int targetVersion = -1, QString *error = nullptr);
 int latestCacheVersion();
 
+// The status a merchant reads of a charge: disputes and refunds override "succeeded". The one
+// expression the Payments table shows and sorts by and its sort index is built on (migration5;
+// a change needs a migration that builds idx_charges_live_sort_status again). `alias`: the
+// charges table's alias in the query ("t"), or empty.
+QString paymentStatusSql(const QString &alias = {});
+
 // The SQL of what a charge settled as in the account's currency (the `settled_amount` column of
 // schema 10), over its columns as `column` names them ("new.amount", "?7"): one definition for
 // the cache's upsert, the migration and the triggers.

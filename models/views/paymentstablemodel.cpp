@@ -1,14 +1,10 @@
 #include "models/views/paymentstablemodel.h"
 
+#include "models/store/cacheschema.h"
+
 namespace paydesk::models {
 
 namespace {
-
-// The status a merchant reads: refunds and disputes override "succeeded".
-const char *const kStatusSql = "CASE WHEN t.disputed = 1 THEN 'disputed' "
-                               "WHEN t.refunded = 1 THEN 'refunded' "
-                               "WHEN t.amount_refunded > 0 THEN 'partially_refunded' "
-                               "ELSE t.status END";
 
 QList<TableColumn> paymentColumns()
 {
@@ -22,7 +18,7 @@ QList<TableColumn> paymentColumns()
          {}},
         {QStringLiteral("status"),
          PaymentsTableModel::tr("Status"),
-         QString::fromLatin1(kStatusSql),
+         paymentStatusSql(QStringLiteral("t")),
          K::Status,
          {},
          {}},

@@ -60,6 +60,7 @@ private:
 
 private Q_SLOTS:
     void createdPrivateWithWal();
+    void paymentStatusIsOneExpression();
     void everyColumnMatchesItsJsonPath();
     void upgradesFromEveryVersion_data();
     void upgradesFromEveryVersion();
@@ -442,6 +443,33 @@ void TestCache::deferredFullTextIsRebuiltConsistent()
 // A first backfill builds the charges' sort indexes at its end: until then they are absent,
 // afterwards each is what the schema defines, also when the process died in between; a table
 // that holds rows keeps its indexes.
+void TestCache::paymentStatusIsOneExpression()
+{
+    // The Payments table's status and the index it sorts by are the same expression, and that
+    // expression is the one the schema has always built the index on (migration5).
+    Cache c;
+    QVERIFY(c.open(path(QStringLiteral("status.sqlite"))));
+    sql::Statement s = c.database().prepare(QStringLiteral(
+        "SELECT sql FROM sqlite_master WHERE name = 'idx_charges_live_sort_status'"));
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0),
+             QStringLiteral("CREATE INDEX idx_charges_live_sort_status ON charges(deleted, (CASE "
+                            "WHEN disputed = 1 THEN 'disputed' WHEN refunded = 1 THEN 'refunded' "
+                            "WHEN amount_refunded > 0 THEN 'partially_refunded' ELSE status END), "
+                            "id)"));
+    QVERIFY(s.text(0).contains(paymentStatusSql()));
+    sql::Statement plan = c.database().prepare(
+        QStringLiteral("EXPLAIN QUERY PLAN SELECT t.id FROM charges t WHERE t.deleted = 0 ORDER "
+                       "BY %1, t.id LIMIT 10")
+            .arg(paymentStatusSql(QStringLiteral("t"))));
+    QString detail;
+    while (plan.step())
+        detail += plan.text(3) + u' ';
+    QVERIFY2(detail.contains(QStringLiteral("idx_charges_live_sort_status"))
+                 && !detail.contains(QStringLiteral("TEMP B-TREE")),
+             qPrintable(detail));
+}
+
 void TestCache::deferredSortIndexesAreBuiltAsTheSchemaDefinesThem()
 {
     auto indexes = [](Cache &cache) {
