@@ -44,10 +44,11 @@ GuiSession::GuiSession(const QUrl &apiBase, const QString &profile, const QStrin
         m_window.connectPage()->profileField()->setFocus();
     });
     connect(&m_window, &ui::MainWindow::settingsRequested, this, &GuiSession::openSettings);
+    // Kept in the account's cache with what the sync may not list: one permission store.
     connect(m_window.actions(), &ui::ActionController::deniedPermissionsChanged, this,
             [this](const QStringList &denied) {
-                if (!m_deniedKey.isEmpty())
-                    QSettings().setValue(m_deniedKey, denied);
+                if (m_actionCache.isOpen())
+                    m_actionCache.setDeniedActions(denied);
             });
     // The backfill keeps each customer's default payment method; the others are listed when
     // someone looks at the customer.
@@ -283,18 +284,21 @@ void GuiSession::connectKey(const QByteArray &apiKey, const QString &profile, bo
                              });
             }
             refreshProfiles();
-            // What this key was refused before (a restricted key's missing permissions); a
-            // key pasted anew starts with a clean slate.
-            const QString denied
-                = QStringLiteral("profiles/%1/denied_%2")
-                      .arg(profile, live ? QStringLiteral("live") : QStringLiteral("test"));
-            if (remember)
-                QSettings().remove(denied);
-            m_deniedKey = denied;
-            m_window.actions()->setDeniedPermissions(QSettings().value(denied).toStringList());
+            const QString cache = models::Cache::defaultPath(id, live);
+            // What this key was refused before (a restricted key's missing permissions, kept
+            // in the account's cache); a key pasted anew starts with a clean slate.
+            QStringList denied;
+            if (QFileInfo::exists(cache)) {
+                models::Cache known;
+                if (known.open(cache)) {
+                    if (remember)
+                        known.setDeniedActions({});
+                    denied = known.deniedActions();
+                }
+            }
+            m_window.actions()->setDeniedPermissions(denied);
             m_window.setAccount({name, !live, false});
             m_window.setOnline(true);
-            const QString cache = models::Cache::defaultPath(id, live);
             m_apiKey = apiKey;
             m_live = live;
             // What is already cached shows at once; the sync brings it up to date.

@@ -3,8 +3,8 @@
 #include "app/backgroundsync.h"
 #include "app/demosandbox.h"
 #include "app/keystore.h"
-#include "models/store/cache.h"
 #include "models/actions/outbox.h"
+#include "models/store/cache.h"
 #include "ui/mainwindow.h"
 
 #include <QObject>
@@ -92,7 +92,6 @@ private:
     double m_syncRate = 0;
     bool m_syncing = false;
     bool m_inDemo = false;
-    QString m_deniedKey; // Where the key's refused permissions are kept (QSettings).
     QTimer *m_syncTimer;
     QTimer *m_webhookSync;
     std::unique_ptr<network::WebhookListener> m_webhooks;

@@ -1,8 +1,8 @@
 #include "models/store/cache.h"
 
 #include "models/analytics/analytics.h"
-#include "models/store/cacheschema.h"
 #include "models/modelslogging.h"
+#include "models/store/cacheschema.h"
 
 #include <QDir>
 #include <QFile>
@@ -400,6 +400,20 @@ bool Cache::hasEvent(const QString &id)
     const bool found = s.step();
     s.reset();
     return found;
+}
+
+QStringList Cache::deniedActions()
+{
+    const QByteArray value = state(QStringLiteral("denied_actions"));
+    return value.isEmpty() ? QStringList()
+                           : QString::fromUtf8(value).split(u'\n', Qt::SkipEmptyParts);
+}
+
+bool Cache::setDeniedActions(const QStringList &denied)
+{
+    return denied.isEmpty()
+        ? removeState(QStringLiteral("denied_actions"))
+        : setState(QStringLiteral("denied_actions"), denied.join(u'\n').toUtf8());
 }
 
 QByteArray Cache::state(const QString &key)

@@ -63,6 +63,12 @@ public:
     bool recordEvent(const QJsonObject &event);
     bool hasEvent(const QString &id);
 
+    // What the key of this cache may not do, all in the cache (one permission store): the
+    // tables the sync may not list (sync_state "denied:TABLE" = the permission, noted by the
+    // sync) and the staff actions Stripe refused for a permission ("refund=rak_refunds_write").
+    QStringList deniedActions();
+    bool setDeniedActions(const QStringList &denied);
+
     QByteArray state(const QString &key);
     bool setState(const QString &key, const QByteArray &value);
     bool removeState(const QString &key);
