@@ -1,10 +1,10 @@
 #include "app/staffcommand.h"
 
 #include "app/commandline.h"
-#include "models/store/cache.h"
-#include "models/money.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
+#include "models/money.h"
+#include "models/store/cache.h"
 #include "network/stripeclient.h"
 
 #include <QCoreApplication>
@@ -91,7 +91,7 @@ public:
                      ExitUsage);
                 return true;
             }
-            if (e.state == QLatin1String("succeeded"))
+            if (e.stateValue() == models::OutboxState::Succeeded)
                 reportEarlier(e);
             else
                 report(e.id); // Failed: the same refusal; pending: resent just now.
@@ -156,8 +156,8 @@ public:
             m_outbox->setProfile(m_parser.isSet(L("profile")) ? m_parser.value(L("profile"))
                                                               : L("default"),
                                  m_livemode);
-            const QList<OutboxEntry> left
-                = m_outbox->entries(L("pending")) + m_outbox->entries(L("sent"));
+            const QList<OutboxEntry> left = m_outbox->entries(models::OutboxState::Pending)
+                + m_outbox->entries(models::OutboxState::Sent);
             if (left.isEmpty())
                 return then();
             for (const OutboxEntry &e : left) {
@@ -211,7 +211,7 @@ public:
     void report(qint64 id, const QString &note = {})
     {
         const OutboxEntry e = m_outbox->entry(id);
-        if (e.state == QLatin1String("succeeded")) {
+        if (e.stateValue() == models::OutboxState::Succeeded) {
             stdoutStream() << e.response << Qt::endl;
             info(L("%1 %2: done%3 (idempotency key %4%5)")
                      .arg(e.action, e.objectId, note, e.idempotencyKey,
@@ -223,7 +223,7 @@ public:
                 return;
             }
             QCoreApplication::exit(ExitOk);
-        } else if (e.state == QLatin1String("failed")) {
+        } else if (e.stateValue() == models::OutboxState::Failed) {
             const models::StaffError err = models::staffactions::readError(e);
             fail(L("Stripe refused it: %1%2")
                      .arg(err.message,
@@ -266,7 +266,7 @@ public:
                        "instead; nothing else was sent. Run the command again to do this one too.")
                          .arg(m_command, action.action, action.objectId));
                 report(earlier);
-                if (m_outbox->entry(earlier).state == QLatin1String("succeeded"))
+                if (m_outbox->entry(earlier).stateValue() == models::OutboxState::Succeeded)
                     QCoreApplication::exit(ExitFailure);
                 return;
             }

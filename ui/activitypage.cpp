@@ -1,8 +1,8 @@
 #include "ui/activitypage.h"
 
-#include "models/store/cachereader.h"
-#include "models/money.h"
 #include "models/actions/outbox.h"
+#include "models/money.h"
+#include "models/store/cachereader.h"
 #include "ui/actioncontroller.h"
 #include "ui/statusbadge.h"
 
@@ -183,16 +183,16 @@ void ActivityPage::refresh()
         put(m_outbox, row, 3, money(e.amount, e.currency));
         put(m_outbox, row, 4, e.state);
         const auto [bg, fg] = StatusBadge::colours(
-            e.state == QLatin1String("succeeded")    ? StatusBadge::Tone::Success
-                : e.state == QLatin1String("failed") ? StatusBadge::Tone::Danger
-                                                     : StatusBadge::Tone::Warning);
+            e.stateValue() == models::OutboxState::Succeeded    ? StatusBadge::Tone::Success
+                : e.stateValue() == models::OutboxState::Failed ? StatusBadge::Tone::Danger
+                                                                : StatusBadge::Tone::Warning);
         m_outbox->item(row, 4)->setBackground(bg);
         m_outbox->item(row, 4)->setForeground(fg);
         put(m_outbox, row, 5, QString::number(e.attempts));
         put(m_outbox, row, 6, e.requestId);
         put(m_outbox, row, 7, e.error);
-        pending += e.state == QLatin1String("pending") || e.state == QLatin1String("sent");
-        failed += e.state == QLatin1String("failed");
+        pending += !e.finished();
+        failed += e.stateValue() == models::OutboxState::Failed;
     }
     for (const models::AuditEntry &e : models::recentAudit(m_reader->database(), kShownRows)) {
         const int row = m_audit->rowCount();

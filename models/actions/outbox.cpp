@@ -1,10 +1,10 @@
 #include "models/actions/outbox.h"
 
+#include "models/modelslogging.h"
+#include "models/money.h"
 #include "models/store/cache.h"
 #include "models/store/cacheschema.h"
 #include "models/views/cachetablemodel.h"
-#include "models/modelslogging.h"
-#include "models/money.h"
 #include "network/stripeclient.h"
 
 #include <QDateTime>
@@ -251,9 +251,9 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
     const bool definite = ok
         || (r.error.kind == network::StripeError::Kind::Api && r.httpStatus >= 400
             && r.httpStatus < 500 && r.httpStatus != 429 && r.httpStatus != 409);
-    const QString state = ok ? QStringLiteral("succeeded")
-        : definite           ? QStringLiteral("failed")
-                             : QStringLiteral("pending");
+    const QString state = outboxStateName(ok             ? OutboxState::Succeeded
+                                              : definite ? OutboxState::Failed
+                                                         : OutboxState::Pending);
     const QString message = ok
         ? (verified ? tr("Done by an earlier attempt whose answer was lost.") : QString())
         : r.error.userMessage();
@@ -294,7 +294,7 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
     }
     const OutboxEntry e = entry(id);
     if (definite)
-        audit(e, ok ? QStringLiteral("succeeded") : QStringLiteral("failed"), message);
+        audit(e, outboxStateName(ok ? OutboxState::Succeeded : OutboxState::Failed), message);
     m_cache->commit();
     qCInfo(lcOutbox) << "outbox" << id << e.action << e.objectId << state
                      << (r.requestId.isEmpty() ? QString() : r.requestId);
@@ -368,6 +368,30 @@ void Outbox::audit(const OutboxEntry &e, const QString &result, const QString &m
     s.bind(6, message);
     s.bind(7, e.id);
     s.exec();
+}
+
+QString outboxStateName(OutboxState state)
+{
+    switch (state) {
+    case OutboxState::Pending:
+        return QStringLiteral("pending");
+    case OutboxState::Sent:
+        return QStringLiteral("sent");
+    case OutboxState::Succeeded:
+        return QStringLiteral("succeeded");
+    case OutboxState::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+
+OutboxState outboxStateNamed(const QString &name)
+{
+    for (OutboxState s :
+         {OutboxState::Pending, OutboxState::Sent, OutboxState::Succeeded, OutboxState::Failed})
+        if (name == outboxStateName(s))
+            return s;
+    return OutboxState::Pending;
 }
 
 QList<OutboxEntry> recentActions(sql::Database &db, int limit)

@@ -37,13 +37,21 @@ struct OutboxAction
     QString intent;
 };
 
+// Where an action of the outbox is: stored and not sent, or its answer lost (Pending); sent,
+// its answer not read yet (Sent); done (Succeeded); refused for good (Failed). Stored by name.
+enum class OutboxState { Pending, Sent, Succeeded, Failed };
+QString outboxStateName(OutboxState state); // "pending", "sent", "succeeded", "failed".
+// The state a stored name means (an unknown one reads as Pending: it is sent again, with its
+// key, rather than forgotten).
+OutboxState outboxStateNamed(const QString &name);
+
 struct OutboxEntry
 {
     qint64 id = 0;
     QString action;
     QString objectId;
     QString idempotencyKey;
-    QString state; // pending, sent, succeeded, failed
+    QString state; // outboxStateName(): pending, sent, succeeded, failed
     int attempts = 0;
     int httpStatus = 0;
     QString requestId;
@@ -58,9 +66,10 @@ struct OutboxEntry
     qint64 updatedAt = 0;
     QString intent;
 
+    OutboxState stateValue() const { return outboxStateNamed(state); }
     bool finished() const
     {
-        return state == QLatin1String("succeeded") || state == QLatin1String("failed");
+        return stateValue() == OutboxState::Succeeded || stateValue() == OutboxState::Failed;
     }
 };
 
@@ -87,6 +96,7 @@ public:
     bool busy() const { return !m_inFlight.isEmpty() || !m_refreshing.isEmpty(); }
     OutboxEntry entry(qint64 id) const;
     QList<OutboxEntry> entries(const QString &state = {}) const;
+    QList<OutboxEntry> entries(OutboxState state) const { return entries(outboxStateName(state)); }
     // Entries of this action on this object that have no definite answer yet (pending or
     // sent): an interrupted run of the same command finishes these instead of acting again.
     QList<OutboxEntry> unfinished(const QString &action, const QString &objectId) const;
