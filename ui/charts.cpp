@@ -1,10 +1,10 @@
 #include "ui/charts.h"
 
 #include "models/analytics/analytics.h"
-#include "models/store/cachereader.h"
-#include "models/views/cachetablemodel.h"
+#include "models/csv.h"
 #include "models/currency.h"
 #include "models/money.h"
+#include "models/store/cachereader.h"
 #include "ui/chartcard.h"
 
 #include <QBarCategoryAxis>
@@ -424,8 +424,7 @@ void donut(ChartCard *card, const QList<std::pair<QString, qint64>> &slices)
     card->setCsv([slices] {
         QString out = QStringLiteral("status,count\r\n");
         for (const auto &[name, n] : slices)
-            out += models::CacheTableModel::csvField(name) + u',' + QString::number(n)
-                + QStringLiteral("\r\n");
+            out += models::csv::field(name) + u',' + QString::number(n) + QStringLiteral("\r\n");
         return out;
     });
 }
@@ -435,12 +434,12 @@ QString csv(const QStringList &categories, const QList<Series> &series, Kind kin
 {
     QStringList header {QStringLiteral("bucket")};
     for (const Series &s : series)
-        header.append(models::CacheTableModel::csvField(s.name));
+        header.append(models::csv::field(s.name));
     if (kind == Kind::Money)
         header.append(QStringLiteral("currency"));
     QString out = header.join(u',') + QStringLiteral("\r\n");
     for (qsizetype i = 0; i < categories.size(); ++i) {
-        QStringList row {models::CacheTableModel::csvField(categories.at(i))};
+        QStringList row {models::csv::field(categories.at(i))};
         for (const Series &s : series) {
             const qint64 v = s.values.value(i);
             row.append(kind == Kind::Money         ? models::Money(v, currency).toDecimalString()

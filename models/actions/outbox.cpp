@@ -1,10 +1,10 @@
 #include "models/actions/outbox.h"
 
+#include "models/csv.h"
 #include "models/modelslogging.h"
 #include "models/money.h"
 #include "models/store/cache.h"
 #include "models/store/cacheschema.h"
-#include "models/views/cachetablemodel.h"
 #include "network/stripeclient.h"
 
 #include <QDateTime>
@@ -451,13 +451,13 @@ qint64 writeAuditCsv(sql::Database &db, QIODevice *out)
         QStringList fields;
         fields.append(QDateTime::fromSecsSinceEpoch(e.time, Qt::UTC).toString(Qt::ISODate));
         for (const QString &f : {e.osUser, e.profile, e.mode, e.action, e.objectId})
-            fields.append(CacheTableModel::csvField(f));
+            fields.append(csv::field(f));
         fields.append(e.amount < 0 || e.currency.isEmpty()
                           ? QString()
                           : Money(e.amount, e.currency).toDecimalString());
         fields.append(e.currency.toUpper());
         for (const QString &f : {e.result, e.requestId, e.message})
-            fields.append(CacheTableModel::csvField(f));
+            fields.append(csv::field(f));
         if (out->write(fields.join(u',').toUtf8() + "\r\n") < 0)
             return -1;
         ++rows;

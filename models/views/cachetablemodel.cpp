@@ -1,8 +1,9 @@
 #include "models/views/cachetablemodel.h"
 
-#include "models/store/cacheschema.h"
+#include "models/csv.h"
 #include "models/modelslogging.h"
 #include "models/money.h"
+#include "models/store/cacheschema.h"
 
 #include <QIODevice>
 #include <QLocale>
@@ -455,16 +456,7 @@ QVariant CacheTableModel::headerData(int section, Qt::Orientation orientation, i
 
 QString CacheTableModel::csvField(const QString &value)
 {
-    QString v = value;
-    if (!v.isEmpty()
-        && (v.front() == u'=' || v.front() == u'+' || v.front() == u'-' || v.front() == u'@'
-            || v.front() == u'\t' || v.front() == u'\r'))
-        v.prepend(u'\'');
-    if (v.contains(u',') || v.contains(u'"') || v.contains(u'\n') || v.contains(u'\r')) {
-        v.replace(u'"', QStringLiteral("\"\""));
-        v = u'"' + v + u'"';
-    }
-    return v;
+    return csv::field(value);
 }
 
 QString CacheTableModel::rowText(int row) const

@@ -85,8 +85,7 @@ public:
     enum class Format { Csv, Json };
     qint64 exportTo(QIODevice *out, Format format, QString *error = nullptr,
                     const std::function<bool(qint64)> &progress = {}) const;
-    // A CSV field: quoted when needed, and `= + - @` (and tab / CR) at the start neutralised
-    // with a leading apostrophe so that a spreadsheet shows the text instead of running it.
+    // A CSV field (csv::field(): quoted when needed, formulas neutralised).
     static QString csvField(const QString &value);
     // The display text of a row as tab-separated values (for the clipboard).
     QString rowText(int row) const;
