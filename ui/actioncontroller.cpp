@@ -21,22 +21,15 @@ ActionController::ActionController(QWidget *window, QObject *parent)
 
 void ActionController::setOutbox(models::Outbox *outbox, models::Cache *cache)
 {
-    if (m_outbox) {
-        disconnect(m_changed);
-        disconnect(m_refreshed);
+    if (m_outbox)
         disconnect(m_finished);
-    }
     m_outbox = outbox;
     m_cache = cache;
-    // What the outbox commits (the action, its result, the audit entry) reaches the pages
-    // that show those tables, through the window's reader.
+    // What the outbox commits (the action, its result, the audit entry, the object fetched
+    // again after it) reaches the pages that show those tables, through the window's reader.
     if (cache && m_reader)
         m_reader->observe(cache->database());
     if (outbox) {
-        m_changed
-            = connect(outbox, &models::Outbox::changed, this, &ActionController::activityChanged);
-        m_refreshed = connect(outbox, &models::Outbox::refreshed, this,
-                              [this] { Q_EMIT objectChanged(QStringLiteral("charges"), {}); });
         // A refusal for a missing permission is remembered: that kind of action goes grey.
         m_finished
             = connect(outbox, &models::Outbox::entryFinished, this,
@@ -55,7 +48,6 @@ void ActionController::setOutbox(models::Outbox *outbox, models::Cache *cache)
                       });
     }
     emitAvailability();
-    Q_EMIT activityChanged();
 }
 
 void ActionController::setOnline(bool online)
@@ -211,10 +203,6 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
     }
     dialog->setOutbox(m_outbox);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ActionDialog::succeeded, this, [this, table, id](const QJsonObject &object) {
-        Q_EMIT objectChanged(table,
-                             id.isEmpty() ? object.value(QStringLiteral("id")).toString() : id);
-    });
     dialog->open();
     return dialog;
 }

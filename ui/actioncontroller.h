@@ -68,10 +68,6 @@ Q_SIGNALS:
     void availabilityChanged(const QString &disabledReason);
     // A refusal showed the key lacks a permission (the list now).
     void deniedPermissionsChanged(const QStringList &permissions);
-    // An action changed this object (or a fetch after it did): views read it again.
-    void objectChanged(const QString &table, const QString &id);
-    // The outbox or audit log changed.
-    void activityChanged();
 
 private:
     QJsonObject cached(const QString &table, const QString &id) const;
@@ -88,8 +84,6 @@ private:
     qint64 m_threshold = 500;
     QStringList m_denied;
     QMetaObject::Connection m_finished;
-    QMetaObject::Connection m_changed;
-    QMetaObject::Connection m_refreshed;
 };
 
 } // namespace paydesk::ui

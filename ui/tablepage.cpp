@@ -262,7 +262,10 @@ void TablePage::tablesChanged(const QStringList &tables)
 {
     if (m_cachePath.isEmpty() || !models::touches(tables, m_model->tablesRead()))
         return;
-    cacheChanged(m_cachePath); // New values in the filter menus.
+    // The filter menus offer values of the page's own objects (and of what they embed): read
+    // again only when those changed, not on every commit to a table a column reads.
+    if (tables.contains(m_model->table()))
+        cacheChanged(m_cachePath);
     refresh();
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "models/actions/outbox.h"
-#include "models/store/sqlitedb.h"
 #include "models/actions/staffinput.h"
+#include "models/store/sqlitedb.h"
 #include "network/stripeerror.h"
 
 #include <QJsonObject>

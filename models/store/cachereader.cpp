@@ -31,11 +31,6 @@ bool CacheReader::open(const QString &path)
     return ok;
 }
 
-void CacheReader::close()
-{
-    open({});
-}
-
 QHash<QString, QString> CacheReader::deniedTables()
 {
     QHash<QString, QString> denied;
@@ -47,11 +42,6 @@ QHash<QString, QString> CacheReader::deniedTables()
     while (s.step())
         denied.insert(s.text(0), s.text(1));
     return denied;
-}
-
-QByteArray CacheReader::objectJson(const QString &table, const QString &id)
-{
-    return liveObjectJson(m_db, table, id);
 }
 
 QByteArray liveObjectJson(sql::Database &db, const QString &table, const QString &id)

@@ -31,7 +31,6 @@ public:
 
     // Opens the cache at `path` read-only (an empty path closes it), and announces reopened().
     bool open(const QString &path);
-    void close();
     bool isOpen() const { return m_db.isOpen(); }
     QString path() const { return m_path; }
     sql::Database &database() { return m_db; }
@@ -39,8 +38,6 @@ public:
     // The tables a restricted key may not list, with the permission it lacks (the sync notes
     // them in sync_state).
     QHash<QString, QString> deniedTables();
-    // The cached Stripe JSON of a live object, or a null array.
-    QByteArray objectJson(const QString &table, const QString &id);
 
     // The values a filter menu offers, most used or in order, with their labels.
     enum class Choice {

@@ -1,7 +1,7 @@
 #include "models/sync/paymentmethods.h"
 
-#include "models/store/cache.h"
 #include "models/modelslogging.h"
+#include "models/store/cache.h"
 #include "network/pagination.h"
 #include "network/stripeclient.h"
 

@@ -1,8 +1,8 @@
 #include "models/sync/syncengine.h"
 
+#include "models/modelslogging.h"
 #include "models/store/cache.h"
 #include "models/store/cacheschema.h"
-#include "models/modelslogging.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #include "models/views/globalsearch.h"
 
-#include "models/views/cachetablemodel.h"
 #include "models/money.h"
+#include "models/views/cachetablemodel.h"
 #include "models/views/objectdetail.h"
 #include "models/views/paymentstablemodel.h"
 

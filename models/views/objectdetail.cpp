@@ -1,7 +1,7 @@
 #include "models/views/objectdetail.h"
 
-#include "models/views/listtablemodel.h"
 #include "models/money.h"
+#include "models/views/listtablemodel.h"
 #include "models/views/paymentstablemodel.h"
 
 #include <QCoreApplication>

@@ -1,5 +1,5 @@
-#include "models/store/cache.h"
 #include "models/actions/outbox.h"
+#include "models/store/cache.h"
 #include "models/store/sqlitedb.h"
 #include "network/stripeclient.h"
 #include "tests/support/peerprocess.h"

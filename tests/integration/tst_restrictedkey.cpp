@@ -1,7 +1,7 @@
 #include "app/guisession.h"
-#include "models/store/cache.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
+#include "models/store/cache.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 #include "ui/actioncontroller.h"

@@ -1,6 +1,6 @@
-#include "models/store/cache.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
+#include "models/store/cache.h"
 #include "network/stripeclient.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"

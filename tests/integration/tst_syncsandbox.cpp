@@ -1,7 +1,7 @@
 #include "models/store/cache.h"
 #include "models/store/cacheschema.h"
-#include "models/sync/paymentmethods.h"
 #include "models/store/sqlitedb.h"
+#include "models/sync/paymentmethods.h"
 #include "models/sync/syncengine.h"
 #include "network/stripeclient.h"
 #include "tests/support/httpclient.h"

@@ -1,6 +1,6 @@
+#include "models/actions/outbox.h"
 #include "models/store/cache.h"
 #include "models/store/cachereader.h"
-#include "models/actions/outbox.h"
 #include "network/stripeclient.h"
 #include "tests/support/democache.h"
 #include "tests/support/fakenetwork.h"

@@ -1,5 +1,5 @@
-#include "models/store/cache.h"
 #include "models/money.h"
+#include "models/store/cache.h"
 #include "models/views/objectdetail.h"
 #include "tests/support/democache.h"
 #include "ui/connectpage.h"
