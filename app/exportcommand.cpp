@@ -1,6 +1,8 @@
 #include "app/exportcommand.h"
 
 #include "app/commandline.h"
+#include "models/daterange.h"
+#include "models/store/account.h"
 #include "models/store/cache.h"
 #include "models/views/listtablemodel.h"
 #include "models/views/paymentstablemodel.h"
@@ -29,13 +31,6 @@ int failure(const QString &message)
 }
 
 } // namespace
-
-// "2026-11-01" as the start of that day in UTC; -1 if it is not a date.
-qint64 parseDay(const QString &text)
-{
-    const QDate date = QDate::fromString(text, Qt::ISODate);
-    return date.isValid() ? date.startOfDay(QTimeZone::utc()).toSecsSinceEpoch() : -1;
-}
 
 QString existingCache(const QCommandLineParser &parser, QString *error)
 {
@@ -70,16 +65,14 @@ QString accountCache(const QCommandLineParser &parser, QString *error)
     network::StripeClient client(config);
     QString path;
     QObject context;
-    network::StripeRequest request;
-    request.path = QStringLiteral("/v1/account");
-    client.send(request, &context, [&](const network::StripeResponse &r) {
-        if (r.ok())
-            path = models::Cache::defaultPath(r.json.value(QStringLiteral("id")).toString(),
-                                              key.contains("_live_"));
-        else
-            *error = r.error.userMessage();
-        QCoreApplication::exit(0);
-    });
+    models::resolveAccount(&client, &context,
+                           [&](const models::Account &account, const network::StripeError &e) {
+                               if (account.id.isEmpty())
+                                   *error = e.userMessage();
+                               else
+                                   path = account.cachePath();
+                               QCoreApplication::exit(0);
+                           });
     QCoreApplication::exec();
     return path;
 }
@@ -100,17 +93,20 @@ int runExportCommand(const QCommandLineParser &parser)
         return usage(QStringLiteral("--format must be csv or json"));
     const auto fmt = format == QLatin1String("json") ? models::CacheTableModel::Format::Json
                                                      : models::CacheTableModel::Format::Csv;
+    // Whole days of the reporting time zone, as the window's created filter and the reports.
+    const QTimeZone zone = models::dates::reportingZone();
     qint64 from = 0, to = 0;
     if (parser.isSet(QStringLiteral("from"))) {
-        from = parseDay(parser.value(QStringLiteral("from")));
-        if (from < 0)
+        const QDate day = models::dates::parseDay(parser.value(QStringLiteral("from")));
+        if (!day.isValid())
             return usage(QStringLiteral("--from must be a date like 2026-11-01"));
+        from = models::dates::startOf(day, zone);
     }
     if (parser.isSet(QStringLiteral("to"))) {
-        to = parseDay(parser.value(QStringLiteral("to")));
-        if (to < 0)
+        const QDate day = models::dates::parseDay(parser.value(QStringLiteral("to")));
+        if (!day.isValid())
             return usage(QStringLiteral("--to must be a date like 2026-11-30"));
-        to += 86400; // The whole day.
+        to = models::dates::days(day, day, zone).to; // The whole day.
     }
     if (from > 0 && to > 0 && from >= to)
         return usage(QStringLiteral("--from must not be after --to"));

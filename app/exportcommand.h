@@ -9,8 +9,6 @@ namespace paydesk::app {
 // --output; reads only the cache, so it works offline.
 int runExportCommand(const QCommandLineParser &parser);
 
-// "2026-11-01" as the start of that day in UTC; -1 if it is not a date.
-qint64 parseDay(const QString &text);
 // The cache of the account behind STRIPE_API_KEY (asks Stripe which account that is); empty
 // with `error` set when there is none.
 QString accountCache(const QCommandLineParser &parser, QString *error);

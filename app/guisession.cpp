@@ -3,6 +3,7 @@
 #include "app/applogging.h"
 #include "app/profiles.h"
 #include "models/analytics/analytics.h"
+#include "models/store/account.h"
 #include "models/store/cache.h"
 #include "models/sync/paymentmethods.h"
 #include "network/stripeclient.h"
@@ -220,43 +221,28 @@ void GuiSession::connectKey(const QByteArray &apiKey, const QString &profile, bo
     config.apiBase = m_apiBase;
     config.maxRetries = 2;
     m_client = std::make_unique<network::StripeClient>(config);
-    network::StripeRequest request;
-    request.path = QStringLiteral("/v1/account");
-    m_client->send(
-        request, this, [this, apiKey, profile, remember](const network::StripeResponse &r) {
-            if (!r.ok()) {
+    models::resolveAccount(
+        m_client.get(), this,
+        [this, apiKey, profile, remember](const models::Account &account,
+                                          const network::StripeError &error) {
+            if (account.id.isEmpty()) {
                 m_window.showConnectScreen();
-                const bool unreachable = r.error.kind == network::StripeError::Kind::Network
-                    || r.error.kind == network::StripeError::Kind::Timeout;
+                const bool unreachable = error.kind == network::StripeError::Kind::Network
+                    || error.kind == network::StripeError::Kind::Timeout;
                 // A TLS failure is fatal: shown, never ignored or retried.
-                const bool tls = r.error.kind == network::StripeError::Kind::Tls;
+                const bool tls = error.kind == network::StripeError::Kind::Tls;
                 m_window.connectPage()->setError(
                     tls ? tr("Could not connect securely to Stripe; nothing was sent: %1")
-                              .arg(r.error.userMessage())
+                              .arg(error.userMessage())
                         : unreachable
-                        ? tr("Could not reach Stripe: %1").arg(r.error.userMessage())
-                        : tr("Stripe did not accept this key: %1").arg(r.error.userMessage()));
+                        ? tr("Could not reach Stripe: %1").arg(error.userMessage())
+                        : tr("Stripe did not accept this key: %1").arg(error.userMessage()));
                 m_window.setOnline(false);
                 return;
             }
-            const QJsonObject account = r.json;
-            const bool live = apiKey.contains("_live_");
-            QString name = account.value(QStringLiteral("business_profile"))
-                               .toObject()
-                               .value(QStringLiteral("name"))
-                               .toString();
-            if (name.isEmpty())
-                name = account.value(QStringLiteral("settings"))
-                           .toObject()
-                           .value(QStringLiteral("dashboard"))
-                           .toObject()
-                           .value(QStringLiteral("display_name"))
-                           .toString();
-            if (name.isEmpty())
-                name = account.value(QStringLiteral("email")).toString();
-            const QString id = account.value(QStringLiteral("id")).toString();
-            if (name.isEmpty())
-                name = id;
+            const bool live = account.live;
+            const QString &id = account.id;
+            const QString &name = account.name;
             qCInfo(lcApp) << "connected to account" << id << (live ? "(live)" : "(test)");
             stopAccount();
             m_profile = profile;
@@ -284,7 +270,7 @@ void GuiSession::connectKey(const QByteArray &apiKey, const QString &profile, bo
                              });
             }
             refreshProfiles();
-            const QString cache = models::Cache::defaultPath(id, live);
+            const QString cache = account.cachePath();
             // What this key was refused before (a restricted key's missing permissions, kept
             // in the account's cache); a key pasted anew starts with a clean slate.
             QStringList denied;

@@ -4,6 +4,7 @@
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
 #include "models/money.h"
+#include "models/store/account.h"
 #include "models/store/cache.h"
 #include "network/stripeclient.h"
 
@@ -19,17 +20,14 @@
 #include <memory>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace paydesk::app {
 
 namespace {
 
 using models::OutboxAction;
 using models::OutboxEntry;
-
-QString L(const char *s)
-{
-    return QString::fromLatin1(s);
-}
 
 /*
  * One staff command's run: client, cache and outbox, the resend of interrupted actions, then
@@ -48,27 +46,27 @@ public:
     {
         m_key = qgetenv("STRIPE_API_KEY");
         if (m_key.isEmpty())
-            return usage(L("no API key: set STRIPE_API_KEY"));
-        m_livemode = m_key.contains("_live_");
+            return usage(u"no API key: set STRIPE_API_KEY"_s);
+        m_livemode = models::isLiveKey(m_key);
         network::StripeClientConfig config;
         config.apiKey = m_key;
         // The client retries lost answers with the same idempotency key; the outbox covers
         // what is still lost after that (and a killed process).
         config.maxRetries = 4;
-        config.apiBase = QUrl(m_parser.isSet(L("api-base")) ? m_parser.value(L("api-base"))
-                                                            : L("https://api.stripe.com"));
+        config.apiBase = QUrl(m_parser.isSet(u"api-base"_s) ? m_parser.value(u"api-base"_s)
+                                                            : u"https://api.stripe.com"_s);
         if (const QString problem = network::StripeClient::validateApiBase(config.apiBase);
             !problem.isEmpty())
             return usage(problem);
         m_client = std::make_unique<network::StripeClient>(config);
-        m_userKey = m_parser.value(L("idempotency-key"));
-        if (m_parser.isSet(L("idempotency-key"))) {
+        m_userKey = m_parser.value(u"idempotency-key"_s);
+        if (m_parser.isSet(u"idempotency-key"_s)) {
             static const QRegularExpression printable(QStringLiteral("^[\\x21-\\x7e]{1,255}$"));
             if (!printable.match(m_userKey).hasMatch())
-                return usage(L("--idempotency-key must be 1 to 255 printable ASCII characters "
-                               "without spaces"));
-            if (m_parser.isSet(L("again")))
-                return usage(L("--again makes a new action; it cannot reuse --idempotency-key"));
+                return usage(u"--idempotency-key must be 1 to 255 printable ASCII characters "
+                             u"without spaces"_s);
+            if (m_parser.isSet(u"again"_s))
+                return usage(u"--again makes a new action; it cannot reuse --idempotency-key"_s);
         }
         return -1;
     }
@@ -85,7 +83,7 @@ public:
             if (e.id == 0)
                 return false;
             if (e.intent != intent) {
-                fail(L("the idempotency key %1 was used for another action (%2); nothing was sent")
+                fail(u"the idempotency key %1 was used for another action (%2); nothing was sent"_s
                          .arg(m_userKey,
                               e.intent.isEmpty() ? e.action + u' ' + e.objectId : e.intent),
                      ExitUsage);
@@ -97,7 +95,7 @@ public:
                 report(e.id); // Failed: the same refusal; pending: resent just now.
             return true;
         }
-        if (m_parser.isSet(L("again")))
+        if (m_parser.isSet(u"again"_s))
             return false;
         const qint64 since = QDateTime::currentSecsSinceEpoch() - 24 * 3600;
         const OutboxEntry e
@@ -114,15 +112,15 @@ public:
         // Finished just now by the resend of what an interrupted run left.
         for (auto it = m_resumed.cbegin(); it != m_resumed.cend(); ++it)
             if (it.value() == e.id)
-                return report(e.id, L(" by the interrupted earlier run; nothing new was sent"));
+                return report(e.id, u" by the interrupted earlier run; nothing new was sent"_s);
         stdoutStream() << e.response << Qt::endl;
-        const QString id = QJsonDocument::fromJson(e.response).object().value(L("id")).toString();
-        info(L("already done at %1: %2 (idempotency key %3%4). Nothing was sent; add --again to "
-               "do it once more.")
-                 .arg(QDateTime::fromSecsSinceEpoch(e.updatedAt)
-                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-                      id.isEmpty() ? e.action + u' ' + e.objectId : id, e.idempotencyKey,
-                      e.requestId.isEmpty() ? QString() : L(", Request-Id ") + e.requestId));
+        const QString id = QJsonDocument::fromJson(e.response).object().value(u"id"_s).toString();
+        info(u"already done at %1: %2 (idempotency key %3%4). Nothing was sent; add --again to "
+             u"do it once more."_s.arg(
+                 QDateTime::fromSecsSinceEpoch(e.updatedAt)
+                     .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                 id.isEmpty() ? e.action + u' ' + e.objectId : id, e.idempotencyKey,
+                 e.requestId.isEmpty() ? QString() : u", Request-Id "_s + e.requestId));
         QCoreApplication::exit(ExitOk);
     }
 
@@ -151,10 +149,10 @@ public:
         auto open = [this, then](const QString &path) {
             QString error;
             if (!m_cache.open(path, &error))
-                return fail(L("cannot open the cache %1: %2").arg(path, error));
+                return fail(u"cannot open the cache %1: %2"_s.arg(path, error));
             m_outbox = std::make_unique<models::Outbox>(&m_cache, m_client.get());
-            m_outbox->setProfile(m_parser.isSet(L("profile")) ? m_parser.value(L("profile"))
-                                                              : L("default"),
+            m_outbox->setProfile(m_parser.isSet(u"profile"_s) ? m_parser.value(u"profile"_s)
+                                                              : u"default"_s,
                                  m_livemode);
             const QList<OutboxEntry> left = m_outbox->entries(models::OutboxState::Pending)
                 + m_outbox->entries(models::OutboxState::Sent);
@@ -162,10 +160,9 @@ public:
                 return then();
             for (const OutboxEntry &e : left) {
                 m_resumed.insert(e.action + u'\n' + e.objectId, e.id);
-                info(L("resending %1 %2, left unanswered by an earlier run, with its idempotency "
-                       "key %3")
-                         .arg(e.action, e.objectId.isEmpty() ? L("(new)") : e.objectId,
-                              e.idempotencyKey));
+                info(u"resending %1 %2, left unanswered by an earlier run, with its idempotency "
+                     u"key %3"_s.arg(e.action, e.objectId.isEmpty() ? u"(new)"_s : e.objectId,
+                                     e.idempotencyKey));
             }
             connect(
                 m_outbox.get(), &models::Outbox::idle, this,
@@ -176,13 +173,15 @@ public:
                 Qt::QueuedConnection);
             m_outbox->sendPending();
         };
-        if (m_parser.isSet(L("cache")))
-            return open(m_parser.value(L("cache")));
-        get(L("/v1/account"), [this, open](const network::StripeResponse &r) {
-            if (!r.ok())
-                return fail(models::staffactions::readError(r.error).message);
-            open(models::Cache::defaultPath(r.json.value(L("id")).toString(), m_livemode));
-        });
+        if (m_parser.isSet(u"cache"_s))
+            return open(m_parser.value(u"cache"_s));
+        models::resolveAccount(
+            m_client.get(), this,
+            [this, open](const models::Account &account, const network::StripeError &error) {
+                if (account.id.isEmpty())
+                    return fail(models::staffactions::readError(error).message);
+                open(account.cachePath());
+            });
     }
 
     // The entry an interrupted run left for this action, now finished by openAndResume().
@@ -194,11 +193,11 @@ public:
     // Live mode: the user confirms what will happen, naming the amount and the customer.
     bool confirmLive(const QString &what)
     {
-        if (!m_livemode || m_parser.isSet(L("yes")))
+        if (!m_livemode || m_parser.isSet(u"yes"_s))
             return true;
         if (!::isatty(STDIN_FILENO)) {
-            info(L("paydesk %1: LIVE mode: %2. Nothing was sent; add --yes to confirm.")
-                     .arg(m_command, what));
+            info(u"paydesk %1: LIVE mode: %2. Nothing was sent; add --yes to confirm."_s.arg(
+                m_command, what));
             return false;
         }
         stderrStream() << "LIVE mode: " << what << ". Type yes to confirm: ";
@@ -213,9 +212,9 @@ public:
         const OutboxEntry e = m_outbox->entry(id);
         if (e.stateValue() == models::OutboxState::Succeeded) {
             stdoutStream() << e.response << Qt::endl;
-            info(L("%1 %2: done%3 (idempotency key %4%5)")
-                     .arg(e.action, e.objectId, note, e.idempotencyKey,
-                          e.requestId.isEmpty() ? QString() : L(", Request-Id ") + e.requestId));
+            info(u"%1 %2: done%3 (idempotency key %4%5)"_s.arg(
+                e.action, e.objectId, note, e.idempotencyKey,
+                e.requestId.isEmpty() ? QString() : u", Request-Id "_s + e.requestId));
             // The refunded charge is fetched again before the process ends.
             if (m_outbox->busy()) {
                 connect(m_outbox.get(), &models::Outbox::refreshed, this,
@@ -225,16 +224,14 @@ public:
             QCoreApplication::exit(ExitOk);
         } else if (e.stateValue() == models::OutboxState::Failed) {
             const models::StaffError err = models::staffactions::readError(e);
-            fail(L("Stripe refused it: %1%2")
-                     .arg(err.message,
-                          err.requestId.isEmpty() ? QString()
-                                                  : L(" (Request-Id %1)").arg(err.requestId)));
+            fail(u"Stripe refused it: %1%2"_s.arg(
+                err.message,
+                err.requestId.isEmpty() ? QString() : u" (Request-Id %1)"_s.arg(err.requestId)));
         } else {
-            fail(L("Stripe's answer did not arrive (%1). The action is kept in the outbox of %2 "
-                   "with idempotency key %3; run the command again to send it again: it cannot "
-                   "happen twice.")
-                     .arg(e.error.isEmpty() ? L("no answer") : e.error, m_cache.path(),
-                          e.idempotencyKey));
+            fail(u"Stripe's answer did not arrive (%1). The action is kept in the outbox of %2 "
+                 u"with idempotency key %3; run the command again to send it again: it cannot "
+                 u"happen twice."_s.arg(e.error.isEmpty() ? u"no answer"_s : e.error,
+                                        m_cache.path(), e.idempotencyKey));
         }
     }
 
@@ -247,7 +244,7 @@ public:
         const qint64 id = m_outbox->enqueue(action, &error);
         if (id < 0)
             return fail(
-                L("could not store the action in the cache (%1); nothing was sent").arg(error));
+                u"could not store the action in the cache (%1); nothing was sent"_s.arg(error));
         connect(
             m_outbox.get(), &models::Outbox::idle, this, [this, id] { report(id); },
             Qt::QueuedConnection);
@@ -262,15 +259,15 @@ public:
             if (e.params != action.params.encode() && action.objectId.isEmpty())
                 return enqueueAndSend(action); // Another new object: this one is new too.
             if (e.params != action.params.encode()) {
-                info(L("paydesk %1: an interrupted %2 of %3 with other parameters was finished "
-                       "instead; nothing else was sent. Run the command again to do this one too.")
+                info(u"paydesk %1: an interrupted %2 of %3 with other parameters was finished "
+                     u"instead; nothing else was sent. Run the command again to do this one too."_s
                          .arg(m_command, action.action, action.objectId));
                 report(earlier);
                 if (m_outbox->entry(earlier).stateValue() == models::OutboxState::Succeeded)
                     QCoreApplication::exit(ExitFailure);
                 return;
             }
-            return report(earlier, L(" by the interrupted earlier run; nothing new was sent"));
+            return report(earlier, u" by the interrupted earlier run; nothing new was sent"_s);
         }
         enqueueAndSend(action);
     }
@@ -315,7 +312,7 @@ QString canonicalAmount(const QString &text)
     }
     while (t.size() > 1 && t.startsWith(u'0') && t.at(1) != u'.')
         t.remove(0, 1);
-    return t.isEmpty() || t == QLatin1String(".") ? L("0") : t;
+    return t.isEmpty() || t == QLatin1String(".") ? u"0"_s : t;
 }
 
 QString metadataText(const QMap<QString, QString> &metadata)
@@ -341,16 +338,16 @@ QString optionsText(const QCommandLineParser &p, const std::initializer_list<con
 models::CustomerFields customerFields(const QCommandLineParser &p, QString *problem)
 {
     models::CustomerFields f;
-    f.email = p.value(L("email"));
-    f.name = p.value(L("name"));
-    f.phone = p.value(L("phone"));
-    f.description = p.value(L("description"));
-    f.country = p.value(L("country"));
-    f.city = p.value(L("city"));
-    f.line1 = p.value(L("line1"));
-    f.postalCode = p.value(L("postal-code"));
+    f.email = p.value(u"email"_s);
+    f.name = p.value(u"name"_s);
+    f.phone = p.value(u"phone"_s);
+    f.description = p.value(u"description"_s);
+    f.country = p.value(u"country"_s);
+    f.city = p.value(u"city"_s);
+    f.line1 = p.value(u"line1"_s);
+    f.postalCode = p.value(u"postal-code"_s);
     const models::InputProblem m
-        = models::staffactions::parseMetadata(p.values(L("metadata")), &f.metadata);
+        = models::staffactions::parseMetadata(p.values(u"metadata"_s), &f.metadata);
     if (!m.ok())
         *problem = m.message;
     return f;
@@ -362,7 +359,7 @@ int runCustomerCommand(const QCommandLineParser &parser)
 {
     const QStringList args = parser.positionalArguments();
     const QString verb = args.value(0);
-    StaffRun staff(L("customer ") + verb, parser);
+    StaffRun staff(u"customer "_s + verb, parser);
     if (verb == QLatin1String("create")) {
         QString problem;
         const models::CustomerFields fields = customerFields(parser, &problem);
@@ -375,7 +372,7 @@ int runCustomerCommand(const QCommandLineParser &parser)
             staff.openAndResume([&staff, fields] {
                 OutboxAction a = models::staffactions::createCustomer(fields);
                 a.objectId = QString(); // New object.
-                if (staff.alreadyDone(L("customer create ") + QString::fromUtf8(a.params.encode())))
+                if (staff.alreadyDone(u"customer create "_s + QString::fromUtf8(a.params.encode())))
                     return;
                 staff.act(a);
             });
@@ -384,17 +381,16 @@ int runCustomerCommand(const QCommandLineParser &parser)
     if (verb == QLatin1String("update") || verb == QLatin1String("delete")) {
         const QString id = args.value(1);
         if (!id.startsWith(QLatin1String("cus_")))
-            return staff.usage(L("give the customer id (cus_…)"));
+            return staff.usage(u"give the customer id (cus_…)"_s);
         if (verb == QLatin1String("delete")) {
-            if (parser.value(L("confirm")) != id)
-                return staff.usage(L("deleting a customer cannot be undone: repeat its id with "
-                                     "--confirm %1")
-                                       .arg(id));
+            if (parser.value(u"confirm"_s) != id)
+                return staff.usage(u"deleting a customer cannot be undone: repeat its id with "
+                                   u"--confirm %1"_s.arg(id));
             return run(staff, [&staff, id] {
                 staff.openAndResume([&staff, id] {
-                    if (staff.alreadyDone(L("customer delete ") + id))
+                    if (staff.alreadyDone(u"customer delete "_s + id))
                         return;
-                    if (!staff.confirmLive(L("delete customer %1").arg(id)))
+                    if (!staff.confirmLive(u"delete customer %1"_s.arg(id)))
                         return QCoreApplication::exit(ExitUsage);
                     staff.act(models::staffactions::deleteCustomer(id));
                 });
@@ -406,16 +402,15 @@ int runCustomerCommand(const QCommandLineParser &parser)
             return staff.usage(problem);
         return run(staff, [&staff, &parser, id, given] {
             staff.openAndResume([&staff, &parser, id, given] {
-                if (staff.alreadyDone(
-                        L("customer update %1 %2 metadata=%3")
-                            .arg(id,
-                                 optionsText(parser,
-                                             {"email", "name", "phone", "description", "country",
-                                              "city", "line1", "postal-code"}),
-                                 metadataText(given.metadata))))
+                if (staff.alreadyDone(u"customer update %1 %2 metadata=%3"_s.arg(
+                        id,
+                        optionsText(parser,
+                                    {"email", "name", "phone", "description", "country", "city",
+                                     "line1", "postal-code"}),
+                        metadataText(given.metadata))))
                     return;
                 staff.get(
-                    L("/v1/customers/") + id,
+                    u"/v1/customers/"_s + id,
                     [&staff, &parser, id, given](const network::StripeResponse &r) {
                         if (!r.ok())
                             return staff.fail(models::staffactions::readError(r.error).message);
@@ -438,7 +433,7 @@ int runCustomerCommand(const QCommandLineParser &parser)
                             return staff.fail(p.message, ExitUsage);
                         if (after == before) {
                             stdoutStream() << r.body << Qt::endl;
-                            staff.info(L("nothing to change"));
+                            staff.info(u"nothing to change"_s);
                             return QCoreApplication::exit(ExitOk);
                         }
                         staff.act(models::staffactions::updateCustomer(id, before, after));
@@ -446,36 +441,35 @@ int runCustomerCommand(const QCommandLineParser &parser)
             });
         });
     }
-    return staff.usage(L("use 'customer create', 'customer update CUS_ID' or 'customer delete "
-                         "CUS_ID --confirm CUS_ID'"));
+    return staff.usage(u"use 'customer create', 'customer update CUS_ID' or 'customer delete "
+                       u"CUS_ID --confirm CUS_ID'"_s);
 }
 
 int runRefundCommand(const QCommandLineParser &parser)
 {
-    StaffRun staff(L("refund"), parser);
+    StaffRun staff(u"refund"_s, parser);
     const QString target = parser.positionalArguments().value(0);
     if (!target.startsWith(QLatin1String("ch_")) && !target.startsWith(QLatin1String("py_"))
         && !target.startsWith(QLatin1String("pi_")))
-        return staff.usage(L("give the charge (ch_…) or payment intent (pi_…) to refund"));
-    const QString reason = parser.value(L("reason"));
+        return staff.usage(u"give the charge (ch_…) or payment intent (pi_…) to refund"_s);
+    const QString reason = parser.value(u"reason"_s);
     if (const models::InputProblem p = models::staffinput::refundReason(reason); !p.ok())
         return staff.usage(p.message);
     QMap<QString, QString> metadata;
     if (const models::InputProblem p
-        = models::staffactions::parseMetadata(parser.values(L("metadata")), &metadata);
+        = models::staffactions::parseMetadata(parser.values(u"metadata"_s), &metadata);
         !p.ok())
         return staff.usage(p.message);
-    const QString amountText = parser.value(L("amount"));
-    if (parser.isSet(L("amount")) && amountText.trimmed().isEmpty())
-        return staff.usage(L("--amount is empty; leave it out to refund everything"));
+    const QString amountText = parser.value(u"amount"_s);
+    if (parser.isSet(u"amount"_s) && amountText.trimmed().isEmpty())
+        return staff.usage(u"--amount is empty; leave it out to refund everything"_s);
 
     auto withCharge = [&staff, reason, metadata, amountText](const QString &chargeId) {
-        if (staff.alreadyDone(
-                L("refund %1 amount=%2 reason=%3 metadata=%4")
-                    .arg(chargeId, amountText.isEmpty() ? L("all") : canonicalAmount(amountText),
-                         reason, metadataText(metadata))))
+        if (staff.alreadyDone(u"refund %1 amount=%2 reason=%3 metadata=%4"_s.arg(
+                chargeId, amountText.isEmpty() ? u"all"_s : canonicalAmount(amountText), reason,
+                metadataText(metadata))))
             return;
-        if (const qint64 earlier = staff.resumed(L("refund"), chargeId); earlier >= 0) {
+        if (const qint64 earlier = staff.resumed(u"refund"_s, chargeId); earlier >= 0) {
             // Finished by the resend: that was this command's refund, unless it asked for
             // another amount.
             const OutboxEntry e = staff.outbox().entry(earlier);
@@ -483,20 +477,20 @@ int runRefundCommand(const QCommandLineParser &parser)
                 const models::MoneyParseResult m
                     = models::Money::parseDecimal(amountText, e.currency);
                 if (!m.ok() || m.value->minorUnits() != e.amount) {
-                    staff.info(L("paydesk refund: an interrupted refund of %1 %2 of %3 was "
-                                 "finished instead; nothing else was sent. Run the command again "
-                                 "to refund more.")
-                                   .arg(models::Money(e.amount, e.currency).toDecimalString(),
-                                        e.currency.toUpper(), chargeId));
+                    staff.info(u"paydesk refund: an interrupted refund of %1 %2 of %3 was "
+                               u"finished instead; nothing else was sent. Run the command again "
+                               u"to refund more."_s.arg(
+                                   models::Money(e.amount, e.currency).toDecimalString(),
+                                   e.currency.toUpper(), chargeId));
                     staff.report(earlier);
                     QCoreApplication::exit(ExitFailure);
                     return;
                 }
             }
             return staff.report(earlier,
-                                L(" by the interrupted earlier run; nothing new was sent"));
+                                u" by the interrupted earlier run; nothing new was sent"_s);
         }
-        staff.get(L("/v1/charges/") + chargeId,
+        staff.get(u"/v1/charges/"_s + chargeId,
                   [&staff, reason, metadata, amountText](const network::StripeResponse &r) {
                       if (!r.ok())
                           return staff.fail(models::staffactions::readError(r.error).message);
@@ -506,18 +500,16 @@ int runRefundCommand(const QCommandLineParser &parser)
                           amountText, t.currency, t.refundable(), &amount, QLocale::c());
                       if (!p.ok())
                           return staff.fail(
-                              L("%1 (payment of %2, %3 refunded already); nothing was sent")
-                                  .arg(p.message,
-                                       models::Money(t.amount, t.currency).toDecimalString() + u' '
-                                           + t.currency.toUpper(),
-                                       models::Money(t.refunded, t.currency).toDecimalString()),
+                              u"%1 (payment of %2, %3 refunded already); nothing was sent"_s.arg(
+                                  p.message,
+                                  models::Money(t.amount, t.currency).toDecimalString() + u' '
+                                      + t.currency.toUpper(),
+                                  models::Money(t.refunded, t.currency).toDecimalString()),
                               ExitUsage);
-                      const QString what
-                          = L("refund %1 %2 of %3%4")
-                                .arg(models::Money(amount, t.currency).toDecimalString(),
-                                     t.currency.toUpper(), t.chargeId,
-                                     t.customerLabel.isEmpty() ? QString()
-                                                               : L(" to ") + t.customerLabel);
+                      const QString what = u"refund %1 %2 of %3%4"_s.arg(
+                          models::Money(amount, t.currency).toDecimalString(), t.currency.toUpper(),
+                          t.chargeId,
+                          t.customerLabel.isEmpty() ? QString() : u" to "_s + t.customerLabel);
                       if (!staff.confirmLive(what))
                           return QCoreApplication::exit(ExitUsage);
                       staff.act(models::staffactions::refund(t, amount, reason, metadata));
@@ -527,18 +519,18 @@ int runRefundCommand(const QCommandLineParser &parser)
         staff.openAndResume([&staff, target, withCharge] {
             if (!target.startsWith(QLatin1String("pi_")))
                 return withCharge(target);
-            staff.get(L("/v1/payment_intents/") + target,
+            staff.get(u"/v1/payment_intents/"_s + target,
                       [&staff, withCharge](const network::StripeResponse &r) {
                           if (!r.ok())
                               return staff.fail(models::staffactions::readError(r.error).message);
-                          const QJsonValue latest = r.json.value(L("latest_charge"));
+                          const QJsonValue latest = r.json.value(u"latest_charge"_s);
                           const QString charge = latest.isObject()
-                              ? latest.toObject().value(L("id")).toString()
+                              ? latest.toObject().value(u"id"_s).toString()
                               : latest.toString();
                           if (charge.isEmpty())
                               return staff.fail(
-                                  L("this payment intent has no charge to refund (status %1)")
-                                      .arg(r.json.value(L("status")).toString()));
+                                  u"this payment intent has no charge to refund (status %1)"_s.arg(
+                                      r.json.value(u"status"_s).toString()));
                           withCharge(charge);
                       });
         });
@@ -550,19 +542,19 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
     const QStringList args = parser.positionalArguments();
     const QString verb = args.value(0);
     const QString id = args.value(1);
-    StaffRun staff(L("subscription ") + verb, parser);
+    StaffRun staff(u"subscription "_s + verb, parser);
     if ((verb != QLatin1String("cancel") && verb != QLatin1String("resume"))
         || !id.startsWith(QLatin1String("sub_")))
-        return staff.usage(L("use 'subscription cancel SUB_ID [--at-period-end | --prorate "
-                             "[--invoice-now]]' or 'subscription resume SUB_ID'"));
-    const bool atEnd = parser.isSet(L("at-period-end"));
-    const bool prorate = parser.isSet(L("prorate"));
-    const bool invoiceNow = parser.isSet(L("invoice-now"));
+        return staff.usage(u"use 'subscription cancel SUB_ID [--at-period-end | --prorate "
+                           u"[--invoice-now]]' or 'subscription resume SUB_ID'"_s);
+    const bool atEnd = parser.isSet(u"at-period-end"_s);
+    const bool prorate = parser.isSet(u"prorate"_s);
+    const bool invoiceNow = parser.isSet(u"invoice-now"_s);
     if (verb == QLatin1String("resume") && (atEnd || prorate || invoiceNow))
-        return staff.usage(L("resume takes no cancellation options"));
+        return staff.usage(u"resume takes no cancellation options"_s);
     if (atEnd && (prorate || invoiceNow))
-        return staff.usage(L("--prorate and --invoice-now apply to a cancellation now, not at "
-                             "the period end"));
+        return staff.usage(u"--prorate and --invoice-now apply to a cancellation now, not at "
+                           u"the period end"_s);
     return run(staff, [&staff, verb, id, atEnd, prorate, invoiceNow] {
         staff.openAndResume([&staff, verb, id, atEnd, prorate, invoiceNow] {
             const OutboxAction a = verb == QLatin1String("resume")
@@ -571,42 +563,41 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
                         : models::staffactions::cancelSubscriptionNow(id, prorate, invoiceNow);
             // Cancel and resume toggle a state: the same one again counts as done only while
             // it is the subscription's latest action.
-            if (staff.alreadyDone(QStringList {L("subscription"), verb, id,
-                                               atEnd ? L("at-period-end") : QString(),
-                                               prorate ? L("prorate") : QString(),
-                                               invoiceNow ? L("invoice-now") : QString()}
+            if (staff.alreadyDone(QStringList {u"subscription"_s, verb, id,
+                                               atEnd ? u"at-period-end"_s : QString(),
+                                               prorate ? u"prorate"_s : QString(),
+                                               invoiceNow ? u"invoice-now"_s : QString()}
                                       .join(u' ')
                                       .trimmed(),
                                   id, true))
                 return;
             if (staff.resumed(a.action, id) >= 0)
                 return staff.act(a);
-            staff.get(
-                L("/v1/subscriptions/") + id,
-                [&staff, verb, a, atEnd](const network::StripeResponse &r) {
-                    if (!r.ok())
-                        return staff.fail(models::staffactions::readError(r.error).message);
-                    const QString status = r.json.value(L("status")).toString();
-                    const bool pending = r.json.value(L("cancel_at_period_end")).toBool();
-                    if (status == QLatin1String("canceled")
-                        || status == QLatin1String("incomplete_expired"))
-                        return staff.fail(L("the subscription has ended already (%1)").arg(status),
-                                          ExitUsage);
-                    if (verb == QLatin1String("resume") && !pending)
-                        return staff.fail(L("the subscription has no cancellation to undo"),
-                                          ExitUsage);
-                    if (atEnd && pending)
-                        return staff.fail(L("the subscription is already set to cancel at the "
-                                            "period end"),
-                                          ExitUsage);
-                    if (verb == QLatin1String("cancel")
-                        && !staff.confirmLive(
-                            L("cancel subscription %1 of %2%3")
-                                .arg(a.objectId, r.json.value(L("customer")).toString(),
-                                     atEnd ? L(" at the period end") : L(" now"))))
-                        return QCoreApplication::exit(ExitUsage);
-                    staff.act(a);
-                });
+            staff.get(u"/v1/subscriptions/"_s + id,
+                      [&staff, verb, a, atEnd](const network::StripeResponse &r) {
+                          if (!r.ok())
+                              return staff.fail(models::staffactions::readError(r.error).message);
+                          const QString status = r.json.value(u"status"_s).toString();
+                          const bool pending = r.json.value(u"cancel_at_period_end"_s).toBool();
+                          if (status == QLatin1String("canceled")
+                              || status == QLatin1String("incomplete_expired"))
+                              return staff.fail(
+                                  u"the subscription has ended already (%1)"_s.arg(status),
+                                  ExitUsage);
+                          if (verb == QLatin1String("resume") && !pending)
+                              return staff.fail(u"the subscription has no cancellation to undo"_s,
+                                                ExitUsage);
+                          if (atEnd && pending)
+                              return staff.fail(u"the subscription is already set to cancel at the "
+                                                u"period end"_s,
+                                                ExitUsage);
+                          if (verb == QLatin1String("cancel")
+                              && !staff.confirmLive(u"cancel subscription %1 of %2%3"_s.arg(
+                                  a.objectId, r.json.value(u"customer"_s).toString(),
+                                  atEnd ? u" at the period end"_s : u" now"_s)))
+                              return QCoreApplication::exit(ExitUsage);
+                          staff.act(a);
+                      });
         });
     });
 }

@@ -2,6 +2,7 @@
 
 #include "app/commandline.h"
 #include "app/terminationsignals.h"
+#include "models/store/account.h"
 #include "models/store/cache.h"
 #include "models/sync/syncengine.h"
 #include "network/stripeclient.h"
@@ -93,7 +94,6 @@ int runSyncCommand(const QCommandLineParser &parser)
             return usage(QStringLiteral("--listen needs the signing secret in "
                                         "STRIPE_WEBHOOK_SECRET"));
     }
-    const bool livemode = key.startsWith("sk_live_") || key.startsWith("rk_live_");
 
     network::StripeClient client(config);
     models::Cache cache;
@@ -196,18 +196,17 @@ int runSyncCommand(const QCommandLineParser &parser)
             return ExitFailure;
     } else {
         // The default cache is per account: ask which account the key belongs to.
-        network::StripeRequest request;
-        request.path = QStringLiteral("/v1/account");
-        client.send(request, &engine, [&](const network::StripeResponse &r) {
-            if (!r.ok()) {
-                stderrStream() << "paydesk sync: " << r.error.userMessage() << '\n';
-                stderrStream().flush();
-                QCoreApplication::exit(ExitFailure);
-                return;
-            }
-            startWith(models::Cache::defaultPath(r.json.value(QStringLiteral("id")).toString(),
-                                                 livemode));
-        });
+        models::resolveAccount(
+            &client, &engine,
+            [&](const models::Account &account, const network::StripeError &error) {
+                if (account.id.isEmpty()) {
+                    stderrStream() << "paydesk sync: " << error.userMessage() << '\n';
+                    stderrStream().flush();
+                    QCoreApplication::exit(ExitFailure);
+                    return;
+                }
+                startWith(account.cachePath());
+            });
     }
     const int code = QCoreApplication::exec();
     return code;

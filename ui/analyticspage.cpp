@@ -2,6 +2,7 @@
 
 #include "models/analytics/analytics.h"
 #include "models/currency.h"
+#include "models/daterange.h"
 #include "models/money.h"
 #include "ui/chartcard.h"
 #include "ui/charts.h"
@@ -221,20 +222,17 @@ void AnalyticsPage::refresh()
     timer.start();
     const qint64 now = m_now > 0 ? m_now : QDateTime::currentSecsSinceEpoch();
     // Whole days of the reporting time zone.
-    const QTimeZone zone = models::analytics::reportingZone();
-    const QDate today = QDateTime::fromSecsSinceEpoch(now, zone).date();
+    const QTimeZone zone = models::dates::reportingZone();
     const int span = m_range->currentData().toInt();
     const bool days = span == 30 || span == 90;
     Range range;
     range.currency = currency;
     range.zone = zone;
     range.interval = Interval(m_interval->currentData().toInt());
-    range.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
-    range.from = days ? today.addDays(1 - span).startOfDay(zone).toSecsSinceEpoch()
-                      : QDate(today.year(), today.month(), 1)
-                            .addMonths(-(span - 1))
-                            .startOfDay(zone)
-                            .toSecsSinceEpoch();
+    const models::dates::Span picked = days ? models::dates::lastDays(span, now, zone)
+                                            : models::dates::lastMonths(span, now, zone);
+    range.from = picked.from;
+    range.to = picked.to;
     const Range monthly {QDate::fromString(bucketOf(range.from, Interval::Month, zone), Qt::ISODate)
                              .startOfDay(zone)
                              .toSecsSinceEpoch(),

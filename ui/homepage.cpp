@@ -2,6 +2,7 @@
 
 #include "models/analytics/analytics.h"
 #include "models/currency.h"
+#include "models/daterange.h"
 #include "models/money.h"
 #include "ui/chartcard.h"
 #include "ui/charts.h"
@@ -128,15 +129,15 @@ void HomePage::refresh()
     cur.currency = prev.currency = currency;
     cur.interval = prev.interval = monthly ? Interval::Month : Interval::Day;
     // Whole days of the reporting time zone up to and including today.
-    const QTimeZone zone = models::analytics::reportingZone();
+    const QTimeZone zone = models::dates::reportingZone();
     cur.zone = prev.zone = zone;
-    const QDate today = QDateTime::fromSecsSinceEpoch(now, zone).date();
-    cur.to = today.addDays(1).startOfDay(zone).toSecsSinceEpoch();
-    cur.from = today.addDays(1 - days).startOfDay(zone).toSecsSinceEpoch();
+    const models::dates::Span span = models::dates::lastDays(days, now, zone);
+    cur.from = span.from;
+    cur.to = span.to;
     // Like with like: today is not over, so the period before is compared up to the same
     // point of its last day (the 30 days to now against the 30 days to this hour 30 days ago).
     // To the hour: the rollups keep hours, so the comparison reads no rows.
-    prev.from = today.addDays(1 - 2 * days).startOfDay(zone).toSecsSinceEpoch();
+    prev.from = models::dates::lastDays(2 * days, now, zone).from;
     const qint64 samePoint
         = QDateTime::fromSecsSinceEpoch(now, zone).addDays(-days).toSecsSinceEpoch();
     prev.to = std::min(cur.from, samePoint - samePoint % 3600);

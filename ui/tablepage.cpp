@@ -1,5 +1,6 @@
 #include "ui/tablepage.h"
 
+#include "models/daterange.h"
 #include "models/store/cachereader.h"
 #include "models/views/objectdetail.h"
 #include "ui/detailpanel.h"
@@ -10,6 +11,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QDateTime>
 #include <QDesktopServices>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -27,6 +29,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimeZone>
 #include <QTimer>
 #include <QToolButton>
 #include <QUrl>
@@ -345,33 +348,36 @@ QList<TablePage::Chip> TablePage::standardChips(const QList<QComboBox *> &boxes)
 
 void TablePage::createdRange(qint64 *from, qint64 *to) const
 {
-    *from = 0;
-    *to = 0;
-    const QDateTime now = QDateTime::currentDateTime();
+    // Whole days of the reporting time zone, as on Home and Analytics.
+    namespace dates = models::dates;
+    const QTimeZone zone = dates::reportingZone();
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    dates::Span span;
     switch (m_range->currentData().toInt()) {
     case Today:
-        *from = now.date().startOfDay().toSecsSinceEpoch();
+        span = dates::lastDays(1, now, zone);
         break;
     case Last7:
-        *from = now.addDays(-7).toSecsSinceEpoch();
+        span = dates::lastDays(7, now, zone);
         break;
     case Last30:
-        *from = now.addDays(-30).toSecsSinceEpoch();
+        span = dates::lastDays(30, now, zone);
         break;
     case ThisMonth:
-        *from = QDate(now.date().year(), now.date().month(), 1).startOfDay().toSecsSinceEpoch();
+        span = dates::lastMonths(1, now, zone);
         break;
     case Last12Months:
-        *from = now.addYears(-1).toSecsSinceEpoch();
+        span = dates::lastMonths(12, now, zone);
         break;
     case Custom:
-        // Both days inclusive, in local time.
-        *from = m_from->date().startOfDay().toSecsSinceEpoch();
-        *to = m_to->date().addDays(1).startOfDay().toSecsSinceEpoch();
+        // Both days included.
+        span = dates::days(m_from->date(), m_to->date(), zone);
         break;
     default:
         break;
     }
+    *from = span.from;
+    *to = span.to;
 }
 
 void TablePage::clearRange()

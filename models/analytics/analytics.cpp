@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QHash>
 #include <QSet>
-#include <QSettings>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -12,14 +11,11 @@
 #include <optional>
 #include <tuple>
 
+using namespace Qt::StringLiterals;
+
 namespace paydesk::models::analytics {
 
 namespace {
-
-QString L(const char *s)
-{
-    return QString::fromLatin1(s);
-}
 
 // `column` moved to the range's zone: its UTC offset at each instant of the range, from the
 // zone's transitions (DST), as a CASE over the few instants where it changes.
@@ -32,14 +28,13 @@ QString localSql(const Range &r, const QString &column)
         = QDateTime::fromSecsSinceEpoch(std::max(r.to, r.from + 1), QTimeZone::utc());
     const QList<QTimeZone::OffsetData> changes = r.zone.transitions(from, to);
     if (changes.isEmpty())
-        return L("(%1 + %2)").arg(column).arg(r.zone.offsetFromUtc(to));
-    QString sql = L("(%1 + CASE").arg(column);
+        return u"(%1 + %2)"_s.arg(column).arg(r.zone.offsetFromUtc(to));
+    QString sql = u"(%1 + CASE"_s.arg(column);
     for (const QTimeZone::OffsetData &t : changes)
-        sql += L(" WHEN %1 < %2 THEN %3")
-                   .arg(column)
+        sql += u" WHEN %1 < %2 THEN %3"_s.arg(column)
                    .arg(t.atUtc.toSecsSinceEpoch())
                    .arg(r.zone.offsetFromUtc(t.atUtc.addSecs(-1)));
-    sql += L(" ELSE %1 END)").arg(r.zone.offsetFromUtc(to));
+    sql += u" ELSE %1 END)"_s.arg(r.zone.offsetFromUtc(to));
     return sql;
 }
 
@@ -49,12 +44,12 @@ QString bucketSql(const Range &r, const char *column = "created")
     const QString c = localSql(r, QString::fromLatin1(column));
     switch (r.interval) {
     case Interval::Day:
-        return L("date(%1, 'unixepoch')").arg(c);
+        return u"date(%1, 'unixepoch')"_s.arg(c);
     case Interval::Week:
         // The Monday on or before the day: 'weekday 1' moves forward to a Monday.
-        return L("date(%1, 'unixepoch', '-6 days', 'weekday 1')").arg(c);
+        return u"date(%1, 'unixepoch', '-6 days', 'weekday 1')"_s.arg(c);
     case Interval::Month:
-        return L("date(%1, 'unixepoch', 'start of month')").arg(c);
+        return u"date(%1, 'unixepoch', 'start of month')"_s.arg(c);
     }
     return {};
 }
@@ -62,7 +57,7 @@ QString bucketSql(const Range &r, const char *column = "created")
 // " AND currency = ?3" when the range has one (bound by the caller as ?3).
 QString currencySql(const Range &r, const char *column = "currency")
 {
-    return r.currency.isEmpty() ? QString() : L(" AND %1 = ?3").arg(QLatin1String(column));
+    return r.currency.isEmpty() ? QString() : u" AND %1 = ?3"_s.arg(QLatin1String(column));
 }
 
 void bindRange(sql::Statement &s, const Range &r)
@@ -85,17 +80,16 @@ qint64 divideHalfUp(qint64 numerator, qint64 denominator)
 }
 
 QList<Breakdown> breakdown(sql::Database &db, const Range &range, const QString &key,
-                           const QString &where = L("status IN ('succeeded', 'failed')"))
+                           const QString &where = u"status IN ('succeeded', 'failed')"_s)
 {
     sql::Statement s = db.prepare(
-        L("SELECT %1 AS k, sum(status = 'succeeded'), sum(status = 'failed') FROM charges WHERE "
-          "deleted = 0 AND created >= ?1 AND created < ?2 AND %2%3 GROUP BY k ORDER BY "
-          "count(*) DESC, k")
-            .arg(key, where, currencySql(range)));
+        u"SELECT %1 AS k, sum(status = 'succeeded'), sum(status = 'failed') FROM charges WHERE "
+        u"deleted = 0 AND created >= ?1 AND created < ?2 AND %2%3 GROUP BY k ORDER BY "
+        u"count(*) DESC, k"_s.arg(key, where, currencySql(range)));
     bindRange(s, range);
     QList<Breakdown> list;
     while (s.step())
-        list.append({s.isNull(0) ? L("unknown") : s.text(0), s.int64(1), s.int64(2)});
+        list.append({s.isNull(0) ? u"unknown"_s : s.text(0), s.int64(1), s.int64(2)});
     return list;
 }
 
@@ -118,11 +112,11 @@ QString intervalName(Interval interval)
 {
     switch (interval) {
     case Interval::Day:
-        return L("day");
+        return u"day"_s;
     case Interval::Week:
-        return L("week");
+        return u"week"_s;
     case Interval::Month:
-        return L("month");
+        return u"month"_s;
     }
     return {};
 }
@@ -136,13 +130,6 @@ bool isUtc(const QTimeZone &zone)
 {
     return !zone.isValid() || zone == QTimeZone::utc()
         || (!zone.hasTransitions() && zone.offsetFromUtc(QDateTime::currentDateTimeUtc()) == 0);
-}
-
-QTimeZone reportingZone()
-{
-    const QByteArray id = QSettings().value(QStringLiteral("reporting/timeZone")).toByteArray();
-    const QTimeZone zone(id);
-    return id.isEmpty() || !zone.isValid() ? QTimeZone::utc() : zone;
 }
 
 QString bucketOf(qint64 t, Interval interval, const QTimeZone &zone)
@@ -186,10 +173,9 @@ QList<RevenueRow> revenueFromRows(sql::Database &db, const Range &range, bool wi
     sql::Statement s;
     if (withCharges) {
         s = db.prepare(
-            L("SELECT %1, currency, sum(coalesce(amount_captured, amount)), count(*) FROM charges "
-              "WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND created < ?2%2 "
-              "GROUP BY 1, 2")
-                .arg(b, currencySql(range)));
+            u"SELECT %1, currency, sum(coalesce(amount_captured, amount)), count(*) FROM charges "
+            u"WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND created < ?2%2 "
+            u"GROUP BY 1, 2"_s.arg(b, currencySql(range)));
         bindRange(s, range);
         while (s.step()) {
             RevenueRow &r = row(s.text(0), s.text(1));
@@ -197,16 +183,15 @@ QList<RevenueRow> revenueFromRows(sql::Database &db, const Range &range, bool wi
             r.charges = s.int64(3);
         }
     }
-    s = db.prepare(L("SELECT %1, currency, sum(amount) FROM refunds WHERE deleted = 0 AND "
-                     "coalesce(status, 'succeeded') NOT IN ('failed', 'canceled') AND created >= "
-                     "?1 AND created < ?2%2 GROUP BY 1, 2")
-                       .arg(b, currencySql(range)));
+    s = db.prepare(u"SELECT %1, currency, sum(amount) FROM refunds WHERE deleted = 0 AND "
+                   u"coalesce(status, 'succeeded') NOT IN ('failed', 'canceled') AND created >= "
+                   u"?1 AND created < ?2%2 GROUP BY 1, 2"_s.arg(b, currencySql(range)));
     bindRange(s, range);
     while (s.step())
         row(s.text(0), s.text(1)).refunds = s.int64(2);
-    s = db.prepare(L("SELECT %1, currency, sum(amount) FROM disputes WHERE deleted = 0 AND status "
-                     "= 'lost' AND created >= ?1 AND created < ?2%2 GROUP BY 1, 2")
-                       .arg(b, currencySql(range)));
+    s = db.prepare(u"SELECT %1, currency, sum(amount) FROM disputes WHERE deleted = 0 AND status "
+                   u"= 'lost' AND created >= ?1 AND created < ?2%2 GROUP BY 1, 2"_s.arg(
+                       b, currencySql(range)));
     bindRange(s, range);
     while (s.step())
         row(s.text(0), s.text(1)).disputesLost = s.int64(2);
@@ -219,14 +204,14 @@ QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
     // Either the balance transactions themselves or their daily rollup (schema 6).
     const bool daily = source == QLatin1String("bt_days");
     sql::Statement s = db.prepare(
-        daily ? L("SELECT %1, currency, category, sum(amount), sum(fee), sum(net) FROM bt_days "
-                  "WHERE day >= ?1 / 86400 AND day < ?2 / 86400%2 GROUP BY 1, 2, 3 HAVING "
-                  "sum(amount) <> 0 OR sum(fee) <> 0 OR sum(net) <> 0")
-                    .arg(bucketSql(range, "day * 86400"), currencySql(range))
-              : L("SELECT %1, currency, coalesce(reporting_category, type) AS category, "
-                  "sum(amount), sum(fee), sum(net) FROM balance_transactions WHERE deleted = 0 AND "
-                  "created >= ?1 AND created < ?2%2 GROUP BY 1, 2, 3")
-                    .arg(bucketSql(range), currencySql(range)));
+        daily ? u"SELECT %1, currency, category, sum(amount), sum(fee), sum(net) FROM bt_days "
+                u"WHERE day >= ?1 / 86400 AND day < ?2 / 86400%2 GROUP BY 1, 2, 3 HAVING "
+                u"sum(amount) <> 0 OR sum(fee) <> 0 OR sum(net) <> 0"_s.arg(
+                    bucketSql(range, "day * 86400"), currencySql(range))
+              : u"SELECT %1, currency, coalesce(reporting_category, type) AS category, "
+                u"sum(amount), sum(fee), sum(net) FROM balance_transactions WHERE deleted = 0 AND "
+                u"created >= ?1 AND created < ?2%2 GROUP BY 1, 2, 3"_s.arg(bucketSql(range),
+                                                                           currencySql(range)));
     bindRange(s, range);
     QMap<std::pair<QString, QString>, SettlementRow> rows;
     while (s.step()) {
@@ -253,7 +238,7 @@ QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
 qint64 disputesCreated(sql::Database &db, const Range &range)
 {
     sql::Statement s = db.prepare(
-        L("SELECT count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND created < ?2%1")
+        u"SELECT count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND created < ?2%1"_s
             .arg(currencySql(range)));
     bindRange(s, range);
     return s.step() ? s.int64(0) : 0;
@@ -263,10 +248,9 @@ qint64 disputesCreated(sql::Database &db, const Range &range)
 void customersFromRows(sql::Database &db, const Range &range, PaymentStats *p)
 {
     sql::Statement s = db.prepare(
-        L("SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT min(created) AS first FROM "
-          "charges WHERE deleted = 0 AND status = 'succeeded' AND customer IS NOT NULL AND "
-          "created < ?2%1 GROUP BY customer HAVING max(created) >= ?1)")
-            .arg(currencySql(range)));
+        u"SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT min(created) AS first FROM "
+        u"charges WHERE deleted = 0 AND status = 'succeeded' AND customer IS NOT NULL AND "
+        u"created < ?2%1 GROUP BY customer HAVING max(created) >= ?1)"_s.arg(currencySql(range)));
     bindRange(s, range);
     if (s.step()) {
         p->newCustomers = s.int64(0);
@@ -279,10 +263,9 @@ PaymentStats paymentsFromRows(sql::Database &db, const Range &range)
     PaymentStats p;
     const QString cur = currencySql(range);
     sql::Statement s = db.prepare(
-        L("SELECT sum(status = 'succeeded'), sum(status = 'failed'), sum(status = 'succeeded' AND "
-          "amount_refunded > 0) FROM charges WHERE deleted = 0 AND created >= ?1 AND created < "
-          "?2%1")
-            .arg(cur));
+        u"SELECT sum(status = 'succeeded'), sum(status = 'failed'), sum(status = 'succeeded' AND "
+        u"amount_refunded > 0) FROM charges WHERE deleted = 0 AND created >= ?1 AND created < "
+        u"?2%1"_s.arg(cur));
     bindRange(s, range);
     if (s.step()) {
         p.succeeded = s.int64(0);
@@ -291,33 +274,31 @@ PaymentStats paymentsFromRows(sql::Database &db, const Range &range)
     }
     p.successRate = {p.succeeded, p.succeeded + p.failed};
     p.disputeRate = {disputesCreated(db, range), p.succeeded};
-    s = db.prepare(L("SELECT currency, sum(coalesce(amount_captured, amount)), count(*) FROM "
-                     "charges WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND "
-                     "created < ?2%1 GROUP BY currency")
-                       .arg(cur));
+    s = db.prepare(u"SELECT currency, sum(coalesce(amount_captured, amount)), count(*) FROM "
+                   u"charges WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND "
+                   u"created < ?2%1 GROUP BY currency"_s.arg(cur));
     bindRange(s, range);
     while (s.step())
         p.averageValue.insert(s.text(0), divideHalfUp(s.int64(1), s.int64(2)));
 
-    p.declines = breakdown(db, range, L("coalesce(nullif(outcome_reason, ''), failure_code)"),
-                           L("status = 'failed'"));
-    p.byBrand = breakdown(db, range, L("coalesce(card_brand, pm_type)"));
-    p.byCountry = breakdown(db, range, L("card_country"));
-    p.byFunding = breakdown(db, range, L("card_funding"));
-    p.byMethod = breakdown(db, range, L("pm_type"));
-    for (const Breakdown &b : breakdown(db, range, L("risk_level")))
+    p.declines = breakdown(db, range, u"coalesce(nullif(outcome_reason, ''), failure_code)"_s,
+                           u"status = 'failed'"_s);
+    p.byBrand = breakdown(db, range, u"coalesce(card_brand, pm_type)"_s);
+    p.byCountry = breakdown(db, range, u"card_country"_s);
+    p.byFunding = breakdown(db, range, u"card_funding"_s);
+    p.byMethod = breakdown(db, range, u"pm_type"_s);
+    for (const Breakdown &b : breakdown(db, range, u"risk_level"_s))
         p.riskLevels.insert(b.key, b.succeeded + b.failed);
 
     customersFromRows(db, range, &p);
 
     p.hourOfWeek = QList<qint64>(168, 0);
     // In the range's zone: its weekday and hour.
-    const QString local = localSql(range, L("created"));
-    s = db.prepare(L("SELECT (CAST(strftime('%w', %2, 'unixepoch') AS INTEGER) + 6) % 7 * 24 "
-                     "+ CAST(strftime('%H', %2, 'unixepoch') AS INTEGER), count(*) FROM "
-                     "charges WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND "
-                     "created < ?2%1 GROUP BY 1")
-                       .arg(cur, local));
+    const QString local = localSql(range, u"created"_s);
+    s = db.prepare(u"SELECT (CAST(strftime('%w', %2, 'unixepoch') AS INTEGER) + 6) % 7 * 24 "
+                   u"+ CAST(strftime('%H', %2, 'unixepoch') AS INTEGER), count(*) FROM "
+                   u"charges WHERE deleted = 0 AND status = 'succeeded' AND created >= ?1 AND "
+                   u"created < ?2%1 GROUP BY 1"_s.arg(cur, local));
     bindRange(s, range);
     while (s.step())
         if (const qint64 slot = s.int64(0); slot >= 0 && slot < 168)
@@ -371,10 +352,9 @@ QList<RevenueRow> revenue(sql::Database &db, const Range &range)
     for (const RevenueRow &r : rows)
         by.insert({r.bucket, r.currency}, r);
     sql::Statement s = db.prepare(
-        L("SELECT %1, currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
-          "'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%2 GROUP BY 1, 2 HAVING sum(n) "
-          "<> 0")
-            .arg(bucketSql(range, "hour * 3600"), currencySql(range)));
+        u"SELECT %1, currency, sum(amount), sum(n) FROM charge_hours WHERE status = "
+        u"'succeeded' AND hour >= ?1 / 3600 AND hour < ?2 / 3600%2 GROUP BY 1, 2 HAVING sum(n) "
+        u"<> 0"_s.arg(bucketSql(range, "hour * 3600"), currencySql(range)));
     bindRange(s, range);
     while (s.step()) {
         RevenueRow &r = by[{s.text(0), s.text(1)}];
@@ -390,7 +370,7 @@ QList<SettlementRow> settlement(sql::Database &db, const Range &range)
 {
     if (!onDays(range) || !hasRollups(db))
         return settlementFromRows(db, range);
-    return settlementFromRows(db, range, L("bt_days"));
+    return settlementFromRows(db, range, u"bt_days"_s);
 }
 
 PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
@@ -405,10 +385,10 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
     QMap<QString, std::pair<qint64, qint64>> volume; // Per currency: amount, count.
     qint64 refunded = 0;
     sql::Statement s = db.prepare(
-        L("SELECT currency, status, (%2 / 3600 + 72) % 168, sum(n), sum(amount), sum(refunded) "
-          "FROM charge_hours WHERE hour >= ?1 / 3600 AND hour < ?2 / 3600 AND status IN "
-          "('succeeded', 'failed')%1 GROUP BY 1, 2, 3")
-            .arg(cur, localSql(range, L("hour * 3600"))));
+        u"SELECT currency, status, (%2 / 3600 + 72) % 168, sum(n), sum(amount), sum(refunded) "
+        u"FROM charge_hours WHERE hour >= ?1 / 3600 AND hour < ?2 / 3600 AND status IN "
+        u"('succeeded', 'failed')%1 GROUP BY 1, 2, 3"_s.arg(cur,
+                                                            localSql(range, u"hour * 3600"_s)));
     bindRange(s, range);
     while (s.step()) {
         const qint64 n = s.int64(3);
@@ -437,9 +417,8 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
         QMap<QString, QMap<QString, std::pair<qint64, qint64>>> byDim; // dim → key → ok, ko
         if (firstDay < endDay) {
             sql::Statement d = db.prepare(
-                L("SELECT dim, key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE "
-                  "day >= ?1 AND day < ?2%1 GROUP BY dim, key HAVING ok + ko > 0")
-                    .arg(cur));
+                u"SELECT dim, key, sum(succeeded) AS ok, sum(failed) AS ko FROM charge_dims WHERE "
+                u"day >= ?1 AND day < ?2%1 GROUP BY dim, key HAVING ok + ko > 0"_s.arg(cur));
             d.bind(1, firstDay);
             d.bind(2, endDay);
             if (!range.currency.isEmpty())
@@ -466,22 +445,22 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
                 {"risk", "risk_level"},
             };
             for (const auto &[dim, key] : keys)
-                for (const Breakdown &b : breakdown(db, edge, L(key))) {
-                    std::pair<qint64, qint64> &v = byDim[L(dim)][b.key];
+                for (const Breakdown &b : breakdown(db, edge, QString::fromLatin1(key))) {
+                    std::pair<qint64, qint64> &v = byDim[QString::fromLatin1(dim)][b.key];
                     v.first += b.succeeded;
                     v.second += b.failed;
                 }
             for (const Breakdown &b :
-                 breakdown(db, edge, L("coalesce(nullif(outcome_reason, ''), failure_code)"),
-                           L("status = 'failed'"))) {
-                std::pair<qint64, qint64> &v = byDim[L("decline")][b.key];
+                 breakdown(db, edge, u"coalesce(nullif(outcome_reason, ''), failure_code)"_s,
+                           u"status = 'failed'"_s)) {
+                std::pair<qint64, qint64> &v = byDim[u"decline"_s][b.key];
                 v.first += b.succeeded;
                 v.second += b.failed;
             }
         }
         const QHash<QString, QList<Breakdown> *> lists {
-            {L("decline"), &p.declines},  {L("brand"), &p.byBrand},   {L("country"), &p.byCountry},
-            {L("funding"), &p.byFunding}, {L("method"), &p.byMethod},
+            {u"decline"_s, &p.declines},  {u"brand"_s, &p.byBrand},   {u"country"_s, &p.byCountry},
+            {u"funding"_s, &p.byFunding}, {u"method"_s, &p.byMethod},
         };
         for (auto dim = byDim.cbegin(); dim != byDim.cend(); ++dim) {
             if (dim.key() == QLatin1String("risk")) {
@@ -512,9 +491,9 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
                                     0);
     if (newest < range.to && !range.currency.isEmpty()) {
         // One row per payer in a currency: two counts over the index of first payments.
-        s = db.prepare(L("SELECT (SELECT count(*) FROM customer_payers WHERE currency = ?3 AND "
-                         "first >= ?1 AND first < ?2), (SELECT count(*) FROM customer_payers "
-                         "WHERE currency = ?3 AND first < ?1 AND last >= ?1)"));
+        s = db.prepare(u"SELECT (SELECT count(*) FROM customer_payers WHERE currency = ?3 AND "
+                       u"first >= ?1 AND first < ?2), (SELECT count(*) FROM customer_payers "
+                       u"WHERE currency = ?3 AND first < ?1 AND last >= ?1)"_s);
         bindRange(s, range);
         if (s.step()) {
             p.newCustomers = s.int64(0);
@@ -522,10 +501,9 @@ PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
         }
     } else if (newest < range.to) {
         // A customer may have paid in several currencies: counted once.
-        s = db.prepare(L("SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT customer, "
-                         "min(first) AS first, max(last) AS last FROM customer_payers WHERE last "
-                         ">= ?1%1 GROUP BY customer) WHERE first < ?2")
-                           .arg(cur));
+        s = db.prepare(u"SELECT sum(first >= ?1), sum(first < ?1) FROM (SELECT customer, "
+                       u"min(first) AS first, max(last) AS last FROM customer_payers WHERE last "
+                       u">= ?1%1 GROUP BY customer) WHERE first < ?2"_s.arg(cur));
         bindRange(s, range);
         if (s.step()) {
             p.newCustomers = s.isNull(0) ? 0 : s.int64(0);
@@ -584,22 +562,21 @@ QList<SubscriptionValue> subscriptionValues(sql::Database &db, const QString &wh
 {
     // Items of the subscriptions that count, with the subscription's coupon as cached.
     sql::Statement s = db.prepare(
-        L("SELECT s.id, coalesce(s.customer, ''), s.currency, i.unit_amount, "
-          "coalesce(i.quantity, 1), i.recurring_interval, i.recurring_interval_count, "
-          "coalesce(i.usage_type, 'licensed'), "
-          // The coupon from the coupons table; from the subscription's JSON only when it has a
-          // discount whose coupon is not cached (undiscounted rows are never parsed).
-          "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.percent_off, "
-          "json_extract(s.raw, '$.discount.coupon.percent_off')) END, "
-          "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.amount_off, "
-          "json_extract(s.raw, '$.discount.coupon.amount_off')) END, "
-          "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.duration, "
-          "json_extract(s.raw, '$.discount.coupon.duration')) END, s.discount_end "
-          "FROM subscriptions s JOIN subscription_items i ON i.subscription = s.id "
-          "LEFT JOIN coupons c ON c.id = s.discount_coupon AND c.deleted = 0 "
-          "WHERE s.deleted = 0 AND s.status IN ('active', 'past_due') AND "
-          "s.pause_behavior IS NULL%1 ORDER BY s.id")
-            .arg(where));
+        u"SELECT s.id, coalesce(s.customer, ''), s.currency, i.unit_amount, "
+        "coalesce(i.quantity, 1), i.recurring_interval, i.recurring_interval_count, "
+        "coalesce(i.usage_type, 'licensed'), "
+        // The coupon from the coupons table; from the subscription's JSON only when it has a
+        // discount whose coupon is not cached (undiscounted rows are never parsed).
+        "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.percent_off, "
+        "json_extract(s.raw, '$.discount.coupon.percent_off')) END, "
+        "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.amount_off, "
+        "json_extract(s.raw, '$.discount.coupon.amount_off')) END, "
+        "CASE WHEN s.discount_coupon IS NULL THEN NULL ELSE coalesce(c.duration, "
+        "json_extract(s.raw, '$.discount.coupon.duration')) END, s.discount_end "
+        "FROM subscriptions s JOIN subscription_items i ON i.subscription = s.id "
+        "LEFT JOIN coupons c ON c.id = s.discount_coupon AND c.deleted = 0 "
+        "WHERE s.deleted = 0 AND s.status IN ('active', 'past_due') AND "
+        "s.pause_behavior IS NULL%1 ORDER BY s.id"_s.arg(where));
     if (!currency.isEmpty())
         s.bind(1, currency.toLower());
     struct Sub
@@ -668,7 +645,7 @@ bool hasMrrRollups(sql::Database &db)
 
 bool isClean(sql::Database &db, const char *dirtyTable)
 {
-    return db.scalar(L("SELECT NOT EXISTS (SELECT 1 FROM %1)").arg(QLatin1String(dirtyTable)), 0)
+    return db.scalar(u"SELECT NOT EXISTS (SELECT 1 FROM %1)"_s.arg(QLatin1String(dirtyTable)), 0)
         == 1;
 }
 
@@ -679,7 +656,7 @@ QList<MrrRow> mrrFromRows(sql::Database &db, qint64 at, const QString &currency)
     QMap<QString, MrrRow> rows;
     QMap<QString, QSet<QString>> customers;
     for (const SubscriptionValue &sub : subscriptionValues(
-             db, currency.isEmpty() ? QString() : L(" AND s.currency = ?1"), currency)) {
+             db, currency.isEmpty() ? QString() : u" AND s.currency = ?1"_s, currency)) {
         MrrRow &row = rows[sub.currency];
         row.currency = sub.currency;
         row.mrr += sub.valueAt(at);
@@ -698,10 +675,9 @@ QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency)
     if (!hasMrrRollups(db) || !isClean(db, "sub_dirty"))
         return mrrFromRows(db, at, currency);
     sql::Statement s = db.prepare(
-        L("SELECT currency, sum(%1), count(*), count(DISTINCT customer) FROM sub_mrr%2 GROUP BY "
-          "currency ORDER BY currency")
-            .arg(QLatin1String(kSubMrrAt),
-                 currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
+        u"SELECT currency, sum(%1), count(*), count(DISTINCT customer) FROM sub_mrr%2 GROUP BY "
+        u"currency ORDER BY currency"_s.arg(
+            QLatin1String(kSubMrrAt), currency.isEmpty() ? QString() : u" WHERE currency = ?2"_s));
     s.bind(1, at);
     if (!currency.isEmpty())
         s.bind(2, currency.toLower());
@@ -749,9 +725,9 @@ QList<CustomerNow> customersNow(sql::Database &db, qint64 at, const QString &cur
     QList<CustomerNow> out;
     if (fromRollup && hasMrrRollups(db) && isClean(db, "sub_dirty")) {
         sql::Statement s = db.prepare(
-            L("SELECT currency, customer, sum(%1) FROM sub_mrr%2 GROUP BY currency, customer")
-                .arg(QLatin1String(kSubMrrAt),
-                     currency.isEmpty() ? QString() : L(" WHERE currency = ?2")));
+            u"SELECT currency, customer, sum(%1) FROM sub_mrr%2 GROUP BY currency, customer"_s.arg(
+                QLatin1String(kSubMrrAt),
+                currency.isEmpty() ? QString() : u" WHERE currency = ?2"_s));
         s.bind(1, at);
         if (!currency.isEmpty())
             s.bind(2, currency.toLower());
@@ -761,7 +737,7 @@ QList<CustomerNow> customersNow(sql::Database &db, qint64 at, const QString &cur
     }
     QMap<std::pair<QString, QString>, qint64> by;
     for (const SubscriptionValue &sub : subscriptionValues(
-             db, currency.isEmpty() ? QString() : L(" AND s.currency = ?1"), currency))
+             db, currency.isEmpty() ? QString() : u" AND s.currency = ?1"_s, currency))
         by[{sub.currency, sub.customer}] += sub.valueAt(at);
     for (auto it = by.cbegin(); it != by.cend(); ++it)
         out.append({it.key().first, it.key().second, it.value()});
@@ -821,29 +797,27 @@ MrrHistory mrrHistory(sql::Database &db, const Range &range, bool fromRollup)
     // Paid or still open (past_due) invoices' subscription lines, prorations left out, net of
     // their discounts and without tax; a line stops counting when its subscription ended. The
     // rollup (schema 6) holds each line's monthly amount, computed once when it was cached.
-    const QString cur = range.currency.isEmpty() ? QString() : L(" AND l.currency = ?2");
+    const QString cur = range.currency.isEmpty() ? QString() : u" AND l.currency = ?2"_s;
     sql::Statement s = db.prepare(
         fromRollup
-            ? L("SELECT l.customer, l.currency, l.start, l.end, sub.ended_at, l.monthly FROM "
-                "line_mrr l INDEXED BY idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id "
-                "= l.subscription WHERE l.live = 1 AND l.monthly > 0 AND l.start < ?1 AND "
-                "l.currency IS "
-                "NOT NULL%1 ORDER BY "
-                "l.currency, l.customer")
-                  .arg(cur)
-            : L("SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
-                "coalesce(json_extract(l.raw, '$.amount_excluding_tax'), l.amount) - "
-                "coalesce((SELECT sum(json_extract(d.value, '$.amount')) FROM json_each(l.raw, "
-                "'$.discount_amounts') d), 0), json_extract(l.raw, '$.price.recurring.interval'), "
-                "json_extract(l.raw, '$.price.recurring.interval_count'), "
-                "coalesce(json_extract(l.raw, '$.price.recurring.usage_type'), 'licensed') "
-                "FROM invoice_lines l JOIN invoices i ON i.id = l.invoice "
-                "LEFT JOIN subscriptions sub ON sub.id = l.subscription "
-                "WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
-                "l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT "
-                "NULL AND l.currency IS NOT NULL AND l.period_start < ?1%1 ORDER BY l.currency, "
-                "i.customer")
-                  .arg(cur));
+            ? u"SELECT l.customer, l.currency, l.start, l.end, sub.ended_at, l.monthly FROM "
+              u"line_mrr l INDEXED BY idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id "
+              u"= l.subscription WHERE l.live = 1 AND l.monthly > 0 AND l.start < ?1 AND "
+              u"l.currency IS "
+              u"NOT NULL%1 ORDER BY "
+              u"l.currency, l.customer"_s.arg(cur)
+            : u"SELECT i.customer, l.currency, l.period_start, l.period_end, sub.ended_at, "
+              u"coalesce(json_extract(l.raw, '$.amount_excluding_tax'), l.amount) - "
+              u"coalesce((SELECT sum(json_extract(d.value, '$.amount')) FROM json_each(l.raw, "
+              u"'$.discount_amounts') d), 0), json_extract(l.raw, '$.price.recurring.interval'), "
+              u"json_extract(l.raw, '$.price.recurring.interval_count'), "
+              u"coalesce(json_extract(l.raw, '$.price.recurring.usage_type'), 'licensed') "
+              u"FROM invoice_lines l JOIN invoices i ON i.id = l.invoice "
+              u"LEFT JOIN subscriptions sub ON sub.id = l.subscription "
+              u"WHERE l.deleted = 0 AND i.deleted = 0 AND i.status IN ('paid', 'open') AND "
+              u"l.type = 'subscription' AND coalesce(l.proration, 0) = 0 AND i.customer IS NOT "
+              u"NULL AND l.currency IS NOT NULL AND l.period_start < ?1%1 ORDER BY l.currency, "
+              u"i.customer"_s.arg(cur));
     s.bind(1, range.to);
     if (!range.currency.isEmpty())
         s.bind(2, range.currency.toLower());
@@ -1115,21 +1089,21 @@ bool foldSubscriptions(sql::Database &db, CustomerKeys *touched)
     {
         // Their customers as they were: what they had is gone from their MRR now.
         sql::Statement was = db.prepare(
-            L("SELECT customer, currency FROM sub_mrr WHERE subscription IN (SELECT subscription "
-              "FROM sub_dirty) AND currency IS NOT NULL"));
+            u"SELECT customer, currency FROM sub_mrr WHERE subscription IN (SELECT subscription "
+            u"FROM sub_dirty) AND currency IS NOT NULL"_s);
         while (was.step())
             touched->insert({was.text(0), was.text(1)});
     }
     const QList<SubscriptionValue> values
-        = subscriptionValues(db, L(" AND s.id IN (SELECT subscription FROM sub_dirty)"));
+        = subscriptionValues(db, u" AND s.id IN (SELECT subscription FROM sub_dirty)"_s);
     for (const SubscriptionValue &v : values)
         touched->insert({v.customer, v.currency});
-    if (!db.exec(L("DELETE FROM sub_mrr WHERE subscription IN (SELECT subscription FROM "
-                   "sub_dirty)")))
+    if (!db.exec(u"DELETE FROM sub_mrr WHERE subscription IN (SELECT subscription FROM "
+                 u"sub_dirty)"_s))
         return false;
     sql::Statement put
-        = db.prepare(L("INSERT INTO sub_mrr (subscription, customer, currency, base, discounted, "
-                       "until) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+        = db.prepare(u"INSERT INTO sub_mrr (subscription, customer, currency, base, discounted, "
+                     u"until) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"_s);
     for (const SubscriptionValue &v : values) {
         put.bind(1, v.id);
         put.bind(2, v.customer);
@@ -1146,14 +1120,14 @@ bool foldSubscriptions(sql::Database &db, CustomerKeys *touched)
         if (!put.exec())
             return false;
     }
-    return db.exec(L("DELETE FROM sub_dirty"));
+    return db.exec(u"DELETE FROM sub_dirty"_s);
 }
 
 bool foldHistory(sql::Database &db, CustomerKeys *touched)
 {
     QList<std::pair<QString, QString>> dirty;
     {
-        sql::Statement d = db.prepare(L("SELECT customer, currency FROM mrr_dirty"));
+        sql::Statement d = db.prepare(u"SELECT customer, currency FROM mrr_dirty"_s);
         while (d.step()) {
             dirty.append({d.text(0), d.text(1)});
             touched->insert(dirty.last());
@@ -1162,15 +1136,15 @@ bool foldHistory(sql::Database &db, CustomerKeys *touched)
     if (dirty.isEmpty())
         return true;
     sql::Statement old = db.prepare(
-        L("SELECT first, series FROM customer_mrr WHERE customer = ?1 AND currency = ?2"));
+        u"SELECT first, series FROM customer_mrr WHERE customer = ?1 AND currency = ?2"_s);
     sql::Statement lines = db.prepare(
-        L("SELECT l.start, l.end, sub.ended_at, l.monthly FROM line_mrr l INDEXED BY "
-          "idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id = l.subscription WHERE "
-          "l.live = 1 AND l.currency = ?2 AND l.customer = ?1 AND l.monthly > 0"));
-    sql::Statement put = db.prepare(L("INSERT OR REPLACE INTO customer_mrr (customer, currency, "
-                                      "first, series) VALUES (?1, ?2, ?3, ?4)"));
+        u"SELECT l.start, l.end, sub.ended_at, l.monthly FROM line_mrr l INDEXED BY "
+        u"idx_line_mrr_history LEFT JOIN subscriptions sub ON sub.id = l.subscription WHERE "
+        u"l.live = 1 AND l.currency = ?2 AND l.customer = ?1 AND l.monthly > 0"_s);
+    sql::Statement put = db.prepare(u"INSERT OR REPLACE INTO customer_mrr (customer, currency, "
+                                    u"first, series) VALUES (?1, ?2, ?3, ?4)"_s);
     sql::Statement drop
-        = db.prepare(L("DELETE FROM customer_mrr WHERE customer = ?1 AND currency = ?2"));
+        = db.prepare(u"DELETE FROM customer_mrr WHERE customer = ?1 AND currency = ?2"_s);
     MonthTotals months;
     CohortCells cells;
     std::vector<LineSpan> spans;
@@ -1206,18 +1180,18 @@ bool foldHistory(sql::Database &db, CustomerKeys *touched)
         write.reset();
     }
     sql::Statement add = db.prepare(
-        L("INSERT INTO mrr_months (currency, month, start_mrr, mrr, start_customers, customers, "
-          "new_mrr, new_customers, expansion, contraction, churn, churned_customers, "
-          "reactivation, reactivated_customers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-          "?11, ?12, ?13, ?14) ON CONFLICT (currency, month) DO UPDATE SET start_mrr = start_mrr "
-          "+ excluded.start_mrr, mrr = mrr + excluded.mrr, start_customers = start_customers + "
-          "excluded.start_customers, customers = customers + excluded.customers, new_mrr = "
-          "new_mrr + excluded.new_mrr, new_customers = new_customers + excluded.new_customers, "
-          "expansion = expansion + excluded.expansion, contraction = contraction + "
-          "excluded.contraction, churn = churn + excluded.churn, churned_customers = "
-          "churned_customers + excluded.churned_customers, reactivation = reactivation + "
-          "excluded.reactivation, reactivated_customers = reactivated_customers + "
-          "excluded.reactivated_customers"));
+        u"INSERT INTO mrr_months (currency, month, start_mrr, mrr, start_customers, customers, "
+        u"new_mrr, new_customers, expansion, contraction, churn, churned_customers, "
+        u"reactivation, reactivated_customers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        u"?11, ?12, ?13, ?14) ON CONFLICT (currency, month) DO UPDATE SET start_mrr = start_mrr "
+        u"+ excluded.start_mrr, mrr = mrr + excluded.mrr, start_customers = start_customers + "
+        u"excluded.start_customers, customers = customers + excluded.customers, new_mrr = "
+        u"new_mrr + excluded.new_mrr, new_customers = new_customers + excluded.new_customers, "
+        u"expansion = expansion + excluded.expansion, contraction = contraction + "
+        u"excluded.contraction, churn = churn + excluded.churn, churned_customers = "
+        u"churned_customers + excluded.churned_customers, reactivation = reactivation + "
+        u"excluded.reactivation, reactivated_customers = reactivated_customers + "
+        u"excluded.reactivated_customers"_s);
     for (auto it = months.cbegin(); it != months.cend(); ++it) {
         const MrrMonth &m = it.value();
         add.bind(1, it.key().first);
@@ -1232,9 +1206,9 @@ bool foldHistory(sql::Database &db, CustomerKeys *touched)
             return false;
     }
     sql::Statement cell = db.prepare(
-        L("INSERT INTO mrr_cohorts (currency, cohort, month, paying, mrr) VALUES (?1, ?2, ?3, "
-          "?4, ?5) ON CONFLICT (currency, cohort, month) DO UPDATE SET paying = paying + "
-          "excluded.paying, mrr = mrr + excluded.mrr"));
+        u"INSERT INTO mrr_cohorts (currency, cohort, month, paying, mrr) VALUES (?1, ?2, ?3, "
+        u"?4, ?5) ON CONFLICT (currency, cohort, month) DO UPDATE SET paying = paying + "
+        u"excluded.paying, mrr = mrr + excluded.mrr"_s);
     for (auto it = cells.cbegin(); it != cells.cend(); ++it) {
         cell.bind(1, std::get<0>(it.key()));
         cell.bind(2, qint64(std::get<1>(it.key())));
@@ -1245,19 +1219,19 @@ bool foldHistory(sql::Database &db, CustomerKeys *touched)
             return false;
     }
     // A month nobody paid in at its start or end holds nothing else either.
-    return db.exec(L("DELETE FROM mrr_months WHERE start_customers = 0 AND customers = 0; "
-                     "DELETE FROM mrr_cohorts WHERE paying = 0; DELETE FROM mrr_dirty"));
+    return db.exec(u"DELETE FROM mrr_months WHERE start_customers = 0 AND customers = 0; "
+                   u"DELETE FROM mrr_cohorts WHERE paying = 0; DELETE FROM mrr_dirty"_s);
 }
 
 bool hasCustomerNow(sql::Database &db)
 {
-    return db.scalar(L("SELECT count(*) FROM sqlite_master WHERE name = 'customer_now'"), 0) > 0;
+    return db.scalar(u"SELECT count(*) FROM sqlite_master WHERE name = 'customer_now'"_s, 0) > 0;
 }
 
 // When customer_now was computed (sync_state "mrr_now_at"), -1 when never.
 qint64 customerNowAt(sql::Database &db)
 {
-    sql::Statement s = db.prepare(L("SELECT value FROM sync_state WHERE key = 'mrr_now_at'"));
+    sql::Statement s = db.prepare(u"SELECT value FROM sync_state WHERE key = 'mrr_now_at'"_s);
     return s.step() ? s.text(0).toLongLong() : -1;
 }
 
@@ -1265,7 +1239,7 @@ qint64 customerNowAt(sql::Database &db)
 bool discountEndsBetween(sql::Database &db, qint64 a, qint64 b)
 {
     sql::Statement s
-        = db.prepare(L("SELECT EXISTS (SELECT 1 FROM sub_mrr WHERE until > ?1 AND until <= ?2)"));
+        = db.prepare(u"SELECT EXISTS (SELECT 1 FROM sub_mrr WHERE until > ?1 AND until <= ?2)"_s);
     s.bind(1, std::min(a, b));
     s.bind(2, std::max(a, b));
     return s.step() && s.int64(0) != 0;
@@ -1285,10 +1259,10 @@ bool foldCurrent(sql::Database &db, CustomerKeys touched, qint64 now)
     if (!all && touched.isEmpty() && !discountEndsBetween(db, folded, now))
         return true; // Nothing changed: the values of `folded` are the values now.
     sql::Statement put = db.prepare(
-        L("INSERT OR REPLACE INTO customer_now (customer, currency, prev, now, cohort) VALUES "
-          "(?1, ?2, ?3, ?4, ?5)"));
+        u"INSERT OR REPLACE INTO customer_now (customer, currency, prev, now, cohort) VALUES "
+        u"(?1, ?2, ?3, ?4, ?5)"_s);
     sql::Statement drop
-        = db.prepare(L("DELETE FROM customer_now WHERE customer = ?1 AND currency = ?2"));
+        = db.prepare(u"DELETE FROM customer_now WHERE customer = ?1 AND currency = ?2"_s);
     auto write = [&](const QString &customer, const QString &currency, int first,
                      const QString &series, qint64 value) {
         const int cohort = first >= 0 && first < month ? first : -1;
@@ -1306,7 +1280,7 @@ bool foldCurrent(sql::Database &db, CustomerKeys touched, qint64 now)
     };
     if (all) {
         // Everybody, in one pass of one join.
-        if (!db.exec(L("DELETE FROM customer_now")))
+        if (!db.exec(u"DELETE FROM customer_now"_s))
             return false;
         sql::Statement c = db.prepare(
             QStringLiteral("WITH n AS (SELECT customer, currency, sum(%1) AS now FROM sub_mrr "
@@ -1323,17 +1297,17 @@ bool foldCurrent(sql::Database &db, CustomerKeys touched, qint64 now)
                 return false;
     } else {
         sql::Statement expiring = db.prepare(
-            L("SELECT customer, currency FROM sub_mrr WHERE until > ?1 AND until <= ?2 AND "
-              "currency IS NOT NULL"));
+            u"SELECT customer, currency FROM sub_mrr WHERE until > ?1 AND until <= ?2 AND "
+            u"currency IS NOT NULL"_s);
         expiring.bind(1, std::min(folded, now));
         expiring.bind(2, std::max(folded, now));
         while (expiring.step())
             touched.insert({expiring.text(0), expiring.text(1)});
         sql::Statement series = db.prepare(
-            L("SELECT first, series FROM customer_mrr WHERE customer = ?1 AND currency = ?2"));
+            u"SELECT first, series FROM customer_mrr WHERE customer = ?1 AND currency = ?2"_s);
         sql::Statement value = db.prepare(
-            L("SELECT coalesce(sum(%1), 0) FROM sub_mrr WHERE currency = ?3 AND customer = ?2")
-                .arg(QLatin1String(kSubMrrAt)));
+            u"SELECT coalesce(sum(%1), 0) FROM sub_mrr WHERE currency = ?3 AND customer = ?2"_s.arg(
+                QLatin1String(kSubMrrAt)));
         for (const auto &[customer, currency] : std::as_const(touched)) {
             series.reset();
             series.bind(1, customer);
@@ -1349,8 +1323,8 @@ bool foldCurrent(sql::Database &db, CustomerKeys touched, qint64 now)
                 return false;
         }
     }
-    sql::Statement at = db.prepare(L("INSERT INTO sync_state (key, value) VALUES ('mrr_now_at', "
-                                     "?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    sql::Statement at = db.prepare(u"INSERT INTO sync_state (key, value) VALUES ('mrr_now_at', "
+                                   u"?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value"_s);
     at.bind(1, QString::number(now));
     return at.exec();
 }
@@ -1384,13 +1358,13 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
     const qint64 now = range.now();
     const int nowMonth = monthIndex(now);
     const int lastBilled = std::min(toMonth, nowMonth - 1);
-    const QString cur = range.currency.isEmpty() ? QString() : L(" AND currency = ?3");
+    const QString cur = range.currency.isEmpty() ? QString() : u" AND currency = ?3"_s;
     auto bucket = [](int month) {
         return monthStart(month).toString(Qt::ISODate);
     };
     // A query of the months (?1, ?2) and currency (?3).
     auto query = [&](const char *text, qint64 from, qint64 to) {
-        sql::Statement q = db.prepare(L(text).arg(cur));
+        sql::Statement q = db.prepare(QString::fromLatin1(text).arg(cur));
         q.bind(1, from);
         q.bind(2, to);
         if (!range.currency.isEmpty())
@@ -1406,17 +1380,16 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
     if (toMonth >= nowMonth && currentIsFolded(db, nowMonth, now)) {
         // Kept by the fold for this month (customer_now): sums, no customer read here.
         sql::Statement c = db.prepare(
-            L("SELECT currency, sum(prev), sum(now), sum(prev > 0), sum(now > 0), "
-              "sum(CASE WHEN prev = 0 AND now > 0 AND cohort < 0 THEN now ELSE 0 END), "
-              "sum(prev = 0 AND now > 0 AND cohort < 0), "
-              "sum(CASE WHEN prev > 0 AND now > prev THEN now - prev ELSE 0 END), "
-              "sum(CASE WHEN now > 0 AND now < prev THEN prev - now ELSE 0 END), "
-              "sum(CASE WHEN prev > 0 AND now = 0 THEN prev ELSE 0 END), "
-              "sum(prev > 0 AND now = 0), "
-              "sum(CASE WHEN prev = 0 AND now > 0 AND cohort >= 0 THEN now ELSE 0 END), "
-              "sum(prev = 0 AND now > 0 AND cohort >= 0) FROM customer_now WHERE 1%1 GROUP BY "
-              "currency")
-                .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?1")));
+            u"SELECT currency, sum(prev), sum(now), sum(prev > 0), sum(now > 0), "
+            u"sum(CASE WHEN prev = 0 AND now > 0 AND cohort < 0 THEN now ELSE 0 END), "
+            u"sum(prev = 0 AND now > 0 AND cohort < 0), "
+            u"sum(CASE WHEN prev > 0 AND now > prev THEN now - prev ELSE 0 END), "
+            u"sum(CASE WHEN now > 0 AND now < prev THEN prev - now ELSE 0 END), "
+            u"sum(CASE WHEN prev > 0 AND now = 0 THEN prev ELSE 0 END), "
+            u"sum(prev > 0 AND now = 0), "
+            u"sum(CASE WHEN prev = 0 AND now > 0 AND cohort >= 0 THEN now ELSE 0 END), "
+            u"sum(prev = 0 AND now > 0 AND cohort >= 0) FROM customer_now WHERE 1%1 GROUP BY "
+            u"currency"_s.arg(range.currency.isEmpty() ? QString() : u" AND currency = ?1"_s));
         if (!range.currency.isEmpty())
             c.bind(1, range.currency.toLower());
         while (c.step()) {
@@ -1428,9 +1401,9 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
             for (int i = 0; i < 12; ++i)
                 *fields[i] = c.int64(1 + i);
         }
-        c = db.prepare(L("SELECT currency, CASE WHEN cohort >= 0 THEN cohort ELSE ?1 END, "
-                         "count(*), sum(now) FROM customer_now WHERE now > 0%1 GROUP BY 1, 2")
-                           .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?2")));
+        c = db.prepare(u"SELECT currency, CASE WHEN cohort >= 0 THEN cohort ELSE ?1 END, "
+                       u"count(*), sum(now) FROM customer_now WHERE now > 0%1 GROUP BY 1, 2"_s.arg(
+                           range.currency.isEmpty() ? QString() : u" AND currency = ?2"_s));
         c.bind(1, qint64(nowMonth));
         if (!range.currency.isEmpty())
             c.bind(2, range.currency.toLower());
@@ -1450,7 +1423,7 @@ MrrHistory mrrHistoryFromMonths(sql::Database &db, const Range &range)
                            "WHERE c.customer = n.customer AND c.currency = n.currency AND "
                            "c.first <= ?2)")
                 .arg(QLatin1String(kSubMrrAt), cur,
-                     range.currency.isEmpty() ? QString() : L(" AND c.currency = ?3")));
+                     range.currency.isEmpty() ? QString() : u" AND c.currency = ?3"_s));
         c.bind(1, now);
         c.bind(2, qint64(nowMonth - 1));
         if (!range.currency.isEmpty())
@@ -1605,18 +1578,16 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
     const QString b = bucketSql(range);
     const bool rollup = onHours(range) && hasRollups(db);
     sql::Statement s = db.prepare(
-        rollup ? L("SELECT %1, sum(n) FROM charge_hours WHERE status = 'succeeded' AND hour >= ?1 "
-                   "/ 3600 AND hour < ?2 / 3600%2 GROUP BY 1")
-                     .arg(bucketSql(range, "hour * 3600"), currencySql(range))
-               : L("SELECT %1, count(*) FROM charges WHERE deleted = 0 AND status = 'succeeded' "
-                   "AND created >= ?1 AND created < ?2%2 GROUP BY 1")
-                     .arg(b, currencySql(range)));
+        rollup ? u"SELECT %1, sum(n) FROM charge_hours WHERE status = 'succeeded' AND hour >= ?1 "
+                 u"/ 3600 AND hour < ?2 / 3600%2 GROUP BY 1"_s.arg(bucketSql(range, "hour * 3600"),
+                                                                   currencySql(range))
+               : u"SELECT %1, count(*) FROM charges WHERE deleted = 0 AND status = 'succeeded' "
+                 u"AND created >= ?1 AND created < ?2%2 GROUP BY 1"_s.arg(b, currencySql(range)));
     bindRange(s, range);
     while (s.step())
         by[s.text(0)].denominator = s.int64(1);
-    s = db.prepare(L("SELECT %1, count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND "
-                     "created < ?2%2 GROUP BY 1")
-                       .arg(b, currencySql(range)));
+    s = db.prepare(u"SELECT %1, count(*) FROM disputes WHERE deleted = 0 AND created >= ?1 AND "
+                   u"created < ?2%2 GROUP BY 1"_s.arg(b, currencySql(range)));
     bindRange(s, range);
     while (s.step())
         by[s.text(0)].numerator = s.int64(1);
@@ -1629,8 +1600,8 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
 QMap<QString, qint64> subscriptionStatuses(sql::Database &db, const QString &currency)
 {
     sql::Statement s = db.prepare(
-        L("SELECT status, count(*) FROM subscriptions WHERE deleted = 0%1 GROUP BY status")
-            .arg(currency.isEmpty() ? QString() : L(" AND currency = ?1")));
+        u"SELECT status, count(*) FROM subscriptions WHERE deleted = 0%1 GROUP BY status"_s.arg(
+            currency.isEmpty() ? QString() : u" AND currency = ?1"_s));
     if (!currency.isEmpty())
         s.bind(1, currency.toLower());
     QMap<QString, qint64> map;
@@ -1660,9 +1631,9 @@ QStringList currencies(sql::Database &db)
     // One index seek per currency would need a list of them; the distinct currencies of the
     // subscriptions and a bounded sample of recent charges are enough to offer a choice.
     sql::Statement s = db.prepare(
-        L("SELECT currency, count(*) AS n FROM (SELECT currency FROM charges WHERE deleted = 0 "
-          "AND status = 'succeeded' ORDER BY created DESC LIMIT 20000) GROUP BY currency ORDER "
-          "BY n DESC, currency"));
+        u"SELECT currency, count(*) AS n FROM (SELECT currency FROM charges WHERE deleted = 0 "
+        u"AND status = 'succeeded' ORDER BY created DESC LIMIT 20000) GROUP BY currency ORDER "
+        u"BY n DESC, currency"_s);
     QStringList list;
     while (s.step())
         if (!s.text(0).isEmpty())
@@ -1675,10 +1646,10 @@ Ratio trialConversion(sql::Database &db, const Range &range)
     // Stripe's: of the trials that ended in the range, those whose subscription went on past
     // the trial (it did not end at the trial's end, nor expire unpaid).
     sql::Statement s = db.prepare(
-        L("SELECT sum(status NOT IN ('incomplete_expired', 'paused') AND (ended_at IS NULL OR "
-          "ended_at > trial_end)), count(*) FROM subscriptions WHERE deleted = 0 AND trial_end "
-          "IS NOT NULL AND trial_end >= ?1 AND trial_end < ?2 AND trial_end <= ?3%1")
-            .arg(range.currency.isEmpty() ? QString() : L(" AND currency = ?4")));
+        u"SELECT sum(status NOT IN ('incomplete_expired', 'paused') AND (ended_at IS NULL OR "
+        u"ended_at > trial_end)), count(*) FROM subscriptions WHERE deleted = 0 AND trial_end "
+        u"IS NOT NULL AND trial_end >= ?1 AND trial_end < ?2 AND trial_end <= ?3%1"_s.arg(
+            range.currency.isEmpty() ? QString() : u" AND currency = ?4"_s));
     s.bind(1, range.from);
     s.bind(2, range.to);
     s.bind(3, QDateTime::currentSecsSinceEpoch());

@@ -40,8 +40,6 @@ struct Range
 
 // Whether a zone keeps UTC's calendar (no offset, no transitions).
 bool isUtc(const QTimeZone &zone);
-// The zone of `reporting/timeZone` in the settings ("UTC" when unset or unknown).
-QTimeZone reportingZone();
 
 // Parses "day", "week", "month".
 bool parseInterval(const QString &text, Interval *interval);

@@ -10,14 +10,11 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+using namespace Qt::StringLiterals;
+
 namespace paydesk::models {
 
 namespace {
-
-QString L(const char *s)
-{
-    return QString::fromLatin1(s);
-}
 
 QJsonObject parseState(const QByteArray &value)
 {
@@ -92,7 +89,7 @@ SyncProgress ListingProgress::combined() const
         all.etaSeconds
             = all.etaSeconds < 0 || t.etaSeconds < 0 ? -1 : std::max(all.etaSeconds, t.etaSeconds);
     }
-    all.table = names.join(L(", "));
+    all.table = names.join(u", "_s);
     if (m_tables.isEmpty())
         all.total = all.etaSeconds = -1;
     return all;
@@ -100,10 +97,10 @@ SyncProgress ListingProgress::combined() const
 
 QStringList SyncEngine::backfillTables()
 {
-    return {L("events"),   L("products"),        L("prices"),
-            L("coupons"),  L("customers"),       L("subscriptions"),
-            L("invoices"), L("payment_intents"), L("balance_transactions"),
-            L("charges"),  L("refunds"),         L("disputes")};
+    return {u"events"_s,   u"products"_s,        u"prices"_s,
+            u"coupons"_s,  u"customers"_s,       u"subscriptions"_s,
+            u"invoices"_s, u"payment_intents"_s, u"balance_transactions"_s,
+            u"charges"_s,  u"refunds"_s,         u"disputes"_s};
 }
 
 qint64 SyncEngine::now() const
@@ -124,7 +121,7 @@ void SyncEngine::cancel()
 {
     if (!m_running)
         return;
-    fail(L("cancelled"));
+    fail(u"cancelled"_s);
 }
 
 bool SyncEngine::batchBegin()
@@ -132,7 +129,7 @@ bool SyncEngine::batchBegin()
     if (m_batchOpen)
         return true;
     if (!m_cache->begin()) {
-        fail(L("cannot write the cache: ") + m_cache->database().lastError());
+        fail(u"cannot write the cache: "_s + m_cache->database().lastError());
         return false;
     }
     m_batchOpen = true;
@@ -168,7 +165,7 @@ bool SyncEngine::commitWrite()
     const QString error = m_cache->database().lastError();
     m_cache->rollback();
     if (m_running)
-        fail(L("cannot write the cache: ") + error);
+        fail(u"cannot write the cache: "_s + error);
     return false;
 }
 
@@ -194,9 +191,9 @@ void SyncEngine::fail(const QString &message)
 
 void SyncEngine::succeed()
 {
-    QJsonObject events = parseState(m_cache->state(L("events")));
-    events.insert(L("last_sync"), now());
-    m_cache->setState(L("events"), compact(events));
+    QJsonObject events = parseState(m_cache->state(u"events"_s));
+    events.insert(u"last_sync"_s, now());
+    m_cache->setState(u"events"_s, compact(events));
     m_running = false;
     qCInfo(lcSync) << "sync complete:" << m_summary.objectsWritten << "objects,"
                    << m_summary.eventsApplied << "events applied";
@@ -205,12 +202,12 @@ void SyncEngine::succeed()
 
 QJsonObject SyncEngine::backfillState()
 {
-    return parseState(m_cache->state(L("backfill")));
+    return parseState(m_cache->state(u"backfill"_s));
 }
 
 void SyncEngine::writeBackfillState(const QJsonObject &state)
 {
-    m_cache->setState(L("backfill"), compact(state));
+    m_cache->setState(u"backfill"_s, compact(state));
 }
 
 void SyncEngine::reportProgress(const QString &table, qint64 done, qint64 total, bool finished,
@@ -240,9 +237,9 @@ void SyncEngine::reportProgress(const QString &table, qint64 done, qint64 total,
 
 void SyncEngine::fetchAccount()
 {
-    Q_EMIT phaseChanged(L("account"));
+    Q_EMIT phaseChanged(u"account"_s);
     network::StripeRequest request;
-    request.path = L("/v1/account");
+    request.path = u"/v1/account"_s;
     m_client->send(request, this, [this](const network::StripeResponse &r) {
         if (!m_running)
             return;
@@ -250,23 +247,23 @@ void SyncEngine::fetchAccount()
             fail(r.error.userMessage());
             return;
         }
-        const QString id = r.json.value(L("id")).toString();
-        const QString stored = QString::fromUtf8(m_cache->state(L("account")));
+        const QString id = r.json.value(u"id"_s).toString();
+        const QString stored = QString::fromUtf8(m_cache->state(u"account"_s));
         if (id.isEmpty()) {
-            fail(L("the account object has no id"));
+            fail(u"the account object has no id"_s);
             return;
         }
         if (!stored.isEmpty() && stored != id) {
-            fail(L("this cache belongs to account %1, but the key is for %2").arg(stored, id));
+            fail(u"this cache belongs to account %1, but the key is for %2"_s.arg(stored, id));
             return;
         }
         m_summary.accountId = id;
         beginWrite();
-        m_cache->setState(L("account"), id.toUtf8());
+        m_cache->setState(u"account"_s, id.toUtf8());
         m_cache->upsert(r.json, now());
         if (!commitWrite())
             return;
-        m_accountCreated = r.json.value(L("created")).toInteger();
+        m_accountCreated = r.json.value(u"created"_s).toInteger();
         decideBackfill();
     });
 }
@@ -274,29 +271,29 @@ void SyncEngine::fetchAccount()
 void SyncEngine::decideBackfill()
 {
     const QJsonObject b = backfillState();
-    const QJsonObject events = parseState(m_cache->state(L("events")));
-    const qint64 lastSync = events.value(L("last_sync")).toInteger();
-    const bool complete = b.value(L("complete")).toBool();
+    const QJsonObject events = parseState(m_cache->state(u"events"_s));
+    const qint64 lastSync = events.value(u"last_sync"_s).toInteger();
+    const bool complete = b.value(u"complete"_s).toBool();
     const bool expired
         = complete && lastSync > 0 && now() - lastSync > m_options.eventRetentionSeconds;
     if (expired)
         qCInfo(lcSync) << "last sync is older than the event retention: backfilling again";
     // Without events (a restricted key that may not read them) only listing again is current.
-    const bool noEvents = complete && !m_cache->state(L("denied:events")).isEmpty();
+    const bool noEvents = complete && !m_cache->state(u"denied:events"_s).isEmpty();
     if (b.isEmpty() || m_options.forceBackfill || expired || noEvents) {
         startNewBackfill();
         return;
     }
     if (!complete) {
-        m_generation = b.value(L("gen")).toInteger();
-        m_asOf = b.value(L("as_of")).toInteger();
-        m_createdFrom = b.value(L("created_from")).toInteger();
-        m_createdTo = b.value(L("created_to")).toInteger();
+        m_generation = b.value(u"gen"_s).toInteger();
+        m_asOf = b.value(u"as_of"_s).toInteger();
+        m_createdFrom = b.value(u"created_from"_s).toInteger();
+        m_createdTo = b.value(u"created_to"_s).toInteger();
         m_tablesLeft = backfillTables();
         m_listingTables = true;
         m_summary.backfilled = true;
         qCInfo(lcSync) << "resuming the backfill of generation" << m_generation;
-        Q_EMIT phaseChanged(L("backfill"));
+        Q_EMIT phaseChanged(u"backfill"_s);
         nextTable();
         return;
     }
@@ -305,12 +302,12 @@ void SyncEngine::decideBackfill()
 
 void SyncEngine::startNewBackfill()
 {
-    Q_EMIT phaseChanged(L("backfill"));
+    Q_EMIT phaseChanged(u"backfill"_s);
     // The newest event now: everything after it is applied once the backfill is done, so that
     // changes made while it runs are not lost.
     network::StripeRequest request;
-    request.path = L("/v1/events");
-    request.params.set(L("limit"), 1);
+    request.path = u"/v1/events"_s;
+    request.params.set(u"limit"_s, 1);
     m_client->send(request, this, [this](const network::StripeResponse &r) {
         if (!m_running)
             return;
@@ -321,36 +318,36 @@ void SyncEngine::startNewBackfill()
             fail(r.error.userMessage());
             return;
         }
-        const QJsonObject newest = r.json.value(L("data")).toArray().first().toObject();
+        const QJsonObject newest = r.json.value(u"data"_s).toArray().first().toObject();
         const QJsonObject old = backfillState();
-        m_generation = old.value(L("gen")).toInteger() + 1;
+        m_generation = old.value(u"gen"_s).toInteger() + 1;
         m_asOf = eventsDenied ? (r.serverTime > 0 ? r.serverTime : now())
-                              : newest.value(L("created")).toInteger();
+                              : newest.value(u"created"_s).toInteger();
         // Stripe objects are not older than their account, nor newer than the server's clock
         // (known from the newest event, as the sandbox's clock may differ from ours).
         m_createdFrom = m_accountCreated > 0 ? m_accountCreated - 86400 : 1262304000;
         m_createdTo = std::max(now(), m_asOf) + 86400;
-        QJsonObject state {{L("gen"), m_generation},
-                           {L("as_of"), m_asOf},
-                           {L("cursor"), newest.value(L("id")).toString()},
-                           {L("created_from"), m_createdFrom},
-                           {L("created_to"), m_createdTo},
-                           {L("started"), now()},
-                           {L("complete"), false}};
+        QJsonObject state {{u"gen"_s, m_generation},
+                           {u"as_of"_s, m_asOf},
+                           {u"cursor"_s, newest.value(u"id"_s).toString()},
+                           {u"created_from"_s, m_createdFrom},
+                           {u"created_to"_s, m_createdTo},
+                           {u"started"_s, now()},
+                           {u"complete"_s, false}};
         beginWrite();
         writeBackfillState(state);
         if (eventsDenied) {
             qCWarning(lcSync).noquote()
                 << "the key may not read events" << network::missingPermission(r.error.message)
                 << "- every sync lists everything again";
-            m_cache->setState(L("denied:events"),
+            m_cache->setState(u"denied:events"_s,
                               network::missingPermission(r.error.message).toUtf8());
         } else {
-            m_cache->removeState(L("denied:events"));
+            m_cache->removeState(u"denied:events"_s);
         }
         for (const QString &t : backfillTables())
-            m_cache->removeState(L("backfill:") + t);
-        m_cache->removeState(L("denied:payment_methods")); // Asked again with the new key.
+            m_cache->removeState(u"backfill:"_s + t);
+        m_cache->removeState(u"denied:payment_methods"_s); // Asked again with the new key.
         if (!commitWrite())
             return;
         qCInfo(lcSync) << "backfill generation" << m_generation << "starts";
@@ -367,8 +364,8 @@ void SyncEngine::nextTable()
         return;
     while (m_listingTables && m_listers.size() < kTablesAtOnce && !m_tablesLeft.isEmpty()) {
         const QString table = m_tablesLeft.takeFirst();
-        const QJsonObject state = parseState(m_cache->state(L("backfill:") + table));
-        if (state.value(L("done")).toBool())
+        const QJsonObject state = parseState(m_cache->state(u"backfill:"_s + table));
+        if (state.value(u"done"_s).toBool())
             continue;
         m_timerOf[table].start();
         m_doneOf[table] = 0;
@@ -387,21 +384,21 @@ void SyncEngine::markListed(const QString &table)
     // What the listing deferred is built once, from the whole table.
     m_cache->rebuildFullText(table);
     m_cache->rebuildIndexes(table);
-    m_cache->setState(L("backfill:") + table, compact({{L("done"), true}}));
+    m_cache->setState(u"backfill:"_s + table, compact({{u"done"_s, true}}));
 }
 
 bool SyncEngine::listTable(const QString &table, int attempt)
 {
     const CacheTable *spec = cacheTableByName(table);
-    const QJsonObject state = parseState(m_cache->state(L("backfill:") + table));
+    const QJsonObject state = parseState(m_cache->state(u"backfill:"_s + table));
     network::ParallelLister::Options options;
     options.concurrency = m_options.concurrency;
     options.pageSize = m_options.pageSize;
     options.createdFrom = m_createdFrom;
     options.createdTo = m_createdTo;
     options.wholeAccount = true;
-    if (state.contains(L("ranges"))) {
-        options.ranges = rangesFromJson(state.value(L("ranges")).toArray());
+    if (state.contains(u"ranges"_s)) {
+        options.ranges = rangesFromJson(state.value(u"ranges"_s).toArray());
         if (options.ranges.isEmpty()) {
             // Killed between the last page and the "done" mark.
             beginWrite();
@@ -412,14 +409,14 @@ bool SyncEngine::listTable(const QString &table, int attempt)
     }
     network::StripeParams params;
     if (table == QLatin1String("subscriptions"))
-        params.set(L("status"), L("all"));
+        params.set(u"status"_s, u"all"_s);
     // Each customer's default payment method comes with the customer list (the cache keeps it
     // as a payment method, see Cache::upsert): one request per hundred customers instead of one
     // per customer. Their other saved methods are listed on demand (fetchPaymentMethods()).
     const bool expandMethods = table == QLatin1String("customers")
-        && m_cache->state(L("denied:payment_methods")).isEmpty();
+        && m_cache->state(u"denied:payment_methods"_s).isEmpty();
     if (expandMethods)
-        params.add(L("expand[]"), L("data.invoice_settings.default_payment_method"));
+        params.add(u"expand[]"_s, u"data.invoice_settings.default_payment_method"_s);
     auto *lister = new network::ParallelLister(m_client, QString::fromLatin1(spec->listPath),
                                                params, options, this);
     m_listers.insert(table, lister);
@@ -436,8 +433,8 @@ bool SyncEngine::listTable(const QString &table, int attempt)
                     if (w == Cache::Write::Invalid)
                         ++m_summary.invalidObjects;
                 }
-                m_cache->setState(L("backfill:") + table,
-                                  compact({{L("ranges"), rangesToJson(lister->checkpoint())}}));
+                m_cache->setState(u"backfill:"_s + table,
+                                  compact({{u"ranges"_s, rangesToJson(lister->checkpoint())}}));
                 m_batchObjects += objects.size();
                 if (!batchCommit(false))
                     return;
@@ -458,9 +455,9 @@ bool SyncEngine::listTable(const QString &table, int attempt)
                     const QString permission = network::missingPermission(error);
                     qCWarning(lcSync).noquote()
                         << "the key may not read payment methods" << permission;
-                    m_summary.deniedTables.insert(L("payment_methods"), permission);
+                    m_summary.deniedTables.insert(u"payment_methods"_s, permission);
                     beginWrite();
-                    m_cache->setState(L("denied:payment_methods"), permission.toUtf8());
+                    m_cache->setState(u"denied:payment_methods"_s, permission.toUtf8());
                     if (!commitWrite())
                         return;
                     if (!listTable(table, attempt))
@@ -474,7 +471,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
                     qCWarning(lcSync).noquote() << "the key may not list" << table << permission;
                     m_summary.deniedTables.insert(table, permission);
                     beginWrite();
-                    m_cache->setState(L("denied:") + table, permission.toUtf8());
+                    m_cache->setState(u"denied:"_s + table, permission.toUtf8());
                     markListed(table);
                     if (!commitWrite())
                         return;
@@ -489,7 +486,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
                             nextTable();
                         return;
                     }
-                    fail(L("listing %1 failed: %2").arg(table, error));
+                    fail(u"listing %1 failed: %2"_s.arg(table, error));
                     return;
                 }
                 beginWrite();
@@ -517,21 +514,21 @@ void SyncEngine::finishBackfill()
         // A backfill after a gap: what it no longer saw was deleted while we were away.
         for (const char *table : kDeletable) {
             // Not listed (the key may not): not seen is no sign of deletion.
-            if (m_summary.deniedTables.contains(L(table)))
+            if (m_summary.deniedTables.contains(QString::fromLatin1(table)))
                 continue;
-            const qint64 n = m_cache->sweepUnseen(L(table), m_generation, m_asOf);
+            const qint64 n = m_cache->sweepUnseen(QString::fromLatin1(table), m_generation, m_asOf);
             if (n > 0)
                 qCInfo(lcSync) << n << table << "no longer exist: marked deleted";
         }
     }
-    b.insert(L("complete"), true);
+    b.insert(u"complete"_s, true);
     writeBackfillState(b);
     // Statistics for the query planner, so that each filter of the views picks its index.
     m_cache->analyze();
-    QJsonObject events = parseState(m_cache->state(L("events")));
-    events.insert(L("cursor"), b.value(L("cursor")).toString());
-    events.insert(L("cursor_created"), b.value(L("as_of")).toInteger());
-    m_cache->setState(L("events"), compact(events));
+    QJsonObject events = parseState(m_cache->state(u"events"_s));
+    events.insert(u"cursor"_s, b.value(u"cursor"_s).toString());
+    events.insert(u"cursor_created"_s, b.value(u"as_of"_s).toInteger());
+    m_cache->setState(u"events"_s, compact(events));
     if (!commitWrite())
         return;
     syncEvents();
@@ -539,25 +536,25 @@ void SyncEngine::finishBackfill()
 
 void SyncEngine::syncEvents()
 {
-    if (!m_cache->state(L("denied:events")).isEmpty()) {
+    if (!m_cache->state(u"denied:events"_s).isEmpty()) {
         succeed(); // The listing just made is what there is.
         return;
     }
-    Q_EMIT phaseChanged(L("events"));
+    Q_EMIT phaseChanged(u"events"_s);
     m_tableTimer.start();
     m_tableDone = 0;
-    const QJsonObject events = parseState(m_cache->state(L("events")));
-    const QString cursor = events.value(L("cursor")).toString();
+    const QJsonObject events = parseState(m_cache->state(u"events"_s));
+    const QString cursor = events.value(u"cursor"_s).toString();
     if (m_generation == 0)
-        m_generation = backfillState().value(L("gen")).toInteger();
+        m_generation = backfillState().value(u"gen"_s).toInteger();
     network::StripeParams params;
-    params.set(L("limit"), m_options.pageSize);
+    params.set(u"limit"_s, m_options.pageSize);
     if (cursor.isEmpty()) {
         // No event existed at the backfill: every event there is now is newer. Pages come newest
         // first, so they are gathered and applied oldest first.
         auto *all = new QList<QJsonObject>;
         network::Pager::start(
-            m_client, L("/v1/events"), params, this,
+            m_client, u"/v1/events"_s, params, this,
             [all](const QJsonArray &page) {
                 for (const QJsonValue &v : page)
                     all->append(v.toObject());
@@ -568,7 +565,7 @@ void SyncEngine::syncEvents()
                 if (!m_running)
                     return;
                 if (error.isError()) {
-                    fail(L("listing events failed: ") + error.userMessage());
+                    fail(u"listing events failed: "_s + error.userMessage());
                     return;
                 }
                 std::reverse(owned->begin(), owned->end());
@@ -583,9 +580,9 @@ void SyncEngine::syncEvents()
             });
         return;
     }
-    params.set(L("ending_before"), cursor);
+    params.set(u"ending_before"_s, cursor);
     network::Pager::start(
-        m_client, L("/v1/events"), params, this,
+        m_client, u"/v1/events"_s, params, this,
         [this](const QJsonArray &page) {
             if (!m_running)
                 return false;
@@ -605,7 +602,7 @@ void SyncEngine::syncEvents()
                     startNewBackfill();
                     return;
                 }
-                fail(L("listing events failed: ") + error.userMessage());
+                fail(u"listing events failed: "_s + error.userMessage());
                 return;
             }
             syncBalanceTransactions();
@@ -618,17 +615,17 @@ void SyncEngine::syncBalanceTransactions()
     // Balance transactions have no events: new ones (from refunds, disputes, payouts) are
     // listed by creation time from a watermark a little before the newest one cached. What is
     // listed twice is stored twice, which changes nothing.
-    Q_EMIT phaseChanged(L("balance_transactions"));
+    Q_EMIT phaseChanged(u"balance_transactions"_s);
     const qint64 newest
-        = m_cache->database().scalar(L("SELECT max(created) FROM balance_transactions"), 0);
+        = m_cache->database().scalar(u"SELECT max(created) FROM balance_transactions"_s, 0);
     network::StripeParams params;
-    params.set(L("limit"), m_options.pageSize);
-    params.set(L("created"), QVariantMap {{L("gte"), std::max<qint64>(0, newest - 600)}});
+    params.set(u"limit"_s, m_options.pageSize);
+    params.set(u"created"_s, QVariantMap {{u"gte"_s, std::max<qint64>(0, newest - 600)}});
     // Current as of the newest event applied.
     const qint64 asOf
-        = parseState(m_cache->state(L("events"))).value(L("cursor_created")).toInteger();
+        = parseState(m_cache->state(u"events"_s)).value(u"cursor_created"_s).toInteger();
     network::Pager::start(
-        m_client, L("/v1/balance_transactions"), params, this,
+        m_client, u"/v1/balance_transactions"_s, params, this,
         [this, asOf](const QJsonArray &page) {
             if (!m_running)
                 return false;
@@ -645,7 +642,7 @@ void SyncEngine::syncBalanceTransactions()
             if (!m_running)
                 return;
             if (error.isError()) {
-                fail(L("listing balance transactions failed: ") + error.userMessage());
+                fail(u"listing balance transactions failed: "_s + error.userMessage());
                 return;
             }
             processRefetches();
@@ -657,7 +654,7 @@ void SyncEngine::applyEventPage(const QJsonArray &chronological)
     if (chronological.isEmpty())
         return;
     beginWrite();
-    QJsonObject events = parseState(m_cache->state(L("events")));
+    QJsonObject events = parseState(m_cache->state(u"events"_s));
     for (const QJsonValue &v : chronological) {
         const QJsonObject event = v.toObject();
         switch (applyEvent(event)) {
@@ -672,25 +669,25 @@ void SyncEngine::applyEventPage(const QJsonArray &chronological)
             ++m_summary.invalidObjects;
             break;
         }
-        if (!event.value(L("id")).toString().isEmpty()) {
-            events.insert(L("cursor"), event.value(L("id")).toString());
-            events.insert(L("cursor_created"), event.value(L("created")).toInteger());
+        if (!event.value(u"id"_s).toString().isEmpty()) {
+            events.insert(u"cursor"_s, event.value(u"id"_s).toString());
+            events.insert(u"cursor_created"_s, event.value(u"created"_s).toInteger());
         }
     }
-    m_cache->setState(L("events"), compact(events));
+    m_cache->setState(u"events"_s, compact(events));
     if (!commitWrite())
         return;
     m_tableDone += chronological.size();
-    reportProgress(L("events"), m_tableDone, -1, false);
+    reportProgress(u"events"_s, m_tableDone, -1, false);
 }
 
 SyncEngine::EventResult SyncEngine::applyEvent(const QJsonObject &event)
 {
-    const QString eventId = event.value(L("id")).toString();
-    const QJsonObject object = event.value(L("data")).toObject().value(L("object")).toObject();
-    const QString objectType = object.value(L("object")).toString();
-    const QString objectId = object.value(L("id")).toString();
-    if (eventId.isEmpty() || !event.value(L("created")).isDouble() || objectId.isEmpty()) {
+    const QString eventId = event.value(u"id"_s).toString();
+    const QJsonObject object = event.value(u"data"_s).toObject().value(u"object"_s).toObject();
+    const QString objectType = object.value(u"object"_s).toString();
+    const QString objectId = object.value(u"id"_s).toString();
+    if (eventId.isEmpty() || !event.value(u"created"_s).isDouble() || objectId.isEmpty()) {
         qCWarning(lcSync) << "skipping a malformed event" << eventId;
         return EventResult::Invalid;
     }
@@ -698,21 +695,21 @@ SyncEngine::EventResult SyncEngine::applyEvent(const QJsonObject &event)
         return EventResult::Skipped; // Applied before.
     const CacheTable *table = cacheTableForObject(objectType);
     if (!table || table->parentTable[0] != '\0' || objectType == QLatin1String("event")) {
-        qCDebug(lcSync) << "event" << event.value(L("type")).toString()
+        qCDebug(lcSync) << "event" << event.value(u"type"_s).toString()
                         << "is about an object Paydesk does not cache";
         return EventResult::Skipped;
     }
     const QString tableName = QString::fromLatin1(table->name);
-    const qint64 created = event.value(L("created")).toInteger();
-    if (event.value(L("api_version")).toString().toLatin1()
+    const qint64 created = event.value(u"created"_s).toInteger();
+    if (event.value(u"api_version"_s).toString().toLatin1()
         != network::StripeClient::apiVersion()) {
         // Shaped for another API version: the object itself is fetched again, in ours.
         m_cache->enqueueRefetch(tableName, objectId, created);
         return EventResult::Refetch;
     }
-    const QString type = event.value(L("type")).toString();
-    const bool deleted = object.value(L("deleted")).toBool()
-        || (table->deletable && type == objectType + L(".deleted"));
+    const QString type = event.value(u"type"_s).toString();
+    const bool deleted = object.value(u"deleted"_s).toBool()
+        || (table->deletable && type == objectType + u".deleted"_s);
     const std::optional<qint64> current = m_cache->asOf(tableName, objectId);
     if (current && created < *current)
         return EventResult::Skipped; // The cache holds newer state.
@@ -734,7 +731,7 @@ bool SyncEngine::applyWebhookEvent(const QJsonObject &event)
     if (!m_cache->isOpen())
         return false;
     if (m_generation == 0)
-        m_generation = backfillState().value(L("gen")).toInteger();
+        m_generation = backfillState().value(u"gen"_s).toInteger();
     beginWrite();
     const EventResult r = applyEvent(event);
     if (!m_cache->commit()) {
@@ -757,7 +754,7 @@ void SyncEngine::processRefetches()
         return;
     }
     if (m_running)
-        Q_EMIT phaseChanged(L("refetch"));
+        Q_EMIT phaseChanged(u"refetch"_s);
     for (const Cache::Refetch &item : batch) {
         const CacheTable *table = cacheTableByName(item.object);
         network::StripeRequest request;
@@ -788,8 +785,8 @@ void SyncEngine::processRefetches()
                     // Left in the queue for the next sync (a webhook's refetch does not retry in a
                     // loop against a server that keeps failing).
                     if (m_running)
-                        fail(L("fetching %1 %2 again failed: %3")
-                                 .arg(item.object, item.id, r.error.userMessage()));
+                        fail(u"fetching %1 %2 again failed: %3"_s.arg(item.object, item.id,
+                                                                      r.error.userMessage()));
                     else
                         qCWarning(lcSync).noquote() << "fetching" << item.object << item.id
                                                     << "again failed:" << r.error.userMessage();
@@ -817,36 +814,36 @@ void SyncEngine::completeLists(network::StripeResponse response,
     if (!response.ok())
         return done(response);
     for (const char *key : kEmbeddedLists) {
-        const QJsonObject list = response.json.value(L(key)).toObject();
-        if (list.value(L("object")).toString() != QLatin1String("list")
-            || !list.value(L("has_more")).toBool())
+        const QJsonObject list = response.json.value(QString::fromLatin1(key)).toObject();
+        if (list.value(u"object"_s).toString() != QLatin1String("list")
+            || !list.value(u"has_more"_s).toBool())
             continue;
-        const QJsonArray data = list.value(L("data")).toArray();
+        const QJsonArray data = list.value(u"data"_s).toArray();
         // The list's own URL ("/v1/invoices/in_…/lines", "/v1/subscription_items?subscription=
         // sub_…"), paged on from its last entry.
-        const QUrl url(list.value(L("url")).toString());
+        const QUrl url(list.value(u"url"_s).toString());
         network::StripeRequest request;
         request.path = url.path();
         for (const auto &[name, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
             request.params.set(name, value);
-        request.params.set(L("limit"), 100);
+        request.params.set(u"limit"_s, 100);
         if (!data.isEmpty())
-            request.params.set(L("starting_after"),
-                               data.last().toObject().value(L("id")).toString());
-        const QString name = L(key);
+            request.params.set(u"starting_after"_s,
+                               data.last().toObject().value(u"id"_s).toString());
+        const QString name = QString::fromLatin1(key);
         m_client->send(
             request, this,
             [this, response, name, list, data, done](const network::StripeResponse &page) mutable {
                 if (!page.ok())
                     return done(page);
                 QJsonArray all = data;
-                const QJsonArray more = page.json.value(L("data")).toArray();
+                const QJsonArray more = page.json.value(u"data"_s).toArray();
                 for (const QJsonValue &v : more)
                     all.append(v);
                 QJsonObject whole = list;
-                whole.insert(L("data"), all);
-                whole.insert(L("has_more"),
-                             page.json.value(L("has_more")).toBool() && !more.isEmpty());
+                whole.insert(u"data"_s, all);
+                whole.insert(u"has_more"_s,
+                             page.json.value(u"has_more"_s).toBool() && !more.isEmpty());
                 response.json.insert(name, whole);
                 // Another page of this list, or the next list of the object.
                 completeLists(response, done);

@@ -1,4 +1,5 @@
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTest>
@@ -12,6 +13,7 @@ class TestLayering final : public QObject
 
 private Q_SLOTS:
     void uiHoldsNoSql();
+    void stringsAreLiteralsNotRunTimeConversions();
 };
 
 void TestLayering::uiHoldsNoSql()
@@ -42,6 +44,39 @@ void TestLayering::uiHoldsNoSql()
             }
         }
     }
+    QVERIFY2(found.isEmpty(), qPrintable(found.join(u'\n')));
+}
+
+// QT_NO_CAST_FROM_ASCII makes every conversion of 8-bit text visible; a helper that takes any
+// `const char *` and converts it at run time (as Latin-1, which garbles "…") sidesteps that.
+// String constants are compile-time literals (u"…"_s, QStringLiteral, or the sandbox's L()
+// macro for it); run-time text is converted where it is read, by name.
+void TestLayering::stringsAreLiteralsNotRunTimeConversions()
+{
+    const QRegularExpression helper(QStringLiteral(
+        "QString\\s+\\w+\\s*\\(\\s*const\\s+char\\s*\\*\\s*\\w*\\s*\\)\\s*\\{\\s*return\\s+"
+        "QString::from(Latin1|Utf8|Local8Bit)\\s*\\("));
+    QStringList found;
+    qsizetype seen = 0;
+    for (const char *dir : {"app", "models", "ui", "network", "sandbox"}) {
+        QDirIterator it(QStringLiteral(PAYDESK_SOURCE_DIR "/") + QLatin1String(dir),
+                        {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            ++seen;
+            const QString text = QString::fromUtf8(f.readAll());
+            const QRegularExpressionMatch m = helper.match(text);
+            if (m.hasMatch())
+                found.append(QStringLiteral("%1:%2: %3")
+                                 .arg(path)
+                                 .arg(text.left(m.capturedStart()).count(u'\n') + 1)
+                                 .arg(m.captured()));
+        }
+    }
+    QVERIFY(seen > 100);
     QVERIFY2(found.isEmpty(), qPrintable(found.join(u'\n')));
 }
 

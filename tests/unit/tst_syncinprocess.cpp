@@ -1,5 +1,6 @@
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
+#include "models/store/account.h"
 #include "models/store/cache.h"
 #include "models/store/cachereader.h"
 #include "models/sync/syncengine.h"
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void initTestCase();
     void backfillStoresTheWholeAccount();
     void refundActsOnceAndLandsInTheCache();
+    void theAccountIsAskedOneWay();
 };
 
 void TestSyncInProcess::initTestCase()
@@ -99,12 +101,23 @@ void TestSyncInProcess::refundActsOnceAndLandsInTheCache()
             .object());
     models::Outbox outbox(&cache, m_client.get());
     QSignalSpy idle(&outbox, &models::Outbox::idle);
+    QSignalSpy refreshed(&outbox, &models::Outbox::refreshed);
     models::OutboxAction action = models::staffactions::refund(target, 200, {}, {});
     action.idempotencyKey = QStringLiteral("inprocess-once");
     outbox.enqueue(action);
     outbox.sendPending();
     QVERIFY(idle.wait());
     QCOMPARE(outbox.byKey(action.idempotencyKey).state, QStringLiteral("succeeded"));
+    // The refunded charge is fetched after the refund answered, through the rate limiter: it
+    // may leave after idle, so the count below starts once that fetch has come back.
+    QVERIFY(refreshed.count() > 0 || refreshed.wait());
+    const auto posts = [this] {
+        qsizetype n = 0;
+        for (const tests::SentRequest &r : m_network->sent())
+            n += r.method == "POST" && r.url.path() == QLatin1String("/v1/refunds");
+        return n;
+    };
+    QCOMPARE(posts(), qsizetype(1));
     // Enqueued again with the same key (a re-run script): refused, nothing is sent again.
     const qsizetype requests = m_network->sent().size();
     QString error;
@@ -112,6 +125,7 @@ void TestSyncInProcess::refundActsOnceAndLandsInTheCache()
     outbox.sendPending();
     QTest::qWait(50);
     QCOMPARE(m_network->sent().size(), requests);
+    QCOMPARE(posts(), qsizetype(1));
     int refunds = 0;
     m_sandbox->store().refunds.forEach([&](const sandbox::Collection::Entry &e) {
         const QJsonObject r = QJsonDocument::fromJson(e.json()).object();
@@ -121,6 +135,63 @@ void TestSyncInProcess::refundActsOnceAndLandsInTheCache()
     QCOMPARE(cache.database().scalar(
                  QStringLiteral("SELECT amount_refunded FROM charges WHERE id = '%1'").arg(charge)),
              qint64(200));
+}
+
+void TestSyncInProcess::theAccountIsAskedOneWay()
+{
+    // Live or test is the key's prefix, for secret and restricted keys alike.
+    QVERIFY(models::isLiveKey("sk_live_abc"));
+    QVERIFY(models::isLiveKey("rk_live_abc"));
+    QVERIFY(!models::isLiveKey("sk_test_live_abc"));
+    QVERIFY(!models::isLiveKey("pk_live_abc"));
+    // The window's connect flow and every command ask Stripe the same way.
+    QObject context;
+    models::Account account;
+    network::StripeError error;
+    bool answered = false;
+    models::resolveAccount(m_client.get(), &context,
+                           [&](const models::Account &a, const network::StripeError &e) {
+                               account = a;
+                               error = e;
+                               answered = true;
+                           });
+    QTRY_VERIFY(answered);
+    QVERIFY2(!account.id.isEmpty(), qPrintable(error.userMessage()));
+    QVERIFY(account.id.startsWith(QLatin1String("acct_")));
+    QVERIFY(!account.live);
+    QVERIFY(!account.name.isEmpty());
+    QCOMPARE(account.cachePath(), models::Cache::defaultPath(account.id, false));
+    // A key Stripe refuses: no account, and the error says why.
+    network::StripeClientConfig config = m_client->config();
+    config.apiKey = "pk_test_notasecretkey";
+    network::StripeClient publishable(config, m_network);
+    answered = false;
+    models::resolveAccount(&publishable, &context,
+                           [&](const models::Account &a, const network::StripeError &e) {
+                               account = a;
+                               error = e;
+                               answered = true;
+                           });
+    QTRY_VERIFY(answered);
+    QVERIFY(account.id.isEmpty());
+    QCOMPARE(error.httpStatus, 401);
+    // The name falls back as the window shows it: business name, display name, e-mail, id.
+    QCOMPARE(
+        models::Account::fromJson(
+            QJsonDocument::fromJson(R"({"id":"acct_1","email":"a@example.com"})").object(), true)
+            .name,
+        QStringLiteral("a@example.com"));
+    QCOMPARE(models::Account::fromJson(
+                 QJsonDocument::fromJson(
+                     R"({"id":"acct_1","settings":{"dashboard":{"display_name":"Shop"}}})")
+                     .object(),
+                 true)
+                 .name,
+             QStringLiteral("Shop"));
+    QCOMPARE(
+        models::Account::fromJson(QJsonDocument::fromJson(R"({"id":"acct_1"})").object(), false)
+            .name,
+        QStringLiteral("acct_1"));
 }
 
 QTEST_GUILESS_MAIN(TestSyncInProcess)
