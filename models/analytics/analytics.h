@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/rollups/normalise.h"
 #include "models/store/sqlitedb.h"
 
 #include <QList>
@@ -140,9 +141,9 @@ struct MrrRow
 QList<MrrRow> mrr(sql::Database &db, qint64 at, const QString &currency = {});
 // From the subscriptions and their items (the reference the kept values are tested against).
 QList<MrrRow> mrrFromRows(sql::Database &db, qint64 at, const QString &currency = {});
-// One subscription item's monthly amount: unit × quantity normalised to a month, rounded half up.
-qint64 monthlyAmount(qint64 unitAmount, qint64 quantity, const QString &interval,
-                     qint64 intervalCount);
+// One subscription item's monthly amount: unit × quantity normalised to a month, rounded half up
+// (the one normalisation, models/rollups/normalise.h).
+using rollups::monthlyAmount;
 
 // MRR month by month (docs/metrics.md, "MRR history"): each customer's MRR at the end of every
 // month that has ended, from invoice lines; at a month end after `Range::now()` (the current
@@ -203,13 +204,6 @@ struct MrrHistory
 MrrHistory mrrHistory(sql::Database &db, const Range &range);
 // From the invoice lines' JSON, without the rollup (the reference it is tested against).
 MrrHistory mrrHistoryFromRows(sql::Database &db, const Range &range);
-
-// Brings schema 7's MRR rollups up to date with what was written since the last fold: the
-// subscriptions (sub_dirty) get their values again, the customers whose invoice lines or
-// subscriptions changed (mrr_dirty) their month-end MRR series, and the months' totals and
-// cohort cells take the difference. Called inside the writer's transaction (Cache::commit()
-// does); true when there is nothing to do or all was written.
-bool foldRollups(sql::Database &db);
 
 // Disputes created ÷ succeeded charges created, per bucket.
 QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &range);

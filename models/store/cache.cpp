@@ -1,7 +1,7 @@
 #include "models/store/cache.h"
 
-#include "models/analytics/analytics.h"
 #include "models/modelslogging.h"
+#include "models/rollups/fold.h"
 #include "models/store/cacheschema.h"
 
 #include <QDir>
@@ -139,7 +139,7 @@ bool Cache::foldPending()
 bool Cache::commit()
 {
     // The MRR rollups take in what this transaction changed before anyone can read it.
-    if (!analytics::foldRollups(m_db)) {
+    if (!rollups::foldRollups(m_db)) {
         qCWarning(lcCache) << "the MRR rollups could not be brought up to date:"
                            << m_db.lastError();
         return false;

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+
+namespace paydesk::models::rollups {
+
+/*
+ * The rollups' tables and the triggers that keep them exact as rows are inserted, updated or
+ * deleted, as the cache's migrations add them (models/store/cacheschema.cpp lists every
+ * migration in order): schema 6 (charges per hour and per day and dimension, balance
+ * transactions per day, each customer's first and last payment, each invoice line's monthly
+ * amount), 7 (each subscription's MRR, each customer's month-end series, the months' totals and
+ * cohorts, filled by the fold) and 9 (each customer's MRR this month).
+ */
+QString migration6();
+QString migration7();
+QString migration9();
+
+// The statements a charge trigger runs for one charge row `r` ("new" or "old") with sign `s`
+// ("1" or "-1") when `when` holds, and that recompute a customer's first and last payment: a
+// later migration that recreates a charges trigger (schema 10) runs the same ones.
+QString chargeStatsSql(const char *r, const char *s, const char *when);
+QString payersOfSql(const char *r);
+
+} // namespace paydesk::models::rollups
