@@ -174,14 +174,14 @@ int runExportCommand(const QCommandLineParser &parser)
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly))
             return failure(QStringLiteral("cannot write to stdout"));
-        written = model->exportTo(&out, fmt, &error);
+        written = models::exportTable(*model, &out, fmt, &error);
         out.flush();
     } else {
         // Written to a temporary file and renamed: a failed export leaves nothing half-done.
         QSaveFile out(output);
         if (!out.open(QIODevice::WriteOnly))
             return failure(QStringLiteral("cannot write %1: %2").arg(output, out.errorString()));
-        written = model->exportTo(&out, fmt, &error);
+        written = models::exportTable(*model, &out, fmt, &error);
         if (written >= 0 && !out.commit())
             return failure(QStringLiteral("cannot write %1: %2").arg(output, out.errorString()));
     }

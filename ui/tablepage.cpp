@@ -600,7 +600,7 @@ qint64 TablePage::exportView(const QString &file, models::CacheTableModel::Forma
     QProgressDialog progress(tr("Exporting…"), tr("Cancel"), 0, int(expected), this);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(400);
-    const qint64 n = m_model->exportTo(&out, format, error, [&](qint64 done) {
+    const qint64 n = models::exportTable(*m_model, &out, format, error, [&](qint64 done) {
         if (expected > 0)
             progress.setValue(int(std::min(done, expected)));
         else

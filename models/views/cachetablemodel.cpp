@@ -124,25 +124,6 @@ QVariant CacheTableModel::displayValue(int, const QVariant &) const
     return {};
 }
 
-QString CacheTableModel::whereSql(QStringList *parameters) const
-{
-    const QString filter = filterSql(parameters);
-    return filter.isEmpty() ? QStringLiteral("t.deleted = 0")
-                            : QStringLiteral("t.deleted = 0 AND ") + filter;
-}
-
-QString CacheTableModel::selectList() const
-{
-    QStringList fields {QStringLiteral("t.id")};
-    for (const TableColumn &c : m_columns)
-        fields.append(c.select);
-    for (const TableColumn &c : m_columns) {
-        if (c.kind == TableColumn::Kind::Money)
-            fields.append(c.currency);
-    }
-    return fields.join(QStringLiteral(", "));
-}
-
 QString CacheTableModel::sortExpression(int column) const
 {
     const TableColumn &c = m_columns.at(column);
@@ -154,55 +135,16 @@ QString CacheTableModel::sortKey() const
     return sortExpression(m_sortColumn);
 }
 
+TableQuery CacheTableModel::currentQuery() const
+{
+    TableQuery q {m_table, m_columns, {}, {}, sortKey(), m_sortOrder == Qt::DescendingOrder};
+    q.filter = filterSql(&q.parameters);
+    return q;
+}
+
 QList<CacheTableModel::Row> CacheTableModel::query(const QString &afterId, int limit) const
 {
-    QList<Row> rows;
-    if (!m_db->isOpen())
-        return rows;
-    QStringList parameters;
-    QString where = whereSql(&parameters);
-    const QString key = sortKey();
-    const bool descending = m_sortOrder == Qt::DescendingOrder;
-    // The sort key of the last row seen, computed by SQLite itself so that it compares alike.
-    if (!afterId.isEmpty()) {
-        parameters.append(afterId);
-        const QString idParam = u'?' + QString::number(parameters.size());
-        where += QStringLiteral(" AND (%1, t.id) %2 ((SELECT %3 FROM %5 t WHERE t.id = %4), %4)")
-                     .arg(key, descending ? QStringLiteral("<") : QStringLiteral(">"), key, idParam,
-                          m_table);
-    }
-    const QString order = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    sql::Statement s
-        = m_db->prepare(QStringLiteral("SELECT %1 FROM %2 t WHERE %3 ORDER BY %4 %5, t.id %5 "
-                                       "LIMIT %6")
-                            .arg(selectList(), m_table, where, key, order)
-                            .arg(limit));
-    if (!s.isValid()) {
-        qCWarning(lcCache) << "table query failed:" << m_db->lastError();
-        return rows;
-    }
-    for (qsizetype i = 0; i < parameters.size(); ++i)
-        s.bind(int(i + 1), parameters.at(i));
-    const int fields = s.columnCount();
-    while (s.step()) {
-        Row r;
-        r.id = s.text(0);
-        r.values.reserve(fields - 1);
-        for (int f = 1; f < fields; ++f) {
-            const int column = f - 1;
-            const bool numeric = column < m_columns.size()
-                && m_columns.at(column).kind != TableColumn::Kind::Text
-                && m_columns.at(column).kind != TableColumn::Kind::Status;
-            if (s.isNull(f))
-                r.values.append(QVariant());
-            else if (numeric)
-                r.values.append(s.int64(f));
-            else
-                r.values.append(s.text(f));
-        }
-        rows.append(std::move(r));
-    }
-    return rows;
+    return currentQuery().page(*m_db, afterId, limit);
 }
 
 void CacheTableModel::reload()
@@ -223,16 +165,7 @@ void CacheTableModel::reset(bool recount)
     if (m_db->isOpen()) {
         const qint64 limit = effectiveCountLimit();
         if (recount && !countShortcut(limit, &m_total)) {
-            QStringList parameters;
-            const QString where = whereSql(&parameters);
-            sql::Statement count = m_db->prepare(
-                QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 t WHERE %2 LIMIT %3)")
-                    .arg(m_table, where)
-                    .arg(limit + 1));
-            for (qsizetype i = 0; i < parameters.size(); ++i)
-                count.bind(int(i + 1), parameters.at(i));
-            if (count.step())
-                m_total = count.int64(0);
+            m_total = currentQuery().count(*m_db, limit + 1);
         }
         if (recount) {
             m_totalExact = m_total <= limit;
@@ -454,97 +387,12 @@ QVariant CacheTableModel::headerData(int section, Qt::Orientation orientation, i
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 
-QString CacheTableModel::csvField(const QString &value)
-{
-    return csv::field(value);
-}
-
 QString CacheTableModel::rowText(int row) const
 {
     QStringList cells;
     for (int c = 0; c < m_columns.size(); ++c)
         cells.append(index(row, c).data().toString());
     return cells.join(u'\t');
-}
-
-qint64 CacheTableModel::exportTo(QIODevice *out, Format format, QString *error,
-                                 const std::function<bool(qint64)> &progress) const
-{
-    if (!m_db->isOpen()) {
-        if (error)
-            *error = tr("No cache is open.");
-        return -1;
-    }
-    auto write = [&](const QByteArray &bytes) {
-        if (out->write(bytes) == bytes.size())
-            return true;
-        if (error)
-            *error = out->errorString();
-        return false;
-    };
-    if (format == Format::Csv) {
-        QStringList header {QStringLiteral("id")};
-        for (const TableColumn &c : m_columns) {
-            header.append(c.key);
-            if (c.kind == TableColumn::Kind::Money)
-                header.append(c.key + QStringLiteral("_currency"));
-        }
-        if (!write(header.join(u',').toUtf8() + "\r\n"))
-            return -1;
-    } else if (!write("[")) {
-        return -1;
-    }
-    qint64 written = 0;
-    QString after;
-    constexpr int kChunk = 1000;
-    for (;;) {
-        const QList<Row> rows = query(after, kChunk);
-        QByteArray chunk;
-        for (const Row &r : rows) {
-            if (format == Format::Csv) {
-                QStringList cells {csvField(r.id)};
-                for (int c = 0; c < m_columns.size(); ++c) {
-                    const TableColumn &column = m_columns.at(c);
-                    const QVariant &value = r.values.at(c);
-                    QString text;
-                    if (value.isNull())
-                        text.clear();
-                    else if (column.kind == TableColumn::Kind::Money)
-                        text = Money(value.toLongLong(),
-                                     r.values.at(m_currencyField.at(c)).toString())
-                                   .toDecimalString();
-                    else if (column.kind == TableColumn::Kind::Date)
-                        text = QDateTime::fromSecsSinceEpoch(value.toLongLong(), QTimeZone::utc())
-                                   .toString(Qt::ISODate);
-                    else
-                        text = value.toString();
-                    cells.append(csvField(text));
-                    if (column.kind == TableColumn::Kind::Money)
-                        cells.append(
-                            csvField(r.values.at(m_currencyField.at(c)).toString().toUpper()));
-                }
-                chunk += cells.join(u',').toUtf8() + "\r\n";
-            } else {
-                if (written > 0 || !chunk.isEmpty())
-                    chunk += ",";
-                chunk += "\n" + rawJson(r.id);
-            }
-            ++written;
-        }
-        if (!chunk.isEmpty() && !write(chunk))
-            return -1;
-        if (progress && !progress(written)) {
-            if (error)
-                *error = tr("Export cancelled.");
-            return -1;
-        }
-        if (rows.size() < kChunk)
-            break;
-        after = rows.last().id;
-    }
-    if (format == Format::Json && !write("\n]\n"))
-        return -1;
-    return written;
 }
 
 } // namespace paydesk::models

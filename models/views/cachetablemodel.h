@@ -1,6 +1,8 @@
 #pragma once
 
 #include "models/store/sqlitedb.h"
+#include "models/views/tableexport.h"
+#include "models/views/tablequery.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>
@@ -12,18 +14,6 @@ class QIODevice;
 
 namespace paydesk::models {
 
-// One column of a cache table view: where its value comes from in SQL and how it reads.
-struct TableColumn
-{
-    enum class Kind { Text, Money, Date, Status, Number };
-    QString key; // Stable name: settings, CSV header.
-    QString header; // Translated title.
-    QString select; // SQL expression over the table aliased `t`.
-    Kind kind = Kind::Text;
-    QString currency; // Money: SQL expression of the ISO currency.
-    QString sort; // SQL expression to order by; empty: `select`.
-};
-
 /*
  * A table of the cache (payments, customers, subscriptions, …) read from SQLite page by page
  * with keyset pagination: a page is one indexed query for the rows after the last row of the
@@ -31,7 +21,8 @@ struct TableColumn
  * only a window of pages keeps its rows: pages far from where the user looks are dropped and
  * read again (one query per page, never per cell) when the view comes back, so scrolling
  * through a million rows does not keep a million rows in memory. Filters and sort run in SQL
- * with bound parameters. Subclasses give the columns and the filter's SQL condition.
+ * with bound parameters, built by TableQuery; exportTable() writes every row of the same query.
+ * Subclasses give the columns and the filter's SQL condition.
  */
 class CacheTableModel : public QAbstractTableModel
 {
@@ -78,15 +69,11 @@ public:
     // The raw Stripe JSON of one object of this table.
     QByteArray rawJson(const QString &id) const;
 
-    // Writes every row of the current filter and sort, not only the loaded ones: CSV with a
-    // header (values a spreadsheet would run as a formula are escaped) or a JSON array of the
-    // cached Stripe objects. `progress` gets the rows written so far and may return false to
-    // stop. Returns the number of rows written, -1 on error.
-    enum class Format { Csv, Json };
-    qint64 exportTo(QIODevice *out, Format format, QString *error = nullptr,
-                    const std::function<bool(qint64)> &progress = {}) const;
-    // A CSV field (csv::field(): quoted when needed, formulas neutralised).
-    static QString csvField(const QString &value);
+    // The query of what the model shows now (filter and sort), and the connection it reads
+    // through: models::exportTable() writes every row of it, not only the loaded ones.
+    TableQuery currentQuery() const;
+    sql::Database &connection() const { return *m_db; }
+    using Format = ExportFormat;
     // The display text of a row as tab-separated values (for the clipboard).
     QString rowText(int row) const;
 
@@ -133,11 +120,7 @@ protected:
     virtual QString sortExpression(int column) const;
 
 private:
-    struct Row
-    {
-        QString id;
-        QVariantList values; // One per column, then the currency of each money column.
-    };
+    using Row = TableRow;
     struct Page
     {
         QString lastId; // Keyset position after this page, kept when the rows are dropped.
@@ -147,8 +130,6 @@ private:
     };
     QList<Row> query(const QString &afterId, int limit) const;
     void reset(bool recount);
-    QString whereSql(QStringList *parameters) const;
-    QString selectList() const;
     QString sortKey() const;
     const Row *rowAt(int row) const;
     void dropFarPages(int keep) const;

@@ -56,7 +56,7 @@ void TestLayering::uiHoldsNoSql()
     const QStringList files = ui.entryList({QStringLiteral("*.h"), QStringLiteral("*.cpp")});
     QVERIFY(files.size() > 20);
     const QRegularExpression header(
-        QStringLiteral("^\\s*#\\s*include\\s*[<\"](sqlite3\\.h|QtSql/|QSql\\w*|models/"
+        QStringLiteral("^\\s*#\\s*include\\s*[<\"](sqlite3\\.h|QtSql/|QSql\\w*|models/(store/)?"
                        "sqlitedb\\.h)"),
         QRegularExpression::MultilineOption);
     // A string literal (or a raw one) holding a SQL keyword as SQL writes it.

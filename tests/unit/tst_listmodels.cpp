@@ -1,3 +1,4 @@
+#include "models/csv.h"
 #include "models/store/cache.h"
 #include "models/views/listtablemodel.h"
 #include "models/views/objectdetail.h"
@@ -398,7 +399,7 @@ void TestListModels::csvField()
 {
     QFETCH(QString, value);
     QFETCH(QString, field);
-    QCOMPARE(CacheTableModel::csvField(value), field);
+    QCOMPARE(paydesk::models::csv::field(value), field);
 }
 
 void TestListModels::exportsTheWholeFilteredView()
@@ -409,8 +410,9 @@ void TestListModels::exportsTheWholeFilteredView()
     QBuffer out;
     out.open(QIODevice::WriteOnly);
     qint64 lastProgress = 0;
-    const qint64 n = model.exportTo(&out, CacheTableModel::Format::Csv, nullptr,
-                                    [&](qint64 done) { return (lastProgress = done), true; });
+    const qint64 n
+        = paydesk::models::exportTable(model, &out, CacheTableModel::Format::Csv, nullptr,
+                                       [&](qint64 done) { return (lastProgress = done), true; });
     const qint64 total = m_cache.database().scalar(
         QStringLiteral("SELECT count(*) FROM customers WHERE deleted = 0"));
     QCOMPARE(n, total);
@@ -432,14 +434,14 @@ void TestListModels::exportsTheWholeFilteredView()
     model.setFilter(f);
     QBuffer narrow;
     narrow.open(QIODevice::WriteOnly);
-    QCOMPARE(model.exportTo(&narrow, CacheTableModel::Format::Csv), 1);
+    QCOMPARE(paydesk::models::exportTable(model, &narrow, CacheTableModel::Format::Csv), 1);
     // Cancelling stops with an error.
     model.setFilter({});
     QBuffer cancelled;
     cancelled.open(QIODevice::WriteOnly);
     QString error;
-    QCOMPARE(model.exportTo(&cancelled, CacheTableModel::Format::Csv, &error,
-                            [](qint64) { return false; }),
+    QCOMPARE(paydesk::models::exportTable(model, &cancelled, CacheTableModel::Format::Csv, &error,
+                                          [](qint64) { return false; }),
              -1);
     QVERIFY(!error.isEmpty());
 }
@@ -453,7 +455,7 @@ void TestListModels::exportsJsonObjects()
     model.setFilter(f);
     QBuffer out;
     out.open(QIODevice::WriteOnly);
-    const qint64 n = model.exportTo(&out, CacheTableModel::Format::Json);
+    const qint64 n = paydesk::models::exportTable(model, &out, CacheTableModel::Format::Json);
     QVERIFY(n > 0);
     QJsonParseError error;
     const QJsonArray array = QJsonDocument::fromJson(out.data(), &error).array();
