@@ -10,6 +10,7 @@
 #include <QSet>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -69,6 +70,10 @@ public:
     void setFaults(const FaultOptions &faults) { m_options.faults = faults; }
     // A restricted key and the permissions it has ("customers:read", "refunds:write", …).
     void addRestrictedKey(const QByteArray &key, const QStringList &permissions);
+    // Every endpoint the route table answers ("GET /v1/customers/:id"), and whether the
+    // parameters a request to one gives are checked against Stripe's spec.
+    static QStringList endpoints();
+    static bool checksParameters(const QString &endpoint);
 
 private:
     struct Reply
@@ -84,7 +89,46 @@ private:
         QByteArray body;
     };
 
-    Reply route(const HttpRequest &request, const QStringList &segments, const FormParams &params);
+    // One request as its route's handler sees it.
+    struct Call
+    {
+        const HttpRequest &request;
+        const FormParams &params;
+        QStringList segments; // "v1", "customers", "cus_…", …
+        QString id() const { return segments.value(2); }
+        QString url() const { return QStringLiteral("/v1/") + segments.value(1); }
+    };
+    using Handler = std::function<Reply(StripeSandbox &, const Call &)>;
+    // An endpoint: its method, its path ("/v1/customers/:id"; ":id" takes any segment) and
+    // what answers it. A path that two routes match goes to the one with more literal segments
+    // ("/v1/customers/search" before "/v1/customers/:id").
+    struct Route
+    {
+        QByteArray method;
+        QStringList pattern;
+        Handler handler;
+    };
+    static Route endpoint(const char *method, const char *path, Handler handler);
+    // GET `path`/:id of one collection, GET `path`/search, and GET `path` listing it unfiltered.
+    static Route retrieveRoute(const char *path, Collection Store::*collection);
+    static Route searchRoute(const char *path, Collection Store::*collection);
+    static Route listRoute(const char *path, Collection Store::*collection);
+    // The route table: each resource's file adds its endpoints (sandbox/resources/).
+    static const QList<Route> &routes();
+    static void accountRoutes(QList<Route> &routes);
+    static void customerRoutes(QList<Route> &routes);
+    static void paymentRoutes(QList<Route> &routes);
+    static void billingRoutes(QList<Route> &routes);
+    Reply route(const Call &call);
+    // The steps every /v1 request passes before its route, in order; each may answer it.
+    std::optional<Reply> injectFaults(HttpResponse *response);
+    std::optional<Reply> authenticate(const HttpRequest &request, const QStringList &segments,
+                                      const FormParams &params);
+    static const QHash<QString, QSet<QString>> &knownParameters();
+    std::optional<Reply> checkParameters(const QString &endpoint, const FormParams &params);
+    // Stripe's filter of a list by the owner id in parameter `field`, none when it is absent.
+    static std::function<bool(const Collection::Entry &)> byOwner(const FormParams &params,
+                                                                  const QString &field);
     Reply control(const HttpRequest &request, const QStringList &segments,
                   const FormParams &params);
     bool loadFixture();

@@ -1,5 +1,6 @@
 #include "network/redaction.h"
 #include "sandbox/httpserver.h"
+#include "sandbox/stripesandbox.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 
@@ -95,6 +96,7 @@ private Q_SLOTS:
     void eventsFilters();
     void restrictedKeyPermissions();
     void unknownRouteIs404();
+    void everyRouteChecksItsParameters();
     void nothingIsCreatedAfterNowAndTheDateHeaderTellsTheClock();
 };
 
@@ -935,6 +937,30 @@ void TestSandbox::unknownRouteIs404()
     QCOMPARE(r.errorType(), QStringLiteral("invalid_request_error"));
     QCOMPARE(m_http->get(QStringLiteral("/v1/customers/cus_unknown")).errorCode(),
              QStringLiteral("resource_missing"));
+}
+
+// The route table (sandbox/routes.cpp and sandbox/resources/) answers each endpoint once, and
+// every one of them refuses a parameter Stripe's spec does not list for it: no route is more
+// lenient than Stripe.
+void TestSandbox::everyRouteChecksItsParameters()
+{
+    const QStringList endpoints = paydesk::sandbox::StripeSandbox::endpoints();
+    QVERIFY(endpoints.size() >= 40);
+    QVERIFY(endpoints.contains(QStringLiteral("POST /v1/refunds")));
+    QVERIFY(endpoints.contains(QStringLiteral("GET /v1/customers/search")));
+    QCOMPARE(QSet<QString>(endpoints.cbegin(), endpoints.cend()).size(), endpoints.size());
+    QStringList unchecked;
+    for (const QString &e : endpoints)
+        if (!paydesk::sandbox::StripeSandbox::checksParameters(e))
+            unchecked.append(e);
+    QVERIFY2(unchecked.isEmpty(), qPrintable(unchecked.join(u'\n')));
+    // And over HTTP, on a route of each resource file.
+    for (const char *path : {"/v1/customers?colour=red", "/v1/charges?colour=red",
+                             "/v1/invoices?colour=red", "/v1/events?colour=red"}) {
+        const auto r = m_http->get(QString::fromLatin1(path));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.errorCode(), QStringLiteral("parameter_unknown"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSandbox)
