@@ -347,7 +347,7 @@ models::CustomerFields customerFields(const QCommandLineParser &p, QString *prob
     f.line1 = p.value(u"line1"_s);
     f.postalCode = p.value(u"postal-code"_s);
     const models::InputProblem m
-        = models::staffactions::parseMetadata(p.values(u"metadata"_s), &f.metadata);
+        = models::staffinput::metadataLines(p.values(u"metadata"_s), &f.metadata);
     if (!m.ok())
         *problem = m.message;
     return f;
@@ -364,7 +364,7 @@ int runCustomerCommand(const QCommandLineParser &parser)
         QString problem;
         const models::CustomerFields fields = customerFields(parser, &problem);
         if (problem.isEmpty())
-            problem = models::staffactions::checkCustomer(fields, true).message;
+            problem = models::staffinput::customer(fields, true).message;
         if (!problem.isEmpty())
             return staff.usage(problem);
         // A create has no object yet: an interrupted create is recognised by its exact body.
@@ -427,8 +427,7 @@ int runCustomerCommand(const QCommandLineParser &parser)
                                 *value = parser.value(QString::fromLatin1(name));
                         for (auto it = given.metadata.cbegin(); it != given.metadata.cend(); ++it)
                             after.metadata.insert(it.key(), it.value());
-                        const models::InputProblem p
-                            = models::staffactions::checkCustomer(after, false);
+                        const models::InputProblem p = models::staffinput::customer(after, false);
                         if (!p.ok())
                             return staff.fail(p.message, ExitUsage);
                         if (after == before) {
@@ -457,7 +456,7 @@ int runRefundCommand(const QCommandLineParser &parser)
         return staff.usage(p.message);
     QMap<QString, QString> metadata;
     if (const models::InputProblem p
-        = models::staffactions::parseMetadata(parser.values(u"metadata"_s), &metadata);
+        = models::staffinput::metadataLines(parser.values(u"metadata"_s), &metadata);
         !p.ok())
         return staff.usage(p.message);
     const QString amountText = parser.value(u"amount"_s);

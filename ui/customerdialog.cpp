@@ -89,7 +89,7 @@ models::CustomerFields CustomerDialog::fields() const
     for (const Field &field : kFields)
         f.*(field.member) = m_edits.value(QString::fromLatin1(field.name))->text().trimmed();
     f.country = f.country.toUpper();
-    models::staffactions::parseMetadata(m_metadata->toPlainText().split(u'\n'), &f.metadata);
+    models::staffinput::metadataLines(m_metadata->toPlainText().split(u'\n'), &f.metadata);
     return f;
 }
 
@@ -103,11 +103,11 @@ QString CustomerDialog::summary() const
 models::InputProblem CustomerDialog::prepare(models::OutboxAction *action)
 {
     models::CustomerFields after = fields();
-    models::InputProblem p = models::staffactions::parseMetadata(
+    models::InputProblem p = models::staffinput::metadataLines(
         m_metadata->toPlainText().split(u'\n'), &after.metadata);
     if (!p.ok())
         return p;
-    if (p = models::staffactions::checkCustomer(after, m_id.isEmpty()); !p.ok())
+    if (p = models::staffinput::customer(after, m_id.isEmpty()); !p.ok())
         return p;
     if (m_id.isEmpty()) {
         *action = models::staffactions::createCustomer(after);

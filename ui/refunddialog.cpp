@@ -194,7 +194,7 @@ models::InputProblem RefundDialog::prepare(models::OutboxAction *action)
     if (p = models::staffinput::refundReason(reason); !p.ok())
         return p;
     QMap<QString, QString> metadata;
-    if (p = models::staffactions::parseMetadata(m_metadata->toPlainText().split(u'\n'), &metadata);
+    if (p = models::staffinput::metadataLines(m_metadata->toPlainText().split(u'\n'), &metadata);
         !p.ok())
         return p;
     *action = models::staffactions::refund(m_target, amount, reason, metadata);

@@ -83,56 +83,6 @@ QList<RecentRefund> recentRefunds(sql::Database &db, const QString &chargeId, qi
     return out;
 }
 
-} // namespace staffactions
-
-namespace staffactions {
-
-InputProblem checkCustomer(const CustomerFields &f, bool create)
-{
-    if (const InputProblem p = staffinput::email(f.email, create); !p.ok())
-        return p;
-    if (f.name.size() > 256)
-        return {QStringLiteral("name"), tr("The name is longer than 256 characters.")};
-    if (!f.phone.isEmpty()) {
-        // Digits with the usual separators; Stripe stores the text but a typo here is a lost
-        // customer call.
-        static const QRegularExpression phone(QStringLiteral("^\\+?[0-9 ()./-]{4,30}$"));
-        if (!phone.match(f.phone.trimmed()).hasMatch())
-            return {QStringLiteral("phone"),
-                    tr("A phone number has digits, spaces, ( ) . - / and an optional leading +.")};
-    }
-    if (f.description.size() > 350)
-        return {QStringLiteral("description"),
-                tr("The description is longer than 350 characters.")};
-    if (!f.country.isEmpty()) {
-        static const QRegularExpression iso(QStringLiteral("^[A-Z]{2}$"));
-        if (!iso.match(f.country).hasMatch())
-            return {QStringLiteral("country"),
-                    tr("The country is a two-letter ISO code such as DE or US.")};
-    }
-    return staffinput::metadata(f.metadata);
-}
-
-InputProblem parseMetadata(const QStringList &lines, QMap<QString, QString> *metadata)
-{
-    metadata->clear();
-    for (const QString &raw : lines) {
-        const QString line = raw.trimmed();
-        if (line.isEmpty())
-            continue;
-        const qsizetype eq = line.indexOf(u'=');
-        if (eq <= 0)
-            return {QStringLiteral("metadata"),
-                    tr("Metadata is written key=value; \"%1\" is not.").arg(line.left(40))};
-        const QString key = line.left(eq).trimmed();
-        if (metadata->contains(key))
-            return {QStringLiteral("metadata"),
-                    tr("The metadata key \"%1\" is given twice.").arg(key)};
-        metadata->insert(key, line.mid(eq + 1).trimmed());
-    }
-    return staffinput::metadata(*metadata);
-}
-
 namespace {
 
 void addIfSet(network::StripeParams &p, const char *key, const QString &value)

@@ -11,20 +11,6 @@
 
 namespace paydesk::models {
 
-// A customer's editable fields, as the customer dialog and `paydesk customer create` fill them.
-struct CustomerFields
-{
-    QString name;
-    QString email;
-    QString phone;
-    QString description;
-    QString line1, line2, city, postalCode, state, country; // The address.
-    QMap<QString, QString> metadata;
-
-    static CustomerFields fromJson(const QJsonObject &customer);
-    bool operator==(const CustomerFields &) const = default;
-};
-
 // What a refund may take from one charge: read from the Stripe charge object.
 // A refund already made on a payment (from the cache's refunds).
 struct RecentRefund
@@ -69,23 +55,14 @@ struct StaffError
 };
 
 /*
- * The staff actions of Paydesk as outbox entries: the exact Stripe request each one sends, the
- * checks its input passes first (shared by the dialogs and the command line, so both refuse
- * the same input with the same words) and the human reading of the errors Stripe answers.
+ * The staff actions of Paydesk as outbox entries: the exact Stripe request each one sends and
+ * the human reading of the errors Stripe answers. The checks their input passes first are in
+ * staffinput.h; which actions there are, what they apply to and need, in catalogue.h.
  */
 namespace staffactions {
 
 // The refunds of `chargeId` created at or after `since`, newest first, not failed or canceled.
 QList<RecentRefund> recentRefunds(sql::Database &db, const QString &chargeId, qint64 since);
-
-} // namespace staffactions
-
-namespace staffactions {
-
-// Checks every field of a customer form; `create`: the email is required.
-InputProblem checkCustomer(const CustomerFields &fields, bool create);
-// Parses "key=value" lines (or --metadata arguments); a line without '=' is refused.
-InputProblem parseMetadata(const QStringList &lines, QMap<QString, QString> *metadata);
 
 OutboxAction createCustomer(const CustomerFields &fields);
 // Only what changed is sent; cleared fields and removed metadata keys are unset.

@@ -2,6 +2,7 @@
 
 #include "models/money.h"
 
+#include <QJsonObject>
 #include <QLocale>
 #include <QMap>
 #include <QString>
@@ -14,6 +15,20 @@ struct InputProblem
     QString field; // "amount", "email", "metadata", …
     QString message;
     bool ok() const { return message.isEmpty(); }
+};
+
+// A customer's editable fields, as the customer dialog and `paydesk customer create` fill them.
+struct CustomerFields
+{
+    QString name;
+    QString email;
+    QString phone;
+    QString description;
+    QString line1, line2, city, postalCode, state, country; // The address.
+    QMap<QString, QString> metadata;
+
+    static CustomerFields fromJson(const QJsonObject &customer);
+    bool operator==(const CustomerFields &) const = default;
 };
 
 /*
@@ -36,6 +51,10 @@ InputProblem email(const QString &text, bool required);
 // Metadata as Stripe accepts it: at most 50 keys, keys up to 40 characters without square
 // brackets, values up to 500 characters.
 InputProblem metadata(const QMap<QString, QString> &values);
+// Every field of a customer form; `create`: the email is required.
+InputProblem customer(const CustomerFields &fields, bool create);
+// Parses "key=value" lines (or --metadata arguments); a line without '=' is refused.
+InputProblem metadataLines(const QStringList &lines, QMap<QString, QString> *metadata);
 
 } // namespace staffinput
 
