@@ -10,7 +10,8 @@ namespace paydesk::sandbox {
 
 using namespace detail;
 
-StripeSandbox::Route StripeSandbox::endpoint(const char *method, const char *path, Handler handler)
+StripeSandbox::Route StripeSandbox::endpoint(const char *method, const QByteArray &path,
+                                             Handler handler)
 {
     return {QByteArray(method), QString::fromLatin1(path).split(u'/', Qt::SkipEmptyParts),
             std::move(handler)};

@@ -213,15 +213,7 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
     if (segments.value(0) == QLatin1String("_sandbox"))
         return finish(control(request, segments, params));
 
-    // Endpoint statistics use the path with ids replaced, e.g. "POST /v1/customers/:id".
-    QStringList pattern = segments;
-    for (QString &s : pattern) {
-        if (s.contains(u'_') && s != QLatin1String("payment_methods")
-            && s != QLatin1String("balance_transactions") && s != QLatin1String("payment_intents")
-            && s != QLatin1String("subscription_items"))
-            s = L(":id");
-    }
-    const QString endpoint = QString::fromLatin1(request.method) + L(" /") + pattern.join(u'/');
+    const QString endpoint = endpointName(request.method, segments);
     ++m_endpointCounts[endpoint];
     ++m_counters[L("requests")];
 
@@ -405,11 +397,25 @@ const QHash<QString, QSet<QString>> &StripeSandbox::knownParameters()
     return known;
 }
 
+// Endpoint statistics and Stripe's parameter lists name a request by its path with the ids
+// replaced, e.g. "POST /v1/customers/:id" (as sandbox/tools/knownparams.py names the spec's
+// paths: a segment with an underscore that is not a resource counts as an id).
+QString StripeSandbox::endpointName(const QByteArray &method, QStringList segments)
+{
+    for (QString &s : segments) {
+        if (s.contains(u'_') && s != QLatin1String("payment_methods")
+            && s != QLatin1String("balance_transactions") && s != QLatin1String("payment_intents")
+            && s != QLatin1String("subscription_items"))
+            s = L(":id");
+    }
+    return QString::fromLatin1(method) + L(" /") + segments.join(u'/');
+}
+
 QStringList StripeSandbox::endpoints()
 {
     QStringList list;
     for (const Route &r : routes())
-        list.append(QString::fromLatin1(r.method) + QStringLiteral(" /") + r.pattern.join(u'/'));
+        list.append(endpointName(r.method, r.pattern));
     return list;
 }
 

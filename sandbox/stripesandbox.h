@@ -108,7 +108,7 @@ private:
         QStringList pattern;
         Handler handler;
     };
-    static Route endpoint(const char *method, const char *path, Handler handler);
+    static Route endpoint(const char *method, const QByteArray &path, Handler handler);
     // GET `path`/:id of one collection, GET `path`/search, and GET `path` listing it unfiltered.
     static Route retrieveRoute(const char *path, Collection Store::*collection);
     static Route searchRoute(const char *path, Collection Store::*collection);
@@ -125,6 +125,7 @@ private:
     std::optional<Reply> authenticate(const HttpRequest &request, const QStringList &segments,
                                       const FormParams &params);
     static const QHash<QString, QSet<QString>> &knownParameters();
+    static QString endpointName(const QByteArray &method, QStringList segments);
     std::optional<Reply> checkParameters(const QString &endpoint, const FormParams &params);
     // Stripe's filter of a list by the owner id in parameter `field`, none when it is absent.
     static std::function<bool(const Collection::Entry &)> byOwner(const FormParams &params,
@@ -154,6 +155,9 @@ private:
     Reply createRefund(const FormParams &params);
     Reply updateSubscription(const QString &id, const FormParams &params);
     Reply cancelSubscription(const QString &id, const FormParams &params);
+    // finalize, send, pay, void, mark_uncollectible: Stripe's state machine and events.
+    Reply invoiceAction(const QString &id, const QString &action, const FormParams &params);
+    Reply deleteInvoice(const QString &id);
     Reply balance();
 
     void emitEvent(const QString &type, const QJsonObject &object,
