@@ -130,6 +130,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runRefundCommand(parser);
     if (command.name == QLatin1String("subscription"))
         return runSubscriptionCommand(parser);
+    if (command.name == QLatin1String("invoice"))
+        return runInvoiceCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     stderrStream() << "paydesk " << command.name << ": not implemented yet\n";
@@ -292,6 +294,15 @@ const QList<Subcommand> &subcommands()
                   {flagOption("at-period-end", "Cancel when the current period ends."),
                    flagOption("prorate", "Cancel now and credit the unused time."),
                    flagOption("invoice-now", "With --prorate: invoice the credit now."),
+                   flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+                   againOption(), profileOption(), apiBaseOption(), cacheOption()}});
+        l.append({QStringLiteral("invoice"),
+                  QStringLiteral("finalize|send|pay|void|mark-uncollectible|delete IN_ID "
+                                 "[--out-of-band]"),
+                  QStringLiteral("Finalize, send, pay, void or mark uncollectible an invoice, or "
+                                 "delete a draft, exactly once."),
+                  {flagOption("out-of-band",
+                              "pay: record a payment made outside Stripe; nothing is charged."),
                    flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
                    againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         return l;

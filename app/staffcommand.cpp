@@ -601,4 +601,56 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
     });
 }
 
+int runInvoiceCommand(const QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    const QString verb = args.value(0);
+    const QString id = args.value(1);
+    StaffRun staff(u"invoice "_s + verb, parser);
+    static const QHash<QString, models::StaffAction> verbs {
+        {u"finalize"_s, models::StaffAction::InvoiceFinalize},
+        {u"send"_s, models::StaffAction::InvoiceSend},
+        {u"pay"_s, models::StaffAction::InvoicePay},
+        {u"void"_s, models::StaffAction::InvoiceVoid},
+        {u"mark-uncollectible"_s, models::StaffAction::InvoiceMarkUncollectible},
+        {u"delete"_s, models::StaffAction::InvoiceDelete}};
+    if (!verbs.contains(verb) || !id.startsWith(QLatin1String("in_")) || args.size() > 2)
+        return staff.usage(u"use 'invoice finalize|send|pay|void|mark-uncollectible|delete IN_ID' "
+                           u"(pay: [--out-of-band])"_s);
+    const bool outOfBand = parser.isSet(u"out-of-band"_s);
+    if (outOfBand && verb != QLatin1String("pay"))
+        return staff.usage(u"--out-of-band is an option of 'invoice pay'"_s);
+    const models::StaffAction action = verbs.value(verb);
+    return run(staff, [&staff, verb, id, action, outOfBand] {
+        staff.openAndResume([&staff, verb, id, action, outOfBand] {
+            const OutboxAction a = models::staffactions::invoiceAction(id, action, outOfBand);
+            // Each moves the invoice one way: done once, it is not done again.
+            if (staff.alreadyDone(
+                    QStringList {u"invoice"_s, verb, id, outOfBand ? u"out-of-band"_s : QString()}
+                        .join(u' ')
+                        .trimmed(),
+                    id, false))
+                return;
+            if (staff.resumed(a.action, id) >= 0)
+                return staff.act(a);
+            // What Stripe allows in the invoice's state is checked before anything is sent.
+            staff.get(u"/v1/invoices/"_s + id,
+                      [&staff, verb, a, action](const network::StripeResponse &r) {
+                          if (!r.ok())
+                              return staff.fail(models::staffactions::readError(r.error).message);
+                          if (const QString refusal = models::staffActionRefusal(action, r.json);
+                              !refusal.isEmpty())
+                              return staff.fail(refusal, ExitUsage);
+                          if (!staff.confirmLive(u"%1 invoice %2 of %3 (%4 owed)"_s.arg(
+                                  verb, a.objectId, r.json.value(u"customer"_s).toString(),
+                                  models::Money(r.json.value(u"amount_remaining"_s).toInteger(),
+                                                r.json.value(u"currency"_s).toString())
+                                      .toDecimalString())))
+                              return QCoreApplication::exit(ExitUsage);
+                          staff.act(a);
+                      });
+        });
+    });
+}
+
 } // namespace paydesk::app

@@ -17,5 +17,7 @@ namespace paydesk::app {
 int runCustomerCommand(const QCommandLineParser &parser);
 int runRefundCommand(const QCommandLineParser &parser);
 int runSubscriptionCommand(const QCommandLineParser &parser);
+// `paydesk invoice finalize|send|pay|void|mark-uncollectible|delete IN_ID`.
+int runInvoiceCommand(const QCommandLineParser &parser);
 
 } // namespace paydesk::app

@@ -5,6 +5,7 @@
 #include "models/store/cache.h"
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
+#include "ui/invoicedialog.h"
 #include "ui/refunddialog.h"
 #include "ui/uilogging.h"
 
@@ -122,6 +123,18 @@ QString ActionController::label(models::StaffAction action, const QJsonObject &o
         return object.value(QStringLiteral("cancel_at_period_end")).toBool()
             ? tr("Keep subscription…")
             : tr("Cancel subscription…");
+    case models::StaffAction::InvoiceFinalize:
+        return tr("Finalize…");
+    case models::StaffAction::InvoiceSend:
+        return tr("Send…");
+    case models::StaffAction::InvoicePay:
+        return tr("Pay…");
+    case models::StaffAction::InvoiceVoid:
+        return tr("Void…");
+    case models::StaffAction::InvoiceMarkUncollectible:
+        return tr("Mark uncollectible…");
+    case models::StaffAction::InvoiceDelete:
+        return tr("Delete draft…");
     }
     return {};
 }
@@ -199,6 +212,16 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
         dialog = new CancelSubscriptionDialog(
             object, customerLabel(object.value(QStringLiteral("customer")).toString()), options,
             m_window);
+        break;
+    case models::StaffAction::InvoiceFinalize:
+    case models::StaffAction::InvoiceSend:
+    case models::StaffAction::InvoicePay:
+    case models::StaffAction::InvoiceVoid:
+    case models::StaffAction::InvoiceMarkUncollectible:
+    case models::StaffAction::InvoiceDelete:
+        dialog = new InvoiceActionDialog(
+            info->action, object,
+            customerLabel(object.value(QStringLiteral("customer")).toString()), options, m_window);
         break;
     }
     dialog->setOutbox(m_outbox);

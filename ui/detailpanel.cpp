@@ -69,9 +69,13 @@ DetailPanel::DetailPanel(QWidget *parent)
     head->addWidget(close);
     // The subtitle has the whole width: ids are long and do not wrap.
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The object's staff actions on a row of their own (an invoice has up to four), never
+    // squeezed below their text; the id and the dashboard link after them.
     auto *actions = new QHBoxLayout;
     m_actionRow = new QHBoxLayout;
-    actions->addLayout(m_actionRow);
+    auto *staffRow = new QHBoxLayout;
+    staffRow->addLayout(m_actionRow);
+    staffRow->addStretch(1);
     actions->addStretch(1);
     actions->addWidget(copyId);
     actions->addWidget(dashboard);
@@ -103,6 +107,7 @@ DetailPanel::DetailPanel(QWidget *parent)
     layout->setContentsMargins(16, 12, 12, 12);
     layout->addLayout(head);
     layout->addWidget(m_subtitle);
+    layout->addLayout(staffRow);
     layout->addLayout(actions);
     m_actionsOff = new QLabel(this);
     m_actionsOff->setObjectName(QStringLiteral("detailActionsOff"));
@@ -174,6 +179,7 @@ void DetailPanel::updateActions()
         b->setProperty("action", name);
         b->setEnabled(reason.isEmpty());
         b->setToolTip(reason);
+        b->setMinimumWidth(b->sizeHint().width());
         connect(b, &QPushButton::clicked, this,
                 [this, name] { Q_EMIT actionRequested(name, m_detail.id); });
         m_actionRow->addWidget(b);

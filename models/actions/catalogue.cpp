@@ -1,5 +1,7 @@
 #include "models/actions/catalogue.h"
 
+#include <QCoreApplication>
+
 namespace paydesk::models {
 
 const QList<StaffActionInfo> &staffActionCatalogue()
@@ -14,6 +16,17 @@ const QList<StaffActionInfo> &staffActionCatalogue()
          "customer delete"},
         {StaffAction::SubscriptionCancel, "subscription.cancel", "subscriptions", true,
          "subscriptions:write", "subscription cancel"},
+        {StaffAction::InvoiceFinalize, "invoice.finalize", "invoices", true, "invoices:write",
+         "invoice finalize"},
+        {StaffAction::InvoiceSend, "invoice.send", "invoices", true, "invoices:write",
+         "invoice send"},
+        {StaffAction::InvoicePay, "invoice.pay", "invoices", true, "invoices:write", "invoice pay"},
+        {StaffAction::InvoiceVoid, "invoice.void", "invoices", true, "invoices:write",
+         "invoice void"},
+        {StaffAction::InvoiceMarkUncollectible, "invoice.mark_uncollectible", "invoices", true,
+         "invoices:write", "invoice mark-uncollectible"},
+        {StaffAction::InvoiceDelete, "invoice.delete", "invoices", true, "invoices:write",
+         "invoice delete"},
     };
     return catalogue;
 }
@@ -34,24 +47,58 @@ const StaffActionInfo *staffActionNamed(const QString &name)
     return nullptr;
 }
 
+QString staffActionRefusal(StaffAction action, const QJsonObject &object)
+{
+    const QString status = object.value(QStringLiteral("status")).toString();
+    const auto invoice = [&status](std::initializer_list<const char *> from) {
+        for (const char *s : from)
+            if (status == QLatin1String(s))
+                return QString();
+        return QCoreApplication::translate("StaffActions",
+                                           "Not possible for an invoice that is %1.")
+            .arg(status.isEmpty() ? QStringLiteral("unknown") : status);
+    };
+    switch (action) {
+    case StaffAction::Refund:
+        return status == QLatin1String("succeeded")
+                && !object.value(QStringLiteral("refunded")).toBool()
+            ? QString()
+            : QCoreApplication::translate("StaffActions",
+                                          "Only a succeeded payment that is not "
+                                          "wholly refunded can be refunded.");
+    case StaffAction::SubscriptionCancel:
+        return status != QLatin1String("canceled") && status != QLatin1String("incomplete_expired")
+            ? QString()
+            : QCoreApplication::translate("StaffActions", "The subscription has ended.");
+    case StaffAction::CustomerEdit:
+    case StaffAction::CustomerDelete:
+    case StaffAction::CustomerCreate:
+        return {};
+    case StaffAction::InvoiceFinalize:
+    case StaffAction::InvoiceDelete:
+        return invoice({"draft"});
+    case StaffAction::InvoiceSend:
+        if (object.value(QStringLiteral("collection_method")).toString()
+            != QLatin1String("send_invoice"))
+            return QCoreApplication::translate("StaffActions",
+                                               "Stripe charges this invoice automatically; only "
+                                               "an invoice collected by sending it is sent.");
+        return invoice({"draft", "open"});
+    case StaffAction::InvoicePay:
+    case StaffAction::InvoiceVoid:
+        return invoice({"open", "uncollectible"});
+    case StaffAction::InvoiceMarkUncollectible:
+        return invoice({"open"});
+    }
+    return QStringLiteral("unknown action");
+}
+
 namespace {
 
 // Whether Stripe allows `action` on `object` as it is now.
 bool allowed(StaffAction action, const QJsonObject &object)
 {
-    const QString status = object.value(QStringLiteral("status")).toString();
-    switch (action) {
-    case StaffAction::Refund:
-        return status == QLatin1String("succeeded")
-            && !object.value(QStringLiteral("refunded")).toBool();
-    case StaffAction::SubscriptionCancel:
-        return status != QLatin1String("canceled") && status != QLatin1String("incomplete_expired");
-    case StaffAction::CustomerEdit:
-    case StaffAction::CustomerDelete:
-    case StaffAction::CustomerCreate:
-        return true;
-    }
-    return false;
+    return staffActionRefusal(action, object).isEmpty();
 }
 
 } // namespace

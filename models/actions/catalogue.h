@@ -15,6 +15,12 @@ enum class StaffAction {
     CustomerEdit,
     CustomerDelete,
     SubscriptionCancel,
+    InvoiceFinalize,
+    InvoiceSend,
+    InvoicePay,
+    InvoiceVoid,
+    InvoiceMarkUncollectible,
+    InvoiceDelete,
 };
 
 struct StaffActionInfo
@@ -34,6 +40,11 @@ const StaffActionInfo *staffActionNamed(const QString &name);
 // The actions Stripe allows on `object` (a cached object of `table`) in its state: a payment
 // that succeeded and is not wholly refunded is refunded, a subscription not ended is cancelled.
 QList<StaffAction> staffActionsOn(const QString &table, const QJsonObject &object);
+// Why Stripe refuses `action` on `object` in its state ("" when it is allowed): an invoice's
+// actions depend on its status (draft → finalize, delete; open → send, pay, void, mark
+// uncollectible; uncollectible → pay, void; paid and void → none) and sending on its collection
+// method.
+QString staffActionRefusal(StaffAction action, const QJsonObject &object);
 // The actions that make a new object of `table` (a page's buttons).
 QList<StaffAction> staffActionsCreating(const QString &table);
 

@@ -203,6 +203,29 @@ OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoice
     return a;
 }
 
+OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand)
+{
+    OutboxAction a;
+    a.action = QString::fromLatin1(staffActionInfo(action)->name);
+    a.objectId = id;
+    a.path = QStringLiteral("/v1/invoices/") + id;
+    switch (action) {
+    case StaffAction::InvoiceDelete:
+        a.method = "DELETE";
+        break;
+    case StaffAction::InvoicePay:
+        a.path += QStringLiteral("/pay");
+        if (outOfBand)
+            a.params.add(QStringLiteral("paid_out_of_band"), true);
+        break;
+    default:
+        // "invoice.mark_uncollectible" → /v1/invoices/ID/mark_uncollectible.
+        a.path += u'/' + a.action.section(u'.', 1);
+        break;
+    }
+    return a;
+}
+
 OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel)
 {
     OutboxAction a;

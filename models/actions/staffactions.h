@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/actions/catalogue.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffinput.h"
 #include "models/store/sqlitedb.h"
@@ -75,6 +76,9 @@ OutboxAction refund(const RefundTarget &target, qint64 amount, const QString &re
                     const QMap<QString, QString> &metadata);
 OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow);
 OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel);
+// An invoice action (finalize, send, pay, void, mark uncollectible, delete a draft); `outOfBand`
+// pays it as settled outside Stripe (paid_out_of_band) instead of charging the customer.
+OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand = false);
 
 StaffError readError(const network::StripeError &error);
 // The kind of an action, as one restricted-key permission covers it: "refund", "customer" or

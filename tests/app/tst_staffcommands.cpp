@@ -88,13 +88,15 @@ private Q_SLOTS:
     void customerCreateUpdateDelete();
     void subscriptionAtPeriodEndResumeAndNow();
     void reRunNeverActsTwice();
+    void invoicePaidOnceAndNothingAfter();
+    void invoiceWrittenOffThenPaidOutOfBand();
 };
 
 void TestStaffCommands::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     m_sandbox.reset(
-        new PeerProcess(PeerProcess::sandbox({QStringLiteral("--scale"), QStringLiteral("800")})));
+        new PeerProcess(PeerProcess::sandbox({QStringLiteral("--scale"), QStringLiteral("5000")})));
     QVERIFY2(m_sandbox->start(), qPrintable(m_sandbox->errorString()));
     m_http = std::make_unique<HttpClient>(m_sandbox->baseUrl(), "sk_test_staff");
     QString after;
@@ -604,6 +606,75 @@ void TestStaffCommands::reRunNeverActsTwice()
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.json()[QStringLiteral("id")].toString(), customer);
     QCOMPARE(endpoint("POST /v1/customers"), creates);
+}
+
+// Invoices of the demo merchant in `status` with something still owed, most recent first.
+static QStringList owedInvoices(HttpClient &http, const char *status)
+{
+    QStringList ids;
+    const HttpClient::Response list
+        = http.get(QStringLiteral("/v1/invoices?status=%1&limit=20").arg(QLatin1String(status)));
+    for (const QJsonValue &in : list.json[QStringLiteral("data")].toArray())
+        if (in[QStringLiteral("amount_remaining")].toInteger() > 0)
+            ids.append(in[QStringLiteral("id")].toString());
+    return ids;
+}
+
+void TestStaffCommands::invoicePaidOnceAndNothingAfter()
+{
+    const QStringList open = owedInvoices(*m_http, "open");
+    QVERIFY(!open.isEmpty());
+    const QString id = open.first();
+    Result r = run({QStringLiteral("invoice"), QStringLiteral("pay"), QStringLiteral("sub_1")});
+    QCOMPARE(r.exitCode, 2);
+    r = run(
+        {QStringLiteral("invoice"), QStringLiteral("void"), id, QStringLiteral("--out-of-band")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("--out-of-band")), qPrintable(r.err));
+
+    const qint64 pays = endpoint("POST /v1/invoices/:id/pay");
+    r = run({QStringLiteral("invoice"), QStringLiteral("pay"), id});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("paid"));
+    QCOMPARE(r.json()[QStringLiteral("amount_remaining")].toInteger(), qint64(0));
+    QVERIFY(r.json()[QStringLiteral("charge")].toString().startsWith(QLatin1String("ch_")));
+    QCOMPARE(endpoint("POST /v1/invoices/:id/pay"), pays + 1);
+    // Run again: the earlier outcome, nothing sent.
+    r = run({QStringLiteral("invoice"), QStringLiteral("pay"), id});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(endpoint("POST /v1/invoices/:id/pay"), pays + 1);
+    // A paid invoice cannot be voided: refused before anything is sent.
+    const qint64 voids = endpoint("POST /v1/invoices/:id/void");
+    r = run({QStringLiteral("invoice"), QStringLiteral("void"), id});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("invoice that is paid")), qPrintable(r.err));
+    QCOMPARE(endpoint("POST /v1/invoices/:id/void"), voids);
+    // The cache holds the paid invoice.
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(QStringLiteral("staff.sqlite")), false));
+    paydesk::models::sql::Statement s
+        = db.prepare(QStringLiteral("SELECT status FROM invoices WHERE id = ?1"));
+    s.bind(1, id);
+    QVERIFY(s.step());
+    QCOMPARE(s.text(0), QStringLiteral("paid"));
+}
+
+void TestStaffCommands::invoiceWrittenOffThenPaidOutOfBand()
+{
+    const QStringList open = owedInvoices(*m_http, "open");
+    QVERIFY(!open.isEmpty());
+    const QString id = open.last();
+    Result r = run({QStringLiteral("invoice"), QStringLiteral("mark-uncollectible"), id});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("uncollectible"));
+    const qint64 charges = counter("payment_intents_created");
+    r = run(
+        {QStringLiteral("invoice"), QStringLiteral("pay"), id, QStringLiteral("--out-of-band")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("paid"));
+    QVERIFY(r.json()[QStringLiteral("paid_out_of_band")].toBool());
+    QCOMPARE(counter("payment_intents_created"), charges);
 }
 
 QTEST_GUILESS_MAIN(TestStaffCommands)

@@ -9,6 +9,7 @@
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
 #include "ui/detailpanel.h"
+#include "ui/invoicedialog.h"
 #include "ui/mainwindow.h"
 #include "ui/refunddialog.h"
 #include "ui/tablepage.h"
@@ -115,6 +116,7 @@ private Q_SLOTS:
     void customerEditSendsOnlyChanges();
     void deleteNeedsTheEmailTyped();
     void cancelSubscriptionChoices();
+    void invoiceActionsSendWhatTheStateAllows();
     void actionsOffWhenOfflineOrReadOnly();
     void activityPageShowsOutboxAndAudit();
     void aRefundReloadsOnlyThePagesThatShowIt();
@@ -633,6 +635,53 @@ void TestStaffDialogs::cancelSubscriptionChoices()
     sub[QStringLiteral("status")] = QStringLiteral("canceled");
     ui::CancelSubscriptionDialog ended(sub, QStringLiteral("Ada"), {});
     QVERIFY(!ended.confirmButton()->isEnabled());
+}
+
+void TestStaffDialogs::invoiceActionsSendWhatTheStateAllows()
+{
+    QJsonObject invoice {
+        {QStringLiteral("id"), QStringLiteral("in_dialog")},
+        {QStringLiteral("object"), QStringLiteral("invoice")},
+        {QStringLiteral("number"), QStringLiteral("A1B2-0001")},
+        {QStringLiteral("status"), QStringLiteral("open")},
+        {QStringLiteral("currency"), QStringLiteral("usd")},
+        {QStringLiteral("amount_remaining"), 4200},
+        {QStringLiteral("collection_method"), QStringLiteral("charge_automatically")}};
+    const QByteArray answer = "{\"id\":\"in_dialog\",\"object\":\"invoice\",\"status\":\"paid\"}";
+    // Paid outside Stripe: the out-of-band choice, sent as paid_out_of_band.
+    ui::InvoiceActionDialog pay(models::StaffAction::InvoicePay, invoice, QStringLiteral("Ada"),
+                                {});
+    pay.setOutbox(m_outbox.get());
+    QVERIFY(!pay.isBlocked());
+    QVERIFY(pay.outOfBandBox());
+    pay.outOfBandBox()->setChecked(true);
+    save(&pay, QStringLiteral("invoice-pay-dialog"));
+    const qsizetype before = m_network->sent().size();
+    m_network->enqueue(FakeResponse::json(200, answer));
+    pay.confirm();
+    QTRY_VERIFY(!pay.result().isEmpty());
+    QCOMPARE(m_network->sent().size(), before + 1);
+    QCOMPARE(m_network->sent().last().url.path(), QStringLiteral("/v1/invoices/in_dialog/pay"));
+    QCOMPARE(m_network->sent().last().body, QByteArray("paid_out_of_band=true"));
+    // Not allowed in the invoice's state: blocked with Stripe's rule, nothing to confirm.
+    ui::InvoiceActionDialog finalize(models::StaffAction::InvoiceFinalize, invoice,
+                                     QStringLiteral("Ada"), {});
+    QVERIFY(finalize.isBlocked());
+    QVERIFY(!finalize.confirmButton()->isEnabled());
+    ui::InvoiceActionDialog send(models::StaffAction::InvoiceSend, invoice, QStringLiteral("Ada"),
+                                 {});
+    QVERIFY(send.isBlocked());
+    // Voiding an uncollectible one is allowed, as a POST to its void endpoint.
+    invoice[QStringLiteral("status")] = QStringLiteral("uncollectible");
+    ui::InvoiceActionDialog voiding(models::StaffAction::InvoiceVoid, invoice,
+                                    QStringLiteral("Ada"), {});
+    voiding.setOutbox(m_outbox.get());
+    QVERIFY(!voiding.isBlocked());
+    m_network->enqueue(FakeResponse::json(200, answer));
+    voiding.confirm();
+    QTRY_VERIFY(!voiding.result().isEmpty());
+    QCOMPARE(m_network->sent().last().method, QByteArray("POST"));
+    QCOMPARE(m_network->sent().last().url.path(), QStringLiteral("/v1/invoices/in_dialog/void"));
 }
 
 void TestStaffDialogs::actionsOffWhenOfflineOrReadOnly()

@@ -13,6 +13,8 @@ class TestCatalogue final : public QObject
 private Q_SLOTS:
     void everyActionHasOneEntry();
     void actionsFollowTheObjectsState();
+    void invoiceActionsFollowItsStatus_data();
+    void invoiceActionsFollowItsStatus();
 };
 
 void TestCatalogue::everyActionHasOneEntry()
@@ -27,7 +29,7 @@ void TestCatalogue::everyActionHasOneEntry()
     }
     QCOMPARE(names.size(), staffActionCatalogue().size());
     QCOMPARE(commands.size(), staffActionCatalogue().size());
-    for (int i = 0; i <= int(StaffAction::SubscriptionCancel); ++i)
+    for (int i = 0; i <= int(StaffAction::InvoiceDelete); ++i)
         QVERIFY2(staffActionInfo(StaffAction(i)), qPrintable(QString::number(i)));
     QVERIFY(!staffActionNamed(QStringLiteral("charge.delete")));
 }
@@ -54,9 +56,61 @@ void TestCatalogue::actionsFollowTheObjectsState()
              L {StaffAction::SubscriptionCancel});
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("canceled")), L {});
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("incomplete_expired")), L {});
-    QCOMPARE(staffActionsOn(QStringLiteral("invoices"), sub("open")), L {});
+    // An invoice Stripe charges automatically is not sent (invoiceActionsFollowItsStatus).
+    QCOMPARE(staffActionsOn(QStringLiteral("invoices"), sub("open")),
+             (L {StaffAction::InvoicePay, StaffAction::InvoiceVoid,
+                 StaffAction::InvoiceMarkUncollectible}));
     QCOMPARE(staffActionsCreating(QStringLiteral("customers")), L {StaffAction::CustomerCreate});
     QCOMPARE(staffActionsCreating(QStringLiteral("charges")), L {});
+}
+
+// Stripe's invoice workflow: draft → finalize, delete (and send, when it is collected by
+// sending it); open → send, pay, void, mark uncollectible; uncollectible → pay, void; paid and
+// void → none. The same table the sandbox's state machine follows (tst_invoiceactions).
+void TestCatalogue::invoiceActionsFollowItsStatus_data()
+{
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<QString>("collection");
+    QTest::addColumn<QStringList>("offered");
+    const QString send = QStringLiteral("send_invoice"),
+                  charge = QStringLiteral("charge_automatically");
+    const auto names = [](std::initializer_list<const char *> n) {
+        QStringList l;
+        for (const char *s : n)
+            l.append(QLatin1String(s));
+        return l;
+    };
+    QTest::newRow("draft, sent") << "draft" << send
+                                 << names({"invoice.finalize", "invoice.send", "invoice.delete"});
+    QTest::newRow("draft, charged")
+        << "draft" << charge << names({"invoice.finalize", "invoice.delete"});
+    QTest::newRow("open, sent") << "open" << send
+                                << names({"invoice.send", "invoice.pay", "invoice.void",
+                                          "invoice.mark_uncollectible"});
+    QTest::newRow("open, charged")
+        << "open" << charge << names({"invoice.pay", "invoice.void", "invoice.mark_uncollectible"});
+    QTest::newRow("uncollectible")
+        << "uncollectible" << charge << names({"invoice.pay", "invoice.void"});
+    QTest::newRow("paid") << "paid" << send << QStringList();
+    QTest::newRow("void") << "void" << send << QStringList();
+}
+
+void TestCatalogue::invoiceActionsFollowItsStatus()
+{
+    QFETCH(QString, status);
+    QFETCH(QString, collection);
+    QFETCH(QStringList, offered);
+    const QJsonObject invoice {{QStringLiteral("status"), status},
+                               {QStringLiteral("collection_method"), collection}};
+    QStringList names;
+    for (StaffAction a : staffActionsOn(QStringLiteral("invoices"), invoice))
+        names.append(QLatin1String(staffActionInfo(a)->name));
+    QCOMPARE(names, offered);
+    // Every action not offered says why.
+    for (const StaffActionInfo &a : staffActionCatalogue())
+        if (QLatin1String(a.table) == QLatin1String("invoices")
+            && !offered.contains(QLatin1String(a.name)))
+            QVERIFY2(!staffActionRefusal(a.action, invoice).isEmpty(), a.name);
 }
 
 QTEST_APPLESS_MAIN(TestCatalogue)
