@@ -21,9 +21,10 @@ CacheTableModel::CacheTableModel(const QString &table, const QList<TableColumn> 
     , m_columns(columns)
     , m_sortColumn(defaultSort)
 {
-    int next = int(columns.size());
-    for (const TableColumn &c : columns)
-        m_currencyField.append(c.kind == TableColumn::Kind::Money ? next++ : -1);
+    // Where each money column's currency is in a row: the query's layout, not a second copy.
+    const TableQuery layout {table, columns, {}, {}, {}, true};
+    for (int c = 0; c < int(columns.size()); ++c)
+        m_currencyField.append(layout.currencyField(c));
 }
 
 CacheTableModel::~CacheTableModel() = default;
