@@ -591,6 +591,8 @@ QByteArray invoiceJson(const InvoiceSpec &s)
     if (s.endingBalance != 0)
         w.num("ending_balance", s.endingBalance);
     w.str("hosted_invoice_url", QString(QStringLiteral("https://invoice.stripe.com/i/") + s.id))
+        .str("invoice_pdf",
+             QString(QStringLiteral("https://pay.stripe.com/invoice/") + s.id + u"/pdf"))
         .raw("lines",
              listJson(QStringLiteral("/v1/invoices/%1/lines").arg(s.id), s.lines, s.moreLines))
         .boolean("livemode", false)

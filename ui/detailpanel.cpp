@@ -253,7 +253,9 @@ QString DetailPanel::html() const
                    .arg(section.title.toHtmlEscaped());
         for (const models::DetailField &f : section.fields) {
             QString value = f.value.toHtmlEscaped();
-            if (!f.link.isEmpty())
+            if (f.link.startsWith(QLatin1String("https://")))
+                value = QStringLiteral("<a href=\"%1\">%2</a>").arg(f.link.toHtmlEscaped(), value);
+            else if (!f.link.isEmpty())
                 value = QStringLiteral("<a href=\"paydesk:/%1\">%2</a>").arg(f.link, value);
             else if (f.value.startsWith(QLatin1String("https://")))
                 value = QStringLiteral("<a href=\"%1\">%2</a>").arg(f.value.toHtmlEscaped(), value);

@@ -45,8 +45,11 @@ ListPage::ListPage(Kind kind, QWidget *parent)
         searchField()->setPlaceholderText(tr("Search by name, email, phone, description or id"));
         break;
     case Kind::Subscriptions:
-    case Kind::Invoices:
         searchField()->setPlaceholderText(tr("Search by customer email or name, or id"));
+        break;
+    case Kind::Invoices:
+        searchField()->setPlaceholderText(
+            tr("Search by invoice number, customer email or name, or id"));
         break;
     case Kind::Disputes:
     case Kind::Refunds:

@@ -693,6 +693,12 @@ QString migration10()
                "new.settled / new.amount;\nEND;\n");
 }
 
+// Version 11: invoices found by their number ("A1B2C3D4-0042", or a prefix of it).
+QString migration11()
+{
+    return QStringLiteral("CREATE INDEX idx_invoices_number ON invoices(number);\n");
+}
+
 } // namespace
 
 QString paymentStatusSql(const QString &alias)
@@ -718,8 +724,9 @@ namespace {
 
 using Migration = QString (*)();
 const Migration kMigrations[]
-    = {migration1,          migration2,          migration3, migration4,          migration5,
-       rollups::migration6, rollups::migration7, migration8, rollups::migration9, migration10};
+    = {migration1,          migration2,          migration3,          migration4,
+       migration5,          rollups::migration6, rollups::migration7, migration8,
+       rollups::migration9, migration10,         migration11};
 
 } // namespace
 

@@ -277,6 +277,13 @@ QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList 
         else
             byText = QStringLiteral("t.charge IN (SELECT id FROM charges WHERE customer IN (%1))")
                          .arg(customers.arg(bind(match)));
+        // An invoice number ("A1B2C3D4-0042", or its prefix): Stripe's numbers are upper case.
+        if (kind == Kind::Invoices && !word.contains(u' ')) {
+            const QString number = word.toUpper();
+            const QString byNumber = QStringLiteral("(t.number >= %1 AND t.number < %2)")
+                                         .arg(bind(number), bind(number + QChar(0xffff)));
+            byId = byId.isEmpty() ? byNumber : QStringLiteral("%1 OR %2").arg(byId, byNumber);
+        }
         conditions.append(byId.isEmpty() ? byText : QStringLiteral("(%1 OR %2)").arg(byId, byText));
     }
     return conditions.join(QStringLiteral(" AND "));

@@ -10,7 +10,11 @@
 #include <QJsonObject>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace paydesk::models {
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -29,6 +33,12 @@ QString date(qint64 unixTime)
     if (unixTime <= 0)
         return {};
     return QLocale().toString(QDateTime::fromSecsSinceEpoch(unixTime), QLocale::ShortFormat);
+}
+
+// A calendar day in the local short format, for periods.
+QString day(qint64 unixTime)
+{
+    return QLocale().toString(QDateTime::fromSecsSinceEpoch(unixTime).date(), QLocale::ShortFormat);
 }
 
 QString capitalised(QString text)
@@ -493,6 +503,173 @@ void loadSubscription(sql::Database &db, ObjectDetail &d)
     d.sections.append(invoices);
 }
 
+// One line of an invoice: what, for when, how many at what price, less its discounts, plus tax.
+DetailField invoiceLineField(const QJsonObject &line, const QString &product)
+{
+    const QString currency = line.value(u"currency"_s).toString();
+    const QJsonObject price = line.value(u"price"_s).toObject();
+    QString what = line.value(u"description"_s).toString();
+    if (what.isEmpty())
+        what = product.isEmpty() ? price.value(u"id"_s).toString() : product;
+    QStringList parts;
+    const QJsonObject period = line.value(u"period"_s).toObject();
+    const qint64 start = period.value(u"start"_s).toInteger();
+    const qint64 end = period.value(u"end"_s).toInteger();
+    if (start > 0 && end > start)
+        parts.append(QStringLiteral("%1 – %2").arg(day(start), day(end)));
+    else if (start > 0)
+        parts.append(day(start));
+    const qint64 quantity = line.value(u"quantity"_s).toInteger(1);
+    // The unit price: the price's, or (a custom line) the amount per unit Stripe reports.
+    QString unit;
+    if (price.contains(u"unit_amount"_s) && !price.value(u"unit_amount"_s).isNull())
+        unit = money(price.value(u"unit_amount"_s).toInteger(), currency);
+    else if (quantity > 0)
+        unit = money(line.value(u"amount"_s).toInteger() / quantity, currency);
+    parts.append(tr("%1 × %2").arg(quantity).arg(unit));
+    parts.append(money(line.value(u"amount"_s).toInteger(), currency));
+    qint64 discount = 0;
+    for (const QJsonValue &d : line.value(u"discount_amounts"_s).toArray())
+        discount += d.toObject().value(u"amount"_s).toInteger();
+    if (discount != 0)
+        parts.append(tr("discount −%1").arg(money(discount, currency)));
+    qint64 tax = 0;
+    for (const QJsonValue &t : line.value(u"tax_amounts"_s).toArray())
+        tax += t.toObject().value(u"amount"_s).toInteger();
+    if (tax != 0)
+        parts.append(tr("tax %1").arg(money(tax, currency)));
+    if (line.value(u"proration"_s).toBool())
+        parts.append(tr("proration"));
+    return {what, parts.join(QStringLiteral(" · ")), {}};
+}
+
+qint64 sumAmounts(const QJsonObject &object, const QString &key)
+{
+    qint64 sum = 0;
+    for (const QJsonValue &v : object.value(key).toArray())
+        sum += v.toObject().value(u"amount"_s).toInteger();
+    return sum;
+}
+
+// An invoice as the Stripe Dashboard shows it: every line (all pages, as cached), the totals,
+// its status history, each payment attempt and the hosted page and PDF.
+void loadInvoice(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
+{
+    Row r(db,
+          QStringLiteral("SELECT total, currency, status, number, customer, subscription, "
+                         "amount_due, amount_paid, amount_remaining, tax, period_start, "
+                         "period_end, due_date, created, charge, billing_reason, "
+                         "customer_email, subtotal, collection_method, payment_intent, "
+                         "(SELECT count(*) FROM invoice_lines l WHERE l.invoice = invoices.id AND "
+                         "l.deleted = 0) FROM invoices WHERE id = ?1"),
+          {d.id});
+    if (!r.next())
+        return;
+    const QString currency = r.text(1);
+    d.title = money(r.num(0), currency);
+    d.subtitle = r.text(3).isEmpty() ? tr("Invoice") : tr("Invoice %1").arg(r.text(3));
+    d.status = r.text(2);
+    d.statusText = ListTableModel::statusLabel(d.status);
+
+    DetailSection summary {tr("Summary"), {}};
+    addIf(summary, tr("Customer"), r.text(16).isEmpty() ? r.text(4) : r.text(16),
+          QStringLiteral("customers/") + r.text(4));
+    addIf(summary, tr("Subscription"), r.text(5), QStringLiteral("subscriptions/") + r.text(5));
+    addIf(summary, tr("Billing"),
+          r.text(18) == QLatin1String("send_invoice") ? tr("Send invoice")
+                                                      : tr("Charge automatically"));
+    if (r.num(10) > 0 && r.num(11) > r.num(10))
+        addIf(summary, tr("Period"), QStringLiteral("%1 – %2").arg(day(r.num(10)), day(r.num(11))));
+    addIf(summary, tr("Due"), date(r.num(12)));
+    addIf(summary, tr("Billing reason"), ListTableModel::statusLabel(r.text(15)));
+    addIf(summary, tr("Memo"), raw.value(u"description"_s).toString());
+    addIf(summary, tr("Footer"), raw.value(u"footer"_s).toString());
+    d.sections.append(summary);
+
+    DetailSection lines {tr("Lines (%1)").arg(r.num(20)), {}};
+    Row l(db,
+          QStringLiteral("SELECT l.raw, p.name FROM invoice_lines l LEFT JOIN prices pr ON pr.id "
+                         "= l.price LEFT JOIN products p ON p.id = pr.product WHERE l.invoice = ?1 "
+                         "AND l.deleted = 0 ORDER BY l.rowid"), // As Stripe lists them.
+          {d.id});
+    while (l.next())
+        lines.fields.append(
+            invoiceLineField(QJsonDocument::fromJson(l.text(0).toUtf8()).object(), l.text(1)));
+    if (lines.fields.isEmpty())
+        lines.fields.append({QString(), tr("No lines"), {}});
+    d.sections.append(lines);
+
+    DetailSection totals {tr("Totals"), {}};
+    addIf(totals, tr("Subtotal"), money(r.num(17), currency));
+    const qint64 discounts = sumAmounts(raw, u"total_discount_amounts"_s);
+    if (discounts != 0)
+        addIf(totals, tr("Discounts"), u'−' + money(discounts, currency));
+    const qint64 tax = r.isNull(9) ? sumAmounts(raw, u"total_tax_amounts"_s) : r.num(9);
+    if (tax != 0)
+        addIf(totals, tr("Tax"), money(tax, currency));
+    addIf(totals, tr("Total"), money(r.num(0), currency));
+    if (r.num(6) != r.num(0))
+        addIf(totals, tr("Amount due"), money(r.num(6), currency));
+    addIf(totals, tr("Amount paid"), money(r.num(7), currency));
+    addIf(totals, tr("Amount remaining"), money(r.num(8), currency));
+    if (raw.value(u"paid_out_of_band"_s).toBool())
+        addIf(totals, tr("Paid"), tr("outside Stripe"));
+    d.sections.append(totals);
+
+    DetailSection history {tr("Status history"), {}};
+    history.fields.append({date(r.num(13)), tr("Created as a draft"), {}});
+    const QJsonObject transitions = raw.value(u"status_transitions"_s).toObject();
+    const QList<std::pair<const char16_t *, QString>> steps {
+        {u"finalized_at", tr("Finalized")},
+        {u"marked_uncollectible_at", tr("Marked uncollectible")},
+        {u"paid_at", tr("Paid")},
+        {u"voided_at", tr("Voided")}};
+    QList<std::pair<qint64, QString>> stamped;
+    for (const auto &[key, what] : steps) {
+        const qint64 at = transitions.value(QString::fromUtf16(key)).toInteger();
+        if (at > 0)
+            stamped.append({at, what});
+    }
+    std::stable_sort(stamped.begin(), stamped.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (const auto &[at, what] : stamped)
+        history.fields.append({date(at), what, {}});
+    d.sections.append(history);
+
+    // Its payment attempts: the charges of its payment intent, and its charge.
+    DetailSection attempts {tr("Payment attempts"), {}};
+    Row c(db,
+          QStringLiteral("SELECT id, amount, currency, status, created, failure_message, "
+                         "failure_code FROM charges WHERE deleted = 0 AND ((?1 <> '' AND "
+                         "payment_intent = ?1) OR id = ?2) ORDER BY created, id"),
+          {r.text(19), r.text(14)});
+    while (c.next()) {
+        QString text = QStringLiteral("%1 · %2").arg(money(c.num(1), c.text(2)),
+                                                     PaymentsTableModel::statusLabel(c.text(3)));
+        if (!c.text(5).isEmpty())
+            text += QStringLiteral(" — ") + c.text(5);
+        else if (!c.text(6).isEmpty())
+            text += QStringLiteral(" — ") + c.text(6);
+        attempts.fields.append({date(c.num(4)), text, QStringLiteral("charges/") + c.text(0)});
+    }
+    if (attempts.fields.isEmpty())
+        attempts.fields.append(
+            {QString(),
+             r.num(7) > 0 ? tr("None in Stripe (paid outside Stripe)") : tr("None yet"),
+             {}});
+    d.sections.append(attempts);
+
+    DetailSection links {tr("Links"), {}};
+    const QString hosted = raw.value(u"hosted_invoice_url"_s).toString();
+    const QString pdf = raw.value(u"invoice_pdf"_s).toString();
+    if (hosted.startsWith(QLatin1String("https://")))
+        links.fields.append({tr("Invoice page"), tr("Open the hosted invoice page ↗"), hosted});
+    if (pdf.startsWith(QLatin1String("https://")))
+        links.fields.append({tr("PDF"), tr("Download the invoice PDF ↗"), pdf});
+    if (!links.fields.isEmpty())
+        d.sections.append(links);
+}
+
 void loadOther(sql::Database &db, ObjectDetail &d)
 {
     DetailSection summary {tr("Summary"), {}};
@@ -510,32 +687,6 @@ void loadOther(sql::Database &db, ObjectDetail &d)
         addIf(summary, tr("Reason"), ListTableModel::statusLabel(r.text(3)));
         addIf(summary, tr("Respond by"), date(r.num(5)));
         addIf(summary, tr("Opened"), date(r.num(6)));
-    } else if (d.table == QLatin1String("invoices")) {
-        Row r(db,
-              QStringLiteral("SELECT total, currency, status, number, customer, subscription, "
-                             "amount_due, amount_paid, amount_remaining, tax, period_start, "
-                             "period_end, due_date, created, charge, billing_reason, "
-                             "customer_email FROM invoices WHERE id = ?1"),
-              {d.id});
-        if (!r.next())
-            return;
-        d.title = money(r.num(0), r.text(1));
-        d.subtitle = tr("Invoice %1").arg(r.text(3));
-        d.status = r.text(2);
-        addIf(summary, tr("Customer"), r.text(16).isEmpty() ? r.text(4) : r.text(16),
-              QStringLiteral("customers/") + r.text(4));
-        addIf(summary, tr("Subscription"), r.text(5), QStringLiteral("subscriptions/") + r.text(5));
-        addIf(summary, tr("Amount due"), money(r.num(6), r.text(1)));
-        addIf(summary, tr("Amount paid"), money(r.num(7), r.text(1)));
-        addIf(summary, tr("Amount remaining"), money(r.num(8), r.text(1)));
-        if (!r.isNull(9))
-            addIf(summary, tr("Tax"), money(r.num(9), r.text(1)));
-        addIf(summary, tr("Period"),
-              QStringLiteral("%1 – %2").arg(date(r.num(10)), date(r.num(11))));
-        addIf(summary, tr("Due"), date(r.num(12)));
-        addIf(summary, tr("Created"), date(r.num(13)));
-        addIf(summary, tr("Payment"), r.text(14), QStringLiteral("charges/") + r.text(14));
-        addIf(summary, tr("Billing reason"), ListTableModel::statusLabel(r.text(15)));
     } else if (d.table == QLatin1String("refunds")) {
         Row r(db,
               QStringLiteral("SELECT amount, currency, status, reason, charge, created, "
@@ -585,6 +736,8 @@ ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const Q
         loadCustomer(db, d);
     else if (table == QLatin1String("subscriptions"))
         loadSubscription(db, d);
+    else if (table == QLatin1String("invoices"))
+        loadInvoice(db, d, raw);
     else
         loadOther(db, d);
     d.sections.append(metadataSection(raw));

@@ -30,7 +30,9 @@ struct DetailSection
  * reason, refunds, disputes), payment method, Radar risk, customer, metadata, receipt.
  * Customers: profile, lifetime spend, payments, subscriptions, invoices, payment methods.
  * Subscriptions: items and plan, status, period, trial, discount, cancellation, invoices.
- * Disputes, invoices and refunds: their fields and links to what they belong to.
+ * Invoices: every cached line (period, quantity × unit amount, discount, tax, proration), the
+ * totals, the status history, the payment attempts and the hosted page and PDF.
+ * Disputes and refunds: their fields and links to what they belong to.
  */
 struct ObjectDetail
 {

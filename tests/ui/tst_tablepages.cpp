@@ -13,6 +13,8 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -29,6 +31,7 @@
 #include <QTimer>
 
 using namespace paydesk;
+using namespace Qt::StringLiterals;
 using Kind = models::ListTableModel::Kind;
 
 // The table pages, detail panels, global search and connect screen offscreen, on a cache of
@@ -63,6 +66,7 @@ private Q_SLOTS:
     void tableIsOneTabStop();
     void customerDetailLinksOpenTheirPage();
     void subscriptionDetail();
+    void invoiceDetailShowsEveryLine();
     void copyAndExport();
     void columnsPersist();
     void globalSearch();
@@ -401,6 +405,133 @@ void TestTablePages::subscriptionDetail()
     });
     QVERIFY(invoices != d.sections.cend());
     QCOMPARE(qint64(invoices->fields.size()), std::clamp<qint64>(s.int64(3), 1, 24));
+}
+
+// An invoice of 25 lines (more than Stripe embeds), one discounted, one taxed, one a proration,
+// paid on the second attempt: the detail lists every line in Stripe's order with the totals,
+// the status history in time order, both attempts and the hosted page and PDF as links.
+void TestTablePages::invoiceDetailShowsEveryLine()
+{
+    const QString customer = one(QStringLiteral("SELECT id FROM customers LIMIT 1"));
+    const qint64 t0 = 1763000000;
+    QJsonArray lines;
+    qint64 subtotal = 0;
+    for (int i = 0; i < 25; ++i) {
+        const qint64 quantity = 1 + i % 3;
+        const qint64 unit = 1000 + 25 * i;
+        QJsonObject line {
+            {u"id"_s, u"il_t%1"_s.arg(i, 2, 10, QLatin1Char('0'))},
+            {u"object"_s, u"line_item"_s},
+            {u"amount"_s, quantity * unit},
+            {u"currency"_s, u"usd"_s},
+            {u"description"_s, u"Seat pack %1"_s.arg(i + 1)},
+            {u"quantity"_s, quantity},
+            {u"proration"_s, i == 24},
+            {u"period"_s, QJsonObject {{u"start"_s, t0}, {u"end"_s, t0 + 86400 * 30}}},
+            {u"price"_s, QJsonObject {{u"id"_s, u"price_t%1"_s.arg(i)}, {u"unit_amount"_s, unit}}}};
+        if (i == 3)
+            line.insert(u"discount_amounts"_s,
+                        QJsonArray {QJsonObject {{u"amount"_s, 500}, {u"discount"_s, u"di_1"_s}}});
+        if (i == 4)
+            line.insert(u"tax_amounts"_s, QJsonArray {QJsonObject {{u"amount"_s, 210}}});
+        subtotal += quantity * unit;
+        lines.append(line);
+    }
+    const qint64 total = subtotal - 500 + 210;
+    const QString id = u"in_twentyfivelines"_s;
+    const QJsonObject invoice {
+        {u"id"_s, id},
+        {u"object"_s, u"invoice"_s},
+        {u"created"_s, t0},
+        {u"customer"_s, customer},
+        {u"currency"_s, u"usd"_s},
+        {u"status"_s, u"paid"_s},
+        {u"number"_s, u"TWENTYFI-0001"_s},
+        {u"collection_method"_s, u"charge_automatically"_s},
+        {u"subtotal"_s, subtotal},
+        {u"tax"_s, 210},
+        {u"total"_s, total},
+        {u"amount_due"_s, total},
+        {u"amount_paid"_s, total},
+        {u"amount_remaining"_s, 0},
+        {u"payment_intent"_s, u"pi_twentyfive"_s},
+        {u"charge"_s, u"ch_twentyfive_ok"_s},
+        {u"hosted_invoice_url"_s, u"https://invoice.stripe.com/i/in_twentyfivelines"_s},
+        {u"invoice_pdf"_s, u"https://pay.stripe.com/invoice/in_twentyfivelines/pdf"_s},
+        {u"total_discount_amounts"_s, QJsonArray {QJsonObject {{u"amount"_s, 500}}}},
+        {u"status_transitions"_s,
+         QJsonObject {{u"paid_at"_s, t0 + 7200}, {u"finalized_at"_s, t0 + 3600}}},
+        {u"lines"_s,
+         QJsonObject {{u"object"_s, u"list"_s},
+                      {u"data"_s, lines},
+                      {u"has_more"_s, false},
+                      {u"url"_s, u"/v1/invoices/%1/lines"_s.arg(id)}}}};
+    QCOMPARE(m_cache.upsert(invoice, 1), models::Cache::Write::Written);
+    for (const auto &[charge, status, at] :
+         {std::tuple {u"ch_twentyfive_no"_s, u"failed"_s, t0 + 3700},
+          std::tuple {u"ch_twentyfive_ok"_s, u"succeeded"_s, t0 + 7200}}) {
+        QJsonObject c {{u"id"_s, charge},         {u"object"_s, u"charge"_s},
+                       {u"created"_s, at},        {u"amount"_s, total},
+                       {u"currency"_s, u"usd"_s}, {u"status"_s, status},
+                       {u"customer"_s, customer}, {u"payment_intent"_s, u"pi_twentyfive"_s}};
+        if (status == QLatin1String("failed"))
+            c.insert(u"failure_message"_s, u"Your card was declined."_s);
+        QCOMPARE(m_cache.upsert(c, 1), models::Cache::Write::Written);
+    }
+
+    ui::ListPage page {Kind::Invoices};
+    page.setCache(m_file);
+    page.showObject(id);
+    const models::ObjectDetail &d = page.detailPanel()->detail();
+    QCOMPARE(d.id, id);
+    auto section = [&](const QString &title) {
+        const auto it = std::find_if(d.sections.cbegin(), d.sections.cend(),
+                                     [&](const auto &x) { return x.title == title; });
+        return it == d.sections.cend() ? QList<models::DetailField>() : it->fields;
+    };
+    auto usd = [](qint64 amount) {
+        return models::Money(amount, u"usd"_s).toLabelledString();
+    };
+    const QList<models::DetailField> shown = section(u"Lines (25)"_s);
+    QCOMPARE(shown.size(), 25);
+    for (int i = 0; i < 25; ++i) {
+        QCOMPARE(shown.at(i).label, u"Seat pack %1"_s.arg(i + 1));
+        const qint64 quantity = 1 + i % 3, unit = 1000 + 25 * i;
+        QVERIFY2(shown.at(i).value.contains(u"%1 × %2"_s.arg(quantity).arg(usd(unit))),
+                 qPrintable(shown.at(i).value));
+        QVERIFY(shown.at(i).value.contains(usd(quantity * unit)));
+        QCOMPARE(shown.at(i).value.contains(u"proration"_s), i == 24);
+    }
+    QVERIFY(shown.at(3).value.contains(u"discount −"_s + usd(500)));
+    QVERIFY(shown.at(4).value.contains(u"tax "_s + usd(210)));
+    QHash<QString, QString> totals;
+    for (const models::DetailField &f : section(u"Totals"_s))
+        totals.insert(f.label, f.value);
+    QCOMPARE(totals.value(u"Subtotal"_s), usd(subtotal));
+    QCOMPARE(totals.value(u"Discounts"_s), u"−"_s + usd(500));
+    QCOMPARE(totals.value(u"Tax"_s), usd(210));
+    QCOMPARE(totals.value(u"Total"_s), usd(total));
+    QCOMPARE(totals.value(u"Amount paid"_s), usd(total));
+    QCOMPARE(totals.value(u"Amount remaining"_s), usd(0));
+    QStringList history;
+    for (const models::DetailField &f : section(u"Status history"_s))
+        history.append(f.value);
+    QCOMPARE(history, (QStringList {u"Created as a draft"_s, u"Finalized"_s, u"Paid"_s}));
+    const QList<models::DetailField> attempts = section(u"Payment attempts"_s);
+    QCOMPARE(attempts.size(), 2);
+    QCOMPARE(attempts.at(0).link, u"charges/ch_twentyfive_no"_s);
+    QVERIFY(attempts.at(0).value.contains(u"Your card was declined."_s));
+    QCOMPARE(attempts.at(1).link, u"charges/ch_twentyfive_ok"_s);
+    const QString html = page.detailPanel()->overviewHtml();
+    QVERIFY(html.contains(u"href=\"https://invoice.stripe.com/i/in_twentyfivelines\""_s));
+    QVERIFY(html.contains(u"href=\"https://pay.stripe.com/invoice/in_twentyfivelines/pdf\""_s));
+    if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS")) {
+        page.resize(1280, 720);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
+                                 + u"/invoice-25-lines.png"_s));
+    }
 }
 
 void TestTablePages::copyAndExport()

@@ -168,6 +168,16 @@ void TestListModels::filters_data()
     QTest::newRow("invoices before a date")
         << int(Kind::Invoices) << f([](ListFilter &x) { x.createdTo = kNow - 86400 * 200; })
         << QStringLiteral("created < %1").arg(kNow - 86400 * 200) << QString();
+    QTest::newRow("invoices by number")
+        << int(Kind::Invoices) << f([](ListFilter &x) { x.search = QStringLiteral("%1"); })
+        << QStringLiteral("number = '%1'")
+        << QStringLiteral("SELECT number FROM invoices WHERE number IS NOT NULL ORDER BY id "
+                          "LIMIT 1 OFFSET 3");
+    QTest::newRow("invoices by number prefix, typed in lower case")
+        << int(Kind::Invoices) << f([](ListFilter &x) { x.search = QStringLiteral("%1"); })
+        << QStringLiteral("upper(number) LIKE upper('%1') || '%'")
+        << QStringLiteral("SELECT lower(substr(number, 1, length(number) - 2)) FROM invoices "
+                          "WHERE number IS NOT NULL ORDER BY id LIMIT 1 OFFSET 5");
     QTest::newRow("refunds of a customer")
         << int(Kind::Refunds) << f([](ListFilter &x) { x.customer = QStringLiteral("%1"); })
         << QStringLiteral("charge IN (SELECT id FROM charges WHERE customer = '%1')")
