@@ -503,6 +503,14 @@ void loadSubscription(sql::Database &db, ObjectDetail &d)
     d.sections.append(invoices);
 }
 
+qint64 sumAmounts(const QJsonObject &object, const QString &key)
+{
+    qint64 sum = 0;
+    for (const QJsonValue &v : object.value(key).toArray())
+        sum += v.toObject().value(u"amount"_s).toInteger();
+    return sum;
+}
+
 // One line of an invoice: what, for when, how many at what price, less its discounts, plus tax.
 DetailField invoiceLineField(const QJsonObject &line, const QString &product)
 {
@@ -528,27 +536,15 @@ DetailField invoiceLineField(const QJsonObject &line, const QString &product)
         unit = money(line.value(u"amount"_s).toInteger() / quantity, currency);
     parts.append(tr("%1 × %2").arg(quantity).arg(unit));
     parts.append(money(line.value(u"amount"_s).toInteger(), currency));
-    qint64 discount = 0;
-    for (const QJsonValue &d : line.value(u"discount_amounts"_s).toArray())
-        discount += d.toObject().value(u"amount"_s).toInteger();
+    const qint64 discount = sumAmounts(line, u"discount_amounts"_s);
     if (discount != 0)
         parts.append(tr("discount −%1").arg(money(discount, currency)));
-    qint64 tax = 0;
-    for (const QJsonValue &t : line.value(u"tax_amounts"_s).toArray())
-        tax += t.toObject().value(u"amount"_s).toInteger();
+    const qint64 tax = sumAmounts(line, u"tax_amounts"_s);
     if (tax != 0)
         parts.append(tr("tax %1").arg(money(tax, currency)));
     if (line.value(u"proration"_s).toBool())
         parts.append(tr("proration"));
     return {what, parts.join(QStringLiteral(" · ")), {}};
-}
-
-qint64 sumAmounts(const QJsonObject &object, const QString &key)
-{
-    qint64 sum = 0;
-    for (const QJsonValue &v : object.value(key).toArray())
-        sum += v.toObject().value(u"amount"_s).toInteger();
-    return sum;
 }
 
 // An invoice as the Stripe Dashboard shows it: every line (all pages, as cached), the totals,
