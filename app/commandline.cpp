@@ -286,16 +286,38 @@ const QList<Subcommand> &subcommands()
                    valueOption("metadata", "Metadata entry key=value; repeatable.", "k=v"),
                    flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
                    againOption(), profileOption(), apiBaseOption(), cacheOption()}});
-        l.append({QStringLiteral("subscription"),
-                  QStringLiteral("cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] | "
-                                 "resume SUB_ID"),
-                  QStringLiteral("Cancel a subscription now or at the end of its period, or "
-                                 "undo a cancellation at the period end."),
-                  {flagOption("at-period-end", "Cancel when the current period ends."),
-                   flagOption("prorate", "Cancel now and credit the unused time."),
-                   flagOption("invoice-now", "With --prorate: invoice the credit now."),
-                   flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
-                   againOption(), profileOption(), apiBaseOption(), cacheOption()}});
+        l.append(
+            {QStringLiteral("subscription"),
+             QStringLiteral(
+                 "cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] [--reason R] "
+                 "[--feedback F] | resume SUB_ID | pause SUB_ID --behavior "
+                 "keep_as_draft|mark_uncollectible|void [--resumes-at DATE] | unpause SUB_ID | "
+                 "coupon SUB_ID (COUPON_ID | --remove) | trial SUB_ID --end DATE|now"),
+             QStringLiteral("Cancel a subscription now or at the end of its period (or undo that), "
+                            "pause or resume its payment collection, apply or remove a coupon, "
+                            "extend or end its trial; each exactly once."),
+             {flagOption("at-period-end", "cancel: when the current period ends."),
+              flagOption("prorate", "cancel: now, and credit the unused time."),
+              flagOption("invoice-now", "cancel: with --prorate, invoice the credit now."),
+              valueOption("reason", "cancel: why, kept as cancellation_details[comment].", "R"),
+              valueOption("feedback",
+                          "cancel: the customer's feedback: customer_service, low_quality, "
+                          "missing_features, other, switched_service, too_complex, "
+                          "too_expensive or unused.",
+                          "F"),
+              valueOption("behavior",
+                          "pause: what happens to invoices meanwhile: keep_as_draft, "
+                          "mark_uncollectible or void.",
+                          "B"),
+              valueOption("resumes-at",
+                          "pause: resume by itself then (YYYY-MM-DD, start of the day UTC, or an "
+                          "ISO 8601 date and time).",
+                          "DATE"),
+              flagOption("remove", "coupon: remove the discount."),
+              valueOption("end", "trial: its new end (YYYY-MM-DD or ISO 8601, UTC), or now.",
+                          "DATE"),
+              flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+              againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         l.append({QStringLiteral("invoice"),
                   QStringLiteral("finalize|send|pay|void|mark-uncollectible|delete IN_ID "
                                  "[--out-of-band]"),

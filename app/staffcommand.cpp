@@ -536,30 +536,187 @@ int runRefundCommand(const QCommandLineParser &parser)
     });
 }
 
+namespace {
+
+// pause, unpause, coupon and trial: checked against the subscription as Stripe has it now,
+// then sent once.
+int runSubscriptionChange(StaffRun &staff, const QCommandLineParser &parser, const QString &verb,
+                          const QString &id)
+{
+    const QStringList args = parser.positionalArguments();
+    QString problem;
+    OutboxAction a;
+    QStringList intent {u"subscription"_s, verb, id};
+    QString coupon;
+    qint64 when = 0;
+    if (verb == QLatin1String("pause")) {
+        const QString behavior = parser.value(u"behavior"_s);
+        if (const models::InputProblem p = models::staffinput::pauseBehavior(behavior); !p.ok())
+            return staff.usage(p.message + u" (--behavior)"_s);
+        if (parser.isSet(u"resumes-at"_s)) {
+            if (const models::InputProblem p = models::staffinput::dateTime(
+                    u"resumes_at"_s, parser.value(u"resumes-at"_s), &when);
+                !p.ok())
+                return staff.usage(p.message + u" (--resumes-at)"_s);
+            if (const models::InputProblem p
+                = models::staffinput::resumesAt(when, QDateTime::currentSecsSinceEpoch());
+                !p.ok())
+                return staff.usage(p.message + u" (--resumes-at)"_s);
+        }
+        a = models::staffactions::pauseCollection(id, behavior, when);
+        intent << behavior << QString::number(when);
+    } else if (verb == QLatin1String("unpause")) {
+        if (args.size() > 2)
+            return staff.usage(u"unpause takes only the subscription id"_s);
+        a = models::staffactions::resumeCollection(id);
+    } else if (verb == QLatin1String("coupon")) {
+        const bool remove = parser.isSet(u"remove"_s);
+        coupon = args.value(2);
+        if (remove == !coupon.isEmpty() || args.size() > 3)
+            return staff.usage(u"give one coupon id, or --remove to remove the discount"_s);
+        a = models::staffactions::setCoupon(id, coupon);
+        intent << (remove ? u"--remove"_s : coupon);
+    } else {
+        const QString end = parser.value(u"end"_s).trimmed();
+        if (end.isEmpty())
+            return staff.usage(u"give the trial's new end with --end DATE, or --end now"_s);
+        if (end != QLatin1String("now")) {
+            if (const models::InputProblem p
+                = models::staffinput::dateTime(u"trial_end"_s, end, &when);
+                !p.ok())
+                return staff.usage(p.message + u" (--end)"_s);
+            if (const models::InputProblem p
+                = models::staffinput::trialEnd(when, QDateTime::currentSecsSinceEpoch());
+                !p.ok())
+                return staff.usage(p.message + u" (--end)"_s);
+        }
+        a = models::staffactions::setTrialEnd(id, when);
+        intent << (when > 0 ? QString::number(when) : u"now"_s);
+    }
+    return run(staff, [&staff, verb, id, a, intent, coupon] {
+        staff.openAndResume([&staff, verb, id, a, intent, coupon] {
+            // Each sets a state: the same one again counts as done only while it is the
+            // subscription's latest action.
+            if (staff.alreadyDone(intent.join(u' '), id, true))
+                return;
+            if (staff.resumed(a.action, id) >= 0)
+                return staff.act(a);
+            staff.get(
+                u"/v1/subscriptions/"_s + id,
+                [&staff, verb, a, coupon](const network::StripeResponse &r) {
+                    if (!r.ok())
+                        return staff.fail(models::staffactions::readError(r.error).message);
+                    const models::StaffAction action = verb == QLatin1String("trial")
+                        ? models::StaffAction::SubscriptionTrial
+                        : verb == QLatin1String("coupon") ? models::StaffAction::SubscriptionCoupon
+                                                          : models::StaffAction::SubscriptionPause;
+                    if (const QString refusal = models::staffActionRefusal(action, r.json);
+                        !refusal.isEmpty())
+                        return staff.fail(refusal, ExitUsage);
+                    const bool paused = r.json.value(u"pause_collection"_s).isObject();
+                    const QString current = r.json.value(u"discount"_s)
+                                                .toObject()
+                                                .value(u"coupon"_s)
+                                                .toObject()
+                                                .value(u"id"_s)
+                                                .toString();
+                    if (verb == QLatin1String("unpause") && !paused)
+                        return staff.fail(
+                            u"payment collection of this subscription is not paused"_s, ExitUsage);
+                    if (verb == QLatin1String("coupon") && coupon.isEmpty() && current.isEmpty())
+                        return staff.fail(u"the subscription has no discount to remove"_s,
+                                          ExitUsage);
+                    if (verb == QLatin1String("coupon") && !coupon.isEmpty() && coupon == current)
+                        return staff.fail(
+                            u"the subscription has the coupon %1 already"_s.arg(coupon), ExitUsage);
+                    auto send = [&staff, verb, a, r] {
+                        if (!staff.confirmLive(u"%1 subscription %2 of %3"_s.arg(
+                                verb, a.objectId, r.json.value(u"customer"_s).toString())))
+                            return QCoreApplication::exit(ExitUsage);
+                        staff.act(a);
+                    };
+                    if (coupon.isEmpty())
+                        return send();
+                    // A coupon is checked before it is sent: it exists, is valid and fits the
+                    // subscription's currency.
+                    const QString currency = r.json.value(u"currency"_s).toString();
+                    staff.get(
+                        u"/v1/coupons/"_s + coupon,
+                        [&staff, coupon, currency, send](const network::StripeResponse &c) {
+                            if (!c.ok())
+                                return staff.fail(models::staffactions::readError(c.error).message,
+                                                  ExitUsage);
+                            if (!c.json.value(u"valid"_s).toBool(true))
+                                return staff.fail(u"the coupon %1 is no longer valid"_s.arg(coupon),
+                                                  ExitUsage);
+                            const QString cc = c.json.value(u"currency"_s).toString();
+                            if (!c.json.value(u"amount_off"_s).isNull() && !cc.isEmpty()
+                                && cc != currency)
+                                return staff.fail(
+                                    u"the coupon %1 takes an amount in %2 off, but the "
+                                    u"subscription is billed in %3"_s.arg(coupon, cc.toUpper(),
+                                                                          currency.toUpper()),
+                                    ExitUsage);
+                            send();
+                        });
+                });
+        });
+    });
+}
+
+} // namespace
+
 int runSubscriptionCommand(const QCommandLineParser &parser)
 {
     const QStringList args = parser.positionalArguments();
     const QString verb = args.value(0);
     const QString id = args.value(1);
     StaffRun staff(u"subscription "_s + verb, parser);
-    if ((verb != QLatin1String("cancel") && verb != QLatin1String("resume"))
-        || !id.startsWith(QLatin1String("sub_")))
-        return staff.usage(u"use 'subscription cancel SUB_ID [--at-period-end | --prorate "
-                           u"[--invoice-now]]' or 'subscription resume SUB_ID'"_s);
+    static const QStringList verbs {u"cancel"_s,  u"resume"_s, u"pause"_s,
+                                    u"unpause"_s, u"coupon"_s, u"trial"_s};
+    if (!verbs.contains(verb) || !id.startsWith(QLatin1String("sub_")))
+        return staff.usage(
+            u"use 'subscription cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] "
+            u"[--reason R] [--feedback F]', 'subscription resume SUB_ID', 'subscription pause "
+            u"SUB_ID --behavior B [--resumes-at DATE]', 'subscription unpause SUB_ID', "
+            u"'subscription coupon SUB_ID (COUPON_ID | --remove)' or 'subscription trial SUB_ID "
+            u"--end DATE|now'"_s);
+    for (const char *option : {"behavior", "resumes-at", "remove", "end", "reason", "feedback",
+                               "at-period-end", "prorate", "invoice-now"}) {
+        const QString o = QString::fromLatin1(option);
+        static const QHash<QString, QStringList> owners {
+            {u"behavior"_s, {u"pause"_s}},       {u"resumes-at"_s, {u"pause"_s}},
+            {u"remove"_s, {u"coupon"_s}},        {u"end"_s, {u"trial"_s}},
+            {u"reason"_s, {u"cancel"_s}},        {u"feedback"_s, {u"cancel"_s}},
+            {u"at-period-end"_s, {u"cancel"_s}}, {u"prorate"_s, {u"cancel"_s}},
+            {u"invoice-now"_s, {u"cancel"_s}}};
+        if (parser.isSet(o) && !owners.value(o).contains(verb))
+            return staff.usage(u"--%1 is an option of 'subscription %2', not of '%3'"_s.arg(
+                o, owners.value(o).join(u", "_s), verb));
+    }
+    if (verb != QLatin1String("cancel") && verb != QLatin1String("resume"))
+        return runSubscriptionChange(staff, parser, verb, id);
     const bool atEnd = parser.isSet(u"at-period-end"_s);
     const bool prorate = parser.isSet(u"prorate"_s);
     const bool invoiceNow = parser.isSet(u"invoice-now"_s);
-    if (verb == QLatin1String("resume") && (atEnd || prorate || invoiceNow))
-        return staff.usage(u"resume takes no cancellation options"_s);
     if (atEnd && (prorate || invoiceNow))
         return staff.usage(u"--prorate and --invoice-now apply to a cancellation now, not at "
                            u"the period end"_s);
-    return run(staff, [&staff, verb, id, atEnd, prorate, invoiceNow] {
-        staff.openAndResume([&staff, verb, id, atEnd, prorate, invoiceNow] {
+    const models::staffactions::CancellationDetails details {parser.value(u"feedback"_s),
+                                                             parser.value(u"reason"_s)};
+    if (const models::InputProblem p = models::staffinput::cancellationFeedback(details.feedback);
+        !p.ok())
+        return staff.usage(p.message + u" (--feedback)"_s);
+    if (const models::InputProblem p = models::staffinput::cancellationComment(details.comment);
+        !p.ok())
+        return staff.usage(p.message + u" (--reason)"_s);
+    return run(staff, [&staff, verb, id, atEnd, prorate, invoiceNow, details] {
+        staff.openAndResume([&staff, verb, id, atEnd, prorate, invoiceNow, details] {
             const OutboxAction a = verb == QLatin1String("resume")
                 ? models::staffactions::setCancelAtPeriodEnd(id, false)
-                : atEnd ? models::staffactions::setCancelAtPeriodEnd(id, true)
-                        : models::staffactions::cancelSubscriptionNow(id, prorate, invoiceNow);
+                : atEnd
+                ? models::staffactions::setCancelAtPeriodEnd(id, true, details)
+                : models::staffactions::cancelSubscriptionNow(id, prorate, invoiceNow, details);
             // Cancel and resume toggle a state: the same one again counts as done only while
             // it is the subscription's latest action.
             if (staff.alreadyDone(QStringList {u"subscription"_s, verb, id,

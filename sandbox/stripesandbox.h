@@ -155,6 +155,12 @@ private:
     Reply createRefund(const FormParams &params);
     Reply updateSubscription(const QString &id, const FormParams &params);
     Reply cancelSubscription(const QString &id, const FormParams &params);
+    // The parts of a subscription update (sandbox/resources/subscriptions.cpp): each changes
+    // `sub` or answers Stripe's 400 for the value given.
+    std::optional<Reply> applyCancellationDetails(QJsonObject *sub, const QJsonValue &given);
+    std::optional<Reply> applyPauseCollection(QJsonObject *sub, const QJsonValue &given);
+    std::optional<Reply> applyCoupon(QJsonObject *sub, const QString &couponId);
+    std::optional<Reply> applyTrialEnd(QJsonObject *sub, const QString &given);
     // finalize, send, pay, void, mark_uncollectible: Stripe's state machine and events.
     Reply invoiceAction(const QString &id, const QString &action, const FormParams &params);
     Reply deleteInvoice(const QString &id);

@@ -7,6 +7,7 @@
 #include "ui/customerdialog.h"
 #include "ui/invoicedialog.h"
 #include "ui/refunddialog.h"
+#include "ui/subscriptiondialogs.h"
 #include "ui/uilogging.h"
 
 #include <QDateTime>
@@ -123,6 +124,15 @@ QString ActionController::label(models::StaffAction action, const QJsonObject &o
         return object.value(QStringLiteral("cancel_at_period_end")).toBool()
             ? tr("Keep subscription…")
             : tr("Cancel subscription…");
+    case models::StaffAction::SubscriptionPause:
+        return object.value(QStringLiteral("pause_collection")).isObject()
+            ? tr("Resume collection…")
+            : tr("Pause collection…");
+    case models::StaffAction::SubscriptionTrial:
+        return tr("Change trial…");
+    case models::StaffAction::SubscriptionCoupon:
+        return object.value(QStringLiteral("discount")).isObject() ? tr("Change coupon…")
+                                                                   : tr("Apply coupon…");
     case models::StaffAction::InvoiceFinalize:
         return tr("Finalize…");
     case models::StaffAction::InvoiceSend:
@@ -212,6 +222,23 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
         dialog = new CancelSubscriptionDialog(
             object, customerLabel(object.value(QStringLiteral("customer")).toString()), options,
             m_window);
+        break;
+    case models::StaffAction::SubscriptionPause:
+        dialog = new PauseCollectionDialog(
+            object, customerLabel(object.value(QStringLiteral("customer")).toString()), options,
+            m_window);
+        break;
+    case models::StaffAction::SubscriptionTrial:
+        dialog = new TrialDialog(object,
+                                 customerLabel(object.value(QStringLiteral("customer")).toString()),
+                                 options, m_window);
+        break;
+    case models::StaffAction::SubscriptionCoupon:
+        dialog = new CouponDialog(
+            object, customerLabel(object.value(QStringLiteral("customer")).toString()),
+            models::staffactions::couponChoices(
+                m_cache->database(), object.value(QStringLiteral("currency")).toString()),
+            options, m_window);
         break;
     case models::StaffAction::InvoiceFinalize:
     case models::StaffAction::InvoiceSend:

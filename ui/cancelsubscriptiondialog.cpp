@@ -3,9 +3,11 @@
 #include "models/actions/staffactions.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDateTime>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
@@ -65,6 +67,28 @@ CancelSubscriptionDialog::CancelSubscriptionDialog(const QJsonObject &subscripti
         form()->addRow(QString(), m_prorate);
         form()->addRow(QString(), m_invoiceNow);
         registerField(QStringLiteral("prorate"), m_prorate);
+        m_feedback = new QComboBox(this);
+        m_feedback->setObjectName(QStringLiteral("cancelFeedback"));
+        m_feedback->addItem(tr("Not given"), QString());
+        const QHash<QString, QString> names {
+            {QStringLiteral("too_expensive"), tr("It's too expensive")},
+            {QStringLiteral("missing_features"), tr("Some features are missing")},
+            {QStringLiteral("switched_service"), tr("Switched to another service")},
+            {QStringLiteral("unused"), tr("Not used enough")},
+            {QStringLiteral("customer_service"), tr("Customer service was poor")},
+            {QStringLiteral("too_complex"), tr("Ease of use was poor")},
+            {QStringLiteral("low_quality"), tr("Quality was poor")},
+            {QStringLiteral("other"), tr("Other reason")}};
+        for (const QString &v : models::staffinput::cancellationFeedbackValues())
+            m_feedback->addItem(names.value(v, v), v);
+        form()->addRow(tr("Customer feedback"), m_feedback);
+        registerField(QStringLiteral("feedback"), m_feedback);
+        m_comment = new QLineEdit(this);
+        m_comment->setObjectName(QStringLiteral("cancelComment"));
+        m_comment->setPlaceholderText(tr("Why it is cancelled (kept with the subscription)"));
+        m_comment->setMaxLength(5000);
+        form()->addRow(tr("Reason"), m_comment);
+        registerField(QStringLiteral("comment"), m_comment);
         auto sync = [this] {
             m_prorate->setEnabled(m_now->isChecked());
             m_invoiceNow->setEnabled(m_now->isChecked() && m_prorate->isChecked());
@@ -92,13 +116,20 @@ QString CancelSubscriptionDialog::summary() const
 
 models::InputProblem CancelSubscriptionDialog::prepare(models::OutboxAction *action)
 {
-    if (m_undo)
+    if (m_undo) {
         *action = models::staffactions::setCancelAtPeriodEnd(m_id, false);
-    else if (m_now->isChecked())
+        return {};
+    }
+    const models::staffactions::CancellationDetails details {m_feedback->currentData().toString(),
+                                                             m_comment->text()};
+    if (const models::InputProblem p = models::staffinput::cancellationComment(details.comment);
+        !p.ok())
+        return p;
+    if (m_now->isChecked())
         *action = models::staffactions::cancelSubscriptionNow(m_id, m_prorate->isChecked(),
-                                                              m_invoiceNow->isChecked());
+                                                              m_invoiceNow->isChecked(), details);
     else
-        *action = models::staffactions::setCancelAtPeriodEnd(m_id, true);
+        *action = models::staffactions::setCancelAtPeriodEnd(m_id, true, details);
     return {};
 }
 

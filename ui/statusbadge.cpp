@@ -20,8 +20,12 @@ void StatusBadge::setTone(Tone tone)
     applyTone();
 }
 
-StatusBadge::Tone StatusBadge::toneFor(const QString &status)
+StatusBadge::Tone StatusBadge::toneFor(const QString &value)
 {
+    // "active;paused", "active;cancels;…": a live subscription that needs attention.
+    if (value.contains(u';'))
+        return Tone::Warning;
+    const QString &status = value;
     static const QStringList good {QStringLiteral("succeeded"), QStringLiteral("active"),
                                    QStringLiteral("paid"), QStringLiteral("won"),
                                    QStringLiteral("trialing")};
@@ -41,7 +45,8 @@ StatusBadge::Tone StatusBadge::toneFor(const QString &status)
                                    QStringLiteral("pending"),
                                    QStringLiteral("incomplete"),
                                    QStringLiteral("requires_action"),
-                                   QStringLiteral("elevated")};
+                                   QStringLiteral("elevated"),
+                                   QStringLiteral("paused")};
     static const QStringList info {QStringLiteral("refunded"), QStringLiteral("partially_refunded"),
                                    QStringLiteral("charge_refunded")};
     if (good.contains(status))

@@ -16,6 +16,12 @@ const QList<StaffActionInfo> &staffActionCatalogue()
          "customer delete"},
         {StaffAction::SubscriptionCancel, "subscription.cancel", "subscriptions", true,
          "subscriptions:write", "subscription cancel"},
+        {StaffAction::SubscriptionPause, "subscription.pause", "subscriptions", true,
+         "subscriptions:write", "subscription pause"},
+        {StaffAction::SubscriptionTrial, "subscription.trial", "subscriptions", true,
+         "subscriptions:write", "subscription trial"},
+        {StaffAction::SubscriptionCoupon, "subscription.coupon", "subscriptions", true,
+         "subscriptions:write", "subscription coupon"},
         {StaffAction::InvoiceFinalize, "invoice.finalize", "invoices", true, "invoices:write",
          "invoice finalize"},
         {StaffAction::InvoiceSend, "invoice.send", "invoices", true, "invoices:write",
@@ -67,9 +73,18 @@ QString staffActionRefusal(StaffAction action, const QJsonObject &object)
                                           "Only a succeeded payment that is not "
                                           "wholly refunded can be refunded.");
     case StaffAction::SubscriptionCancel:
+    case StaffAction::SubscriptionPause:
+    case StaffAction::SubscriptionCoupon:
         return status != QLatin1String("canceled") && status != QLatin1String("incomplete_expired")
             ? QString()
             : QCoreApplication::translate("StaffActions", "The subscription has ended.");
+    case StaffAction::SubscriptionTrial:
+        return status == QLatin1String("trialing")
+            ? QString()
+            : QCoreApplication::translate("StaffActions",
+                                          "Only a subscription in its trial has a trial to "
+                                          "extend or end (this one is %1).")
+                  .arg(status.isEmpty() ? QStringLiteral("unknown") : status);
     case StaffAction::CustomerEdit:
     case StaffAction::CustomerDelete:
     case StaffAction::CustomerCreate:

@@ -15,6 +15,9 @@ enum class StaffAction {
     CustomerEdit,
     CustomerDelete,
     SubscriptionCancel,
+    SubscriptionPause, // Pauses payment collection, or resumes it when paused.
+    SubscriptionTrial, // Extends or ends a trial.
+    SubscriptionCoupon, // Applies, changes or removes a coupon.
     InvoiceFinalize,
     InvoiceSend,
     InvoicePay,

@@ -83,6 +83,25 @@ QList<RecentRefund> recentRefunds(sql::Database &db, const QString &chargeId, qi
     return out;
 }
 
+QList<CouponChoice> couponChoices(sql::Database &db, const QString &currency)
+{
+    QList<CouponChoice> out;
+    sql::Statement s = db.prepare(QStringLiteral(
+        "SELECT id, coalesce(name, id), percent_off, amount_off, currency, duration, "
+        "duration_in_months FROM coupons WHERE deleted = 0 AND coalesce(valid, 1) = 1 AND "
+        "(amount_off IS NULL OR currency = ?1) ORDER BY coalesce(name, id), id"));
+    s.bind(1, currency);
+    while (s.step()) {
+        const QString off = s.isNull(2) ? Money(s.int64(3), s.text(4)).toString(QLocale())
+                                        : tr("%1 %").arg(QLocale().toString(s.real(2)));
+        const QString duration = s.text(5) == QLatin1String("repeating")
+            ? QCoreApplication::translate("StaffActions", "%n month(s)", nullptr, int(s.int64(6)))
+            : s.text(5);
+        out.append({s.text(0), tr("%1 (%2 off, %3)").arg(s.text(1), off, duration)});
+    }
+    return out;
+}
+
 namespace {
 
 void addIfSet(network::StripeParams &p, const char *key, const QString &value)
@@ -189,7 +208,66 @@ OutboxAction refund(const RefundTarget &t, qint64 amount, const QString &reason,
     return a;
 }
 
-OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow)
+namespace {
+
+void addCancellationDetails(network::StripeParams &p, const CancellationDetails &d)
+{
+    QVariantMap details;
+    if (!d.comment.trimmed().isEmpty())
+        details.insert(QStringLiteral("comment"), d.comment.trimmed());
+    if (!d.feedback.isEmpty())
+        details.insert(QStringLiteral("feedback"), d.feedback);
+    if (!details.isEmpty())
+        p.add(QStringLiteral("cancellation_details"), details);
+}
+
+OutboxAction subscriptionUpdate(const char *action, const QString &id)
+{
+    OutboxAction a;
+    a.action = QString::fromLatin1(action);
+    a.objectId = id;
+    a.path = QStringLiteral("/v1/subscriptions/") + id;
+    return a;
+}
+
+} // namespace
+
+OutboxAction pauseCollection(const QString &id, const QString &behavior, qint64 resumesAt)
+{
+    OutboxAction a = subscriptionUpdate("subscription.pause", id);
+    QVariantMap pause {{QStringLiteral("behavior"), behavior}};
+    if (resumesAt > 0)
+        pause.insert(QStringLiteral("resumes_at"), resumesAt);
+    a.params.add(QStringLiteral("pause_collection"), pause);
+    return a;
+}
+
+OutboxAction resumeCollection(const QString &id)
+{
+    OutboxAction a = subscriptionUpdate("subscription.unpause", id);
+    a.params.add(QStringLiteral("pause_collection"), QString()); // "" unsets it.
+    return a;
+}
+
+OutboxAction setTrialEnd(const QString &id, qint64 end)
+{
+    OutboxAction a = subscriptionUpdate("subscription.trial", id);
+    if (end > 0)
+        a.params.add(QStringLiteral("trial_end"), end);
+    else
+        a.params.add(QStringLiteral("trial_end"), QStringLiteral("now"));
+    return a;
+}
+
+OutboxAction setCoupon(const QString &id, const QString &coupon)
+{
+    OutboxAction a = subscriptionUpdate("subscription.coupon", id);
+    a.params.add(QStringLiteral("coupon"), coupon); // "" removes the discount.
+    return a;
+}
+
+OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow,
+                                   const CancellationDetails &details)
 {
     OutboxAction a;
     a.action = QStringLiteral("subscription.cancel");
@@ -200,6 +278,7 @@ OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoice
         a.params.add(QStringLiteral("prorate"), true);
     if (invoiceNow)
         a.params.add(QStringLiteral("invoice_now"), true);
+    addCancellationDetails(a.params, details);
     return a;
 }
 
@@ -226,7 +305,8 @@ OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand
     return a;
 }
 
-OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel)
+OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel,
+                                  const CancellationDetails &details)
 {
     OutboxAction a;
     a.action = cancel ? QStringLiteral("subscription.cancel_at_period_end")
@@ -234,6 +314,8 @@ OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel)
     a.objectId = id;
     a.path = QStringLiteral("/v1/subscriptions/") + id;
     a.params.add(QStringLiteral("cancel_at_period_end"), cancel);
+    if (cancel)
+        addCancellationDetails(a.params, details);
     return a;
 }
 

@@ -21,6 +21,13 @@ struct RecentRefund
     qint64 created = 0;
 };
 
+// A coupon a subscription may take, as the cache has it.
+struct CouponChoice
+{
+    QString id;
+    QString label; // "Launch (25 % off, 3 months)"
+};
+
 struct RefundTarget
 {
     QString chargeId;
@@ -65,6 +72,10 @@ namespace staffactions {
 // The refunds of `chargeId` created at or after `since`, newest first, not failed or canceled.
 QList<RecentRefund> recentRefunds(sql::Database &db, const QString &chargeId, qint64 since);
 
+// The valid cached coupons a subscription billed in `currency` may take: a percentage off, or
+// an amount off in that currency; by name.
+QList<CouponChoice> couponChoices(sql::Database &db, const QString &currency);
+
 OutboxAction createCustomer(const CustomerFields &fields);
 // Only what changed is sent; cleared fields and removed metadata keys are unset.
 OutboxAction updateCustomer(const QString &id, const CustomerFields &before,
@@ -74,8 +85,25 @@ OutboxAction deleteCustomer(const QString &id);
 // partly refunded meanwhile fails with amount_too_large instead of refunding another sum).
 OutboxAction refund(const RefundTarget &target, qint64 amount, const QString &reason,
                     const QMap<QString, QString> &metadata);
-OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow);
-OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel);
+// Why a subscription is cancelled (cancellation_details): Stripe's feedback value and a free
+// comment; empty fields are not sent.
+struct CancellationDetails
+{
+    QString feedback;
+    QString comment;
+};
+OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow,
+                                   const CancellationDetails &details = {});
+OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel,
+                                  const CancellationDetails &details = {});
+// Pauses payment collection (`behavior`: keep_as_draft, mark_uncollectible or void) until
+// `resumesAt` (Unix time; 0: until resumed by hand).
+OutboxAction pauseCollection(const QString &id, const QString &behavior, qint64 resumesAt);
+OutboxAction resumeCollection(const QString &id);
+// Moves the end of a trial to `end` (Unix time), or ends it now when `end` is 0.
+OutboxAction setTrialEnd(const QString &id, qint64 end);
+// Applies `coupon` to the subscription, replacing its discount; an empty one removes it.
+OutboxAction setCoupon(const QString &id, const QString &coupon);
 // An invoice action (finalize, send, pay, void, mark uncollectible, delete a draft); `outOfBand`
 // pays it as settled outside Stripe (paid_out_of_band) instead of charging the customer.
 OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand = false);

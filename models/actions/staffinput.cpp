@@ -1,7 +1,9 @@
 #include "models/actions/staffinput.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QRegularExpression>
+#include <QTimeZone>
 
 namespace paydesk::models::staffinput {
 
@@ -128,6 +130,88 @@ InputProblem metadataLines(const QStringList &lines, QMap<QString, QString> *met
         metadata->insert(key, line.mid(eq + 1).trimmed());
     }
     return staffinput::metadata(*metadata);
+}
+
+InputProblem pauseBehavior(const QString &behavior)
+{
+    if (behavior == QLatin1String("keep_as_draft")
+        || behavior == QLatin1String("mark_uncollectible") || behavior == QLatin1String("void"))
+        return {};
+    return {QStringLiteral("behavior"),
+            behavior.isEmpty()
+                ? tr("Choose what happens to invoices while collection is paused: keep_as_draft, "
+                     "mark_uncollectible or void.")
+                : tr("The pause behaviour must be keep_as_draft, mark_uncollectible or void.")};
+}
+
+InputProblem dateTime(const QString &field, const QString &text, qint64 *time)
+{
+    const QString t = text.trimmed();
+    static const QRegularExpression dateOnly(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    QDateTime parsed;
+    if (dateOnly.match(t).hasMatch()) {
+        const QDate d = QDate::fromString(t, Qt::ISODate);
+        if (d.isValid())
+            parsed = d.startOfDay(QTimeZone::utc());
+    } else {
+        parsed = QDateTime::fromString(t, Qt::ISODate);
+        if (parsed.isValid() && parsed.timeSpec() == Qt::LocalTime)
+            parsed.setTimeZone(QTimeZone::utc());
+    }
+    if (!parsed.isValid())
+        return {
+            field,
+            tr("\"%1\" is not a date (YYYY-MM-DD) or an ISO 8601 date and time.").arg(t.left(40))};
+    *time = parsed.toSecsSinceEpoch();
+    return {};
+}
+
+InputProblem resumesAt(qint64 time, qint64 now)
+{
+    if (time != 0 && time <= now)
+        return {QStringLiteral("resumes_at"),
+                tr("Collection can only resume by itself at a time in the future.")};
+    return {};
+}
+
+InputProblem trialEnd(qint64 time, qint64 now)
+{
+    if (time <= now)
+        return {QStringLiteral("trial_end"),
+                tr("A trial can only be extended to a time in the future; to end it, end it "
+                   "now.")};
+    const qint64 limit
+        = QDateTime::fromSecsSinceEpoch(now, QTimeZone::utc()).addYears(2).toSecsSinceEpoch();
+    if (time > limit)
+        return {QStringLiteral("trial_end"),
+                tr("Stripe allows a trial to end at most two years from now.")};
+    return {};
+}
+
+const QStringList &cancellationFeedbackValues()
+{
+    static const QStringList values {
+        QStringLiteral("too_expensive"),    QStringLiteral("missing_features"),
+        QStringLiteral("switched_service"), QStringLiteral("unused"),
+        QStringLiteral("customer_service"), QStringLiteral("too_complex"),
+        QStringLiteral("low_quality"),      QStringLiteral("other")};
+    return values;
+}
+
+InputProblem cancellationFeedback(const QString &feedback)
+{
+    if (feedback.isEmpty() || cancellationFeedbackValues().contains(feedback))
+        return {};
+    return {QStringLiteral("feedback"),
+            tr("The feedback must be one of %1.")
+                .arg(cancellationFeedbackValues().join(QStringLiteral(", ")))};
+}
+
+InputProblem cancellationComment(const QString &comment)
+{
+    if (comment.size() > 5000)
+        return {QStringLiteral("comment"), tr("The reason is longer than 5000 characters.")};
+    return {};
 }
 
 } // namespace paydesk::models::staffinput

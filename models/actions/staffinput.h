@@ -56,6 +56,23 @@ InputProblem customer(const CustomerFields &fields, bool create);
 // Parses "key=value" lines (or --metadata arguments); a line without '=' is refused.
 InputProblem metadataLines(const QStringList &lines, QMap<QString, QString> *metadata);
 
+// Stripe's pause_collection behaviours: keep_as_draft, mark_uncollectible, void.
+InputProblem pauseBehavior(const QString &behavior);
+// A date or time typed on the command line: YYYY-MM-DD (the start of that day, UTC) or an
+// ISO 8601 date and time (UTC unless it names an offset). On success `time` holds Unix time.
+InputProblem dateTime(const QString &field, const QString &text, qint64 *time);
+// When paused collection resumes by itself (0: not by itself): after `now`.
+InputProblem resumesAt(qint64 time, qint64 now);
+// A new end of a trial: after `now`, at most two years from it (Stripe's limit).
+InputProblem trialEnd(qint64 time, qint64 now);
+// Why a subscription is cancelled: Stripe's cancellation feedback (customer_service,
+// low_quality, missing_features, other, switched_service, too_complex, too_expensive, unused
+// or none) and a free comment of at most 5000 characters.
+InputProblem cancellationFeedback(const QString &feedback);
+InputProblem cancellationComment(const QString &comment);
+// Stripe's feedback values, in the order a menu lists them.
+const QStringList &cancellationFeedbackValues();
+
 } // namespace staffinput
 
 } // namespace paydesk::models

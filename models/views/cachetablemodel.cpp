@@ -357,6 +357,8 @@ QVariant CacheTableModel::data(const QModelIndex &index, int role) const
         if (c.kind == TableColumn::Kind::Date)
             return QDateTime::fromSecsSinceEpoch(value.toLongLong(), QTimeZone::utc())
                 .toString(Qt::ISODate);
+        if (c.kind == TableColumn::Kind::Status)
+            return TableColumn::stripeStatus(value.toString());
         return value.toString();
     case Qt::TextAlignmentRole:
         return c.kind == TableColumn::Kind::Money || c.kind == TableColumn::Kind::Number

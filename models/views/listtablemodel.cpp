@@ -1,5 +1,8 @@
 #include "models/views/listtablemodel.h"
 
+#include <QDateTime>
+#include <QLocale>
+
 namespace paydesk::models {
 
 namespace {
@@ -80,9 +83,16 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
             QStringLiteral("(SELECT si.recurring_interval || ' ' || "
                            "coalesce(si.recurring_interval_count, 1) FROM subscription_items si "
                            "WHERE si.subscription = t.id ORDER BY si.rowid LIMIT 1)"));
+        // A live subscription whose collection is paused, or that is set to end, says so.
+        TableColumn statusColumn = status("status", T::tr("Status"));
+        statusColumn.select = QStringLiteral(
+            "CASE WHEN t.status IN ('canceled', 'incomplete_expired') THEN t.status WHEN "
+            "t.pause_behavior IS NOT NULL THEN t.status || ';paused' WHEN t.cancel_at IS NOT NULL "
+            "THEN t.status || ';cancels;' || t.cancel_at ELSE t.status END");
+        statusColumn.sort = QStringLiteral("coalesce(t.status, '')");
         return {
             customerColumn,
-            status("status", T::tr("Status")),
+            statusColumn,
             text("plan", T::tr("Plan"), plan),
             money("amount", T::tr("Amount"), amount, QStringLiteral("coalesce(%1, 0)").arg(amount)),
             interval,
@@ -294,8 +304,27 @@ QString ListTableModel::filterSql(QStringList *parameters) const
     return whereClause(m_kind, m_filter, parameters);
 }
 
+QString ListTableModel::qualifiedStatusLabel(const QString &value, const QDate &today)
+{
+    const QStringList parts = value.split(u';');
+    if (parts.value(1) == QLatin1String("paused"))
+        return tr("Paused");
+    if (parts.value(1) == QLatin1String("cancels")) {
+        const QDate day = QDateTime::fromSecsSinceEpoch(parts.value(2).toLongLong()).date();
+        // "Cancels 28 Dec", with the year when it is not this one.
+        return tr("Cancels %1")
+            .arg(QLocale().toString(day,
+                                    day.year() == today.year() ? QStringLiteral("d MMM")
+                                                               : QStringLiteral("d MMM yyyy")));
+    }
+    return statusLabel(parts.value(0));
+}
+
 QVariant ListTableModel::displayValue(int column, const QVariant &value) const
 {
+    if (tableColumns().at(column).kind == TableColumn::Kind::Status && !value.isNull()
+        && value.toString().contains(u';'))
+        return qualifiedStatusLabel(value.toString(), QDate::currentDate());
     if (tableColumns().at(column).key != QLatin1String("interval") || value.isNull())
         return {};
     // "month 1" → "Monthly", "month 3" → "Every 3 months".

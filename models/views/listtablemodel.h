@@ -2,6 +2,8 @@
 
 #include "models/views/cachetablemodel.h"
 
+#include <QDate>
+
 namespace paydesk::models {
 
 // The filters of the customers, subscriptions, disputes, invoices and refunds tables; empty
@@ -40,6 +42,9 @@ public:
     // The status values of this kind, in the order a filter menu lists them.
     static QStringList statuses(Kind kind);
     static QString statusLabel(const QString &status);
+    // A status with its qualifier as a list shows it: "active;paused" → "Paused",
+    // "active;cancels;<unix time>" → "Cancels 28 Dec" (with the year when not `today`'s).
+    static QString qualifiedStatusLabel(const QString &value, const QDate &today);
     // SQL of a subscription's plan as a list names it: its first item's product (in Stripe's
     // order), then "+N" for the N other items ("Office Pack +12"). `subscription` is the SQL
     // of the subscription's id.

@@ -74,6 +74,8 @@ qint64 exportTable(sql::Database &db, const TableQuery &query, QIODevice *out, E
                     else if (column.kind == TableColumn::Kind::Date)
                         text = QDateTime::fromSecsSinceEpoch(value.toLongLong(), QTimeZone::utc())
                                    .toString(Qt::ISODate);
+                    else if (column.kind == TableColumn::Kind::Status)
+                        text = TableColumn::stripeStatus(value.toString());
                     else
                         text = value.toString();
                     cells.append(text);

@@ -19,6 +19,10 @@ struct TableColumn
     Kind kind = Kind::Text;
     QString currency; // Money: SQL expression of the ISO currency.
     QString sort; // SQL expression to order by; empty: `select`.
+
+    // A Status value may carry a qualifier after ';' ("active;paused", "active;cancels;<unix
+    // time>"): the list shows it, exports and filters keep Stripe's status before it.
+    static QString stripeStatus(const QString &value) { return value.section(u';', 0, 0); }
 };
 
 // One row as read: its id, then one value per column, then the currency of each money column.

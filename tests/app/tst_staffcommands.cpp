@@ -202,7 +202,7 @@ void TestStaffCommands::badInputSendsNothing_data()
                         QStringLiteral("--prorate")}
         << QStringLiteral("apply to a cancellation now");
     QTest::newRow("subscription verb")
-        << QStringList {QStringLiteral("subscription"), QStringLiteral("pause"),
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("renew"),
                         QStringLiteral("sub_1")}
         << QStringLiteral("use 'subscription cancel");
 }

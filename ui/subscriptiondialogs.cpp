@@ -1,0 +1,274 @@
+#include "ui/subscriptiondialogs.h"
+
+#include "models/actions/staffactions.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QRadioButton>
+
+namespace paydesk::ui {
+
+namespace {
+
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+QString longDate(qint64 t)
+{
+    return QLocale().toString(QDateTime::fromSecsSinceEpoch(t).date(), QLocale::LongFormat);
+}
+
+QLabel *addWho(QFormLayout *form, const QString &id, const QString &customer, QWidget *parent)
+{
+    auto *who = new QLabel(QStringLiteral("%1 · %2").arg(id, customer), parent);
+    who->setTextFormat(Qt::PlainText);
+    who->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(ActionDialog::tr("Subscription"), who);
+    return who;
+}
+
+QLabel *addText(QFormLayout *form, const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    // Wide enough to wrap on two or three lines, not to be cut off.
+    label->setMinimumWidth(420);
+    label->setMinimumHeight(label->heightForWidth(420));
+    form->addRow(label);
+    return label;
+}
+
+QDateEdit *dateEdit(const QDate &initial, const QDate &minimum, QWidget *parent)
+{
+    auto *edit = new QDateEdit(parent);
+    edit->setCalendarPopup(true);
+    edit->setDisplayFormat(QLocale().dateFormat(QLocale::ShortFormat));
+    edit->setMinimumDate(minimum);
+    edit->setDate(initial);
+    return edit;
+}
+
+// The start of `date` in this computer's time zone, as Unix time.
+qint64 startOf(const QDate &date)
+{
+    return date.startOfDay().toSecsSinceEpoch();
+}
+
+} // namespace
+
+PauseCollectionDialog::PauseCollectionDialog(const QJsonObject &sub, const QString &customerLabel,
+                                             const Options &options, QWidget *parent)
+    : ActionDialog(
+        sub.value(QStringLiteral("pause_collection")).isObject() ? tr("Resume payment collection")
+                                                                 : tr("Pause payment collection"),
+        sub.value(QStringLiteral("pause_collection")).isObject() ? tr("Resume collection")
+                                                                 : tr("Pause collection"),
+        options, parent)
+    , m_id(str(sub, "id"))
+    , m_customer(customerLabel)
+    , m_resume(sub.value(QStringLiteral("pause_collection")).isObject())
+{
+    setObjectName(QStringLiteral("pauseCollectionDialog"));
+    setDismissText(tr("Close"));
+    requireExplicitConfirm();
+    addWho(form(), m_id, customerLabel, this);
+    if (m_resume) {
+        const QJsonObject pause = sub.value(QStringLiteral("pause_collection")).toObject();
+        const qint64 at = pause.value(QStringLiteral("resumes_at")).toInteger();
+        form()->addRow(tr("Paused"), new QLabel(str(pause, "behavior"), this));
+        addText(form(),
+                (at > 0 ? tr("Collection resumes by itself on %1. ").arg(longDate(at)) : QString())
+                    + tr("Resuming now collects the invoices of the next periods as before; "
+                         "invoices made while paused stay as they are."),
+                this);
+    } else {
+        m_behavior = new QComboBox(this);
+        m_behavior->setObjectName(QStringLiteral("pauseBehavior"));
+        m_behavior->addItem(tr("Void the invoices (the customer owes nothing)"),
+                            QStringLiteral("void"));
+        m_behavior->addItem(tr("Keep the invoices as drafts (to collect later)"),
+                            QStringLiteral("keep_as_draft"));
+        m_behavior->addItem(tr("Mark the invoices uncollectible"),
+                            QStringLiteral("mark_uncollectible"));
+        form()->addRow(tr("While paused"), m_behavior);
+        registerField(QStringLiteral("behavior"), m_behavior);
+        m_autoResume = new QCheckBox(tr("Resume by itself on"), this);
+        m_autoResume->setObjectName(QStringLiteral("pauseAutoResume"));
+        const QDate tomorrow = QDate::currentDate().addDays(1);
+        m_resumesAt = dateEdit(tomorrow.addMonths(1), tomorrow, this);
+        m_resumesAt->setObjectName(QStringLiteral("pauseResumesAt"));
+        m_resumesAt->setEnabled(false);
+        form()->addRow(m_autoResume, m_resumesAt);
+        registerField(QStringLiteral("resumes_at"), m_resumesAt);
+        addText(form(),
+                tr("The subscription stays active and keeps its periods; a paused subscription "
+                   "adds nothing to MRR until collection resumes."),
+                this);
+        connect(m_autoResume, &QCheckBox::toggled, this, [this](bool on) {
+            m_resumesAt->setEnabled(on);
+            formChanged();
+        });
+        connect(m_behavior, &QComboBox::currentIndexChanged, this, [this] { formChanged(); });
+        connect(m_resumesAt, &QDateEdit::dateChanged, this, [this] { formChanged(); });
+    }
+    if (const QString refusal
+        = models::staffActionRefusal(models::StaffAction::SubscriptionPause, sub);
+        !refusal.isEmpty())
+        setBlocked(refusal);
+    formChanged();
+}
+
+QString PauseCollectionDialog::summary() const
+{
+    if (m_resume)
+        return tr("resume payment collection of subscription %1 of %2").arg(m_id, m_customer);
+    return tr("pause payment collection of subscription %1 of %2 (%3)")
+        .arg(m_id, m_customer, m_behavior->currentData().toString());
+}
+
+models::InputProblem PauseCollectionDialog::prepare(models::OutboxAction *action)
+{
+    if (m_resume) {
+        *action = models::staffactions::resumeCollection(m_id);
+        return {};
+    }
+    const QString behavior = m_behavior->currentData().toString();
+    if (const models::InputProblem p = models::staffinput::pauseBehavior(behavior); !p.ok())
+        return p;
+    const qint64 at = m_autoResume->isChecked() ? startOf(m_resumesAt->date()) : 0;
+    if (const models::InputProblem p
+        = models::staffinput::resumesAt(at, QDateTime::currentSecsSinceEpoch());
+        !p.ok())
+        return p;
+    *action = models::staffactions::pauseCollection(m_id, behavior, at);
+    return {};
+}
+
+TrialDialog::TrialDialog(const QJsonObject &sub, const QString &customerLabel,
+                         const Options &options, QWidget *parent)
+    : ActionDialog(tr("Change trial"), tr("Change trial"), options, parent)
+    , m_id(str(sub, "id"))
+    , m_customer(customerLabel)
+    , m_trialEnd(sub.value(QStringLiteral("trial_end")).toInteger())
+{
+    setObjectName(QStringLiteral("trialDialog"));
+    setDismissText(tr("Close"));
+    requireExplicitConfirm();
+    addWho(form(), m_id, customerLabel, this);
+    form()->addRow(tr("Trial ends"),
+                   new QLabel(m_trialEnd > 0 ? longDate(m_trialEnd) : tr("—"), this));
+    m_extend = new QRadioButton(tr("Extend the trial to"), this);
+    m_extend->setObjectName(QStringLiteral("trialExtend"));
+    const QDate tomorrow = QDate::currentDate().addDays(1);
+    const QDate current
+        = m_trialEnd > 0 ? QDateTime::fromSecsSinceEpoch(m_trialEnd).date() : tomorrow;
+    m_end = dateEdit(std::max(tomorrow, current.addDays(7)), tomorrow, this);
+    m_end->setObjectName(QStringLiteral("trialEnd"));
+    m_end->setMaximumDate(QDate::currentDate().addYears(2));
+    m_endNow
+        = new QRadioButton(tr("End the trial now: the first invoice is charged at once"), this);
+    m_endNow->setObjectName(QStringLiteral("trialEndNow"));
+    m_extend->setChecked(true);
+    form()->addRow(m_extend, m_end);
+    form()->addRow(QString(), m_endNow);
+    registerField(QStringLiteral("trial_end"), m_end);
+    connect(m_extend, &QRadioButton::toggled, this, [this](bool on) {
+        m_end->setEnabled(on);
+        formChanged();
+    });
+    connect(m_end, &QDateEdit::dateChanged, this, [this] { formChanged(); });
+    if (const QString refusal
+        = models::staffActionRefusal(models::StaffAction::SubscriptionTrial, sub);
+        !refusal.isEmpty())
+        setBlocked(refusal);
+    formChanged();
+}
+
+QString TrialDialog::summary() const
+{
+    if (m_endNow->isChecked())
+        return tr("end the trial of subscription %1 of %2 now and charge its first invoice")
+            .arg(m_id, m_customer);
+    return tr("extend the trial of subscription %1 of %2 to %3")
+        .arg(m_id, m_customer, QLocale().toString(m_end->date(), QLocale::LongFormat));
+}
+
+models::InputProblem TrialDialog::prepare(models::OutboxAction *action)
+{
+    if (m_endNow->isChecked()) {
+        *action = models::staffactions::setTrialEnd(m_id, 0);
+        return {};
+    }
+    const qint64 end = startOf(m_end->date());
+    if (const models::InputProblem p
+        = models::staffinput::trialEnd(end, QDateTime::currentSecsSinceEpoch());
+        !p.ok())
+        return p;
+    *action = models::staffactions::setTrialEnd(m_id, end);
+    return {};
+}
+
+CouponDialog::CouponDialog(const QJsonObject &sub, const QString &customerLabel,
+                           const QList<models::CouponChoice> &coupons, const Options &options,
+                           QWidget *parent)
+    : ActionDialog(tr("Coupon"), tr("Apply"), options, parent)
+    , m_id(str(sub, "id"))
+    , m_customer(customerLabel)
+    , m_current(str(sub.value(QStringLiteral("discount"))
+                        .toObject()
+                        .value(QStringLiteral("coupon"))
+                        .toObject(),
+                    "id"))
+    , m_coupon(new QComboBox(this))
+{
+    setObjectName(QStringLiteral("couponDialog"));
+    setDismissText(tr("Close"));
+    requireExplicitConfirm();
+    addWho(form(), m_id, customerLabel, this);
+    form()->addRow(tr("Now"), new QLabel(m_current.isEmpty() ? tr("No coupon") : m_current, this));
+    m_coupon->setObjectName(QStringLiteral("couponChoice"));
+    m_coupon->addItem(tr("No coupon (remove the discount)"), QString());
+    for (const models::CouponChoice &c : coupons)
+        m_coupon->addItem(c.label, c.id);
+    m_coupon->setCurrentIndex(std::max(0, m_coupon->findData(m_current)));
+    form()->addRow(tr("Coupon"), m_coupon);
+    registerField(QStringLiteral("coupon"), m_coupon);
+    addText(form(),
+            tr("The coupon applies to this subscription's next invoices; invoices already made "
+               "keep their discount."),
+            this);
+    connect(m_coupon, &QComboBox::currentIndexChanged, this, [this] { formChanged(); });
+    if (const QString refusal
+        = models::staffActionRefusal(models::StaffAction::SubscriptionCoupon, sub);
+        !refusal.isEmpty())
+        setBlocked(refusal);
+    formChanged();
+}
+
+QString CouponDialog::summary() const
+{
+    const QString coupon = m_coupon->currentData().toString();
+    return coupon.isEmpty()
+        ? tr("remove the discount of subscription %1 of %2").arg(m_id, m_customer)
+        : tr("apply coupon %1 to subscription %2 of %3").arg(coupon, m_id, m_customer);
+}
+
+models::InputProblem CouponDialog::prepare(models::OutboxAction *action)
+{
+    const QString coupon = m_coupon->currentData().toString();
+    if (coupon == m_current)
+        return {QStringLiteral("coupon"),
+                coupon.isEmpty() ? tr("The subscription has no coupon to remove.")
+                                 : tr("The subscription has this coupon already.")};
+    *action = models::staffactions::setCoupon(m_id, coupon);
+    return {};
+}
+
+} // namespace paydesk::ui

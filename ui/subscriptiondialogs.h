@@ -1,0 +1,97 @@
+#pragma once
+
+#include "models/actions/staffactions.h"
+#include "ui/actiondialog.h"
+
+#include <QJsonObject>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QLineEdit;
+class QRadioButton;
+
+namespace paydesk::ui {
+
+/*
+ * Pauses a subscription's payment collection (what happens to its invoices meanwhile, and
+ * optionally the day it resumes by itself), or resumes a paused one.
+ */
+class PauseCollectionDialog final : public ActionDialog
+{
+    Q_OBJECT
+public:
+    PauseCollectionDialog(const QJsonObject &subscription, const QString &customerLabel,
+                          const Options &options, QWidget *parent = nullptr);
+
+    bool resumes() const { return m_resume; }
+    QComboBox *behaviorBox() const { return m_behavior; }
+    QCheckBox *resumeAutomaticallyBox() const { return m_autoResume; }
+    QDateEdit *resumesAtEdit() const { return m_resumesAt; }
+
+protected:
+    models::InputProblem prepare(models::OutboxAction *action) override;
+    QString summary() const override;
+
+private:
+    QString m_id;
+    QString m_customer;
+    bool m_resume = false; // Paused now: the dialog resumes collection.
+    QComboBox *m_behavior = nullptr;
+    QCheckBox *m_autoResume = nullptr;
+    QDateEdit *m_resumesAt = nullptr;
+};
+
+/*
+ * Ends a subscription's trial now (its first invoice is charged at once) or extends it to a
+ * later day.
+ */
+class TrialDialog final : public ActionDialog
+{
+    Q_OBJECT
+public:
+    TrialDialog(const QJsonObject &subscription, const QString &customerLabel,
+                const Options &options, QWidget *parent = nullptr);
+
+    QRadioButton *endNowButton() const { return m_endNow; }
+    QRadioButton *extendButton() const { return m_extend; }
+    QDateEdit *endEdit() const { return m_end; }
+
+protected:
+    models::InputProblem prepare(models::OutboxAction *action) override;
+    QString summary() const override;
+
+private:
+    QString m_id;
+    QString m_customer;
+    qint64 m_trialEnd = 0;
+    QRadioButton *m_endNow;
+    QRadioButton *m_extend;
+    QDateEdit *m_end;
+};
+
+/*
+ * Applies a coupon to a subscription (replacing its discount), or removes its discount.
+ */
+class CouponDialog final : public ActionDialog
+{
+    Q_OBJECT
+public:
+    CouponDialog(const QJsonObject &subscription, const QString &customerLabel,
+                 const QList<models::CouponChoice> &coupons, const Options &options,
+                 QWidget *parent = nullptr);
+
+    QComboBox *couponBox() const { return m_coupon; }
+
+protected:
+    models::InputProblem prepare(models::OutboxAction *action) override;
+    QString summary() const override;
+
+private:
+    QString m_id;
+    QString m_customer;
+    QString m_current; // The coupon of its discount now ("" for none).
+    QComboBox *m_coupon;
+};
+
+} // namespace paydesk::ui
