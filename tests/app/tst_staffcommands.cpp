@@ -2,11 +2,13 @@
 #include "tests/support/httpclient.h"
 #include "tests/support/peerprocess.h"
 
+#include <QDate>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <csignal>
 
@@ -87,6 +89,8 @@ private Q_SLOTS:
     void restrictedKeyWithoutPermission();
     void customerCreateUpdateDelete();
     void subscriptionAtPeriodEndResumeAndNow();
+    void subscriptionPauseAndCoupon();
+    void trialExtendedThenEndedOnce();
     void reRunNeverActsTwice();
     void invoicePaidOnceAndNothingAfter();
     void invoiceWrittenOffThenPaidOutOfBand();
@@ -201,6 +205,48 @@ void TestStaffCommands::badInputSendsNothing_data()
                         QStringLiteral("sub_1"), QStringLiteral("--at-period-end"),
                         QStringLiteral("--prorate")}
         << QStringLiteral("apply to a cancellation now");
+    const QString sub = QStringLiteral("sub_1");
+    QTest::newRow("pause without behavior")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("pause"), sub}
+        << QStringLiteral("Choose what happens to invoices");
+    QTest::newRow("pause behavior unknown")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("pause"), sub,
+                        QStringLiteral("--behavior"), QStringLiteral("cancel")}
+        << QStringLiteral("must be keep_as_draft, mark_uncollectible or void");
+    QTest::newRow("pause resumes in the past") << QStringList {
+        QStringLiteral("subscription"), QStringLiteral("pause"), sub,
+        QStringLiteral("--behavior"),   QStringLiteral("void"),  QStringLiteral("--resumes-at"),
+        QStringLiteral("2020-01-01")} << QStringLiteral("time in the future");
+    QTest::newRow("pause resumes not a date") << QStringList {
+        QStringLiteral("subscription"), QStringLiteral("pause"), sub,
+        QStringLiteral("--behavior"),   QStringLiteral("void"),  QStringLiteral("--resumes-at"),
+        QStringLiteral("next week")} << QStringLiteral("is not a date");
+    QTest::newRow("trial end in the past")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("trial"), sub,
+                        QStringLiteral("--end"), QStringLiteral("2021-05-01")}
+        << QStringLiteral("time in the future");
+    QTest::newRow("trial end beyond two years")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("trial"), sub,
+                        QStringLiteral("--end"), QStringLiteral("2099-05-01")}
+        << QStringLiteral("at most two years");
+    QTest::newRow("trial without end")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("trial"), sub}
+        << QStringLiteral("--end DATE, or --end now");
+    QTest::newRow("coupon and remove")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("coupon"), sub,
+                        QStringLiteral("LAUNCH3"), QStringLiteral("--remove")}
+        << QStringLiteral("give one coupon id, or --remove");
+    QTest::newRow("coupon missing")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("coupon"), sub}
+        << QStringLiteral("give one coupon id, or --remove");
+    QTest::newRow("cancel feedback unknown")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("cancel"), sub,
+                        QStringLiteral("--feedback"), QStringLiteral("hated_it")}
+        << QStringLiteral("The feedback must be one of");
+    QTest::newRow("option of another verb")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("unpause"), sub,
+                        QStringLiteral("--behavior"), QStringLiteral("void")}
+        << QStringLiteral("--behavior is an option of 'subscription pause'");
     QTest::newRow("subscription verb")
         << QStringList {QStringLiteral("subscription"), QStringLiteral("renew"),
                         QStringLiteral("sub_1")}
@@ -513,6 +559,154 @@ void TestStaffCommands::subscriptionAtPeriodEndResumeAndNow()
     r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("has ended already")), qPrintable(r.err));
+}
+
+// Pause and resume payment collection, apply and remove a coupon, cancel with the customer's
+// feedback: each done once, re-runs send nothing, what Stripe would refuse is refused first, and
+// the cache holds each result.
+void TestStaffCommands::subscriptionPauseAndCoupon()
+{
+    const QJsonArray subs = m_http->get(QStringLiteral("/v1/subscriptions?status=active&limit=30"))
+                                .json[QStringLiteral("data")]
+                                .toArray();
+    QString id;
+    for (const QJsonValue &sub : subs)
+        if (!sub[QStringLiteral("cancel_at_period_end")].toBool()
+            && sub[QStringLiteral("discount")].isNull()
+            && sub[QStringLiteral("pause_collection")].isNull())
+            id = sub[QStringLiteral("id")].toString();
+    QVERIFY(!id.isEmpty());
+    auto sub = [&] {
+        return m_http->get(QStringLiteral("/v1/subscriptions/") + id).json;
+    };
+    const char *updates = "POST /v1/subscriptions/:id";
+    auto cached = [&](const char *column) {
+        paydesk::models::sql::Database db;
+        if (!db.open(m_dir.filePath(QStringLiteral("staff.sqlite")), false))
+            return QVariant(QStringLiteral("no cache"));
+        paydesk::models::sql::Statement s
+            = db.prepare(QStringLiteral("SELECT %1 FROM subscriptions WHERE id = ?1")
+                             .arg(QLatin1String(column)));
+        s.bind(1, id);
+        return s.step() ? (s.isNull(0) ? QVariant() : QVariant(s.text(0)))
+                        : QVariant(QStringLiteral("no row"));
+    };
+
+    Result r = run({QStringLiteral("subscription"), QStringLiteral("unpause"), id});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("is not paused")), qPrintable(r.err));
+
+    const qint64 before = endpoint(updates);
+    r = run({QStringLiteral("subscription"), QStringLiteral("pause"), id,
+             QStringLiteral("--behavior"), QStringLiteral("keep_as_draft"),
+             QStringLiteral("--resumes-at"), QStringLiteral("2030-01-15")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject pause = r.json()[QStringLiteral("pause_collection")].toObject();
+    QCOMPARE(pause[QStringLiteral("behavior")].toString(), QStringLiteral("keep_as_draft"));
+    QCOMPARE(pause[QStringLiteral("resumes_at")].toInteger(), qint64(1894665600));
+    QCOMPARE(sub()[QStringLiteral("pause_collection")].toObject(), pause);
+    QCOMPARE(cached("pause_behavior").toString(), QStringLiteral("keep_as_draft"));
+    QCOMPARE(endpoint(updates), before + 1);
+    // Run again: the earlier outcome, nothing sent.
+    r = run({QStringLiteral("subscription"), QStringLiteral("pause"), id,
+             QStringLiteral("--behavior"), QStringLiteral("keep_as_draft"),
+             QStringLiteral("--resumes-at"), QStringLiteral("2030-01-15")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 1);
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("unpause"), id});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.json()[QStringLiteral("pause_collection")].isNull());
+    QVERIFY(sub()[QStringLiteral("pause_collection")].isNull());
+    QVERIFY(cached("pause_behavior").isNull());
+    QCOMPARE(endpoint(updates), before + 2);
+
+    // A coupon Stripe does not have: refused before the update is sent.
+    r = run({QStringLiteral("subscription"), QStringLiteral("coupon"), id,
+             QStringLiteral("NO_SUCH_COUPON")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("No such coupon")), qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 2);
+    r = run(
+        {QStringLiteral("subscription"), QStringLiteral("coupon"), id, QStringLiteral("--remove")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("no discount to remove")), qPrintable(r.err));
+
+    r = run(
+        {QStringLiteral("subscription"), QStringLiteral("coupon"), id, QStringLiteral("LAUNCH3")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject discount = r.json()[QStringLiteral("discount")].toObject();
+    QCOMPARE(discount[QStringLiteral("coupon")][QStringLiteral("id")].toString(),
+             QStringLiteral("LAUNCH3"));
+    QCOMPARE(discount[QStringLiteral("subscription")].toString(), id);
+    QVERIFY(discount[QStringLiteral("end")].toInteger()
+            > discount[QStringLiteral("start")].toInteger());
+    QCOMPARE(cached("discount_coupon").toString(), QStringLiteral("LAUNCH3"));
+    r = run({QStringLiteral("subscription"), QStringLiteral("coupon"), id,
+             QStringLiteral("LAUNCH3"), QStringLiteral("--again")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("has the coupon LAUNCH3 already")), qPrintable(r.err));
+    r = run(
+        {QStringLiteral("subscription"), QStringLiteral("coupon"), id, QStringLiteral("--remove")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(sub()[QStringLiteral("discount")].isNull());
+    QVERIFY(cached("discount_coupon").isNull());
+    QCOMPARE(endpoint(updates), before + 4);
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
+             QStringLiteral("--at-period-end"), QStringLiteral("--feedback"),
+             QStringLiteral("too_expensive"), QStringLiteral("--reason"),
+             QStringLiteral("Budget cut for 2027")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject details = sub()[QStringLiteral("cancellation_details")].toObject();
+    QCOMPARE(details[QStringLiteral("feedback")].toString(), QStringLiteral("too_expensive"));
+    QCOMPARE(details[QStringLiteral("comment")].toString(), QStringLiteral("Budget cut for 2027"));
+    QCOMPARE(details[QStringLiteral("reason")].toString(),
+             QStringLiteral("cancellation_requested"));
+    QCOMPARE(cached("cancellation_reason").toString(), QStringLiteral("cancellation_requested"));
+}
+
+// A trial extended, then ended now: the first invoice is charged once, and a re-run of the
+// same command sends nothing.
+void TestStaffCommands::trialExtendedThenEndedOnce()
+{
+    const QJsonArray trialing
+        = m_http->get(QStringLiteral("/v1/subscriptions?status=trialing&limit=10"))
+              .json[QStringLiteral("data")]
+              .toArray();
+    QVERIFY2(!trialing.isEmpty(), "the demo at scale 5000 has a subscription in its trial");
+    const QString id = trialing.first()[QStringLiteral("id")].toString();
+    const QDate day = QDate::currentDate().addDays(20);
+    Result r = run({QStringLiteral("subscription"), QStringLiteral("trial"), id,
+                    QStringLiteral("--end"), day.toString(Qt::ISODate)});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const qint64 end = day.startOfDay(QTimeZone::utc()).toSecsSinceEpoch();
+    QCOMPARE(r.json()[QStringLiteral("trial_end")].toInteger(), end);
+    QCOMPARE(r.json()[QStringLiteral("current_period_end")].toInteger(), end);
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("trialing"));
+
+    const qint64 charges = counter("payment_intents_created");
+    r = run({QStringLiteral("subscription"), QStringLiteral("trial"), id, QStringLiteral("--end"),
+             QStringLiteral("now")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("active"));
+    const QString invoice = r.json()[QStringLiteral("latest_invoice")].toString();
+    const QJsonObject paid = m_http->get(QStringLiteral("/v1/invoices/") + invoice).json;
+    QCOMPARE(paid[QStringLiteral("status")].toString(), QStringLiteral("paid"));
+    QVERIFY(paid[QStringLiteral("amount_paid")].toInteger() > 0);
+    QCOMPARE(counter("payment_intents_created"), charges + 1);
+    r = run({QStringLiteral("subscription"), QStringLiteral("trial"), id, QStringLiteral("--end"),
+             QStringLiteral("now")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(counter("payment_intents_created"), charges + 1);
+    // Asked again on purpose: the subscription has no trial any more.
+    r = run({QStringLiteral("subscription"), QStringLiteral("trial"), id, QStringLiteral("--end"),
+             QStringLiteral("now"), QStringLiteral("--again")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("Only a subscription in its trial")), qPrintable(r.err));
+    QCOMPARE(counter("payment_intents_created"), charges + 1);
 }
 
 void TestStaffCommands::reRunNeverActsTwice()
