@@ -38,7 +38,7 @@ CancelSubscriptionDialog::CancelSubscriptionDialog(const QJsonObject &subscripti
         = locale.toString(QDateTime::fromSecsSinceEpoch(
                               subscription.value(QStringLiteral("current_period_end")).toInteger())
                               .date(),
-                          QLocale::LongFormat);
+                          QStringLiteral("d MMMM yyyy"));
     auto *who = new QLabel(tr("%1 · %2").arg(m_id, customerLabel.toHtmlEscaped()), this);
     who->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form()->addRow(tr("Subscription"), who);

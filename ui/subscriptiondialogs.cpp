@@ -49,7 +49,7 @@ QDateEdit *dateEdit(const QDate &initial, const QDate &minimum, QWidget *parent)
 {
     auto *edit = new QDateEdit(parent);
     edit->setCalendarPopup(true);
-    edit->setDisplayFormat(QLocale().dateFormat(QLocale::ShortFormat));
+    edit->setDisplayFormat(QStringLiteral("d MMM yyyy")); // Unambiguous in every locale.
     edit->setMinimumDate(minimum);
     edit->setDate(initial);
     return edit;

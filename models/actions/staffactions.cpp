@@ -93,10 +93,11 @@ QList<CouponChoice> couponChoices(sql::Database &db, const QString &currency)
     s.bind(1, currency);
     while (s.step()) {
         const QString off = s.isNull(2) ? Money(s.int64(3), s.text(4)).toString(QLocale())
-                                        : tr("%1 %").arg(QLocale().toString(s.real(2)));
-        const QString duration = s.text(5) == QLatin1String("repeating")
-            ? QCoreApplication::translate("StaffActions", "%n month(s)", nullptr, int(s.int64(6)))
-            : s.text(5);
+                                        : QLocale().toString(s.real(2)) + u'%';
+        const qint64 months = s.int64(6);
+        const QString duration = s.text(5) != QLatin1String("repeating") ? s.text(5)
+            : months == 1                                                ? tr("1 month")
+                          : tr("%1 months").arg(months);
         out.append({s.text(0), tr("%1 (%2 off, %3)").arg(s.text(1), off, duration)});
     }
     return out;

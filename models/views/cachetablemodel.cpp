@@ -341,7 +341,7 @@ QVariant CacheTableModel::data(const QModelIndex &index, int role) const
     case StatusRole: {
         for (int i = 0; i < m_columns.size(); ++i) {
             if (m_columns.at(i).kind == TableColumn::Kind::Status)
-                return r->values.at(i);
+                return TableColumn::stripeStatus(r->values.at(i).toString());
         }
         return {};
     }

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void subscriptionAtPeriodEndResumeAndNow();
     void subscriptionPauseAndCoupon();
     void trialExtendedThenEndedOnce();
+    void pauseMovesMrrByItsAmount();
     void reRunNeverActsTwice();
     void invoicePaidOnceAndNothingAfter();
     void invoiceWrittenOffThenPaidOutOfBand();
@@ -707,6 +708,94 @@ void TestStaffCommands::trialExtendedThenEndedOnce()
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("Only a subscription in its trial")), qPrintable(r.err));
     QCOMPARE(counter("payment_intents_created"), charges + 1);
+}
+
+// A pause made through Paydesk moves MRR after the next sync by exactly the subscription's
+// MRR — now, and in the current month of the history, whose movements still add up — and
+// resuming brings it back to the minor unit.
+void TestStaffCommands::pauseMovesMrrByItsAmount()
+{
+    const QString cache = QStringLiteral("mrr.sqlite");
+    Result r = run({QStringLiteral("sync")}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // A monthly one-item subscription without a discount, its customer's only counted one:
+    // its MRR is unit amount × quantity, and pausing it churns the customer.
+    QString id, currency;
+    qint64 expected = 0;
+    {
+        paydesk::models::sql::Database db;
+        QVERIFY(db.open(m_dir.filePath(cache), false));
+        paydesk::models::sql::Statement s = db.prepare(QStringLiteral(
+            "SELECT s.id, s.currency, si.unit_amount * si.quantity FROM subscriptions s JOIN "
+            "subscription_items si ON si.subscription = s.id WHERE s.status = 'active' AND "
+            "s.deleted = 0 AND s.pause_behavior IS NULL AND s.discount_coupon IS NULL AND "
+            "si.recurring_interval = 'month' AND coalesce(si.recurring_interval_count, 1) = 1 AND "
+            "coalesce(si.usage_type, 'licensed') = 'licensed' AND (SELECT count(*) FROM "
+            "subscription_items x WHERE x.subscription = s.id) = 1 AND (SELECT count(*) FROM "
+            "subscriptions o WHERE o.customer = s.customer AND o.deleted = 0 AND o.status IN "
+            "('active', 'past_due', 'trialing')) = 1 ORDER BY s.id LIMIT 1"));
+        QVERIFY(s.step());
+        id = s.text(0);
+        currency = s.text(1);
+        expected = s.int64(2);
+    }
+    QVERIFY(expected > 0);
+    struct Mrr
+    {
+        qint64 now = -1, last = -1, churn = -1;
+        bool balanced = false;
+    };
+    auto mrr = [&]() -> Mrr {
+        const Result report
+            = run({QStringLiteral("report"), QStringLiteral("mrr"), QStringLiteral("--history"),
+                   QStringLiteral("--format"), QStringLiteral("json")},
+                  cache);
+        Mrr m;
+        for (const QJsonValue &v : report.json()[QStringLiteral("mrr")].toArray())
+            if (v[QStringLiteral("currency")].toString() == currency)
+                m.now = v[QStringLiteral("mrr")].toInteger();
+        const QString month = QDate::currentDate().toString(QStringLiteral("yyyy-MM-01"));
+        for (const QJsonValue &v : report.json()[QStringLiteral("history")].toArray()) {
+            if (v[QStringLiteral("currency")].toString() != currency
+                || v[QStringLiteral("bucket")].toString() != month)
+                continue;
+            m.last = v[QStringLiteral("mrr")].toInteger();
+            m.churn = v[QStringLiteral("churn")].toInteger();
+            m.balanced = v[QStringLiteral("start_mrr")].toInteger()
+                    + v[QStringLiteral("new")].toInteger()
+                    + v[QStringLiteral("expansion")].toInteger()
+                    + v[QStringLiteral("reactivation")].toInteger()
+                    - v[QStringLiteral("contraction")].toInteger() - m.churn
+                == m.last;
+        }
+        return m;
+    };
+    const Mrr before = mrr();
+    QVERIFY(before.now > 0);
+    QCOMPARE(before.last, before.now);
+    QVERIFY(before.balanced);
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("pause"), id,
+             QStringLiteral("--behavior"), QStringLiteral("void")},
+            cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = run({QStringLiteral("sync")}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const Mrr paused = mrr();
+    QCOMPARE(paused.now, before.now - expected);
+    QCOMPARE(paused.last, paused.now);
+    QCOMPARE(paused.churn, before.churn + expected);
+    QVERIFY(paused.balanced);
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("unpause"), id}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = run({QStringLiteral("sync")}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const Mrr resumed = mrr();
+    QCOMPARE(resumed.now, before.now);
+    QCOMPARE(resumed.last, before.last);
+    QCOMPARE(resumed.churn, before.churn);
+    QVERIFY(resumed.balanced);
 }
 
 void TestStaffCommands::reRunNeverActsTwice()

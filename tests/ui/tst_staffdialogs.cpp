@@ -12,10 +12,12 @@
 #include "ui/invoicedialog.h"
 #include "ui/mainwindow.h"
 #include "ui/refunddialog.h"
+#include "ui/subscriptiondialogs.h"
 #include "ui/tablepage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -117,6 +119,7 @@ private Q_SLOTS:
     void deleteNeedsTheEmailTyped();
     void cancelSubscriptionChoices();
     void invoiceActionsSendWhatTheStateAllows();
+    void subscriptionChangeDialogs();
     void actionsOffWhenOfflineOrReadOnly();
     void activityPageShowsOutboxAndAudit();
     void aRefundReloadsOnlyThePagesThatShowIt();
@@ -682,6 +685,145 @@ void TestStaffDialogs::invoiceActionsSendWhatTheStateAllows()
     QTRY_VERIFY(!voiding.result().isEmpty());
     QCOMPARE(m_network->sent().last().method, QByteArray("POST"));
     QCOMPARE(m_network->sent().last().url.path(), QStringLiteral("/v1/invoices/in_dialog/void"));
+}
+
+// Pause and resume collection, extend or end a trial, apply, change or remove a coupon, and
+// cancel with feedback: each dialog sends exactly the request its choices say, refuses what
+// Stripe would refuse before anything is sent, and is blocked where the state allows nothing.
+void TestStaffDialogs::subscriptionChangeDialogs()
+{
+    models::sql::Statement s = m_cache->database().prepare(QStringLiteral(
+        "SELECT id FROM subscriptions WHERE status = 'active' AND pause_behavior IS NULL AND "
+        "discount_coupon IS NULL ORDER BY id DESC LIMIT 1"));
+    QVERIFY(s.step());
+    const QString id = s.text(0);
+    s = {};
+    // Not the one cancelSubscriptionChoices() acts on: the cache holds it as Stripe sent it.
+    QJsonObject sub = raw(QStringLiteral("subscriptions"), id);
+    QVERIFY(sub.contains(QStringLiteral("current_period_end")));
+    const QByteArray answer = QByteArrayLiteral("{\"id\":\"") + id.toLatin1()
+        + "\",\"object\":\"subscription\",\"status\":\"active\"}";
+    auto confirmSends = [&](ui::ActionDialog &d, const QByteArray &body) {
+        d.setOutbox(m_outbox.get());
+        const qsizetype before = m_network->sent().size();
+        m_network->enqueue(FakeResponse::json(200, answer));
+        d.confirm();
+        QTRY_VERIFY(!d.result().isEmpty());
+        QCOMPARE(m_network->sent().size(), before + 1);
+        QCOMPARE(m_network->sent().last().method, QByteArray("POST"));
+        QCOMPARE(m_network->sent().last().url.path(), QStringLiteral("/v1/subscriptions/") + id);
+        QCOMPARE(m_network->sent().last().body, body);
+    };
+
+    // Pause: what happens to invoices meanwhile, resuming by itself on a chosen day.
+    {
+        ui::PauseCollectionDialog d(sub, QStringLiteral("Ada"), {});
+        QVERIFY(!d.resumes());
+        QCOMPARE(d.behaviorBox()->currentData().toString(), QStringLiteral("void"));
+        QVERIFY(!d.resumesAtEdit()->isEnabled());
+        d.behaviorBox()->setCurrentIndex(
+            d.behaviorBox()->findData(QStringLiteral("keep_as_draft")));
+        d.resumeAutomaticallyBox()->setChecked(true);
+        QVERIFY(d.resumesAtEdit()->isEnabled());
+        const QDate day = QDate::currentDate().addDays(45);
+        d.resumesAtEdit()->setDate(day);
+        save(&d, QStringLiteral("pause-collection-dialog"));
+        confirmSends(d,
+                     "pause_collection[behavior]=keep_as_draft&pause_collection[resumes_at]="
+                         + QByteArray::number(day.startOfDay().toSecsSinceEpoch()));
+    }
+    {
+        ui::PauseCollectionDialog d(sub, QStringLiteral("Ada"), {});
+        confirmSends(d, "pause_collection[behavior]=void");
+    }
+    // Paused: the dialog resumes collection.
+    QJsonObject paused = sub;
+    paused[QStringLiteral("pause_collection")]
+        = QJsonObject {{QStringLiteral("behavior"), QStringLiteral("void")},
+                       {QStringLiteral("resumes_at"), QJsonValue()}};
+    {
+        ui::PauseCollectionDialog d(paused, QStringLiteral("Ada"), {});
+        QVERIFY(d.resumes());
+        save(&d, QStringLiteral("resume-collection-dialog"));
+        confirmSends(d, "pause_collection=");
+    }
+
+    // A trial: only a subscription in its trial has one to change.
+    {
+        ui::TrialDialog d(sub, QStringLiteral("Ada"), {});
+        QVERIFY(d.isBlocked());
+        QVERIFY(!d.confirmButton()->isEnabled());
+    }
+    QJsonObject trialing = sub;
+    trialing[QStringLiteral("status")] = QStringLiteral("trialing");
+    trialing[QStringLiteral("trial_end")] = QDateTime::currentSecsSinceEpoch() + 5 * 86400;
+    {
+        ui::TrialDialog d(trialing, QStringLiteral("Ada"), {});
+        QVERIFY(!d.isBlocked());
+        QVERIFY(d.extendButton()->isChecked());
+        // The calendar offers nothing in the past or beyond Stripe's two years.
+        QCOMPARE(d.endEdit()->minimumDate(), QDate::currentDate().addDays(1));
+        QCOMPARE(d.endEdit()->maximumDate(), QDate::currentDate().addYears(2));
+        const QDate day = QDate::currentDate().addDays(30);
+        d.endEdit()->setDate(day);
+        save(&d, QStringLiteral("trial-dialog"));
+        confirmSends(d, "trial_end=" + QByteArray::number(day.startOfDay().toSecsSinceEpoch()));
+    }
+    {
+        ui::TrialDialog d(trialing, QStringLiteral("Ada"), {});
+        d.endNowButton()->setChecked(true);
+        QVERIFY(!d.endEdit()->isEnabled());
+        confirmSends(d, "trial_end=now");
+    }
+
+    // A coupon: the valid ones of the cache for the subscription's currency.
+    const QList<models::CouponChoice> coupons = models::staffactions::couponChoices(
+        m_cache->database(), sub[QStringLiteral("currency")].toString());
+    QVERIFY(!coupons.isEmpty());
+    {
+        ui::CouponDialog d(sub, QStringLiteral("Ada"), coupons, {});
+        QCOMPARE(d.couponBox()->count(), coupons.size() + 1);
+        QCOMPARE(d.couponBox()->currentData().toString(), QString());
+        // No coupon chosen for one that has none: nothing to do, nothing sent.
+        const qsizetype before = m_network->sent().size();
+        const qint64 stored = entries();
+        d.setOutbox(m_outbox.get());
+        d.confirm();
+        QCOMPARE(d.problemField(), QStringLiteral("coupon"));
+        QCOMPARE(m_network->sent().size(), before);
+        QCOMPARE(entries(), stored);
+        d.couponBox()->setCurrentIndex(1);
+        save(&d, QStringLiteral("coupon-dialog"));
+        confirmSends(d, "coupon=" + coupons.first().id.toLatin1());
+    }
+    QJsonObject discounted = sub;
+    discounted[QStringLiteral("discount")] = QJsonObject {
+        {QStringLiteral("coupon"), QJsonObject {{QStringLiteral("id"), coupons.first().id}}}};
+    {
+        ui::CouponDialog d(discounted, QStringLiteral("Ada"), coupons, {});
+        QCOMPARE(d.couponBox()->currentData().toString(), coupons.first().id);
+        d.couponBox()->setCurrentIndex(0);
+        confirmSends(d, "coupon=");
+    }
+
+    // Cancelled with the customer's feedback and a reason, as cancellation_details.
+    {
+        ui::CancelSubscriptionDialog d(sub, QStringLiteral("Ada"), {});
+        d.feedbackBox()->setCurrentIndex(
+            d.feedbackBox()->findData(QStringLiteral("too_expensive")));
+        d.commentEdit()->setText(QStringLiteral("Budget cut"));
+        save(&d, QStringLiteral("cancel-subscription-feedback-dialog"));
+        confirmSends(d,
+                     "cancel_at_period_end=true&cancellation_details[comment]=Budget%20cut&"
+                     "cancellation_details[feedback]=too_expensive");
+    }
+    // Ended: none of them acts.
+    QJsonObject ended = sub;
+    ended[QStringLiteral("status")] = QStringLiteral("canceled");
+    ui::PauseCollectionDialog pauseEnded(ended, QStringLiteral("Ada"), {});
+    QVERIFY(pauseEnded.isBlocked());
+    ui::CouponDialog couponEnded(ended, QStringLiteral("Ada"), coupons, {});
+    QVERIFY(couponEnded.isBlocked());
 }
 
 void TestStaffDialogs::actionsOffWhenOfflineOrReadOnly()

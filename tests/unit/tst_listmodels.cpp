@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void sortsByEveryColumn();
     void displaysMoneyStatusAndInterval();
     void multiItemSubscriptionIsNamedByItsFirstItem();
+    void subscriptionSaysPausedOrWhenItCancels();
     void windowDropsFarPagesAndReadsThemAgain();
     void csvField_data();
     void csvField();
@@ -298,6 +300,64 @@ void TestListModels::displaysMoneyStatusAndInterval()
     QVERIFY(!model.index(0, 3).data().toString().isEmpty());
     QCOMPARE(model.index(0, 3).data(CacheTableModel::ExportRole).toString(),
              QStringLiteral("%1.%2").arg(minor / 100).arg(minor % 100, 2, 10, QLatin1Char('0')));
+}
+
+// A live subscription whose collection is paused reads "Paused", one set to end "Cancels 28
+// Dec" (with the year when it is not this one) in a warning pill; its Stripe status stays what
+// the status filter, the status role and the export see.
+void TestListModels::subscriptionSaysPausedOrWhenItCancels()
+{
+    const QString paused = any(QStringLiteral(
+        "SELECT id FROM subscriptions WHERE status = 'active' AND deleted = 0 AND cancel_at IS "
+        "NULL AND pause_behavior IS NULL ORDER BY id LIMIT 1"));
+    const QString ending = any(QStringLiteral(
+        "SELECT id FROM subscriptions WHERE status = 'active' AND deleted = 0 AND cancel_at IS "
+        "NULL AND pause_behavior IS NULL ORDER BY id DESC LIMIT 1"));
+    QVERIFY(!paused.isEmpty() && !ending.isEmpty() && paused != ending);
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    const QDate today = QDate::currentDate();
+    const QDate day(today.year(), 12, 28);
+    const qint64 at = QDateTime(day, QTime(12, 0)).toSecsSinceEpoch();
+    m_cache.database().exec(
+        QStringLiteral("UPDATE subscriptions SET pause_behavior = 'void' WHERE id = '%1'; UPDATE "
+                       "subscriptions SET cancel_at = %2 WHERE id = '%3'")
+            .arg(paused)
+            .arg(at)
+            .arg(ending));
+    auto restore = qScopeGuard([&] {
+        QLocale::setDefault(QLocale::system());
+        m_cache.database().exec(QStringLiteral("UPDATE subscriptions SET pause_behavior = NULL, "
+                                               "cancel_at = NULL WHERE id IN ('%1', '%2')")
+                                    .arg(paused, ending));
+    });
+    ListTableModel model(Kind::Subscriptions);
+    QVERIFY(model.open(m_file));
+    ListFilter f;
+    f.status = QStringLiteral("active");
+    model.setFilter(f);
+    const QStringList ids = loaded(model);
+    QVERIFY(ids.contains(paused) && ids.contains(ending));
+    const int p = int(ids.indexOf(paused));
+    const int e = int(ids.indexOf(ending));
+    QCOMPARE(model.index(p, 1).data().toString(), QStringLiteral("Paused"));
+    QCOMPARE(model.index(e, 1).data().toString(), QStringLiteral("Cancels 28 Dec"));
+    QCOMPARE(model.index(p, 1).data(CacheTableModel::StatusRole).toString(),
+             QStringLiteral("active"));
+    QCOMPARE(model.index(e, 1).data(CacheTableModel::ExportRole).toString(),
+             QStringLiteral("active"));
+    QCOMPARE(ListTableModel::qualifiedStatusLabel(QStringLiteral("active;cancels;%1").arg(at),
+                                                  today.addYears(1)),
+             QStringLiteral("Cancels 28 Dec %1").arg(today.year()));
+    // The export writes Stripe's status.
+    f.search = paused;
+    model.setFilter(f);
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    QCOMPARE(paydesk::models::exportTable(model, &out, CacheTableModel::Format::Csv), 1);
+    const QList<QByteArray> lines = out.data().split('\n');
+    QVERIFY2(lines.at(1).startsWith(QByteArray(paused.toLatin1() + ','))
+                 && lines.at(1).contains(",active,"),
+             lines.at(1).constData());
 }
 
 // The demo's team subscription has 13 items (more than Stripe embeds): the list names it by
