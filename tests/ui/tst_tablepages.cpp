@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -67,6 +68,7 @@ private Q_SLOTS:
     void customerDetailLinksOpenTheirPage();
     void subscriptionDetail();
     void invoiceDetailShowsEveryLine();
+    void pausedAndEndingSubscriptionsSayIt();
     void copyAndExport();
     void columnsPersist();
     void globalSearch();
@@ -531,6 +533,47 @@ void TestTablePages::invoiceDetailShowsEveryLine()
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
                                  + u"/invoice-25-lines.png"_s));
+    }
+}
+
+// The Subscriptions page shows a live subscription whose collection is paused as "Paused" and
+// one set to end as "Cancels <day>", in the table a person reads.
+void TestTablePages::pausedAndEndingSubscriptionsSayIt()
+{
+    const QString paused = one(
+        u"SELECT id FROM subscriptions WHERE status = 'active' AND deleted = 0 AND cancel_at IS "
+        u"NULL AND pause_behavior IS NULL ORDER BY created DESC, id DESC LIMIT 1"_s);
+    const QString ending = one(
+        u"SELECT id FROM subscriptions WHERE status = 'active' AND deleted = 0 AND cancel_at IS "
+        u"NULL AND pause_behavior IS NULL AND id <> '%1' ORDER BY created DESC, id DESC LIMIT 1"_s
+            .arg(paused));
+    QVERIFY(!paused.isEmpty() && !ending.isEmpty());
+    const QDateTime at(QDate(QDate::currentDate().year(), 12, 28), QTime(12, 0));
+    m_cache.database().exec(u"UPDATE subscriptions SET pause_behavior = 'keep_as_draft' WHERE id = "
+                            u"'%1'; UPDATE subscriptions SET cancel_at = %2, cancel_at_period_end "
+                            u"= 1 WHERE id = '%3'"_s.arg(paused)
+                                .arg(at.toSecsSinceEpoch())
+                                .arg(ending));
+    auto restore = qScopeGuard([&] {
+        m_cache.database().exec(
+            u"UPDATE subscriptions SET pause_behavior = NULL, cancel_at = "
+            u"NULL, cancel_at_period_end = 0 WHERE id IN ('%1', '%2')"_s.arg(paused, ending));
+    });
+    ui::ListPage page {Kind::Subscriptions};
+    page.setCache(m_file);
+    QAbstractItemModel *model = page.table()->model();
+    QHash<QString, QString> shown;
+    for (int row = 0; row < model->rowCount(); ++row)
+        shown.insert(model->index(row, 0).data(models::CacheTableModel::IdRole).toString(),
+                     model->index(row, 1).data().toString());
+    QCOMPARE(shown.value(paused), u"Paused"_s);
+    QCOMPARE(shown.value(ending), u"Cancels 28 Dec"_s);
+    if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS")) {
+        page.resize(1280, 720);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
+                                 + u"/subscriptions-paused.png"_s));
     }
 }
 
