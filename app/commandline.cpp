@@ -292,10 +292,13 @@ const QList<Subcommand> &subcommands()
                  "cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] [--reason R] "
                  "[--feedback F] | resume SUB_ID | pause SUB_ID --behavior "
                  "keep_as_draft|mark_uncollectible|void [--resumes-at DATE] | unpause SUB_ID | "
-                 "coupon SUB_ID (COUPON_ID | --remove) | trial SUB_ID --end DATE|now"),
-             QStringLiteral("Cancel a subscription now or at the end of its period (or undo that), "
-                            "pause or resume its payment collection, apply or remove a coupon, "
-                            "extend or end its trial; each exactly once."),
+                 "coupon SUB_ID (COUPON_ID | --remove) | trial SUB_ID --end DATE|now | update "
+                 "SUB_ID [--item SI_ID] [--price PRICE_ID] [--quantity N] [--proration "
+                 "create_prorations|none|always_invoice] [--preview]"),
+             QStringLiteral("Change a subscription's price or quantity (with a preview of the "
+                            "proration), cancel it now or at the end of its period (or undo "
+                            "that), pause or resume its payment collection, apply or remove a "
+                            "coupon, extend or end its trial; each exactly once."),
              {flagOption("at-period-end", "cancel: when the current period ends."),
               flagOption("prorate", "cancel: now, and credit the unused time."),
               flagOption("invoice-now", "cancel: with --prorate, invoice the credit now."),
@@ -314,10 +317,24 @@ const QList<Subcommand> &subcommands()
                           "ISO 8601 date and time).",
                           "DATE"),
               flagOption("remove", "coupon: remove the discount."),
+              valueOption("item", "update: the item to change (default: the only one).", "SI_ID"),
+              valueOption("price", "update: the item's new recurring price.", "PRICE_ID"),
+              valueOption("quantity", "update: the item's new quantity (1 or more).", "N"),
+              valueOption("proration",
+                          "update: create_prorations (default: on the next invoice), "
+                          "always_invoice (invoiced now) or none.",
+                          "P"),
+              flagOption("preview",
+                         "update: print the next invoice with the change's proration; nothing "
+                         "is sent."),
               valueOption("end", "trial: its new end (YYYY-MM-DD or ISO 8601, UTC), or now.",
                           "DATE"),
-              flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
-              againOption(), profileOption(), apiBaseOption(), cacheOption()}});
+              flagOption("yes", "Live mode: confirm without asking."),
+              idempotencyKeyOption(),
+              againOption(),
+              profileOption(),
+              apiBaseOption(),
+              cacheOption()}});
         l.append({QStringLiteral("invoice"),
                   QStringLiteral("finalize|send|pay|void|mark-uncollectible|delete IN_ID "
                                  "[--out-of-band]"),

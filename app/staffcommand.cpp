@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -139,6 +140,12 @@ public:
     {
         network::StripeRequest request;
         request.path = path;
+        m_client->send(request, this, std::move(then));
+    }
+    // A read with parameters (a preview): sent as it is, never through the outbox.
+    void read(const network::StripeRequest &request,
+              std::function<void(const network::StripeResponse &)> then)
+    {
         m_client->send(request, this, std::move(then));
     }
 
@@ -540,6 +547,141 @@ namespace {
 
 // pause, unpause, coupon and trial: checked against the subscription as Stripe has it now,
 // then sent once.
+// update: one item's price or quantity, checked against the subscription and the price as
+// Stripe has them, previewed or sent once.
+int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, const QString &id)
+{
+    if (parser.positionalArguments().size() > 2)
+        return staff.usage(u"update takes the subscription id and options"_s);
+    models::staffactions::ItemChange change;
+    change.subscription = id;
+    change.item = parser.value(u"item"_s);
+    change.price = parser.value(u"price"_s);
+    if (!change.item.isEmpty() && !change.item.startsWith(QLatin1String("si_")))
+        return staff.usage(u"--item is a subscription item id (si_…)"_s);
+    if (parser.isSet(u"quantity"_s))
+        if (const models::InputProblem p
+            = models::staffinput::quantity(parser.value(u"quantity"_s), &change.quantity);
+            !p.ok())
+            return staff.usage(p.message + u" (--quantity)"_s);
+    if (change.price.isEmpty() && change.quantity == 0)
+        return staff.usage(u"give the new --price, the new --quantity or both"_s);
+    if (parser.isSet(u"proration"_s)) {
+        change.proration = parser.value(u"proration"_s);
+        if (const models::InputProblem p = models::staffinput::prorationBehavior(change.proration);
+            !p.ok())
+            return staff.usage(p.message + u" (--proration)"_s);
+    }
+    const bool preview = parser.isSet(u"preview"_s);
+    return run(staff, [&staff, change, preview] {
+        staff.openAndResume([&staff, change, preview] {
+            const QString intent = QStringList {u"subscription update"_s,
+                                                change.subscription,
+                                                change.item,
+                                                change.price,
+                                                QString::number(change.quantity),
+                                                change.proration}
+                                       .join(u' ');
+            if (!preview && staff.alreadyDone(intent, change.subscription, true))
+                return;
+            if (const qint64 earlier = staff.resumed(u"subscription.update"_s, change.subscription);
+                !preview && earlier >= 0) {
+                // An interrupted run's change was finished just now: this one, or another.
+                if (staff.outbox().entry(earlier).intent == intent)
+                    return staff.report(earlier,
+                                        u" by the interrupted earlier run; nothing new was sent"_s);
+                staff.info(u"paydesk subscription update: an interrupted other change of %1 was "
+                           u"finished instead; nothing else was sent. Run the command again to "
+                           u"make this one."_s.arg(change.subscription));
+                staff.report(earlier);
+                return QCoreApplication::exit(ExitFailure);
+            }
+            staff.get(
+                u"/v1/subscriptions/"_s + change.subscription,
+                [&staff, change, preview](const network::StripeResponse &r) {
+                    if (!r.ok())
+                        return staff.fail(models::staffactions::readError(r.error).message);
+                    if (const QString refusal = models::staffActionRefusal(
+                            models::StaffAction::SubscriptionUpdate, r.json);
+                        !refusal.isEmpty())
+                        return staff.fail(refusal, ExitUsage);
+                    const QJsonObject list = r.json.value(u"items"_s).toObject();
+                    const QJsonArray items = list.value(u"data"_s).toArray();
+                    models::staffactions::ItemChange c = change;
+                    QJsonObject item;
+                    if (c.item.isEmpty()) {
+                        if (items.size() != 1 || list.value(u"has_more"_s).toBool())
+                            return staff.fail(u"the subscription has several items: say which with "
+                                              u"--item SI_ID"_s,
+                                              ExitUsage);
+                        item = items.first().toObject();
+                        c.item = item.value(u"id"_s).toString();
+                    }
+                    for (const QJsonValue &v : items)
+                        if (v.toObject().value(u"id"_s).toString() == c.item)
+                            item = v.toObject();
+                    if (item.isEmpty() && !list.value(u"has_more"_s).toBool())
+                        return staff.fail(u"the subscription has no item %1"_s.arg(c.item),
+                                          ExitUsage);
+                    const QString currentPrice
+                        = item.value(u"price"_s).toObject().value(u"id"_s).toString();
+                    if (!item.isEmpty() && (c.price.isEmpty() || c.price == currentPrice)
+                        && (c.quantity == 0 || c.quantity == item.value(u"quantity"_s).toInteger()))
+                        return staff.fail(u"that is the item's price and quantity now: nothing to "
+                                          u"change"_s,
+                                          ExitUsage);
+                    c.prorationDate = QDateTime::currentSecsSinceEpoch();
+                    const QString currency = r.json.value(u"currency"_s).toString();
+                    const QString customer = r.json.value(u"customer"_s).toString();
+                    auto go = [&staff, c, preview, customer] {
+                        if (preview)
+                            return staff.read(
+                                models::staffactions::upcomingInvoice(c),
+                                [&staff](const network::StripeResponse &u) {
+                                    if (!u.ok())
+                                        return staff.fail(
+                                            models::staffactions::readError(u.error).message);
+                                    stdoutStream() << u.body << Qt::endl;
+                                    staff.info(u"preview only: nothing was sent"_s);
+                                    QCoreApplication::exit(ExitOk);
+                                });
+                        if (!staff.confirmLive(
+                                u"change subscription %1 of %2"_s.arg(c.subscription, customer)))
+                            return QCoreApplication::exit(ExitUsage);
+                        staff.act(models::staffactions::updateSubscriptionItem(c));
+                    };
+                    if (c.price.isEmpty() || c.price == currentPrice)
+                        return go();
+                    // The new price is checked first: it exists, recurs, is active and is in the
+                    // subscription's currency.
+                    staff.get(
+                        u"/v1/prices/"_s + c.price,
+                        [&staff, c, currency, go](const network::StripeResponse &p) {
+                            if (!p.ok())
+                                return staff.fail(models::staffactions::readError(p.error).message,
+                                                  ExitUsage);
+                            if (p.json.value(u"type"_s).toString() != QLatin1String("recurring"))
+                                return staff.fail(
+                                    u"the price %1 is one-time; a subscription takes recurring prices"_s
+                                        .arg(c.price),
+                                    ExitUsage);
+                            if (!p.json.value(u"active"_s).toBool(true))
+                                return staff.fail(
+                                    u"the price %1 is archived (inactive)"_s.arg(c.price),
+                                    ExitUsage);
+                            const QString pc = p.json.value(u"currency"_s).toString();
+                            if (pc != currency)
+                                return staff.fail(u"the price %1 is in %2, but the subscription is "
+                                                  u"billed in %3"_s.arg(c.price, pc.toUpper(),
+                                                                        currency.toUpper()),
+                                                  ExitUsage);
+                            go();
+                        });
+                });
+        });
+    });
+}
+
 int runSubscriptionChange(StaffRun &staff, const QCommandLineParser &parser, const QString &verb,
                           const QString &id)
 {
@@ -672,28 +814,34 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
     const QString verb = args.value(0);
     const QString id = args.value(1);
     StaffRun staff(u"subscription "_s + verb, parser);
-    static const QStringList verbs {u"cancel"_s,  u"resume"_s, u"pause"_s,
-                                    u"unpause"_s, u"coupon"_s, u"trial"_s};
+    static const QStringList verbs {u"cancel"_s, u"resume"_s, u"pause"_s, u"unpause"_s,
+                                    u"coupon"_s, u"trial"_s,  u"update"_s};
     if (!verbs.contains(verb) || !id.startsWith(QLatin1String("sub_")))
         return staff.usage(
             u"use 'subscription cancel SUB_ID [--at-period-end | --prorate [--invoice-now]] "
             u"[--reason R] [--feedback F]', 'subscription resume SUB_ID', 'subscription pause "
             u"SUB_ID --behavior B [--resumes-at DATE]', 'subscription unpause SUB_ID', "
             u"'subscription coupon SUB_ID (COUPON_ID | --remove)' or 'subscription trial SUB_ID "
-            u"--end DATE|now'"_s);
-    for (const char *option : {"behavior", "resumes-at", "remove", "end", "reason", "feedback",
-                               "at-period-end", "prorate", "invoice-now"}) {
+            u"--end DATE|now' or 'subscription update SUB_ID [--item SI_ID] [--price PRICE_ID] "
+            u"[--quantity N] [--proration create_prorations|none|always_invoice] [--preview]'"_s);
+    for (const char *option :
+         {"behavior", "resumes-at", "remove", "end", "reason", "feedback", "at-period-end",
+          "prorate", "invoice-now", "item", "price", "quantity", "proration", "preview"}) {
         const QString o = QString::fromLatin1(option);
         static const QHash<QString, QStringList> owners {
             {u"behavior"_s, {u"pause"_s}},       {u"resumes-at"_s, {u"pause"_s}},
             {u"remove"_s, {u"coupon"_s}},        {u"end"_s, {u"trial"_s}},
             {u"reason"_s, {u"cancel"_s}},        {u"feedback"_s, {u"cancel"_s}},
             {u"at-period-end"_s, {u"cancel"_s}}, {u"prorate"_s, {u"cancel"_s}},
-            {u"invoice-now"_s, {u"cancel"_s}}};
+            {u"invoice-now"_s, {u"cancel"_s}},   {u"item"_s, {u"update"_s}},
+            {u"price"_s, {u"update"_s}},         {u"quantity"_s, {u"update"_s}},
+            {u"proration"_s, {u"update"_s}},     {u"preview"_s, {u"update"_s}}};
         if (parser.isSet(o) && !owners.value(o).contains(verb))
             return staff.usage(u"--%1 is an option of 'subscription %2', not of '%3'"_s.arg(
                 o, owners.value(o).join(u", "_s), verb));
     }
+    if (verb == QLatin1String("update"))
+        return runSubscriptionUpdate(staff, parser, id);
     if (verb != QLatin1String("cancel") && verb != QLatin1String("resume"))
         return runSubscriptionChange(staff, parser, verb, id);
     const bool atEnd = parser.isSet(u"at-period-end"_s);

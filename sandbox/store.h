@@ -28,6 +28,9 @@ struct Store
     // The whole of an embedded list that Stripe cuts at 10 entries (an invoice's lines, a
     // subscription's items), by "id:key": the object itself holds the first 10 and `has_more`.
     QHash<QString, QJsonArray> fullLists;
+    // Proration lines waiting for a subscription's next invoice (proration_behavior
+    // create_prorations), by subscription id.
+    QHash<QString, QJsonArray> pendingProrations;
 
     void finish()
     {

@@ -161,6 +161,26 @@ private:
     std::optional<Reply> applyPauseCollection(QJsonObject *sub, const QJsonValue &given);
     std::optional<Reply> applyCoupon(QJsonObject *sub, const QString &couponId);
     std::optional<Reply> applyTrialEnd(QJsonObject *sub, const QString &given);
+    // Changes the items of `sub` as items[i][id|price|quantity|deleted] say, at `at`: the
+    // proration lines of the change (the unused time of what is replaced is credited, the rest
+    // of the period of what replaces it charged) go to `prorations`; `newPeriod` is set when the
+    // billing interval changes (the period restarts at `at`).
+    std::optional<Reply> applyItems(QJsonObject *sub, const QJsonValue &given, qint64 at,
+                                    QList<LineItemSpec> *prorations, bool *newPeriod);
+    // proration_behavior / proration_date of an update (or subscription_proration_* of an
+    // upcoming invoice), checked.
+    std::optional<Reply> readProration(const FormParams &params, const QString &prefix,
+                                       const QJsonObject &sub, QString *behavior, qint64 *at);
+    Reply upcomingInvoice(const FormParams &params);
+    LineItemSpec periodLine(const QJsonObject &sub, const QJsonObject &item, qint64 from,
+                            qint64 to);
+    static QString priceName(const QJsonObject &price);
+    InvoiceSpec invoiceOf(const QJsonObject &sub, const QList<LineItemSpec> &lines,
+                          const QString &billingReason);
+    // Bills `lines` on a new invoice of `sub` now and charges it (a credit stays with the
+    // customer); false when the charge failed.
+    bool invoiceNow(QJsonObject *sub, const QList<LineItemSpec> &lines,
+                    const QString &billingReason);
     // finalize, send, pay, void, mark_uncollectible: Stripe's state machine and events.
     Reply invoiceAction(const QString &id, const QString &action, const FormParams &params);
     Reply deleteInvoice(const QString &id);

@@ -130,6 +130,8 @@ QString ActionController::label(models::StaffAction action, const QJsonObject &o
             : tr("Pause collection…");
     case models::StaffAction::SubscriptionTrial:
         return tr("Change trial…");
+    case models::StaffAction::SubscriptionUpdate:
+        return tr("Change plan…");
     case models::StaffAction::SubscriptionCoupon:
         return object.value(QStringLiteral("discount")).isObject() ? tr("Change coupon…")
                                                                    : tr("Apply coupon…");
@@ -227,6 +229,14 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
         dialog = new PauseCollectionDialog(
             object, customerLabel(object.value(QStringLiteral("customer")).toString()), options,
             m_window);
+        break;
+    case models::StaffAction::SubscriptionUpdate:
+        dialog = new ChangePlanDialog(
+            object, customerLabel(object.value(QStringLiteral("customer")).toString()),
+            models::staffactions::subscriptionItems(m_cache->database(), id),
+            models::staffactions::priceChoices(m_cache->database(),
+                                               object.value(QStringLiteral("currency")).toString()),
+            options, m_window);
         break;
     case models::StaffAction::SubscriptionTrial:
         dialog = new TrialDialog(object,

@@ -69,6 +69,7 @@ protected:
     void formChanged();
 
     QFormLayout *form() const { return m_form; }
+    models::Outbox *outbox() const { return m_outbox; }
     // The widget a problem with `field` outlines and focuses.
     void registerField(const QString &field, QWidget *widget);
     void showProblem(const QString &field, const QString &message);

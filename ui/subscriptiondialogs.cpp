@@ -1,6 +1,8 @@
 #include "ui/subscriptiondialogs.h"
 
 #include "models/actions/staffactions.h"
+#include "models/money.h"
+#include "network/stripeclient.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -10,6 +12,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QRadioButton>
+#include <QSpinBox>
+#include <QTimer>
 
 namespace paydesk::ui {
 
@@ -268,6 +272,168 @@ models::InputProblem CouponDialog::prepare(models::OutboxAction *action)
                 coupon.isEmpty() ? tr("The subscription has no coupon to remove.")
                                  : tr("The subscription has this coupon already.")};
     *action = models::staffactions::setCoupon(m_id, coupon);
+    return {};
+}
+
+ChangePlanDialog::ChangePlanDialog(const QJsonObject &sub, const QString &customerLabel,
+                                   const QList<models::staffactions::ItemChoice> &items,
+                                   const QList<models::staffactions::PriceChoice> &prices,
+                                   const Options &options, QWidget *parent)
+    : ActionDialog(tr("Change plan"), tr("Change plan"), options, parent)
+    , m_id(str(sub, "id"))
+    , m_customer(customerLabel)
+    , m_currency(str(sub, "currency"))
+    , m_prorationDate(QDateTime::currentSecsSinceEpoch())
+    , m_items(items)
+    , m_item(new QComboBox(this))
+    , m_price(new QComboBox(this))
+    , m_quantity(new QSpinBox(this))
+    , m_proration(new QComboBox(this))
+    , m_preview(new QLabel(this))
+    , m_debounce(new QTimer(this))
+{
+    setObjectName(QStringLiteral("changePlanDialog"));
+    setDismissText(tr("Close"));
+    requireExplicitConfirm();
+    addWho(form(), m_id, customerLabel, this);
+    m_item->setObjectName(QStringLiteral("planItem"));
+    for (const models::staffactions::ItemChoice &i : items)
+        m_item->addItem(i.label, i.id);
+    form()->addRow(tr("Item"), m_item);
+    m_price->setObjectName(QStringLiteral("planPrice"));
+    for (const models::staffactions::PriceChoice &p : prices)
+        m_price->addItem(p.label, p.id);
+    form()->addRow(tr("Price"), m_price);
+    registerField(QStringLiteral("price"), m_price);
+    m_quantity->setObjectName(QStringLiteral("planQuantity"));
+    m_quantity->setRange(1, 10000000);
+    form()->addRow(tr("Quantity"), m_quantity);
+    registerField(QStringLiteral("quantity"), m_quantity);
+    m_proration->setObjectName(QStringLiteral("planProration"));
+    m_proration->addItem(tr("Prorate on the next invoice"), QStringLiteral("create_prorations"));
+    m_proration->addItem(tr("Prorate and invoice it now"), QStringLiteral("always_invoice"));
+    m_proration->addItem(tr("No proration"), QStringLiteral("none"));
+    form()->addRow(tr("Proration"), m_proration);
+    registerField(QStringLiteral("proration"), m_proration);
+    m_preview->setObjectName(QStringLiteral("planPreview"));
+    m_preview->setWordWrap(true);
+    m_preview->setTextFormat(Qt::PlainText);
+    m_preview->setMinimumWidth(420);
+    m_preview->setMinimumHeight(m_preview->fontMetrics().lineSpacing() * 3);
+    form()->addRow(tr("Preview"), m_preview);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(300);
+    connect(m_debounce, &QTimer::timeout, this, &ChangePlanDialog::refreshPreview);
+    connect(m_item, &QComboBox::currentIndexChanged, this, [this] { itemChosen(); });
+    const auto changed = [this] {
+        m_debounce->start();
+        formChanged();
+    };
+    connect(m_price, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_quantity, &QSpinBox::valueChanged, this, changed);
+    connect(m_proration, &QComboBox::currentIndexChanged, this, changed);
+    itemChosen();
+    if (const QString refusal
+        = models::staffActionRefusal(models::StaffAction::SubscriptionUpdate, sub);
+        !refusal.isEmpty())
+        setBlocked(refusal);
+    else if (items.isEmpty())
+        setBlocked(tr("The cache has no items of this subscription; sync it first."));
+    formChanged();
+}
+
+void ChangePlanDialog::itemChosen()
+{
+    const int i = m_item->currentIndex();
+    if (i < 0 || i >= m_items.size())
+        return;
+    const QSignalBlocker a(m_price), b(m_quantity);
+    m_price->setCurrentIndex(std::max(0, m_price->findData(m_items.at(i).price)));
+    m_quantity->setValue(int(m_items.at(i).quantity));
+    m_debounce->start();
+    formChanged();
+}
+
+models::staffactions::ItemChange ChangePlanDialog::change() const
+{
+    models::staffactions::ItemChange c;
+    c.subscription = m_id;
+    c.item = m_item->currentData().toString();
+    c.price = m_price->currentData().toString();
+    c.quantity = m_quantity->value();
+    c.proration = m_proration->currentData().toString();
+    c.prorationDate = m_prorationDate;
+    return c;
+}
+
+bool ChangePlanDialog::previewIsCurrent() const
+{
+    return !m_previewed.isEmpty()
+        && m_previewed == models::staffactions::upcomingInvoice(change()).params.encode();
+}
+
+void ChangePlanDialog::refreshPreview()
+{
+    m_debounce->stop();
+    const network::StripeRequest request = models::staffactions::upcomingInvoice(change());
+    const QByteArray key = request.params.encode();
+    if (key == m_requested || !outbox() || !outbox()->client() || change().item.isEmpty())
+        return;
+    m_requested = key;
+    m_preview->setText(tr("Asking Stripe for the next invoice…"));
+    outbox()->client()->send(request, this, [this, key](const network::StripeResponse &r) {
+        if (key != m_requested)
+            return; // The form changed meanwhile: a newer preview is on its way.
+        if (!r.ok()) {
+            m_previewed.clear();
+            m_preview->setText(
+                tr("No preview: %1").arg(models::staffactions::readError(r.error).message));
+            formChanged();
+            return;
+        }
+        const qint64 proration = models::staffactions::prorationTotal(r.json);
+        const qint64 due = r.json.value(QStringLiteral("amount_due")).toInteger();
+        const QString when = QLocale().toString(
+            QDateTime::fromSecsSinceEpoch(
+                r.json.value(QStringLiteral("next_payment_attempt")).toInteger())
+                .date(),
+            QStringLiteral("d MMM yyyy"));
+        const QString prorationText = proration == 0
+            ? tr("No proration.")
+            : tr("Proration: %1 (%2).")
+                  .arg(models::Money(proration, m_currency).toString(QLocale()),
+                       proration < 0 ? tr("a credit") : tr("a charge"));
+        m_preview->setText(
+            tr("%1 Next invoice: %2 on %3.")
+                .arg(prorationText, models::Money(due, m_currency).toString(QLocale()), when));
+        m_previewed = key;
+        formChanged();
+    });
+}
+
+QString ChangePlanDialog::summary() const
+{
+    return tr("change %1 of subscription %2 of %3 to %4 × %5")
+        .arg(m_item->currentText(), m_id, m_customer)
+        .arg(m_quantity->value())
+        .arg(m_price->currentText());
+}
+
+models::InputProblem ChangePlanDialog::prepare(models::OutboxAction *action)
+{
+    const int i = m_item->currentIndex();
+    if (i < 0 || i >= m_items.size())
+        return {QStringLiteral("price"), tr("Choose the item to change.")};
+    if (m_items.at(i).price == m_price->currentData().toString()
+        && m_items.at(i).quantity == m_quantity->value())
+        return {QStringLiteral("price"),
+                tr("This is the item's price and quantity now: nothing to change.")};
+    if (!previewIsCurrent()) {
+        refreshPreview();
+        return {QStringLiteral("price"),
+                tr("Wait for the preview of this change, then confirm it.")};
+    }
+    *action = models::staffactions::updateSubscriptionItem(change());
     return {};
 }
 

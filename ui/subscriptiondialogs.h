@@ -10,6 +10,8 @@ class QComboBox;
 class QDateEdit;
 class QLineEdit;
 class QRadioButton;
+class QSpinBox;
+class QTimer;
 
 namespace paydesk::ui {
 
@@ -92,6 +94,54 @@ private:
     QString m_customer;
     QString m_current; // The coupon of its discount now ("" for none).
     QComboBox *m_coupon;
+};
+
+/*
+ * Changes the price or quantity of one of a subscription's items: the prices of its currency
+ * from the catalogue, how Stripe prorates the change, and before anything is sent the preview of
+ * the next invoice with the proration (GET /v1/invoices/upcoming) for the same instant the
+ * change is then made at.
+ */
+class ChangePlanDialog final : public ActionDialog
+{
+    Q_OBJECT
+public:
+    ChangePlanDialog(const QJsonObject &subscription, const QString &customerLabel,
+                     const QList<models::staffactions::ItemChoice> &items,
+                     const QList<models::staffactions::PriceChoice> &prices, const Options &options,
+                     QWidget *parent = nullptr);
+
+    QComboBox *itemBox() const { return m_item; }
+    QComboBox *priceBox() const { return m_price; }
+    QSpinBox *quantityBox() const { return m_quantity; }
+    QComboBox *prorationBox() const { return m_proration; }
+    QLabel *previewLabel() const { return m_preview; }
+    // The preview shown is of the change as the form is now.
+    bool previewIsCurrent() const;
+    // Asks for the preview of the form now (also after each change, a moment later).
+    void refreshPreview();
+
+protected:
+    models::InputProblem prepare(models::OutboxAction *action) override;
+    QString summary() const override;
+
+private:
+    models::staffactions::ItemChange change() const;
+    void itemChosen();
+
+    QString m_id;
+    QString m_customer;
+    QString m_currency;
+    qint64 m_prorationDate;
+    QList<models::staffactions::ItemChoice> m_items;
+    QComboBox *m_item;
+    QComboBox *m_price;
+    QSpinBox *m_quantity;
+    QComboBox *m_proration;
+    QLabel *m_preview;
+    QTimer *m_debounce;
+    QByteArray m_previewed; // The change the preview shows (its encoded parameters).
+    QByteArray m_requested; // The change last asked for.
 };
 
 } // namespace paydesk::ui

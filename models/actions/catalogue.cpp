@@ -16,6 +16,8 @@ const QList<StaffActionInfo> &staffActionCatalogue()
          "customer delete"},
         {StaffAction::SubscriptionCancel, "subscription.cancel", "subscriptions", true,
          "subscriptions:write", "subscription cancel"},
+        {StaffAction::SubscriptionUpdate, "subscription.update", "subscriptions", true,
+         "subscriptions:write", "subscription update"},
         {StaffAction::SubscriptionPause, "subscription.pause", "subscriptions", true,
          "subscriptions:write", "subscription pause"},
         {StaffAction::SubscriptionTrial, "subscription.trial", "subscriptions", true,
@@ -75,6 +77,7 @@ QString staffActionRefusal(StaffAction action, const QJsonObject &object)
     case StaffAction::SubscriptionCancel:
     case StaffAction::SubscriptionPause:
     case StaffAction::SubscriptionCoupon:
+    case StaffAction::SubscriptionUpdate:
         return status != QLatin1String("canceled") && status != QLatin1String("incomplete_expired")
             ? QString()
             : QCoreApplication::translate("StaffActions", "The subscription has ended.");

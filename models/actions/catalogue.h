@@ -18,6 +18,7 @@ enum class StaffAction {
     SubscriptionPause, // Pauses payment collection, or resumes it when paused.
     SubscriptionTrial, // Extends or ends a trial.
     SubscriptionCoupon, // Applies, changes or removes a coupon.
+    SubscriptionUpdate, // Changes an item's price or quantity, with prorations.
     InvoiceFinalize,
     InvoiceSend,
     InvoicePay,

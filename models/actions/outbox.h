@@ -87,6 +87,8 @@ class Outbox final : public QObject
     Q_OBJECT
 public:
     Outbox(Cache *cache, network::StripeClient *client, QObject *parent = nullptr);
+    // The client it sends with (for reads that go with an action, such as a preview).
+    network::StripeClient *client() const { return m_client; }
 
     // Returns the new entry's id, or -1 (nothing stored, nothing will be sent).
     qint64 enqueue(const OutboxAction &action, QString *error = nullptr);

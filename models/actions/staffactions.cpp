@@ -3,6 +3,7 @@
 #include "models/money.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QRegularExpression>
 #include <QVariantMap>
 
@@ -265,6 +266,87 @@ OutboxAction setCoupon(const QString &id, const QString &coupon)
     OutboxAction a = subscriptionUpdate("subscription.coupon", id);
     a.params.add(QStringLiteral("coupon"), coupon); // "" removes the discount.
     return a;
+}
+
+OutboxAction updateSubscriptionItem(const ItemChange &c)
+{
+    OutboxAction a = subscriptionUpdate("subscription.update", c.subscription);
+    QVariantMap item {{QStringLiteral("id"), c.item}};
+    if (!c.price.isEmpty())
+        item.insert(QStringLiteral("price"), c.price);
+    if (c.quantity > 0)
+        item.insert(QStringLiteral("quantity"), c.quantity);
+    a.params.add(QStringLiteral("items"), QVariantList {item});
+    a.params.add(QStringLiteral("proration_behavior"), c.proration);
+    if (c.prorationDate > 0)
+        a.params.add(QStringLiteral("proration_date"), c.prorationDate);
+    return a;
+}
+
+network::StripeRequest upcomingInvoice(const ItemChange &c)
+{
+    network::StripeRequest r;
+    r.path = QStringLiteral("/v1/invoices/upcoming");
+    r.params.add(QStringLiteral("subscription"), c.subscription);
+    QVariantMap item {{QStringLiteral("id"), c.item}};
+    if (!c.price.isEmpty())
+        item.insert(QStringLiteral("price"), c.price);
+    if (c.quantity > 0)
+        item.insert(QStringLiteral("quantity"), c.quantity);
+    r.params.add(QStringLiteral("subscription_items"), QVariantList {item});
+    r.params.add(QStringLiteral("subscription_proration_behavior"), c.proration);
+    if (c.prorationDate > 0)
+        r.params.add(QStringLiteral("subscription_proration_date"), c.prorationDate);
+    return r;
+}
+
+qint64 prorationTotal(const QJsonObject &upcoming)
+{
+    qint64 total = 0;
+    for (const QJsonValue &line :
+         upcoming.value(QLatin1String("lines")).toObject().value(QLatin1String("data")).toArray())
+        if (line.toObject().value(QLatin1String("proration")).toBool())
+            total += line.toObject().value(QLatin1String("amount")).toInteger();
+    return total;
+}
+
+QList<PriceChoice> priceChoices(sql::Database &db, const QString &currency)
+{
+    QList<PriceChoice> out;
+    sql::Statement s = db.prepare(QStringLiteral(
+        "SELECT p.id, coalesce(pr.name, p.product, p.id), p.unit_amount, p.recurring_interval, "
+        "coalesce(p.recurring_interval_count, 1) FROM prices p LEFT JOIN products pr ON pr.id = "
+        "p.product WHERE p.deleted = 0 AND coalesce(p.active, 1) = 1 AND p.type = 'recurring' AND "
+        "p.currency = ?1 AND p.unit_amount IS NOT NULL ORDER BY 2, p.recurring_interval, "
+        "p.unit_amount, p.id"));
+    s.bind(1, currency);
+    while (s.step()) {
+        const QString every = s.int64(4) > 1
+            ? tr("every %1 %2s").arg(s.int64(4)).arg(s.text(3))
+            : (s.text(3) == QLatin1String("day")        ? tr("daily")
+                   : s.text(3) == QLatin1String("week") ? tr("weekly")
+                   : s.text(3) == QLatin1String("year") ? tr("yearly")
+                                                        : tr("monthly"));
+        out.append({s.text(0),
+                    tr("%1 · %2 %3")
+                        .arg(s.text(1), Money(s.int64(2), currency).toString(QLocale()), every),
+                    s.text(3) + u' ' + QString::number(s.int64(4))});
+    }
+    return out;
+}
+
+QList<ItemChoice> subscriptionItems(sql::Database &db, const QString &subscription)
+{
+    QList<ItemChoice> out;
+    sql::Statement s = db.prepare(QStringLiteral(
+        "SELECT si.id, si.price, coalesce(si.quantity, 1), coalesce(pr.name, si.product, "
+        "si.price) FROM subscription_items si LEFT JOIN products pr ON pr.id = si.product WHERE "
+        "si.subscription = ?1 ORDER BY si.rowid"));
+    s.bind(1, subscription);
+    while (s.step())
+        out.append(
+            {s.text(0), s.text(1), s.int64(2), tr("%1 × %2").arg(s.text(3)).arg(s.int64(2))});
+    return out;
 }
 
 OutboxAction cancelSubscriptionNow(const QString &id, bool prorate, bool invoiceNow,

@@ -4,6 +4,7 @@
 #include "models/actions/outbox.h"
 #include "models/actions/staffinput.h"
 #include "models/store/sqlitedb.h"
+#include "network/stripeclient.h"
 #include "network/stripeerror.h"
 
 #include <QJsonObject>
@@ -104,6 +105,42 @@ OutboxAction resumeCollection(const QString &id);
 OutboxAction setTrialEnd(const QString &id, qint64 end);
 // Applies `coupon` to the subscription, replacing its discount; an empty one removes it.
 OutboxAction setCoupon(const QString &id, const QString &coupon);
+// A change of one subscription item: its new price and quantity (empty / 0: unchanged), how
+// Stripe prorates it (create_prorations, none, always_invoice) and the instant the proration is
+// computed for, so that the preview and the change are the same amounts.
+struct ItemChange
+{
+    QString subscription;
+    QString item;
+    QString price;
+    qint64 quantity = 0;
+    QString proration = QStringLiteral("create_prorations");
+    qint64 prorationDate = 0;
+};
+OutboxAction updateSubscriptionItem(const ItemChange &change);
+// GET /v1/invoices/upcoming with the proposed change: the next invoice and its prorations.
+network::StripeRequest upcomingInvoice(const ItemChange &change);
+// The proration of an upcoming invoice: the sum of its proration lines (minor units).
+qint64 prorationTotal(const QJsonObject &upcoming);
+// The active recurring prices of the cache a subscription billed in `currency` may change to,
+// with their product's name: "Connoisseur · €32.00 monthly".
+struct PriceChoice
+{
+    QString id;
+    QString label;
+    QString interval; // "month 1"
+};
+QList<PriceChoice> priceChoices(sql::Database &db, const QString &currency);
+// Every cached item of a subscription (all of them, not the 10 Stripe embeds), in Stripe's
+// order.
+struct ItemChoice
+{
+    QString id;
+    QString price;
+    qint64 quantity = 1;
+    QString label; // "Starter Roast × 2"
+};
+QList<ItemChoice> subscriptionItems(sql::Database &db, const QString &subscription);
 // An invoice action (finalize, send, pay, void, mark uncollectible, delete a draft); `outOfBand`
 // pays it as settled outside Stripe (paid_out_of_band) instead of charging the customer.
 OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand = false);

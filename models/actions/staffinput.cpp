@@ -132,6 +132,31 @@ InputProblem metadataLines(const QStringList &lines, QMap<QString, QString> *met
     return staffinput::metadata(*metadata);
 }
 
+InputProblem quantity(const QString &text, qint64 *quantity)
+{
+    bool ok = false;
+    const qint64 n = text.trimmed().toLongLong(&ok);
+    if (!ok)
+        return {QStringLiteral("quantity"), tr("The quantity is a whole number, such as 3.")};
+    if (n <= 0)
+        return {QStringLiteral("quantity"),
+                tr("The quantity must be at least 1; to stop billing an item, remove it or "
+                   "cancel the subscription.")};
+    if (n > 10000000)
+        return {QStringLiteral("quantity"), tr("The quantity is more than 10,000,000.")};
+    *quantity = n;
+    return {};
+}
+
+InputProblem prorationBehavior(const QString &behavior)
+{
+    if (behavior == QLatin1String("create_prorations") || behavior == QLatin1String("none")
+        || behavior == QLatin1String("always_invoice"))
+        return {};
+    return {QStringLiteral("proration"),
+            tr("The proration must be create_prorations, none or always_invoice.")};
+}
+
 InputProblem pauseBehavior(const QString &behavior)
 {
     if (behavior == QLatin1String("keep_as_draft")

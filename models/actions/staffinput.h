@@ -56,6 +56,10 @@ InputProblem customer(const CustomerFields &fields, bool create);
 // Parses "key=value" lines (or --metadata arguments); a line without '=' is refused.
 InputProblem metadataLines(const QStringList &lines, QMap<QString, QString> *metadata);
 
+// A quantity typed for a subscription item: a whole number from 1 to 10,000,000.
+InputProblem quantity(const QString &text, qint64 *quantity);
+// Stripe's proration behaviours: create_prorations, none, always_invoice.
+InputProblem prorationBehavior(const QString &behavior);
 // Stripe's pause_collection behaviours: keep_as_draft, mark_uncollectible, void.
 InputProblem pauseBehavior(const QString &behavior);
 // A date or time typed on the command line: YYYY-MM-DD (the start of that day, UTC) or an

@@ -101,6 +101,8 @@ void StripeSandbox::billingRoutes(QList<Route> &r)
         return sb.list(sb.m_store.invoices, c.url(), c.params, filter);
     });
     r << searchRoute("/v1/invoices/search", &Store::invoices);
+    r << endpoint("GET", "/v1/invoices/upcoming",
+                  [](StripeSandbox &sb, const Call &c) { return sb.upcomingInvoice(c.params); });
     r << retrieveRoute("/v1/invoices/:id", &Store::invoices);
     r << endpoint("GET", "/v1/invoices/:id/lines", [](StripeSandbox &sb, const Call &c) {
         const auto invoice = sb.m_store.invoices.get(c.id().toLatin1());

@@ -39,6 +39,84 @@ const QStringList &feedbackValues()
 
 } // namespace
 
+LineItemSpec StripeSandbox::periodLine(const QJsonObject &sub, const QJsonObject &item, qint64 from,
+                                       qint64 to)
+{
+    const QJsonObject price = item.value(L("price")).toObject();
+    LineItemSpec line;
+    line.id = m_ids.next("il");
+    line.quantity = std::max<qint64>(1, item.value(L("quantity")).toInteger());
+    line.unitAmount = price.value(L("unit_amount")).toInteger();
+    line.amount = line.unitAmount * line.quantity;
+    line.currency = sub.value(L("currency")).toString();
+    line.description = L("%1 × %2").arg(line.quantity).arg(priceName(price));
+    line.periodStart = from;
+    line.periodEnd = to;
+    line.price = toCompactJson(price);
+    line.subscription = sub.value(L("id")).toString();
+    line.subscriptionItem = item.value(L("id")).toString();
+    return line;
+}
+
+QString StripeSandbox::priceName(const QJsonObject &price)
+{
+    return price.value(L("nickname")).toString().isEmpty() ? price.value(L("id")).toString()
+                                                           : price.value(L("nickname")).toString();
+}
+
+InvoiceSpec StripeSandbox::invoiceOf(const QJsonObject &sub, const QList<LineItemSpec> &lines,
+                                     const QString &billingReason)
+{
+    const qint64 t = now();
+    InvoiceSpec spec;
+    spec.id = m_ids.next("in");
+    spec.created = t;
+    spec.customer = sub.value(L("customer")).toString();
+    spec.subscription = sub.value(L("id")).toString();
+    spec.currency = sub.value(L("currency")).toString();
+    spec.billingReason = billingReason;
+    spec.periodStart = t;
+    spec.periodEnd = t;
+    QByteArrayList json;
+    qint64 discountable = 0;
+    for (const LineItemSpec &line : lines) {
+        spec.subtotal += line.amount;
+        if (!line.proration)
+            discountable += line.amount;
+        json.append(lineItemJson(line));
+    }
+    spec.lines = '[' + json.join(',') + ']';
+    // The subscription's discount applies to its regular lines, not to prorations.
+    const QJsonObject discount = sub.value(L("discount")).toObject();
+    if (!discount.isEmpty() && discountable > 0) {
+        const QJsonObject coupon = discount.value(L("coupon")).toObject();
+        if (!coupon.value(L("percent_off")).isNull())
+            spec.discount = qint64(std::llround(
+                double(discountable) * coupon.value(L("percent_off")).toDouble() / 100.0));
+        else
+            spec.discount = std::min(discountable, coupon.value(L("amount_off")).toInteger());
+        spec.discountId = discount.value(L("id")).toString();
+    }
+    spec.total = spec.subtotal - spec.discount;
+    if (spec.total < 0)
+        spec.endingBalance = spec.total; // A credit the customer keeps for later invoices.
+    return spec;
+}
+
+bool StripeSandbox::invoiceNow(QJsonObject *sub, const QList<LineItemSpec> &lines,
+                               const QString &billingReason)
+{
+    InvoiceSpec spec = invoiceOf(*sub, lines, billingReason);
+    spec.status = spec.total > 0 ? L("open") : L("paid");
+    const QJsonObject invoice = parseObject(invoiceJson(spec));
+    m_store.invoices.insert(invoice, spec.customer.toLatin1(), spec.status.toLatin1());
+    emitEvent(L("invoice.created"), invoice);
+    sub->insert(L("latest_invoice"), spec.id);
+    if (spec.total <= 0)
+        return true;
+    return invoiceAction(spec.id, L("pay"), FormParams {}).status == 200;
+}
+
 std::optional<StripeSandbox::Reply> StripeSandbox::applyCancellationDetails(QJsonObject *sub,
                                                                             const QJsonValue &given)
 {
@@ -190,57 +268,12 @@ std::optional<StripeSandbox::Reply> StripeSandbox::applyTrialEnd(QJsonObject *su
         sub->insert(L("current_period_start"), t);
         sub->insert(L("current_period_end"), end);
         sub->insert(L("billing_cycle_anchor"), t);
-        InvoiceSpec spec;
-        spec.id = m_ids.next("in");
-        spec.created = t;
-        spec.customer = sub->value(L("customer")).toString();
-        spec.subscription = sub->value(L("id")).toString();
-        spec.currency = sub->value(L("currency")).toString();
-        spec.billingReason = L("subscription_update");
-        spec.periodStart = t;
-        spec.periodEnd = t;
-        QByteArrayList lines;
+        QList<LineItemSpec> lines;
         for (const QJsonValue &v : items) {
             const QJsonObject item = v.toObject();
-            const QJsonObject price = item.value(L("price")).toObject();
-            LineItemSpec line;
-            line.id = m_ids.next("il");
-            line.quantity = std::max<qint64>(1, item.value(L("quantity")).toInteger());
-            line.unitAmount = price.value(L("unit_amount")).toInteger();
-            line.amount = line.unitAmount * line.quantity;
-            line.currency = spec.currency;
-            line.description = L("%1 × %2")
-                                   .arg(line.quantity)
-                                   .arg(price.value(L("nickname")).toString().isEmpty()
-                                            ? price.value(L("id")).toString()
-                                            : price.value(L("nickname")).toString());
-            line.periodStart = t;
-            line.periodEnd = end;
-            line.price = toCompactJson(price);
-            line.subscription = spec.subscription;
-            line.subscriptionItem = item.value(L("id")).toString();
-            spec.subtotal += line.amount;
-            lines.append(lineItemJson(line));
+            lines.append(periodLine(*sub, item, t, end));
         }
-        spec.lines = '[' + lines.join(',') + ']';
-        const QJsonObject discount = sub->value(L("discount")).toObject();
-        if (!discount.isEmpty()) {
-            const QJsonObject coupon = discount.value(L("coupon")).toObject();
-            if (!coupon.value(L("percent_off")).isNull())
-                spec.discount = qint64(std::llround(
-                    double(spec.subtotal) * coupon.value(L("percent_off")).toDouble() / 100.0));
-            else
-                spec.discount = std::min(spec.subtotal, coupon.value(L("amount_off")).toInteger());
-            spec.discountId = discount.value(L("id")).toString();
-        }
-        spec.total = spec.subtotal - spec.discount;
-        spec.status = L("open");
-        const QJsonObject invoice = parseObject(invoiceJson(spec));
-        m_store.invoices.insert(invoice, spec.customer.toLatin1(), QByteArrayLiteral("open"));
-        emitEvent(L("invoice.created"), invoice);
-        sub->insert(L("latest_invoice"), spec.id);
-        const Reply paid = invoiceAction(spec.id, L("pay"), FormParams {});
-        if (paid.status != 200)
+        if (!invoiceNow(sub, lines, L("subscription_update")))
             sub->insert(L("status"), L("past_due"));
         return {};
     }
@@ -271,6 +304,315 @@ std::optional<StripeSandbox::Reply> StripeSandbox::applyTrialEnd(QJsonObject *su
     return {};
 }
 
+namespace {
+
+// amount × part ÷ whole, rounded half away from zero, in integers.
+qint64 prorated(qint64 amount, qint64 part, qint64 whole)
+{
+    if (whole <= 0)
+        return 0;
+    const qint64 magnitude = (std::abs(amount) * part * 2 + whole) / (2 * whole);
+    return amount < 0 ? -magnitude : magnitude;
+}
+
+QString itemParam(qsizetype i, const char *key)
+{
+    return QStringLiteral("items[%1][%2]").arg(i).arg(QLatin1String(key));
+}
+
+} // namespace
+
+std::optional<StripeSandbox::Reply> StripeSandbox::applyItems(QJsonObject *sub,
+                                                              const QJsonValue &given, qint64 at,
+                                                              QList<LineItemSpec> *prorations,
+                                                              bool *newPeriod)
+{
+    if (!given.isArray())
+        return error(400, kInvalidRequest, L("Invalid array: items must be a list of items."), {},
+                     L("items"));
+    const QString subId = sub->value(L("id")).toString();
+    QJsonArray items = m_store.fullLists.value(
+        subId + L(":items"), sub->value(L("items")).toObject().value(L("data")).toArray());
+    const QJsonArray before = items;
+    const QString currency = sub->value(L("currency")).toString();
+    const QJsonArray changes = given.toArray();
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        const QJsonObject change = changes.at(i).toObject();
+        for (auto it = change.begin(); it != change.end(); ++it)
+            if (!QStringList {L("id"), L("price"), L("quantity"), L("deleted")}.contains(it.key()))
+                return error(400, kInvalidRequest,
+                             L("Received unknown parameter: items[%1][%2]").arg(i).arg(it.key()),
+                             {}, L("items[%1][%2]").arg(i).arg(it.key()));
+        qsizetype index = -1;
+        const QString itemId = change.value(L("id")).toString();
+        if (!itemId.isEmpty()) {
+            for (qsizetype j = 0; j < items.size(); ++j)
+                if (items.at(j).toObject().value(L("id")).toString() == itemId)
+                    index = j;
+            if (index < 0)
+                return error(400, kInvalidRequest, L("No such subscription item: '%1'").arg(itemId),
+                             L("resource_missing"), itemParam(i, "id"));
+        }
+        if (isTrue(change.value(L("deleted")).toString())) {
+            if (index < 0)
+                return error(400, kInvalidRequest, L("An item to delete is named by its id."), {},
+                             itemParam(i, "id"));
+            items.removeAt(index);
+            continue;
+        }
+        QJsonObject item = index >= 0 ? items.at(index).toObject() : QJsonObject();
+        if (change.contains(L("price"))) {
+            const QString priceId = change.value(L("price")).toString();
+            const auto price = m_store.prices.get(priceId.toLatin1());
+            if (!price)
+                return error(400, kInvalidRequest, L("No such price: '%1'").arg(priceId),
+                             L("resource_missing"), itemParam(i, "price"));
+            if (price->value(L("type")).toString() != QLatin1String("recurring")
+                || !price->value(L("recurring")).isObject())
+                return error(400, kInvalidRequest,
+                             L("The price specified is set to `type=one_time` but this field "
+                               "only accepts prices with `type=recurring`."),
+                             {}, itemParam(i, "price"));
+            if (!price->value(L("active")).toBool(true))
+                return error(400, kInvalidRequest,
+                             L("The price specified is inactive. This field only accepts active "
+                               "prices."),
+                             {}, itemParam(i, "price"));
+            if (price->value(L("currency")).toString() != currency)
+                return error(
+                    400, kInvalidRequest,
+                    L("The price specified is in %1, but this subscription is billed in "
+                      "%2. All items of a subscription are in one currency.")
+                        .arg(price->value(L("currency")).toString().toUpper(), currency.toUpper()),
+                    {}, itemParam(i, "price"));
+            item.insert(L("price"), *price);
+        } else if (index < 0) {
+            return error(400, kInvalidRequest,
+                         L("Missing required param: %1.").arg(itemParam(i, "price")),
+                         L("parameter_missing"), itemParam(i, "price"));
+        }
+        if (change.contains(L("quantity"))) {
+            const std::optional<qint64> q = parseInteger(change.value(L("quantity")).toString());
+            if (!q || *q < 0)
+                return error(400, kInvalidRequest,
+                             L("Invalid non-negative integer: %1")
+                                 .arg(change.value(L("quantity")).toString()),
+                             {}, itemParam(i, "quantity"));
+            item.insert(L("quantity"), *q);
+        } else if (index < 0) {
+            item.insert(L("quantity"), 1);
+        }
+        if (index < 0) {
+            item.insert(L("id"), m_ids.next("si"));
+            item.insert(L("object"), L("subscription_item"));
+            item.insert(L("created"), at);
+            item.insert(L("metadata"), QJsonObject());
+            item.insert(L("subscription"), subId);
+            item.insert(L("billing_thresholds"), QJsonValue());
+            item.insert(L("tax_rates"), QJsonArray());
+            for (const QJsonValue &other : std::as_const(items))
+                if (other.toObject().value(L("price")).toObject().value(L("id"))
+                    == item.value(L("price")).toObject().value(L("id")))
+                    return error(400, kInvalidRequest,
+                                 L("Cannot add multiple subscription items with the same price."),
+                                 {}, itemParam(i, "price"));
+            items.append(item);
+        } else {
+            items.replace(index, item);
+        }
+    }
+    if (items.isEmpty())
+        return error(400, kInvalidRequest,
+                     L("A subscription needs at least one item; to end it, cancel it."), {},
+                     L("items"));
+    // One billing interval for all items; when it changes, the period restarts now.
+    auto interval = [](const QJsonValue &item) -> QString {
+        const QJsonObject r
+            = item.toObject().value(L("price")).toObject().value(L("recurring")).toObject();
+        return r.value(L("interval")).toString() + u' '
+            + QString::number(std::max<qint64>(1, r.value(L("interval_count")).toInteger()));
+    };
+    for (const QJsonValue &item : std::as_const(items))
+        if (interval(item) != interval(items.first()))
+            return error(400, kInvalidRequest,
+                         L("All items of a subscription must have the same billing interval."), {},
+                         L("items"));
+    *newPeriod = interval(items.first()) != interval(before.first());
+
+    // Prorations: what each item was and is, over the rest of the period.
+    const qint64 start = sub->value(L("current_period_start")).toInteger();
+    const qint64 end = sub->value(L("current_period_end")).toInteger();
+    auto find = [](const QJsonArray &list, const QString &id) {
+        for (const QJsonValue &v : list)
+            if (v.toObject().value(L("id")).toString() == id)
+                return v.toObject();
+        return QJsonObject();
+    };
+    auto amountOf = [](const QJsonObject &item) {
+        return item.isEmpty()
+            ? 0
+            : item.value(L("price")).toObject().value(L("unit_amount")).toInteger()
+                * item.value(L("quantity")).toInteger();
+    };
+    QStringList ids;
+    for (const QJsonValue &v : before)
+        ids.append(v.toObject().value(L("id")).toString());
+    for (const QJsonValue &v : std::as_const(items))
+        if (!ids.contains(v.toObject().value(L("id")).toString()))
+            ids.append(v.toObject().value(L("id")).toString());
+    const QString when = QDateTime::fromSecsSinceEpoch(at, QTimeZone::utc())
+                             .toString(QStringLiteral("d MMM yyyy"));
+    for (const QString &id : std::as_const(ids)) {
+        const QJsonObject was = find(before, id);
+        const QJsonObject is = find(items, id);
+        const bool samePrice = !was.isEmpty() && !is.isEmpty()
+            && was.value(L("price")).toObject().value(L("id"))
+                == is.value(L("price")).toObject().value(L("id"))
+            && was.value(L("quantity")) == is.value(L("quantity"));
+        if (samePrice || at >= end)
+            continue;
+        auto line = [&](const QJsonObject &item, bool credit) {
+            LineItemSpec l = periodLine(*sub, item, at, end);
+            l.proration = true;
+            l.amount = prorated(credit ? -amountOf(item) : amountOf(item), end - at, end - start);
+            l.description = (credit ? L("Unused time on %1 × %2 after %3")
+                                    : L("Remaining time on %1 × %2 after %3"))
+                                .arg(item.value(L("quantity")).toInteger())
+                                .arg(priceName(item.value(L("price")).toObject()), when);
+            return l;
+        };
+        if (!was.isEmpty() && amountOf(was) != 0)
+            prorations->append(line(was, true));
+        // A new period bills the new items in full instead.
+        if (!is.isEmpty() && amountOf(is) != 0 && !*newPeriod)
+            prorations->append(line(is, false));
+    }
+    QJsonObject list = sub->value(L("items")).toObject();
+    list.insert(L("data"), items);
+    list.insert(L("has_more"), false);
+    sub->insert(L("items"), list);
+    m_store.fullLists.remove(subId + L(":items"));
+    return {};
+}
+
+std::optional<StripeSandbox::Reply> StripeSandbox::readProration(const FormParams &params,
+                                                                 const QString &prefix,
+                                                                 const QJsonObject &sub,
+                                                                 QString *behavior, qint64 *at)
+{
+    const QString behaviorKey = prefix + L("proration_behavior");
+    const QString dateKey = prefix + L("proration_date");
+    *behavior = params.has(behaviorKey) ? params.value(behaviorKey) : L("create_prorations");
+    if (*behavior != QLatin1String("create_prorations") && *behavior != QLatin1String("none")
+        && *behavior != QLatin1String("always_invoice"))
+        return error(400, kInvalidRequest,
+                     L("Invalid %1: must be one of always_invoice, create_prorations, or none")
+                         .arg(behaviorKey),
+                     {}, behaviorKey);
+    *at = now();
+    if (params.has(dateKey)) {
+        const std::optional<qint64> t = parseInteger(params.value(dateKey));
+        if (!t)
+            return error(400, kInvalidRequest, L("Invalid integer: %1").arg(params.value(dateKey)),
+                         {}, dateKey);
+        if (*t < sub.value(L("current_period_start")).toInteger()
+            || *t > sub.value(L("current_period_end")).toInteger())
+            return error(400, kInvalidRequest,
+                         L("The %1 must be within the subscription's current period.").arg(dateKey),
+                         {}, dateKey);
+        *at = *t;
+    }
+    return {};
+}
+
+StripeSandbox::Reply StripeSandbox::upcomingInvoice(const FormParams &params)
+{
+    const QString subId = params.value(L("subscription"));
+    if (subId.isEmpty())
+        return error(400, kInvalidRequest,
+                     params.has(L("subscription_items"))
+                         ? L("subscription_items needs the subscription it changes.")
+                         : L("The sandbox previews a subscription's next invoice: give "
+                             "subscription."),
+                     L("parameter_missing"), L("subscription"));
+    const auto existing = m_store.subscriptions.get(subId.toLatin1());
+    if (!existing)
+        return missing(L("subscription"), subId, L("subscription"));
+    if (!params.value(L("customer")).isEmpty()
+        && params.value(L("customer")) != existing->value(L("customer")).toString())
+        return error(400, kInvalidRequest,
+                     L("The subscription %1 does not belong to the customer %2.")
+                         .arg(subId, params.value(L("customer"))),
+                     {}, L("subscription"));
+    const QString status = existing->value(L("status")).toString();
+    if (status == QLatin1String("canceled") || status == QLatin1String("incomplete_expired"))
+        return error(404, kInvalidRequest,
+                     L("No upcoming invoices for subscription: %1").arg(subId),
+                     L("invoice_upcoming_none"));
+    QJsonObject sub = *existing;
+    QString behavior;
+    qint64 at = 0;
+    if (const auto bad = readProration(params, L("subscription_"), sub, &behavior, &at))
+        return *bad;
+    QList<LineItemSpec> prorations;
+    bool newPeriod = false;
+    if (params.has(L("subscription_items"))) {
+        const QJsonValue items = params.tree().value(L("subscription_items"));
+        if (const auto bad = applyItems(&sub, items, at, &prorations, &newPeriod)) {
+            Reply r = *bad;
+            // Named as the preview's parameter.
+            QJsonObject e = r.body.value(L("error")).toObject();
+            if (e.value(L("param")).toString().startsWith(QLatin1String("items")))
+                e.insert(L("param"), QString(L("subscription_") + e.value(L("param")).toString()));
+            r.body.insert(L("error"), e);
+            return r;
+        }
+    }
+    if (behavior == QLatin1String("none"))
+        prorations.clear();
+    // The next invoice: what waits for it, the changes' prorations, then the next period of
+    // every item (from now when the interval changed).
+    QList<LineItemSpec> lines;
+    for (const QJsonValue &v : m_store.pendingProrations.value(subId)) {
+        const QJsonObject p = v.toObject();
+        LineItemSpec l = periodLine(sub,
+                                    QJsonObject {{L("price"), p.value(L("price"))},
+                                                 {L("quantity"), p.value(L("quantity"))},
+                                                 {L("id"), p.value(L("subscription_item"))}},
+                                    p.value(L("period")).toObject().value(L("start")).toInteger(),
+                                    p.value(L("period")).toObject().value(L("end")).toInteger());
+        l.id = p.value(L("id")).toString();
+        l.amount = p.value(L("amount")).toInteger();
+        l.description = p.value(L("description")).toString();
+        l.proration = true;
+        lines.append(l);
+    }
+    lines += prorations;
+    const QJsonArray items = sub.value(L("items")).toObject().value(L("data")).toArray();
+    const QJsonObject recurring
+        = items.first().toObject().value(L("price")).toObject().value(L("recurring")).toObject();
+    const qint64 from = newPeriod ? at : sub.value(L("current_period_end")).toInteger();
+    const qint64 to = periodEnd(from, recurring.value(L("interval")).toString(),
+                                recurring.value(L("interval_count")).toInteger());
+    for (const QJsonValue &item : items)
+        lines.append(periodLine(sub, item.toObject(), from, to));
+    InvoiceSpec spec = invoiceOf(sub, lines,
+                                 newPeriod || behavior == QLatin1String("always_invoice")
+                                     ? L("subscription_update")
+                                     : L("subscription_cycle"));
+    spec.created = newPeriod ? at : from;
+    spec.periodStart = newPeriod ? at : sub.value(L("current_period_start")).toInteger();
+    spec.periodEnd = from;
+    spec.status = L("draft");
+    QJsonObject invoice = parseObject(invoiceJson(spec));
+    invoice.remove(L("id")); // An upcoming invoice has no id until Stripe makes it.
+    invoice.insert(L("next_payment_attempt"), spec.created);
+    QJsonObject lineList = invoice.value(L("lines")).toObject();
+    lineList.insert(L("url"), QString(L("/v1/invoices/upcoming/lines?subscription=") + subId));
+    invoice.insert(L("lines"), lineList);
+    return {200, invoice, {}};
+}
+
 StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const FormParams &params)
 {
     const auto existing = m_store.subscriptions.get(id.toLatin1());
@@ -281,8 +623,14 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
     const bool canceled
         = status == QLatin1String("canceled") || status == QLatin1String("incomplete_expired");
     const QJsonObject tree = params.tree();
-    static const QStringList implemented {L("cancel_at_period_end"), L("description"),
-                                          L("pause_collection"), L("trial_end"), L("coupon")};
+    static const QStringList implemented {L("cancel_at_period_end"),
+                                          L("description"),
+                                          L("pause_collection"),
+                                          L("trial_end"),
+                                          L("coupon"),
+                                          L("items"),
+                                          L("proration_behavior"),
+                                          L("proration_date")};
     for (auto it = tree.begin(); it != tree.end(); ++it) {
         const QString &k = it.key();
         if (k == QLatin1String("metadata") || k == QLatin1String("cancellation_details")
@@ -319,6 +667,46 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
     if (tree.contains(L("coupon")))
         if (const auto bad = applyCoupon(&sub, params.value(L("coupon"))))
             return *bad;
+    if (tree.contains(L("items"))) {
+        QString behavior;
+        qint64 at = 0;
+        if (const auto bad = readProration(params, QString(), sub, &behavior, &at))
+            return *bad;
+        QList<LineItemSpec> prorations;
+        bool newPeriod = false;
+        if (const auto bad = applyItems(&sub, tree.value(L("items")), at, &prorations, &newPeriod))
+            return *bad;
+        if (behavior == QLatin1String("none"))
+            prorations.clear();
+        if (newPeriod) {
+            // A new billing interval: the period restarts now and is invoiced at once, with the
+            // credit for the unused time of the old one.
+            const QJsonArray items = sub.value(L("items")).toObject().value(L("data")).toArray();
+            const QJsonObject recurring = items.first()
+                                              .toObject()
+                                              .value(L("price"))
+                                              .toObject()
+                                              .value(L("recurring"))
+                                              .toObject();
+            const qint64 end = periodEnd(at, recurring.value(L("interval")).toString(),
+                                         recurring.value(L("interval_count")).toInteger());
+            sub.insert(L("current_period_start"), at);
+            sub.insert(L("current_period_end"), end);
+            sub.insert(L("billing_cycle_anchor"), at);
+            QList<LineItemSpec> lines = prorations;
+            for (const QJsonValue &item : items)
+                lines.append(periodLine(sub, item.toObject(), at, end));
+            if (!invoiceNow(&sub, lines, L("subscription_update")))
+                sub.insert(L("status"), L("past_due"));
+        } else if (behavior == QLatin1String("always_invoice") && !prorations.isEmpty()) {
+            if (!invoiceNow(&sub, prorations, L("subscription_update")))
+                sub.insert(L("status"), L("past_due"));
+        } else {
+            QJsonArray &pending = m_store.pendingProrations[id];
+            for (const LineItemSpec &line : std::as_const(prorations))
+                pending.append(parseObject(lineItemJson(line)));
+        }
+    }
     // Last: ending a trial invoices the subscription as the other changes left it.
     if (tree.contains(L("trial_end")))
         if (const auto bad = applyTrialEnd(&sub, params.value(L("trial_end"))))

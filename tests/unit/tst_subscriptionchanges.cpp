@@ -32,6 +32,7 @@ private:
             {QStringLiteral("currency"), QStringLiteral("eur")},
             {QStringLiteral("unit_amount"), 4900},
             {QStringLiteral("nickname"), QStringLiteral("Pro monthly")},
+            {QStringLiteral("type"), QStringLiteral("recurring")},
             {QStringLiteral("recurring"),
              QJsonObject {{QStringLiteral("interval"), QStringLiteral("month")},
                           {QStringLiteral("interval_count"), 1}}}};
@@ -83,6 +84,27 @@ private:
                 {QStringLiteral("valid"), valid}};
     }
 
+    static QJsonObject price(const char *id, const char *currency, qint64 amount,
+                             const char *interval, bool active = true)
+    {
+        QJsonObject p {{QStringLiteral("id"), QString::fromLatin1(id)},
+                       {QStringLiteral("object"), QStringLiteral("price")},
+                       {QStringLiteral("created"), kNow - 200 * 86400},
+                       {QStringLiteral("currency"), QString::fromLatin1(currency)},
+                       {QStringLiteral("unit_amount"), amount},
+                       {QStringLiteral("active"), active},
+                       {QStringLiteral("nickname"), QString::fromLatin1(id)},
+                       {QStringLiteral("type"),
+                        interval ? QStringLiteral("recurring") : QStringLiteral("one_time")}};
+        p.insert(QStringLiteral("recurring"),
+                 interval ? QJsonValue(
+                     QJsonObject {{QStringLiteral("interval"), QString::fromLatin1(interval)},
+                                  {QStringLiteral("interval_count"), 1},
+                                  {QStringLiteral("usage_type"), QStringLiteral("licensed")}})
+                          : QJsonValue());
+        return p;
+    }
+
     void load()
     {
         const QJsonObject fixture {
@@ -104,6 +126,13 @@ private:
                                             {QStringLiteral("funding"), QStringLiteral("credit")},
                                             {QStringLiteral("exp_month"), 12},
                                             {QStringLiteral("exp_year"), 2030}}}}}},
+            {QStringLiteral("prices"),
+             QJsonArray {price("price_pro", "eur", 4900, "month"),
+                         price("price_team", "eur", 9900, "month"),
+                         price("price_pro_year", "eur", 49000, "year"),
+                         price("price_usd", "usd", 4900, "month"),
+                         price("price_setup", "eur", 10000, nullptr),
+                         price("price_old", "eur", 2900, "month", false)}},
             {QStringLiteral("coupons"),
              QJsonArray {coupon("PCT20", 20, QJsonValue(), nullptr),
                          coupon("EUR5", QJsonValue(), 500, "eur"),
@@ -130,7 +159,9 @@ private:
     {
         HttpRequest r;
         r.method = method;
-        r.path = path;
+        const qsizetype q = path.indexOf('?');
+        r.path = q < 0 ? path : path.left(q);
+        r.query = q < 0 ? QByteArray() : path.mid(q + 1);
         r.body = body;
         r.headers.insert("authorization", "Bearer sk_test_subscriptionchanges");
         const HttpResponse answer = m_sandbox->handle(r);
@@ -210,6 +241,36 @@ private Q_SLOTS:
         QTest::newRow("cancellation detail unknown")
             << QByteArray("sub_active") << QByteArray("cancellation_details[mood]=sad")
             << QStringLiteral("cancellation_details[mood]");
+        const QByteArray item = "items[0][id]=si_sub_active&";
+        QTest::newRow("price unknown")
+            << QByteArray("sub_active") << item + "items[0][price]=price_nope"
+            << QStringLiteral("items[0][price]");
+        QTest::newRow("price in another currency")
+            << QByteArray("sub_active") << item + "items[0][price]=price_usd"
+            << QStringLiteral("items[0][price]");
+        QTest::newRow("price one-time")
+            << QByteArray("sub_active") << item + "items[0][price]=price_setup"
+            << QStringLiteral("items[0][price]");
+        QTest::newRow("price inactive")
+            << QByteArray("sub_active") << item + "items[0][price]=price_old"
+            << QStringLiteral("items[0][price]");
+        QTest::newRow("item unknown")
+            << QByteArray("sub_active") << QByteArray("items[0][id]=si_nope&items[0][quantity]=2")
+            << QStringLiteral("items[0][id]");
+        QTest::newRow("quantity negative")
+            << QByteArray("sub_active") << item + "items[0][quantity]=-1"
+            << QStringLiteral("items[0][quantity]");
+        QTest::newRow("two intervals")
+            << QByteArray("sub_active") << QByteArray("items[0][price]=price_pro_year")
+            << QStringLiteral("items");
+        QTest::newRow("proration unknown")
+            << QByteArray("sub_active")
+            << item + "items[0][quantity]=3&proration_behavior=sometimes"
+            << QStringLiteral("proration_behavior");
+        QTest::newRow("proration date outside the period")
+            << QByteArray("sub_active")
+            << item + "items[0][quantity]=3&proration_date=" + QByteArray::number(kNow + 40 * 86400)
+            << QStringLiteral("proration_date");
         QTest::newRow("ended subscription paused")
             << QByteArray("sub_ended") << QByteArray("pause_collection[behavior]=void")
             << QString();
@@ -333,6 +394,113 @@ private Q_SLOTS:
         std::tie(code, body) = update("sub_trial", "trial_end=now");
         QCOMPARE(code, 200);
         QCOMPARE(stored("sub_trial"), after);
+    }
+
+    // A price change in the middle of a period, prorated to the second as Stripe does: the
+    // preview for an instant and the change at that instant are the same amounts.
+    void priceChangeProratedAsPreviewed()
+    {
+        load();
+        // 20 of 30 days are gone: 10 days left of a 2 × 49.00 period; the new price is 2 × 99.00.
+        const QByteArray at = QByteArray::number(kNow);
+        const QByteArray preview = "/v1/invoices/upcoming?subscription=sub_active&"
+                                   "subscription_items[0][id]=si_sub_active&"
+                                   "subscription_items[0][price]=price_team&"
+                                   "subscription_proration_date="
+            + at;
+        auto [code, upcoming] = call("GET", preview);
+        QCOMPARE(code, 200);
+        QVERIFY(!upcoming.contains(QStringLiteral("id")));
+        const QJsonArray lines = upcoming.value(QStringLiteral("lines"))
+                                     .toObject()
+                                     .value(QStringLiteral("data"))
+                                     .toArray();
+        QCOMPARE(lines.size(), 3);
+        // −9800 × 10/30 = −3266.67 → −3267; +19800 × 10/30 = 6600; then the next period 19800.
+        QCOMPARE(lines.at(0)[QStringLiteral("amount")].toInteger(), qint64(-3267));
+        QVERIFY(lines.at(0)[QStringLiteral("proration")].toBool());
+        QCOMPARE(lines.at(1)[QStringLiteral("amount")].toInteger(), qint64(6600));
+        QCOMPARE(lines.at(2)[QStringLiteral("amount")].toInteger(), qint64(19800));
+        QVERIFY(!lines.at(2)[QStringLiteral("proration")].toBool());
+        QCOMPARE(upcoming.value(QStringLiteral("amount_due")).toInteger(), qint64(23133));
+        QCOMPARE(upcoming.value(QStringLiteral("next_payment_attempt")).toInteger(),
+                 kNow + 10 * 86400);
+        // Nothing changed by the preview.
+        QCOMPARE(stored("sub_active")
+                     .value(QStringLiteral("items"))
+                     .toObject()
+                     .value(QStringLiteral("data"))
+                     .toArray()
+                     .first()[QStringLiteral("price")][QStringLiteral("id")]
+                     .toString(),
+                 QStringLiteral("price_pro"));
+        // The change at that instant: the same prorations wait for the next invoice.
+        QJsonObject body;
+        std::tie(code, body) = update("sub_active",
+                                      "items[0][id]=si_sub_active&items[0][price]=price_team&"
+                                      "proration_date="
+                                          + at);
+        QCOMPARE(code, 200);
+        const QJsonObject item = body.value(QStringLiteral("items"))
+                                     .toObject()
+                                     .value(QStringLiteral("data"))
+                                     .toArray()
+                                     .first()
+                                     .toObject();
+        QCOMPARE(item.value(QStringLiteral("price")).toObject().value(QStringLiteral("id")),
+                 QStringLiteral("price_team"));
+        QCOMPARE(item.value(QStringLiteral("quantity")).toInteger(), qint64(2));
+        QCOMPARE(item.value(QStringLiteral("id")).toString(), QStringLiteral("si_sub_active"));
+        QCOMPARE(events().last().first, QStringLiteral("customer.subscription.updated"));
+        std::tie(code, upcoming) = call("GET", "/v1/invoices/upcoming?subscription=sub_active");
+        QCOMPARE(code, 200);
+        QCOMPARE(upcoming.value(QStringLiteral("amount_due")).toInteger(), qint64(23133));
+    }
+
+    void alwaysInvoiceChargesTheProrationNow()
+    {
+        load();
+        const qint64 invoices = m_sandbox->store().invoices.size();
+        auto [code, body] = update("sub_active",
+                                   "items[0][id]=si_sub_active&items[0][quantity]=5&"
+                                   "proration_behavior=always_invoice&proration_date="
+                                       + QByteArray::number(kNow));
+        QCOMPARE(code, 200);
+        QCOMPARE(m_sandbox->store().invoices.size(), invoices + 1);
+        const auto invoice = m_sandbox->store().invoices.get(
+            body.value(QStringLiteral("latest_invoice")).toString().toLatin1());
+        QVERIFY(invoice);
+        // −9800 × 1/3 + 24500 × 1/3 = −3267 + 8167 = 4900.
+        QCOMPARE(invoice->value(QStringLiteral("total")).toInteger(), qint64(4900));
+        QCOMPARE(invoice->value(QStringLiteral("status")).toString(), QStringLiteral("paid"));
+        QCOMPARE(invoice->value(QStringLiteral("billing_reason")).toString(),
+                 QStringLiteral("subscription_update"));
+        // none: the item changes, nothing is prorated.
+        std::tie(code, body) = update("sub_active",
+                                      "items[0][id]=si_sub_active&items[0][quantity]=1&"
+                                      "proration_behavior=none");
+        QCOMPARE(code, 200);
+        std::tie(code, body) = call("GET", "/v1/invoices/upcoming?subscription=sub_active");
+        QCOMPARE(body.value(QStringLiteral("amount_due")).toInteger(), qint64(4900));
+    }
+
+    void newIntervalRestartsThePeriod()
+    {
+        load();
+        auto [code, body] = update("sub_active",
+                                   "items[0][id]=si_sub_active&items[0][price]=price_pro_year&"
+                                   "items[0][quantity]=1");
+        QCOMPARE(code, 200);
+        QCOMPARE(body.value(QStringLiteral("current_period_start")).toInteger(), kNow);
+        QCOMPARE(
+            body.value(QStringLiteral("current_period_end")).toInteger(),
+            QDateTime::fromSecsSinceEpoch(kNow, QTimeZone::utc()).addYears(1).toSecsSinceEpoch());
+        const auto invoice = m_sandbox->store().invoices.get(
+            body.value(QStringLiteral("latest_invoice")).toString().toLatin1());
+        QVERIFY(invoice);
+        // The unused third of 2 × 49.00 is credited, the year billed in full: 49000 − 3267.
+        QCOMPARE(invoice->value(QStringLiteral("total")).toInteger(), qint64(45733));
+        QCOMPARE(invoice->value(QStringLiteral("status")).toString(), QStringLiteral("paid"));
     }
 
     void cancellationDetailsRecorded()
