@@ -92,6 +92,7 @@ private Q_SLOTS:
     void subscriptionPauseAndCoupon();
     void trialExtendedThenEndedOnce();
     void pauseMovesMrrByItsAmount();
+    void planChangePreviewedThenMadeOnce();
     void reRunNeverActsTwice();
     void invoicePaidOnceAndNothingAfter();
     void invoiceWrittenOffThenPaidOutOfBand();
@@ -244,6 +245,21 @@ void TestStaffCommands::badInputSendsNothing_data()
         << QStringList {QStringLiteral("subscription"), QStringLiteral("cancel"), sub,
                         QStringLiteral("--feedback"), QStringLiteral("hated_it")}
         << QStringLiteral("The feedback must be one of");
+    QTest::newRow("update quantity zero")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("update"), sub,
+                        QStringLiteral("--quantity"), QStringLiteral("0")}
+        << QStringLiteral("The quantity must be at least 1");
+    QTest::newRow("update quantity not a number")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("update"), sub,
+                        QStringLiteral("--quantity"), QStringLiteral("two")}
+        << QStringLiteral("The quantity is a whole number");
+    QTest::newRow("update nothing")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("update"), sub}
+        << QStringLiteral("give the new --price, the new --quantity or both");
+    QTest::newRow("update proration unknown") << QStringList {
+        QStringLiteral("subscription"), QStringLiteral("update"), sub,
+        QStringLiteral("--quantity"),   QStringLiteral("2"),      QStringLiteral("--proration"),
+        QStringLiteral("later")} << QStringLiteral("create_prorations, none or always_invoice");
     QTest::newRow("option of another verb")
         << QStringList {QStringLiteral("subscription"), QStringLiteral("unpause"), sub,
                         QStringLiteral("--behavior"), QStringLiteral("void")}
@@ -796,6 +812,139 @@ void TestStaffCommands::pauseMovesMrrByItsAmount()
     QCOMPARE(resumed.last, before.last);
     QCOMPARE(resumed.churn, before.churn);
     QVERIFY(resumed.balanced);
+}
+
+// A plan change: previewed (nothing sent), then made once with the proration the preview
+// showed; a price in another currency is refused first; after the next sync MRR moves by
+// exactly the difference, now and in the current month of the history.
+void TestStaffCommands::planChangePreviewedThenMadeOnce()
+{
+    const QString cache = QStringLiteral("plan.sqlite");
+    Result r = run({QStringLiteral("sync")}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QString id, currency, price, otherCurrencyPrice;
+    qint64 quantity = 0, oldUnit = 0, newUnit = 0;
+    {
+        paydesk::models::sql::Database db;
+        QVERIFY(db.open(m_dir.filePath(cache), false));
+        paydesk::models::sql::Statement s = db.prepare(QStringLiteral(
+            "SELECT s.id, s.currency, si.quantity, si.unit_amount, si.price FROM subscriptions s "
+            "JOIN subscription_items si ON si.subscription = s.id WHERE s.status = 'active' AND "
+            "s.deleted = 0 AND s.pause_behavior IS NULL AND s.discount_coupon IS NULL AND "
+            "s.cancel_at IS NULL AND si.recurring_interval = 'month' AND "
+            "coalesce(si.recurring_interval_count, 1) = 1 AND (SELECT count(*) FROM "
+            "subscription_items x WHERE x.subscription = s.id) = 1 ORDER BY s.id DESC LIMIT 1"));
+        QVERIFY(s.step());
+        id = s.text(0);
+        currency = s.text(1);
+        quantity = s.int64(2);
+        oldUnit = s.int64(3);
+        const QString oldPrice = s.text(4);
+        s = db.prepare(QStringLiteral(
+            "SELECT id, unit_amount FROM prices WHERE deleted = 0 AND active = 1 AND type = "
+            "'recurring' AND recurring_interval = 'month' AND coalesce(recurring_interval_count, "
+            "1) = 1 AND currency = ?1 AND id <> ?2 AND unit_amount > ?3 ORDER BY unit_amount "
+            "LIMIT 1"));
+        s.bind(1, currency);
+        s.bind(2, oldPrice);
+        s.bind(3, oldUnit);
+        QVERIFY(s.step());
+        price = s.text(0);
+        newUnit = s.int64(1);
+        s = db.prepare(QStringLiteral(
+            "SELECT id FROM prices WHERE deleted = 0 AND type = 'recurring' AND currency <> ?1 "
+            "LIMIT 1"));
+        s.bind(1, currency);
+        QVERIFY(s.step());
+        otherCurrencyPrice = s.text(0);
+    }
+    const char *updates = "POST /v1/subscriptions/:id";
+    const qint64 before = endpoint(updates);
+    r = run({QStringLiteral("subscription"), QStringLiteral("update"), id,
+             QStringLiteral("--price"), otherCurrencyPrice},
+            cache);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("but the subscription is billed in")),
+             qPrintable(r.err));
+
+    // The preview: the next invoice with the proration, nothing sent.
+    r = run({QStringLiteral("subscription"), QStringLiteral("update"), id,
+             QStringLiteral("--price"), price, QStringLiteral("--preview")},
+            cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("nothing was sent")), qPrintable(r.err));
+    const QJsonObject upcoming = r.json();
+    QCOMPARE(upcoming[QStringLiteral("object")].toString(), QStringLiteral("invoice"));
+    qint64 previewed = 0;
+    int prorationLines = 0;
+    for (const QJsonValue &line :
+         upcoming[QStringLiteral("lines")][QStringLiteral("data")].toArray())
+        if (line[QStringLiteral("proration")].toBool()) {
+            previewed += line[QStringLiteral("amount")].toInteger();
+            ++prorationLines;
+        }
+    QCOMPARE(prorationLines, 2); // The unused time credited, the rest of the period charged.
+    QVERIFY(previewed > 0); // An upgrade.
+    QVERIFY(previewed < (newUnit - oldUnit) * quantity + 2);
+    QCOMPARE(endpoint(updates), before);
+
+    struct Mrr
+    {
+        qint64 now = -1, last = -1, expansion = -1;
+    };
+    auto mrr = [&] {
+        const Result report
+            = run({QStringLiteral("report"), QStringLiteral("mrr"), QStringLiteral("--history"),
+                   QStringLiteral("--format"), QStringLiteral("json")},
+                  cache);
+        Mrr m;
+        for (const QJsonValue &v : report.json()[QStringLiteral("mrr")].toArray())
+            if (v[QStringLiteral("currency")].toString() == currency)
+                m.now = v[QStringLiteral("mrr")].toInteger();
+        const QString month = QDate::currentDate().toString(QStringLiteral("yyyy-MM-01"));
+        for (const QJsonValue &v : report.json()[QStringLiteral("history")].toArray())
+            if (v[QStringLiteral("currency")].toString() == currency
+                && v[QStringLiteral("bucket")].toString() == month) {
+                m.last = v[QStringLiteral("mrr")].toInteger();
+                m.expansion = v[QStringLiteral("expansion")].toInteger();
+            }
+        return m;
+    };
+    const Mrr start = mrr();
+    QCOMPARE(start.last, start.now);
+
+    r = run({QStringLiteral("subscription"), QStringLiteral("update"), id,
+             QStringLiteral("--price"), price},
+            cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject item
+        = r.json()[QStringLiteral("items")][QStringLiteral("data")][0].toObject();
+    QCOMPARE(item[QStringLiteral("price")][QStringLiteral("id")].toString(), price);
+    QCOMPARE(item[QStringLiteral("quantity")].toInteger(), quantity);
+    QCOMPARE(endpoint(updates), before + 1);
+    // The proration made is the one previewed, to the second (it waits for the next invoice).
+    const QJsonObject next
+        = m_http->get(QStringLiteral("/v1/invoices/upcoming?subscription=") + id).json;
+    qint64 made = 0;
+    for (const QJsonValue &line : next[QStringLiteral("lines")][QStringLiteral("data")].toArray())
+        if (line[QStringLiteral("proration")].toBool())
+            made += line[QStringLiteral("amount")].toInteger();
+    QVERIFY2(std::abs(made - previewed) <= 1, qPrintable(QString::number(made - previewed)));
+    // Run again: nothing sent.
+    r = run({QStringLiteral("subscription"), QStringLiteral("update"), id,
+             QStringLiteral("--price"), price},
+            cache);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 1);
+
+    r = run({QStringLiteral("sync")}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const Mrr changed = mrr();
+    const qint64 difference = (newUnit - oldUnit) * quantity;
+    QCOMPARE(changed.now, start.now + difference);
+    QCOMPARE(changed.last, changed.now);
+    QCOMPARE(changed.expansion, start.expansion + difference);
 }
 
 void TestStaffCommands::reRunNeverActsTwice()

@@ -30,10 +30,12 @@
 #include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QUrlQuery>
 
 using namespace paydesk;
 using paydesk::tests::FakeNetworkAccessManager;
@@ -120,6 +122,7 @@ private Q_SLOTS:
     void cancelSubscriptionChoices();
     void invoiceActionsSendWhatTheStateAllows();
     void subscriptionChangeDialogs();
+    void changePlanSendsWhatItPreviewed();
     void actionsOffWhenOfflineOrReadOnly();
     void activityPageShowsOutboxAndAudit();
     void aRefundReloadsOnlyThePagesThatShowIt();
@@ -824,6 +827,87 @@ void TestStaffDialogs::subscriptionChangeDialogs()
     QVERIFY(pauseEnded.isBlocked());
     ui::CouponDialog couponEnded(ended, QStringLiteral("Ada"), coupons, {});
     QVERIFY(couponEnded.isBlocked());
+}
+
+// The Change plan dialog asks Stripe for the next invoice of the change as the form is, shows
+// its proration, and sends exactly that change for the same instant; a change not previewed
+// yet, or no change at all, is not sent.
+void TestStaffDialogs::changePlanSendsWhatItPreviewed()
+{
+    models::sql::Statement s = m_cache->database().prepare(QStringLiteral(
+        "SELECT s.id FROM subscriptions s WHERE s.status = 'active' AND s.currency = 'usd' AND "
+        "(SELECT count(*) FROM subscription_items si WHERE si.subscription = s.id) = 1 ORDER BY "
+        "s.id DESC LIMIT 1"));
+    QVERIFY(s.step());
+    const QString id = s.text(0);
+    s = {};
+    const QJsonObject sub = raw(QStringLiteral("subscriptions"), id);
+    const auto items = models::staffactions::subscriptionItems(m_cache->database(), id);
+    const auto prices
+        = models::staffactions::priceChoices(m_cache->database(), QStringLiteral("usd"));
+    QCOMPARE(items.size(), 1);
+    QVERIFY(prices.size() > 1);
+    ui::ChangePlanDialog d(sub, QStringLiteral("Ada"), items, prices, {});
+    d.setOutbox(m_outbox.get());
+    QCOMPARE(d.priceBox()->currentData().toString(), items.first().price);
+    QCOMPARE(d.quantityBox()->value(), int(items.first().quantity));
+    // Nothing changed: nothing to send.
+    d.confirm();
+    QCOMPARE(d.problemField(), QStringLiteral("price"));
+    const int other = d.priceBox()->currentIndex() == 0 ? 1 : 0;
+    const QString price = prices.at(other).id;
+    m_network->enqueue(FakeResponse::json(
+        200,
+        "{\"object\":\"invoice\",\"amount_due\":4521,\"next_payment_attempt\":1767225600,"
+        "\"lines\":{\"object\":\"list\",\"data\":[{\"amount\":-1191,\"proration\":true},"
+        "{\"amount\":2243,\"proration\":true},{\"amount\":3469,\"proration\":false}]}}"));
+    d.priceBox()->setCurrentIndex(other);
+    d.prorationBox()->setCurrentIndex(d.prorationBox()->findData(QStringLiteral("always_invoice")));
+    d.refreshPreview();
+    QTRY_VERIFY(d.previewIsCurrent());
+    const auto preview = m_network->sent().last();
+    QCOMPARE(preview.method, QByteArray("GET"));
+    QCOMPARE(preview.url.path(), QStringLiteral("/v1/invoices/upcoming"));
+    const QUrlQuery query(preview.url);
+    QCOMPARE(query.queryItemValue(QStringLiteral("subscription")), id);
+    QCOMPARE(query.queryItemValue(QStringLiteral("subscription_items[0][price]")), price);
+    QCOMPARE(query.queryItemValue(QStringLiteral("subscription_proration_behavior")),
+             QStringLiteral("always_invoice"));
+    const QString at = query.queryItemValue(QStringLiteral("subscription_proration_date"));
+    QVERIFY(!at.isEmpty());
+    QVERIFY2(d.previewLabel()->text().contains(QStringLiteral("Proration: $10.52 (a charge)")),
+             qPrintable(d.previewLabel()->text()));
+    QVERIFY2(d.previewLabel()->text().contains(QStringLiteral("Next invoice: $45.21")),
+             qPrintable(d.previewLabel()->text()));
+    save(&d, QStringLiteral("change-plan-dialog"));
+
+    // Changed after the preview: not sent until its own preview is in.
+    const qint64 stored = entries();
+    d.quantityBox()->setValue(d.quantityBox()->value() + 1);
+    QVERIFY(!d.previewIsCurrent());
+    m_network->enqueue(FakeResponse::json(
+        200,
+        "{\"object\":\"invoice\",\"amount_due\":9000,\"next_payment_attempt\":1767225600,"
+        "\"lines\":{\"object\":\"list\",\"data\":[]}}"));
+    d.confirm();
+    QVERIFY2(d.problemText().contains(QStringLiteral("Wait for the preview")),
+             qPrintable(d.problemText()));
+    QCOMPARE(entries(), stored);
+    QTRY_VERIFY(d.previewIsCurrent());
+    QCOMPARE(m_network->sent().last().method, QByteArray("GET"));
+
+    m_network->enqueue(
+        FakeResponse::json(200,
+                           QByteArrayLiteral("{\"id\":\"") + id.toLatin1()
+                               + "\",\"object\":\"subscription\",\"status\":\"active\"}"));
+    d.confirm();
+    QTRY_VERIFY(!d.result().isEmpty());
+    QCOMPARE(m_network->sent().last().method, QByteArray("POST"));
+    QCOMPARE(m_network->sent().last().url.path(), QStringLiteral("/v1/subscriptions/") + id);
+    QCOMPARE(m_network->sent().last().body,
+             "items[0][id]=" + items.first().id.toLatin1() + "&items[0][price]=" + price.toLatin1()
+                 + "&items[0][quantity]=" + QByteArray::number(items.first().quantity + 1)
+                 + "&proration_behavior=always_invoice&proration_date=" + at.toLatin1());
 }
 
 void TestStaffDialogs::actionsOffWhenOfflineOrReadOnly()
