@@ -50,15 +50,16 @@ void TestCatalogue::actionsFollowTheObjectsState()
     const auto sub = [](const char *status) {
         return QJsonObject {{QStringLiteral("status"), QLatin1String(status)}};
     };
-    // A live subscription is cancelled, paused and takes a coupon; only one in its trial has a
+    // A live subscription is cancelled, changed, paused and takes a coupon; only one in its trial has a
     // trial to change.
-    const L live {StaffAction::SubscriptionCancel, StaffAction::SubscriptionPause,
-                  StaffAction::SubscriptionCoupon};
+    const L live {StaffAction::SubscriptionCancel, StaffAction::SubscriptionUpdate,
+                  StaffAction::SubscriptionPause, StaffAction::SubscriptionCoupon};
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("active")), live);
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("past_due")), live);
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("trialing")),
-             (L {StaffAction::SubscriptionCancel, StaffAction::SubscriptionPause,
-                 StaffAction::SubscriptionTrial, StaffAction::SubscriptionCoupon}));
+             (L {StaffAction::SubscriptionCancel, StaffAction::SubscriptionUpdate,
+                 StaffAction::SubscriptionPause, StaffAction::SubscriptionTrial,
+                 StaffAction::SubscriptionCoupon}));
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("canceled")), L {});
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("incomplete_expired")), L {});
     // An invoice Stripe charges automatically is not sent (invoiceActionsFollowItsStatus).
