@@ -336,11 +336,32 @@ const QList<Subcommand> &subcommands()
               apiBaseOption(),
               cacheOption()}});
         l.append({QStringLiteral("invoice"),
-                  QStringLiteral("finalize|send|pay|void|mark-uncollectible|delete IN_ID "
+                  QStringLiteral("create --customer CUS_ID (--item PRICE_ID[:QTY] | --item "
+                                 "\"DESCRIPTION=AMOUNT\")... [--currency C] [--days-until-due N] "
+                                 "[--memo TEXT] [--finalize] [--send] | "
+                                 "finalize|send|pay|void|mark-uncollectible|delete IN_ID "
                                  "[--out-of-band]"),
-                  QStringLiteral("Finalize, send, pay, void or mark uncollectible an invoice, or "
-                                 "delete a draft, exactly once."),
-                  {flagOption("out-of-band",
+                  QStringLiteral("Create a one-off invoice (a draft, then finalized and sent if "
+                                 "asked), or finalize, send, pay, void or mark uncollectible an "
+                                 "invoice, or delete a draft; each exactly once."),
+                  {valueOption("customer", "create: the customer billed.", "CUS_ID"),
+                   valueOption("item",
+                               "create: a line, a one-time price with its quantity "
+                               "(PRICE_ID[:QTY]) or a custom amount (\"DESCRIPTION=12.50\"); "
+                               "repeatable.",
+                               "LINE"),
+                   valueOption("currency",
+                               "create: the invoice's currency (default: the "
+                               "customer's, else the first price's).",
+                               "C"),
+                   valueOption("days-until-due",
+                               "create: email the invoice for the customer to pay within N days "
+                               "(at most 1825) instead of charging the saved payment method.",
+                               "N"),
+                   valueOption("memo", "create: the memo printed on the invoice.", "TEXT"),
+                   flagOption("finalize", "create: finalize the draft once its lines are in."),
+                   flagOption("send", "create: finalize and email it (needs --days-until-due)."),
+                   flagOption("out-of-band",
                               "pay: record a payment made outside Stripe; nothing is charged."),
                    flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
                    againOption(), profileOption(), apiBaseOption(), cacheOption()}});

@@ -3,6 +3,7 @@
 #include "app/commandline.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
+#include "models/currency.h"
 #include "models/money.h"
 #include "models/store/account.h"
 #include "models/store/cache.h"
@@ -17,6 +18,7 @@
 #include <QTextStream>
 #include <QUrl>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <unistd.h>
@@ -257,6 +259,43 @@ public:
             Qt::QueuedConnection);
         m_outbox->sendPending();
     }
+
+    // One step of a multi-step action (an invoice made, its items, finalized, sent): committed
+    // with its own intent and idempotency key, sent, and `then` runs with the entry once Stripe
+    // confirmed it; a refusal or a lost answer is reported and ends the run.
+    void step(OutboxAction action, std::function<void(const OutboxEntry &)> then)
+    {
+        QString error;
+        const qint64 id = m_outbox->enqueue(action, &error);
+        if (id < 0)
+            return fail(
+                u"could not store the action in the cache (%1); nothing was sent"_s.arg(error));
+        // Done when nothing is in flight and the changed object has been fetched again.
+        auto connections = std::make_shared<std::array<QMetaObject::Connection, 2>>();
+        auto done = std::make_shared<bool>(false);
+        auto check = [this, id, connections, done, then] {
+            if (*done || m_outbox->busy())
+                return;
+            *done = true;
+            for (const QMetaObject::Connection &c : *connections)
+                disconnect(c);
+            const OutboxEntry e = m_outbox->entry(id);
+            if (e.stateValue() == models::OutboxState::Succeeded)
+                return then(e);
+            report(id);
+        };
+        (*connections)[0]
+            = connect(m_outbox.get(), &models::Outbox::idle, this, check, Qt::QueuedConnection);
+        (*connections)[1] = connect(m_outbox.get(), &models::Outbox::refreshed, this, check,
+                                    Qt::QueuedConnection);
+        m_outbox->sendPending();
+    }
+    // The step of this intent Stripe confirmed within the last 24 hours (id 0: none).
+    OutboxEntry stepDone(const QString &intent) const
+    {
+        return m_outbox->lastSucceeded(intent, {}, QDateTime::currentSecsSinceEpoch() - 24 * 3600);
+    }
+    QString userKey() const { return m_userKey; }
 
     // Finishes `action` on `objectId`: the interrupted entry if there was one, else a new one.
     void act(const OutboxAction &action)
@@ -906,11 +945,305 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
     });
 }
 
+namespace {
+
+// One line of `paydesk invoice create`: a catalogue price with its quantity, or a custom
+// amount with its description.
+struct InvoiceLine
+{
+    QString price;
+    qint64 quantity = 1;
+    QString description;
+    QString amountText; // As typed; parsed once the invoice's currency is known.
+    qint64 amount = 0;
+};
+
+struct InvoicePlan
+{
+    QString customer;
+    QString currency;
+    QList<InvoiceLine> lines;
+    qint64 daysUntilDue = -1; // -1: charged automatically.
+    QString memo;
+    bool finalize = false;
+    bool send = false;
+    QString intent;
+};
+
+void createInvoiceSteps(StaffRun &staff, const InvoicePlan &plan, bool anythingSent);
+
+// After every step: the invoice as Stripe has it now, printed.
+void reportInvoice(StaffRun &staff, const QString &id, bool anythingSent)
+{
+    staff.get(u"/v1/invoices/"_s + id,
+              [&staff, id, anythingSent](const network::StripeResponse &r) {
+                  if (!r.ok())
+                      return staff.fail(models::staffactions::readError(r.error).message);
+                  stdoutStream() << r.body << Qt::endl;
+                  staff.info(
+                      anythingSent
+                          ? u"invoice %1: done (%2, %3)"_s.arg(
+                              id, r.json.value(u"status"_s).toString(),
+                              models::Money(r.json.value(u"total"_s).toInteger(),
+                                            r.json.value(u"currency"_s).toString())
+                                      .toDecimalString()
+                                  + u' ' + r.json.value(u"currency"_s).toString().toUpper())
+                          : u"already done: invoice %1 was made by an earlier run of this command. "
+                            u"Nothing was sent; add --again to make another one."_s.arg(id));
+                  QCoreApplication::exit(ExitOk);
+              });
+}
+
+// The steps not confirmed yet, in order: the draft, each line, finalize, send. A killed run
+// leaves its steps in the outbox; the next run resends what was left unanswered (same keys)
+// and goes on from the first step Stripe has not confirmed, so there is one invoice, each line
+// once, finalized once and sent once.
+void createInvoiceSteps(StaffRun &staff, const InvoicePlan &plan, bool anythingSent)
+{
+    const QString key = staff.userKey();
+    auto keyed = [&key](OutboxAction a, const QString &suffix) {
+        if (!key.isEmpty())
+            a.idempotencyKey = suffix.isEmpty() ? key : key + u'-' + suffix;
+        return a;
+    };
+    const OutboxEntry created = staff.stepDone(plan.intent);
+    if (created.id == 0) {
+        OutboxAction a;
+        a.action = u"invoice.create"_s;
+        a.path = u"/v1/invoices"_s;
+        a.params.add(u"customer"_s, plan.customer);
+        a.params.add(u"currency"_s, plan.currency);
+        if (plan.daysUntilDue >= 0) {
+            a.params.add(u"collection_method"_s, u"send_invoice"_s);
+            a.params.add(u"days_until_due"_s, plan.daysUntilDue);
+        } else {
+            a.params.add(u"collection_method"_s, u"charge_automatically"_s);
+        }
+        if (!plan.memo.isEmpty())
+            a.params.add(u"description"_s, plan.memo);
+        a.params.add(u"auto_advance"_s, false);
+        a.params.add(u"pending_invoice_items_behavior"_s, u"exclude"_s);
+        a.intent = plan.intent;
+        return staff.step(keyed(a, {}), [&staff, plan](const OutboxEntry &) {
+            createInvoiceSteps(staff, plan, true);
+        });
+    }
+    const QString id = QJsonDocument::fromJson(created.response).object().value(u"id"_s).toString();
+    for (qsizetype i = 0; i < plan.lines.size(); ++i) {
+        const QString intent = plan.intent + u" line "_s + QString::number(i + 1);
+        if (staff.stepDone(intent).id != 0)
+            continue;
+        const InvoiceLine &l = plan.lines.at(i);
+        OutboxAction a;
+        a.action = u"invoice.add_line"_s;
+        a.objectId = id;
+        a.path = u"/v1/invoiceitems"_s;
+        a.params.add(u"customer"_s, plan.customer);
+        a.params.add(u"invoice"_s, id);
+        if (!l.price.isEmpty()) {
+            a.params.add(u"price"_s, l.price);
+            a.params.add(u"quantity"_s, l.quantity);
+        } else {
+            a.params.add(u"amount"_s, l.amount);
+            a.params.add(u"currency"_s, plan.currency);
+            a.params.add(u"description"_s, l.description);
+        }
+        a.intent = intent;
+        return staff.step(
+            keyed(a, u"line-"_s + QString::number(i + 1)),
+            [&staff, plan](const OutboxEntry &) { createInvoiceSteps(staff, plan, true); });
+    }
+    const QStringList later = plan.send ? QStringList {u"finalize"_s, u"send"_s}
+        : plan.finalize                 ? QStringList {u"finalize"_s}
+                                        : QStringList {};
+    for (const QString &verb : later) {
+        const QString intent = plan.intent + u' ' + verb;
+        if (staff.stepDone(intent).id != 0)
+            continue;
+        OutboxAction a = models::staffactions::invoiceAction(
+            id,
+            verb == QLatin1String("send") ? models::StaffAction::InvoiceSend
+                                          : models::StaffAction::InvoiceFinalize);
+        a.intent = intent;
+        return staff.step(keyed(a, verb), [&staff, plan](const OutboxEntry &) {
+            createInvoiceSteps(staff, plan, true);
+        });
+    }
+    reportInvoice(staff, id, anythingSent);
+}
+
+// Reads the command's lines and options; a problem is returned as text.
+QString readInvoicePlan(const QCommandLineParser &parser, InvoicePlan *plan)
+{
+    plan->customer = parser.value(u"customer"_s);
+    if (!plan->customer.startsWith(QLatin1String("cus_")))
+        return u"give the customer with --customer CUS_ID"_s;
+    const QStringList items = parser.values(u"item"_s);
+    if (items.isEmpty())
+        return u"an invoice needs at least one line: --item PRICE_ID[:QTY] or --item "
+               u"\"DESCRIPTION=AMOUNT\""_s;
+    for (const QString &item : items) {
+        InvoiceLine l;
+        const qsizetype eq = item.lastIndexOf(u'=');
+        if (eq >= 0) {
+            l.description = item.left(eq).trimmed();
+            l.amountText = item.mid(eq + 1).trimmed();
+            if (l.description.isEmpty())
+                return u"a custom line needs a description before '=': \"%1\""_s.arg(item);
+            if (l.amountText.isEmpty())
+                return u"a custom line needs an amount after '=': \"%1\""_s.arg(item);
+        } else {
+            l.price = item.section(u':', 0, 0).trimmed();
+            if (!l.price.startsWith(QLatin1String("price_")))
+                return u"\"%1\" is neither PRICE_ID[:QTY] nor \"DESCRIPTION=AMOUNT\""_s.arg(item);
+            if (item.contains(u':'))
+                if (const models::InputProblem p
+                    = models::staffinput::quantity(item.section(u':', 1), &l.quantity);
+                    !p.ok())
+                    return p.message + u" (--item "_s + item + u')';
+        }
+        plan->lines.append(l);
+    }
+    plan->currency = parser.value(u"currency"_s).toLower();
+    if (!plan->currency.isEmpty() && !models::currency::isValidCode(plan->currency))
+        return u"--currency %1 is not a currency Stripe knows"_s.arg(plan->currency);
+    if (parser.isSet(u"days-until-due"_s)) {
+        bool ok = false;
+        plan->daysUntilDue = parser.value(u"days-until-due"_s).toLongLong(&ok);
+        if (!ok || plan->daysUntilDue < 0)
+            return u"--days-until-due is a number of days, 0 or more"_s;
+        if (plan->daysUntilDue > 5 * 365)
+            return u"--days-until-due: Stripe lets an invoice fall due at most five years "
+                   u"(1825 days) ahead"_s;
+    }
+    plan->memo = parser.value(u"memo"_s);
+    if (plan->memo.size() > 5000)
+        return u"--memo is longer than 5000 characters"_s;
+    plan->finalize = parser.isSet(u"finalize"_s);
+    plan->send = parser.isSet(u"send"_s);
+    if (plan->send && plan->daysUntilDue < 0)
+        return u"--send emails the invoice for the customer to pay: give --days-until-due N"_s;
+    return {};
+}
+
+} // namespace
+
+int runInvoiceCreate(const QCommandLineParser &parser)
+{
+    StaffRun staff(u"invoice create"_s, parser);
+    if (parser.positionalArguments().size() > 1)
+        return staff.usage(u"invoice create takes only options"_s);
+    if (parser.isSet(u"out-of-band"_s))
+        return staff.usage(u"--out-of-band is an option of 'invoice pay'"_s);
+    InvoicePlan plan;
+    if (const QString problem = readInvoicePlan(parser, &plan); !problem.isEmpty())
+        return staff.usage(problem);
+    const bool again = parser.isSet(u"again"_s);
+    // Shared by the steps below: the checks fill in the currency and the amounts.
+    auto shared = std::make_shared<InvoicePlan>(plan);
+    return run(staff, [&staff, shared, again] {
+        staff.openAndResume([&staff, shared, again] {
+            InvoicePlan &plan = *shared;
+            // The customer and every price are checked before anything is sent; custom amounts
+            // are read in the invoice's currency.
+            staff.get(
+                u"/v1/customers/"_s + plan.customer,
+                [&staff, shared, again](const network::StripeResponse &c) {
+                    InvoicePlan &plan = *shared;
+                    if (!c.ok())
+                        return staff.fail(models::staffactions::readError(c.error).message,
+                                          ExitUsage);
+                    if (c.json.value(u"deleted"_s).toBool())
+                        return staff.fail(u"the customer %1 is deleted"_s.arg(plan.customer),
+                                          ExitUsage);
+                    if (plan.currency.isEmpty())
+                        plan.currency = c.json.value(u"currency"_s).toString();
+                    auto checkPrices = std::make_shared<std::function<void(qsizetype)>>();
+                    *checkPrices = [&staff, shared, again, checkPrices](qsizetype i) {
+                        InvoicePlan &plan = *shared;
+                        if (i == plan.lines.size()) {
+                            if (plan.currency.isEmpty())
+                                return staff.fail(u"the customer has no currency yet: give "
+                                                  u"--currency C"_s,
+                                                  ExitUsage);
+                            for (InvoiceLine &l : plan.lines) {
+                                if (!l.price.isEmpty())
+                                    continue;
+                                const models::MoneyParseResult m
+                                    = models::Money::parseDecimal(l.amountText, plan.currency);
+                                if (!m.ok())
+                                    return staff.fail(u"%1 (\"%2\")"_s.arg(m.message, l.amountText),
+                                                      ExitUsage);
+                                if (m.value->minorUnits() <= 0)
+                                    return staff.fail(u"a line's amount must be more than zero "
+                                                      u"(\"%1\")"_s.arg(l.amountText),
+                                                      ExitUsage);
+                                l.amount = m.value->minorUnits();
+                            }
+                            QStringList lines;
+                            for (const InvoiceLine &l : std::as_const(plan.lines))
+                                lines.append(l.price.isEmpty()
+                                                 ? l.description + u'=' + QString::number(l.amount)
+                                                 : l.price + u':' + QString::number(l.quantity));
+                            plan.intent = u"invoice create %1 %2 [%3] due=%4 memo=%5%6%7%8"_s.arg(
+                                plan.customer, plan.currency, lines.join(u", "_s),
+                                QString::number(plan.daysUntilDue), plan.memo,
+                                plan.finalize ? u" finalize"_s : QString(),
+                                plan.send ? u" send"_s : QString(),
+                                !staff.userKey().isEmpty() ? u" key="_s + staff.userKey()
+                                    : again                ? u" again "_s
+                                        + QString::number(QDateTime::currentMSecsSinceEpoch())
+                                            : QString());
+                            if (!staff.confirmLive(u"invoice %1 for %2 lines"_s.arg(
+                                    plan.customer, QString::number(plan.lines.size()))))
+                                return QCoreApplication::exit(ExitUsage);
+                            return createInvoiceSteps(staff, plan, false);
+                        }
+                        const InvoiceLine &l = plan.lines.at(i);
+                        if (l.price.isEmpty())
+                            return (*checkPrices)(i + 1);
+                        staff.get(
+                            u"/v1/prices/"_s + l.price,
+                            [&staff, shared, checkPrices, i](const network::StripeResponse &p) {
+                                InvoicePlan &plan = *shared;
+                                const QString id = plan.lines.at(i).price;
+                                if (!p.ok())
+                                    return staff.fail(
+                                        models::staffactions::readError(p.error).message,
+                                        ExitUsage);
+                                if (p.json.value(u"type"_s).toString() != QLatin1String("one_time"))
+                                    return staff.fail(
+                                        u"the price %1 is recurring; a one-off invoice "
+                                        u"takes one-time prices (or a custom amount)"_s.arg(id),
+                                        ExitUsage);
+                                if (!p.json.value(u"active"_s).toBool(true))
+                                    return staff.fail(
+                                        u"the price %1 is archived (inactive)"_s.arg(id),
+                                        ExitUsage);
+                                const QString pc = p.json.value(u"currency"_s).toString();
+                                if (plan.currency.isEmpty())
+                                    plan.currency = pc;
+                                if (pc != plan.currency)
+                                    return staff.fail(
+                                        u"the price %1 is in %2, but the invoice is in %3"_s.arg(
+                                            id, pc.toUpper(), plan.currency.toUpper()),
+                                        ExitUsage);
+                                (*checkPrices)(i + 1);
+                            });
+                    };
+                    (*checkPrices)(0);
+                });
+        });
+    });
+}
+
 int runInvoiceCommand(const QCommandLineParser &parser)
 {
     const QStringList args = parser.positionalArguments();
     const QString verb = args.value(0);
     const QString id = args.value(1);
+    if (verb == QLatin1String("create"))
+        return runInvoiceCreate(parser);
     StaffRun staff(u"invoice "_s + verb, parser);
     static const QHash<QString, models::StaffAction> verbs {
         {u"finalize"_s, models::StaffAction::InvoiceFinalize},

@@ -88,6 +88,7 @@ public:
         : m_store(store)
         , m_ids(ids)
         , m_rng(options.seed * 7919 + 17)
+        , m_seed(options.seed)
         , m_now(options.now)
         , m_start(options.now - 730 * kDay)
         , m_targetCharges(std::max<qint64>(options.charges, 1))
@@ -113,6 +114,7 @@ public:
         const qint64 oneOff = std::max<qint64>(0, m_targetCharges - m_chargeCount);
         for (qint64 i = 0; i < oneOff; ++i)
             oneOffPayment();
+        oneTimePrices();
         m_store.finish();
         emitRecentEvents();
     }
@@ -184,6 +186,7 @@ private:
             addPrice(L("jpy"), jpy[tier], L("month"));
         }
         const QString gear = m_ids.next("prod");
+        m_gearProduct = gear;
         m_store.products.appendUnsorted(
             productJson(gear, t, L("Brewing gear"), L("Grinders, kettles and filters")),
             gear.toLatin1(), t);
@@ -946,9 +949,35 @@ private:
         m_store.events.finish();
     }
 
+    // One-time prices of the brewing gear, for one-off invoices; ids of their own, so that
+    // adding them left every other object of a seed as it was.
+    void oneTimePrices()
+    {
+        IdGenerator ids(m_seed * 104729 + 3);
+        const qint64 t = m_start;
+        const struct
+        {
+            const char *name;
+            qint64 usd, eur, gbp, jpy;
+        } gear[] = {{"Burr grinder", 14900, 13900, 12500, 22000},
+                    {"Gooseneck kettle", 7900, 7500, 6500, 11500},
+                    {"Paper filters, 100", 900, 850, 750, 1300}};
+        for (const auto &g : gear)
+            for (const auto &[currency, amount] :
+                 {std::pair {L("usd"), g.usd}, std::pair {L("eur"), g.eur},
+                  std::pair {L("gbp"), g.gbp}, std::pair {L("jpy"), g.jpy}}) {
+                const QString id = ids.next("price");
+                m_store.prices.appendUnsorted(priceJson(id, t, m_gearProduct, currency, amount, {},
+                                                        0, QString::fromUtf8(g.name)),
+                                              id.toLatin1(), t);
+            }
+    }
+
     Store &m_store;
     IdGenerator &m_ids;
     Rng m_rng;
+    quint64 m_seed;
+    QString m_gearProduct;
     // What is owed to a calendar month (UTC) of refunds and disputes, started at a random
     // fraction so that months do not all refund their n-th payment.
     struct MonthCredit

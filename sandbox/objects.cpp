@@ -538,18 +538,21 @@ QByteArray lineItemJson(const LineItemSpec &s)
         .beginObject("period")
         .num("end", s.periodEnd)
         .num("start", s.periodStart)
-        .endObject()
-        .raw("price", s.price)
+        .endObject();
+    if (!s.invoiceItem.isEmpty()) // Only a one-off line has one.
+        w.str("invoice_item", s.invoiceItem);
+    if (!s.subscriptionItem.isEmpty()) // Only a subscription's line has one.
+        w.str("subscription_item", s.subscriptionItem);
+    w.raw("price", s.price)
         .boolean("proration", s.proration)
         .beginObject("proration_details")
         .null("credited_items")
         .endObject()
         .num("quantity", s.quantity)
-        .str("subscription", s.subscription)
-        .str("subscription_item", s.subscriptionItem)
+        .strOrNull("subscription", s.subscription)
         .emptyArray("tax_amounts")
         .emptyArray("tax_rates")
-        .str("type", "subscription")
+        .str("type", s.invoiceItem.isEmpty() ? "subscription" : "invoiceitem")
         .str("unit_amount_excluding_tax", QString::number(s.unitAmount))
         .endObject();
     return w.take();

@@ -124,6 +124,7 @@ struct LineItemSpec
     qint64 quantity = 1;
     QString subscription;
     QString subscriptionItem;
+    QString invoiceItem; // Set: a one-off line of that invoice item (type "invoiceitem").
 };
 QByteArray lineItemJson(const LineItemSpec &spec);
 

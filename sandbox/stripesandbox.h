@@ -184,6 +184,13 @@ private:
     // finalize, send, pay, void, mark_uncollectible: Stripe's state machine and events.
     Reply invoiceAction(const QString &id, const QString &action, const FormParams &params);
     Reply deleteInvoice(const QString &id);
+    // A draft invoice for a customer, and the one-off items added to it
+    // (sandbox/resources/invoicecreate.cpp).
+    Reply createInvoice(const FormParams &params);
+    // Stripe parameters the sandbox does not act on are refused, never silently ignored.
+    static std::optional<Reply> onlyImplemented(const QJsonObject &tree,
+                                                const QStringList &implemented);
+    Reply createInvoiceItem(const FormParams &params);
     Reply balance();
 
     void emitEvent(const QString &type, const QJsonObject &object,

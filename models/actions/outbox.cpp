@@ -282,8 +282,14 @@ void Outbox::finish(qint64 id, const network::StripeResponse &r, bool verified)
         if (r.json.value(QStringLiteral("deleted")).toBool() && table)
             m_cache->markDeleted(QString::fromLatin1(table->name),
                                  r.json.value(QStringLiteral("id")).toString(), asOf);
-        else
+        else if (table)
             m_cache->upsert(r.json, asOf, 0, r.body);
+        const QString invoice = r.json.value(QStringLiteral("invoice")).toString();
+        if (object == QLatin1String("invoiceitem") && !invoice.isEmpty()) {
+            // An item is not cached on its own: the invoice it joined changed.
+            m_cache->enqueueRefetch(QStringLiteral("invoices"), invoice, asOf);
+            parent = QStringLiteral("/v1/invoices/") + invoice;
+        }
         const QString charge = r.json.value(QStringLiteral("charge")).toString();
         if (object == QLatin1String("refund") && !charge.isEmpty()) {
             // The refunded charge changed too: fetched at once, and queued for the next sync

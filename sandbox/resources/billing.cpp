@@ -111,6 +111,10 @@ void StripeSandbox::billingRoutes(QList<Route> &r)
         return sb.embeddedList(c.id(), "lines", *invoice, L("/v1/invoices/%1/lines").arg(c.id()),
                                c.params);
     });
+    r << endpoint("POST", "/v1/invoices",
+                  [](StripeSandbox &sb, const Call &c) { return sb.createInvoice(c.params); });
+    r << endpoint("POST", "/v1/invoiceitems",
+                  [](StripeSandbox &sb, const Call &c) { return sb.createInvoiceItem(c.params); });
     r << endpoint("DELETE", "/v1/invoices/:id",
                   [](StripeSandbox &sb, const Call &c) { return sb.deleteInvoice(c.id()); });
     for (const char *action : {"finalize", "send", "pay", "void", "mark_uncollectible"}) {
@@ -186,6 +190,9 @@ StripeSandbox::Reply StripeSandbox::invoiceAction(const QString &id, const QStri
         if (params.has(L("auto_advance")))
             inv.insert(L("auto_advance"), isTrue(params.value(L("auto_advance"))));
         const QString acct = m_store.account.value(L("id")).toString();
+        if (inv.value(L("number")).isNull())
+            inv.insert(L("number"),
+                       L("%1-%2").arg(id.mid(3, 8).toUpper()).arg(1, 4, 10, QLatin1Char('0')));
         inv.insert(L("hosted_invoice_url"),
                    L("https://invoice.stripe.com/i/%1/test_%2").arg(acct, id));
         inv.insert(L("invoice_pdf"),

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -93,6 +94,9 @@ private Q_SLOTS:
     void trialExtendedThenEndedOnce();
     void pauseMovesMrrByItsAmount();
     void planChangePreviewedThenMadeOnce();
+    void invoiceCreateBadInputSendsNothing_data();
+    void invoiceCreateBadInputSendsNothing();
+    void invoiceCreatedOnceAcrossKills();
     void reRunNeverActsTwice();
     void invoicePaidOnceAndNothingAfter();
     void invoiceWrittenOffThenPaidOutOfBand();
@@ -945,6 +949,204 @@ void TestStaffCommands::planChangePreviewedThenMadeOnce()
     QCOMPARE(changed.now, start.now + difference);
     QCOMPARE(changed.last, changed.now);
     QCOMPARE(changed.expansion, start.expansion + difference);
+}
+
+void TestStaffCommands::invoiceCreateBadInputSendsNothing_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QStringList create {QStringLiteral("invoice"), QStringLiteral("create"),
+                              QStringLiteral("--customer"), QStringLiteral("CUSTOMER")};
+    auto with = [&](std::initializer_list<const char *> more) {
+        QStringList args = create;
+        for (const char *m : more)
+            args.append(QString::fromUtf8(m));
+        return args;
+    };
+    QTest::newRow("empty invoice") << with({}) << QStringLiteral("needs at least one line");
+    QTest::newRow("no customer") << QStringList {
+        QStringLiteral("invoice"), QStringLiteral("create"), QStringLiteral("--item"),
+        QStringLiteral("x=1")} << QStringLiteral("--customer CUS_ID");
+    QTest::newRow("too many decimals") << with({"--item", "Setup=12.505", "--currency", "usd"})
+                                       << QStringLiteral("at most 2 decimal places");
+    QTest::newRow("decimals in yen")
+        << with({"--item", "Setup=100.5", "--currency", "jpy"}) << QStringLiteral("decimal");
+    QTest::newRow("zero amount") << with({"--item", "Setup=0", "--currency", "usd"})
+                                 << QStringLiteral("more than zero");
+    QTest::newRow("quantity zero") << with({"--item", "ONETIME:0"}) << QStringLiteral("at least 1");
+    QTest::newRow("recurring price")
+        << with({"--item", "RECURRING"}) << QStringLiteral("is recurring");
+    QTest::newRow("price in another currency") << with({"--item", "ONETIME", "--currency", "jpy"})
+                                               << QStringLiteral("but the invoice is in");
+    QTest::newRow("due beyond the limit")
+        << with({"--item", "x=1", "--currency", "usd", "--days-until-due", "2000"})
+        << QStringLiteral("at most five years");
+    QTest::newRow("send without a due date")
+        << with({"--item", "x=1", "--send"}) << QStringLiteral("give --days-until-due");
+    QTest::newRow("currency not a code")
+        << with({"--item", "x=1", "--currency", "dollars"}) << QStringLiteral("not a currency");
+    QTest::newRow("customer unknown")
+        << QStringList {QStringLiteral("invoice"),    QStringLiteral("create"),
+                        QStringLiteral("--customer"), QStringLiteral("cus_nobody"),
+                        QStringLiteral("--item"),     QStringLiteral("x=1")}
+        << QStringLiteral("No such customer");
+}
+
+// Every rule of `invoice create` refuses before anything is stored or sent.
+void TestStaffCommands::invoiceCreateBadInputSendsNothing()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const QJsonArray prices = m_http->get(QStringLiteral("/v1/prices?limit=100"))
+                                  .json[QStringLiteral("data")]
+                                  .toArray();
+    QString oneTime, recurring;
+    for (const QJsonValue &p : prices) {
+        if (p[QStringLiteral("currency")].toString() != QLatin1String("usd"))
+            continue;
+        (p[QStringLiteral("type")].toString() == QLatin1String("one_time") ? oneTime : recurring)
+            = p[QStringLiteral("id")].toString();
+    }
+    QVERIFY(!oneTime.isEmpty() && !recurring.isEmpty());
+    const QString customer = m_http->get(QStringLiteral("/v1/customers?limit=1"))
+                                 .json[QStringLiteral("data")][0][QStringLiteral("id")]
+                                 .toString();
+    args.replaceInStrings(QStringLiteral("CUSTOMER"), customer);
+    args.replaceInStrings(QStringLiteral("ONETIME"), oneTime);
+    args.replaceInStrings(QStringLiteral("RECURRING"), recurring);
+    const qint64 posts = endpoint("POST /v1/invoices") + endpoint("POST /v1/invoiceitems");
+    const Result r = run(args, QStringLiteral("badinvoice.sqlite"));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+    QCOMPARE(endpoint("POST /v1/invoices") + endpoint("POST /v1/invoiceitems"), posts);
+    if (QFile::exists(m_dir.filePath(QStringLiteral("badinvoice.sqlite")))) {
+        paydesk::models::sql::Database db;
+        QVERIFY(db.open(m_dir.filePath(QStringLiteral("badinvoice.sqlite")), false));
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM outbox")), 0);
+    }
+}
+
+// `invoice create --finalize --send` killed with SIGKILL at random points (while requests are
+// slowed down so that the kills fall between and inside the steps), then run once more: one
+// invoice with each line once, finalized once and sent once.
+void TestStaffCommands::invoiceCreatedOnceAcrossKills()
+{
+    const QJsonArray prices = m_http->get(QStringLiteral("/v1/prices?limit=100"))
+                                  .json[QStringLiteral("data")]
+                                  .toArray();
+    QString oneTime;
+    for (const QJsonValue &p : prices)
+        if (p[QStringLiteral("currency")].toString() == QLatin1String("eur")
+            && p[QStringLiteral("type")].toString() == QLatin1String("one_time"))
+            oneTime = p[QStringLiteral("id")].toString();
+    QVERIFY(!oneTime.isEmpty());
+    const QString customer = m_http->get(QStringLiteral("/v1/customers?limit=3"))
+                                 .json[QStringLiteral("data")][2][QStringLiteral("id")]
+                                 .toString();
+    auto invoicesOf = [&] {
+        return m_http->get(QStringLiteral("/v1/invoices?limit=100&customer=") + customer)
+            .json[QStringLiteral("data")]
+            .toArray();
+    };
+    const qsizetype before = invoicesOf().size();
+    const QString memo = QStringLiteral("Kill test %1").arg(QDateTime::currentMSecsSinceEpoch());
+    const QStringList args {
+        QStringLiteral("invoice"),          QStringLiteral("create"),
+        QStringLiteral("--customer"),       customer,
+        QStringLiteral("--currency"),       QStringLiteral("eur"),
+        QStringLiteral("--item"),           oneTime + QStringLiteral(":2"),
+        QStringLiteral("--item"),           QStringLiteral("Installation=45.00"),
+        QStringLiteral("--item"),           QStringLiteral("Travel, 30 km=12.60"),
+        QStringLiteral("--days-until-due"), QStringLiteral("30"),
+        QStringLiteral("--memo"),           memo,
+        QStringLiteral("--finalize"),       QStringLiteral("--send")};
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/_sandbox/faults"),
+                        {{QStringLiteral("latency_ms"), QStringLiteral("250")}})
+                 .status,
+             200);
+    QRandomGenerator random(20261203);
+    int killed = 0;
+    QList<int> reached;
+    for (int round = 0; round < 12; ++round) {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(PeerProcess::paydeskBinary(), args + common(QStringLiteral("killcreate.sqlite")));
+        QVERIFY(p.waitForStarted());
+        if (p.waitForFinished(int(random.bounded(250, 1300))))
+            break; // Finished before the kill: nothing left to interrupt.
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(10000));
+        ++killed;
+        // How far it got: the steps committed to the outbox (create, 3 lines, finalize, send).
+        paydesk::models::sql::Database db;
+        if (db.open(m_dir.filePath(QStringLiteral("killcreate.sqlite")), false))
+            reached.append(int(db.scalar(QStringLiteral("SELECT count(*) FROM outbox"))));
+    }
+    qInfo() << "steps committed when each run was killed:" << reached;
+    // At least one kill fell between the first and the last step.
+    QVERIFY(std::any_of(reached.cbegin(), reached.cend(), [](int n) { return n > 0 && n < 6; }));
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/_sandbox/faults"),
+                        {{QStringLiteral("latency_ms"), QStringLiteral("0")}})
+                 .status,
+             200);
+    QVERIFY(killed >= 3);
+    const Result r = run(args, QStringLiteral("killcreate.sqlite"));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString id = r.json()[QStringLiteral("id")].toString();
+    QVERIFY(id.startsWith(QLatin1String("in_")));
+
+    // One invoice, each line once, finalized and sent once.
+    const QJsonArray invoices = invoicesOf();
+    QCOMPARE(invoices.size(), before + 1);
+    const QJsonObject invoice = m_http->get(QStringLiteral("/v1/invoices/") + id).json;
+    QCOMPARE(invoice[QStringLiteral("description")].toString(), memo);
+    QCOMPARE(invoice[QStringLiteral("status")].toString(), QStringLiteral("open"));
+    QCOMPARE(invoice[QStringLiteral("collection_method")].toString(),
+             QStringLiteral("send_invoice"));
+    const QJsonArray lines = invoice[QStringLiteral("lines")][QStringLiteral("data")].toArray();
+    QCOMPARE(lines.size(), 3);
+    qint64 unit = 0;
+    for (const QJsonValue &p : prices)
+        if (p[QStringLiteral("id")].toString() == oneTime)
+            unit = p[QStringLiteral("unit_amount")].toInteger();
+    QCOMPARE(invoice[QStringLiteral("total")].toInteger(), 2 * unit + 4500 + 1260);
+    auto events = [&](const char *type) {
+        int n = 0;
+        QString after;
+        for (;;) {
+            const QJsonObject page
+                = m_http
+                      ->get(QStringLiteral("/v1/events?limit=100&type=%1%2")
+                                .arg(QLatin1String(type),
+                                     after.isEmpty() ? QString()
+                                                     : QStringLiteral("&starting_after=") + after))
+                      .json;
+            for (const QJsonValue &e : page[QStringLiteral("data")].toArray()) {
+                if (e[QStringLiteral("data")][QStringLiteral("object")][QStringLiteral("id")]
+                        .toString()
+                    == id)
+                    ++n;
+                after = e[QStringLiteral("id")].toString();
+            }
+            if (!page[QStringLiteral("has_more")].toBool())
+                return n;
+        }
+    };
+    QCOMPARE(events("invoice.created"), 1);
+    QCOMPARE(events("invoice.finalized"), 1);
+    QCOMPARE(events("invoice.sent"), 1);
+    // Run again: nothing sent.
+    const qint64 posts = endpoint("POST /v1/invoices") + endpoint("POST /v1/invoiceitems")
+        + endpoint("POST /v1/invoices/:id/send");
+    const Result again = run(args, QStringLiteral("killcreate.sqlite"));
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.err.contains(QStringLiteral("already done")), qPrintable(again.err));
+    QCOMPARE(endpoint("POST /v1/invoices") + endpoint("POST /v1/invoiceitems")
+                 + endpoint("POST /v1/invoices/:id/send"),
+             posts);
 }
 
 void TestStaffCommands::reRunNeverActsTwice()

@@ -127,6 +127,7 @@ class TestSandboxContract final : public QObject
 
 private:
     std::unique_ptr<SchemaChecker> m_checker;
+    QList<std::pair<QJsonObject, QString>> m_made; // Objects made at run time, and their schema.
     std::unique_ptr<StripeSandbox> m_sandbox;
 
 private Q_SLOTS:
@@ -173,6 +174,72 @@ void TestSandboxContract::initTestCase()
                          pi.json.value(QStringLiteral("id")).toString()}})
                  .status,
              200);
+    // Issue 18's objects: a one-off invoice with a catalogue line and a custom one, finalized;
+    // a subscription paused, given a coupon, changed with an invoiced proration; the preview of
+    // its next invoice.
+    auto made = [this](const HttpClient::Response &r, const char *schema) {
+        QCOMPARE(r.status, 200);
+        m_made.append({r.json, QString::fromLatin1(schema)});
+    };
+    const QJsonArray prices = http.get(QStringLiteral("/v1/prices?limit=100"))
+                                  .json.value(QStringLiteral("data"))
+                                  .toArray();
+    QString oneTime;
+    for (const QJsonValue &p : prices)
+        if (p[QStringLiteral("type")] == QStringLiteral("one_time")
+            && p[QStringLiteral("currency")] == QStringLiteral("usd"))
+            oneTime = p[QStringLiteral("id")].toString();
+    QVERIFY(!oneTime.isEmpty());
+    const QString customer = http.get(QStringLiteral("/v1/customers?limit=1"))
+                                 .json[QStringLiteral("data")][0][QStringLiteral("id")]
+                                 .toString();
+    const auto invoice
+        = http.post(QStringLiteral("/v1/invoices"),
+                    {{QStringLiteral("customer"), customer},
+                     {QStringLiteral("currency"), QStringLiteral("usd")},
+                     {QStringLiteral("collection_method"), QStringLiteral("send_invoice")},
+                     {QStringLiteral("days_until_due"), QStringLiteral("30")}});
+    made(invoice, "invoice");
+    const QString in = invoice.json.value(QStringLiteral("id")).toString();
+    made(http.post(QStringLiteral("/v1/invoiceitems"),
+                   {{QStringLiteral("customer"), customer},
+                    {QStringLiteral("invoice"), in},
+                    {QStringLiteral("price"), oneTime},
+                    {QStringLiteral("quantity"), QStringLiteral("2")}}),
+         "invoiceitem");
+    made(http.post(QStringLiteral("/v1/invoiceitems"),
+                   {{QStringLiteral("customer"), customer},
+                    {QStringLiteral("invoice"), in},
+                    {QStringLiteral("amount"), QStringLiteral("1250")},
+                    {QStringLiteral("currency"), QStringLiteral("usd")},
+                    {QStringLiteral("description"), QStringLiteral("Setup")}}),
+         "invoiceitem");
+    made(http.post(QStringLiteral("/v1/invoices/") + in + QStringLiteral("/finalize"), {}),
+         "invoice");
+    const QJsonObject sub = http.get(QStringLiteral("/v1/subscriptions?status=active&limit=1"))
+                                .json[QStringLiteral("data")][0]
+                                .toObject();
+    const QString subId = sub[QStringLiteral("id")].toString();
+    const QString item
+        = sub[QStringLiteral("items")][QStringLiteral("data")][0][QStringLiteral("id")].toString();
+    const QString path = QStringLiteral("/v1/subscriptions/") + subId;
+    made(http.post(path, {{QStringLiteral("pause_collection[behavior]"), QStringLiteral("void")}}),
+         "subscription");
+    made(http.post(path, {{QStringLiteral("coupon"), QStringLiteral("PARTNER10")}}),
+         "subscription");
+    made(http.get(QStringLiteral("/v1/invoices/upcoming?subscription=%1&subscription_items[0][id]="
+                                 "%2&subscription_items[0][quantity]=3")
+                      .arg(subId, item)),
+         "invoice");
+    const auto changed
+        = http.post(path,
+                    {{QStringLiteral("items[0][id]"), item},
+                     {QStringLiteral("items[0][quantity]"), QStringLiteral("3")},
+                     {QStringLiteral("proration_behavior"), QStringLiteral("always_invoice")}});
+    made(changed, "subscription");
+    made(http.get(QStringLiteral("/v1/invoices/")
+                  + changed.json.value(QStringLiteral("latest_invoice")).toString()),
+         "invoice");
 }
 
 void TestSandboxContract::objectsMatchTheSpec_data()
@@ -221,9 +288,11 @@ void TestSandboxContract::objectsMatchTheSpec()
     errors.removeDuplicates();
     QVERIFY2(errors.isEmpty(), qPrintable(errors.mid(0, 20).join(u'\n')));
     // Lists themselves, account and balance.
-    const QStringList more
+    QStringList more
         = m_checker->check(http.get(QStringLiteral("/v1/account")).json, QStringLiteral("account"))
         + m_checker->check(http.get(QStringLiteral("/v1/balance")).json, QStringLiteral("balance"));
+    for (const auto &[object, name] : std::as_const(m_made))
+        more += m_checker->check(object, name);
     QVERIFY2(more.isEmpty(), qPrintable(more.join(u'\n')));
 }
 
