@@ -8,6 +8,7 @@
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QFontDatabase>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -69,10 +70,13 @@ DetailPanel::DetailPanel(QWidget *parent)
     head->addWidget(close);
     // The subtitle has the whole width: ids are long and do not wrap.
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // The object's staff actions on a row of their own (an invoice has up to four), never
-    // squeezed below their text; the id and the dashboard link after them.
+    // The object's staff actions on rows of their own (two a row: an invoice has up to four,
+    // a subscription in its trial five), never squeezed below their text; the id and the dashboard
+    // link after them.
     auto *actions = new QHBoxLayout;
-    m_actionRow = new QHBoxLayout;
+    m_actionRow = new QGridLayout;
+    m_actionRow->setHorizontalSpacing(6);
+    m_actionRow->setVerticalSpacing(6);
     auto *staffRow = new QHBoxLayout;
     staffRow->addLayout(m_actionRow);
     staffRow->addStretch(1);
@@ -182,7 +186,8 @@ void DetailPanel::updateActions()
         b->setMinimumWidth(b->sizeHint().width());
         connect(b, &QPushButton::clicked, this,
                 [this, name] { Q_EMIT actionRequested(name, m_detail.id); });
-        m_actionRow->addWidget(b);
+        const int n = int(m_actionButtons.size());
+        m_actionRow->addWidget(b, n / 2, n % 2);
         m_actionButtons.append(b);
     }
     m_actionsOff->setText(off);

@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QGridLayout;
 class QHBoxLayout;
 class QLabel;
 class QPushButton;
@@ -78,7 +79,7 @@ private:
     QTabWidget *m_tabs;
     QTextBrowser *m_overview;
     QPlainTextEdit *m_json;
-    QHBoxLayout *m_actionRow;
+    QGridLayout *m_actionRow; // Two buttons a row: a subscription has up to five.
     QLabel *m_actionsOff;
     QList<QPushButton *> m_actionButtons;
     QHash<QString, QString> m_reasons;

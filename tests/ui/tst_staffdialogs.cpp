@@ -14,6 +14,7 @@
 #include "ui/refunddialog.h"
 #include "ui/subscriptiondialogs.h"
 #include "ui/tablepage.h"
+#include "ui/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -135,6 +136,9 @@ void TestStaffDialogs::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_staffdialogs"));
     QSettings().clear();
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    // The screenshots in the dark palette too: PAYDESK_SCREENSHOT_THEME=dark.
+    if (qEnvironmentVariable("PAYDESK_SCREENSHOT_THEME") == QLatin1String("dark"))
+        ui::theme::apply(ui::theme::Mode::Dark);
     m_file = m_dir.filePath(QStringLiteral("dialogs.sqlite"));
     QVERIFY(testsupport::fillDemoCache(m_file, 1500, 1763800000) > 0);
 }
@@ -837,7 +841,7 @@ void TestStaffDialogs::changePlanSendsWhatItPreviewed()
     models::sql::Statement s = m_cache->database().prepare(QStringLiteral(
         "SELECT s.id FROM subscriptions s WHERE s.status = 'active' AND s.currency = 'usd' AND "
         "(SELECT count(*) FROM subscription_items si WHERE si.subscription = s.id) = 1 ORDER BY "
-        "s.id DESC LIMIT 1"));
+        "s.id DESC LIMIT 1 OFFSET 3"));
     QVERIFY(s.step());
     const QString id = s.text(0);
     s = {};
@@ -849,6 +853,20 @@ void TestStaffDialogs::changePlanSendsWhatItPreviewed()
     QVERIFY(prices.size() > 1);
     ui::ChangePlanDialog d(sub, QStringLiteral("Ada"), items, prices, {});
     d.setOutbox(m_outbox.get());
+    // The keyboard alone reaches every choice, in reading order, then the buttons.
+    {
+        QList<QWidget *> chain;
+        QWidget *w = d.itemBox();
+        for (int i = 0; i < 6; ++i, w = w->nextInFocusChain()) {
+            // (A spin box takes the focus through its line edit.)
+            while (!(w->focusPolicy() & Qt::TabFocus) || w->parentWidget() == d.quantityBox())
+                w = w->nextInFocusChain();
+            chain.append(w);
+        }
+        QCOMPARE(chain.mid(0, 4),
+                 (QList<QWidget *> {d.itemBox(), d.priceBox(), d.quantityBox(), d.prorationBox()}));
+        QVERIFY(chain.contains(d.confirmButton()));
+    }
     QCOMPARE(d.priceBox()->currentData().toString(), items.first().price);
     QCOMPARE(d.quantityBox()->value(), int(items.first().quantity));
     // Nothing changed: nothing to send.

@@ -575,6 +575,30 @@ void TestTablePages::pausedAndEndingSubscriptionsSayIt()
         QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
                                  + u"/subscriptions-paused.png"_s));
     }
+    // A subscription in its trial has five actions: every button whole and inside the panel,
+    // at the smallest window size too.
+    const QString trialing = one(u"SELECT id FROM subscriptions WHERE status = 'trialing' AND "
+                                 u"deleted = 0 ORDER BY id LIMIT 1"_s);
+    QVERIFY(!trialing.isEmpty());
+    page.resize(1024, 640);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.showObject(trialing);
+    QCoreApplication::processEvents();
+    const QStringList actions {u"subscription.cancel"_s, u"subscription.update"_s,
+                               u"subscription.pause"_s, u"subscription.trial"_s,
+                               u"subscription.coupon"_s};
+    ui::DetailPanel *panel = page.detailPanel();
+    for (const QString &action : actions) {
+        QPushButton *b = panel->actionButton(action);
+        QVERIFY2(b && b->isVisible(), qPrintable(action));
+        QVERIFY2(b->width() >= b->sizeHint().width(), qPrintable(action));
+        const QRect inPanel(b->mapTo(panel, QPoint(0, 0)), b->size());
+        QVERIFY2(panel->rect().contains(inPanel), qPrintable(action));
+    }
+    if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS"))
+        QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
+                                 + u"/subscription-trial-actions-1024.png"_s));
 }
 
 void TestTablePages::copyAndExport()
