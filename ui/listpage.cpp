@@ -26,6 +26,10 @@ QString ListPage::title(Kind kind)
         return tr("Invoices");
     case Kind::Refunds:
         return tr("Refunds");
+    case Kind::Prices:
+        return tr("Products and prices");
+    case Kind::Coupons:
+        return tr("Coupons");
     }
     return {};
 }
@@ -54,6 +58,12 @@ ListPage::ListPage(Kind kind, QWidget *parent)
     case Kind::Disputes:
     case Kind::Refunds:
         searchField()->setPlaceholderText(tr("Search by the customer's email or name, or id"));
+        break;
+    case Kind::Prices:
+        searchField()->setPlaceholderText(tr("Search by product or price name, or id"));
+        break;
+    case Kind::Coupons:
+        searchField()->setPlaceholderText(tr("Search by coupon name or id"));
         break;
     }
     if (kind != Kind::Customers) {
@@ -166,6 +176,14 @@ QString ListPage::countText(qint64 total, bool exact) const
     case Kind::Refunds:
         one = tr("1 refund");
         many = tr("%1 refunds");
+        break;
+    case Kind::Prices:
+        one = tr("1 price");
+        many = tr("%1 prices");
+        break;
+    case Kind::Coupons:
+        one = tr("1 coupon");
+        many = tr("%1 coupons");
         break;
     }
     if (!exact)

@@ -38,19 +38,23 @@ using Page = MainWindow::Page;
 
 // The navigation in order; invoices and refunds sit under what they belong to.
 constexpr Page kPages[] = {
-    Page::Home,     Page::Payments, Page::Refunds,   Page::Customers, Page::Subscriptions,
-    Page::Invoices, Page::Disputes, Page::Analytics, Page::Activity,
+    Page::Home,          Page::Payments,  Page::Refunds,  Page::Customers,
+    Page::Subscriptions, Page::Invoices,  Page::Prices,   Page::Coupons,
+    Page::Disputes,      Page::Analytics, Page::Activity,
 };
 
-// Ctrl+1 … Ctrl+9: the seven main pages keep their numbers.
+// Ctrl+1 … Ctrl+9: the seven main pages keep their numbers; the catalogue has none (0).
 int shortcutNumber(Page page)
 {
+    if (page == Page::Prices || page == Page::Coupons)
+        return 0;
     return page == Page::Invoices ? 8 : page == Page::Refunds ? 9 : int(page) + 1;
 }
 
 bool isSubPage(Page page)
 {
-    return page == Page::Invoices || page == Page::Refunds;
+    return page == Page::Invoices || page == Page::Refunds || page == Page::Prices
+        || page == Page::Coupons;
 }
 
 int navigationRow(Page page)
@@ -74,6 +78,10 @@ Page pageForTable(const QString &table)
         return Page::Invoices;
     if (table == QLatin1String("refunds"))
         return Page::Refunds;
+    if (table == QLatin1String("prices"))
+        return Page::Prices;
+    if (table == QLatin1String("coupons"))
+        return Page::Coupons;
     return Page::Payments;
 }
 
@@ -97,6 +105,8 @@ QString pageExplanation(MainWindow::Page page)
         return MainWindow::tr("Staff actions, their state and the audit log.");
     case MainWindow::Page::Invoices:
     case MainWindow::Page::Refunds:
+    case MainWindow::Page::Prices:
+    case MainWindow::Page::Coupons:
         break;
     }
     return {};
@@ -214,7 +224,8 @@ void MainWindow::buildNavigation()
                                                          : pageTitle(page),
                                          m_navigation);
         item->setData(Qt::UserRole, QVariant::fromValue(page));
-        item->setToolTip(tr("%1 (Ctrl+%2)").arg(pageTitle(page)).arg(shortcut));
+        item->setToolTip(shortcut > 0 ? tr("%1 (Ctrl+%2)").arg(pageTitle(page)).arg(shortcut)
+                                      : pageTitle(page));
         QWidget *widget = nullptr;
         TablePage *table = nullptr;
         switch (page) {
@@ -235,6 +246,12 @@ void MainWindow::buildNavigation()
             break;
         case Page::Refunds:
             table = new ListPage(models::ListTableModel::Kind::Refunds, m_pages);
+            break;
+        case Page::Prices:
+            table = new ListPage(models::ListTableModel::Kind::Prices, m_pages);
+            break;
+        case Page::Coupons:
+            table = new ListPage(models::ListTableModel::Kind::Coupons, m_pages);
             break;
         case Page::Home:
             widget = m_homePage = new HomePage(m_pages);
@@ -274,10 +291,12 @@ void MainWindow::buildNavigation()
         m_pageWidgets.insert(page, widget);
         m_pages->addWidget(widget);
 
-        auto *action = new QAction(this);
-        action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(shortcut)));
-        connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
-        addAction(action);
+        if (shortcut > 0) {
+            auto *action = new QAction(this);
+            action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(shortcut)));
+            connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
+            addAction(action);
+        }
     }
     connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0)
@@ -525,6 +544,10 @@ QString MainWindow::pageTitle(Page page)
         return tr("Invoices");
     case Page::Refunds:
         return tr("Refunds");
+    case Page::Prices:
+        return tr("Products and prices");
+    case Page::Coupons:
+        return tr("Coupons");
     }
     return {};
 }

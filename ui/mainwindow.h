@@ -46,7 +46,9 @@ public:
         Analytics,
         Activity,
         Invoices,
-        Refunds
+        Refunds,
+        Prices, // Products and prices (read-only).
+        Coupons // (read-only)
     };
     Q_ENUM(Page)
 

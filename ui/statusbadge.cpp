@@ -27,8 +27,8 @@ StatusBadge::Tone StatusBadge::toneFor(const QString &value)
         return Tone::Warning;
     const QString &status = value;
     static const QStringList good {QStringLiteral("succeeded"), QStringLiteral("active"),
-                                   QStringLiteral("paid"), QStringLiteral("won"),
-                                   QStringLiteral("trialing")};
+                                   QStringLiteral("paid"),      QStringLiteral("won"),
+                                   QStringLiteral("trialing"),  QStringLiteral("valid")};
     static const QStringList bad {QStringLiteral("failed"),
                                   QStringLiteral("past_due"),
                                   QStringLiteral("unpaid"),

@@ -117,6 +117,43 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
                 date("due_date", T::tr("Due"), QStringLiteral("t.due_date"),
                      QStringLiteral("coalesce(t.due_date, 0)")),
                 created(T::tr("Created"))};
+    case ListTableModel::Kind::Prices: {
+        TableColumn state = status("status", T::tr("Status"));
+        state.select = state.sort = ListTableModel::statusSql(kind);
+        return {text("product", T::tr("Product"),
+                     QStringLiteral("(SELECT coalesce(p.name, t.product) FROM products p WHERE "
+                                    "p.id = t.product)")),
+                text("nickname", T::tr("Price"), QStringLiteral("t.nickname")),
+                money("unit_amount", T::tr("Amount"), QStringLiteral("t.unit_amount"),
+                      QStringLiteral("coalesce(t.unit_amount, 0)")),
+                text("interval", T::tr("Billing"),
+                     QStringLiteral("coalesce(t.recurring_interval || ' ' || "
+                                    "coalesce(t.recurring_interval_count, 1), 'one_time')")),
+                state,
+                created(T::tr("Created"))};
+    }
+    case ListTableModel::Kind::Coupons: {
+        TableColumn state = status("status", T::tr("Status"));
+        state.select = state.sort = ListTableModel::statusSql(kind);
+        TableColumn redeemed {QStringLiteral("times_redeemed"),
+                              T::tr("Redeemed"),
+                              QStringLiteral("t.times_redeemed"),
+                              K::Number,
+                              {},
+                              QStringLiteral("coalesce(t.times_redeemed, 0)")};
+        return {text("name", T::tr("Name"), QStringLiteral("coalesce(t.name, t.id)")),
+                text("percent_off", T::tr("Percent off"),
+                     QStringLiteral("CASE WHEN t.percent_off IS NOT NULL THEN printf('%g %%', "
+                                    "t.percent_off) END")),
+                money("amount_off", T::tr("Amount off"), QStringLiteral("t.amount_off"),
+                      QStringLiteral("coalesce(t.amount_off, 0)")),
+                text("duration", T::tr("Duration"),
+                     QStringLiteral("CASE t.duration WHEN 'repeating' THEN t.duration_in_months || "
+                                    "' months' ELSE t.duration END")),
+                redeemed,
+                state,
+                created(T::tr("Created"))};
+    }
     case ListTableModel::Kind::Refunds:
         return {money("amount", T::tr("Amount"), QStringLiteral("t.amount")),
                 status("status", T::tr("Status")), status("reason", T::tr("Reason")),
@@ -151,8 +188,25 @@ QString ListTableModel::tableName(Kind kind)
         return QStringLiteral("invoices");
     case Kind::Refunds:
         return QStringLiteral("refunds");
+    case Kind::Prices:
+        return QStringLiteral("prices");
+    case Kind::Coupons:
+        return QStringLiteral("coupons");
     }
     return {};
+}
+
+QString ListTableModel::statusSql(Kind kind)
+{
+    switch (kind) {
+    case Kind::Prices:
+        return QStringLiteral(
+            "CASE WHEN coalesce(t.active, 1) = 1 THEN 'active' ELSE 'archived' END");
+    case Kind::Coupons:
+        return QStringLiteral("CASE WHEN coalesce(t.valid, 1) = 1 THEN 'valid' ELSE 'expired' END");
+    default:
+        return QStringLiteral("t.status");
+    }
 }
 
 QStringList ListTableModel::statuses(Kind kind)
@@ -185,6 +239,10 @@ QStringList ListTableModel::statuses(Kind kind)
         return {QStringLiteral("succeeded"), QStringLiteral("pending"),
                 QStringLiteral("requires_action"), QStringLiteral("failed"),
                 QStringLiteral("canceled")};
+    case Kind::Prices:
+        return {QStringLiteral("active"), QStringLiteral("archived")};
+    case Kind::Coupons:
+        return {QStringLiteral("valid"), QStringLiteral("expired")};
     }
     return {};
 }
@@ -237,8 +295,9 @@ QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList 
         return u'?' + QString::number(parameters->size());
     };
     const bool hasCustomer = kind == Kind::Subscriptions || kind == Kind::Invoices;
+    const bool catalogue = kind == Kind::Prices || kind == Kind::Coupons;
     if (!f.status.isEmpty() && kind != Kind::Customers)
-        conditions.append(QStringLiteral("t.status = ") + bind(f.status));
+        conditions.append(statusSql(kind) + QStringLiteral(" = ") + bind(f.status));
     if (f.createdFrom > 0)
         conditions.append(QStringLiteral("t.created >= ") + bind(QString::number(f.createdFrom)));
     if (f.createdTo > 0)
@@ -248,7 +307,7 @@ QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList 
             conditions.append(QStringLiteral("t.id = ") + bind(f.customer));
         else if (hasCustomer)
             conditions.append(QStringLiteral("t.customer = ") + bind(f.customer));
-        else
+        else if (!catalogue)
             conditions.append(QStringLiteral("t.charge IN (SELECT id FROM charges WHERE "
                                              "customer = ")
                               + bind(f.customer) + u')');
@@ -278,7 +337,15 @@ QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList 
         const QString customers = QStringLiteral(
             "SELECT id FROM customers WHERE rowid IN (SELECT rowid FROM customers_fts WHERE "
             "customers_fts MATCH %1)");
-        if (kind == Kind::Customers)
+        // The catalogue by its names (a few hundred rows: a scan is instant).
+        const QString like = QStringLiteral("%") + word + u'%';
+        if (kind == Kind::Prices)
+            byText = QStringLiteral("(t.nickname LIKE %1 OR t.product IN (SELECT id FROM products "
+                                    "WHERE name LIKE %1))")
+                         .arg(bind(like));
+        else if (kind == Kind::Coupons)
+            byText = QStringLiteral("coalesce(t.name, '') LIKE %1").arg(bind(like));
+        else if (kind == Kind::Customers)
             byText = QStringLiteral("t.rowid IN (SELECT rowid FROM customers_fts WHERE "
                                     "customers_fts MATCH %1)")
                          .arg(bind(match));
@@ -327,6 +394,8 @@ QVariant ListTableModel::displayValue(int column, const QVariant &value) const
         return qualifiedStatusLabel(value.toString(), QDate::currentDate());
     if (tableColumns().at(column).key != QLatin1String("interval") || value.isNull())
         return {};
+    if (value.toString() == QLatin1String("one_time"))
+        return tr("One-time");
     // "month 1" → "Monthly", "month 3" → "Every 3 months".
     const QString interval = value.toString().section(u' ', 0, 0);
     const int count = value.toString().section(u' ', 1, 1).toInt();

@@ -30,7 +30,7 @@ class ListTableModel final : public CacheTableModel
 {
     Q_OBJECT
 public:
-    enum class Kind { Customers, Subscriptions, Disputes, Invoices, Refunds };
+    enum class Kind { Customers, Subscriptions, Disputes, Invoices, Refunds, Prices, Coupons };
     Q_ENUM(Kind)
 
     explicit ListTableModel(Kind kind, QObject *parent = nullptr);
@@ -51,6 +51,9 @@ public:
     static QString planSql(const QString &subscription);
     QString statusText(const QString &status) const override { return statusLabel(status); }
     static QString whereClause(Kind kind, const ListFilter &filter, QStringList *parameters);
+    // SQL of a row's status as the Status column and filter read it: Stripe's `status`, or for
+    // the catalogue "active"/"archived" (prices) and "valid"/"expired" (coupons).
+    static QString statusSql(Kind kind);
     // The cache table of a kind ("customers", …) and its name in `paydesk export`.
     static QString tableName(Kind kind);
 

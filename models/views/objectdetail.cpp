@@ -61,6 +61,7 @@ public:
     bool next() { return m_s.isValid() && m_s.step(); }
     QString text(int c) const { return m_s.text(c); }
     qint64 num(int c) const { return m_s.int64(c); }
+    double real(int c) const { return m_s.real(c); }
     bool isNull(int c) const { return m_s.isNull(c); }
 
 private:
@@ -697,6 +698,51 @@ void loadOther(sql::Database &db, ObjectDetail &d)
         addIf(summary, tr("Reason"), ListTableModel::statusLabel(r.text(3)));
         addIf(summary, tr("Created"), date(r.num(5)));
         addIf(summary, tr("Failure"), ListTableModel::statusLabel(r.text(6)));
+    } else if (d.table == QLatin1String("prices")) {
+        Row r(db,
+              QStringLiteral("SELECT p.unit_amount, p.currency, coalesce(p.active, 1), "
+                             "coalesce(pr.name, p.product), p.nickname, p.recurring_interval, "
+                             "coalesce(p.recurring_interval_count, 1), p.created, (SELECT count(*) "
+                             "FROM subscription_items si JOIN subscriptions s ON s.id = "
+                             "si.subscription WHERE si.price = p.id AND s.deleted = 0 AND "
+                             "s.status NOT IN ('canceled', 'incomplete_expired')) FROM prices p "
+                             "LEFT JOIN products pr ON pr.id = p.product WHERE p.id = ?1"),
+              {d.id});
+        if (!r.next())
+            return;
+        d.title = money(r.num(0), r.text(1));
+        d.subtitle = tr("Price · %1").arg(r.text(3));
+        d.status = r.num(2) ? QStringLiteral("active") : QStringLiteral("archived");
+        addIf(summary, tr("Product"), r.text(3));
+        addIf(summary, tr("Name"), r.text(4));
+        addIf(summary, tr("Billing"),
+              r.text(5).isEmpty() ? tr("One-time")
+                  : r.num(6) > 1  ? tr("Every %1 %2s").arg(r.num(6)).arg(r.text(5))
+                                  : tr("Every %1").arg(r.text(5)));
+        addIf(summary, tr("Created"), date(r.num(7)));
+        if (!r.text(5).isEmpty())
+            addIf(summary, tr("Live subscriptions"), QString::number(r.num(8)));
+    } else if (d.table == QLatin1String("coupons")) {
+        Row r(db,
+              QStringLiteral("SELECT coalesce(name, id), percent_off, amount_off, currency, "
+                             "duration, duration_in_months, coalesce(valid, 1), times_redeemed, "
+                             "created, (SELECT count(*) FROM subscriptions s WHERE "
+                             "s.discount_coupon = c.id AND s.deleted = 0 AND s.status NOT IN "
+                             "('canceled', 'incomplete_expired')) FROM coupons c WHERE id = ?1"),
+              {d.id});
+        if (!r.next())
+            return;
+        d.title = r.text(0);
+        d.subtitle = tr("Coupon");
+        d.status = r.num(6) ? QStringLiteral("valid") : QStringLiteral("expired");
+        addIf(summary, tr("Takes off"),
+              r.text(1).isEmpty() ? money(r.num(2), r.text(3))
+                                  : QLocale().toString(r.real(1)) + QStringLiteral(" %"));
+        addIf(summary, tr("Duration"),
+              r.text(4) == QLatin1String("repeating") ? tr("%1 months").arg(r.num(5)) : r.text(4));
+        addIf(summary, tr("Redeemed"), QString::number(r.num(7)));
+        addIf(summary, tr("On live subscriptions"), QString::number(r.num(9)));
+        addIf(summary, tr("Created"), date(r.num(8)));
     } else {
         return;
     }
@@ -713,7 +759,8 @@ ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const Q
     d.id = id;
     static const QStringList known {QStringLiteral("charges"),       QStringLiteral("customers"),
                                     QStringLiteral("subscriptions"), QStringLiteral("disputes"),
-                                    QStringLiteral("invoices"),      QStringLiteral("refunds")};
+                                    QStringLiteral("invoices"),      QStringLiteral("refunds"),
+                                    QStringLiteral("prices"),        QStringLiteral("coupons")};
     if (!known.contains(table) || !db.isOpen())
         return d;
     {

@@ -29,11 +29,18 @@ void TestMainWindow::navigationListsEveryPage()
     MainWindow window({QStringLiteral("Acme"), true, true});
     auto *nav = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     QVERIFY(nav);
-    // Invoices and refunds are indented under what they belong to.
-    const QStringList expected {
-        QStringLiteral("Home"),      QStringLiteral("Payments"),      QStringLiteral("Refunds"),
-        QStringLiteral("Customers"), QStringLiteral("Subscriptions"), QStringLiteral("Invoices"),
-        QStringLiteral("Disputes"),  QStringLiteral("Analytics"),     QStringLiteral("Activity")};
+    // Invoices, refunds and the catalogue are indented under what they belong to.
+    const QStringList expected {QStringLiteral("Home"),
+                                QStringLiteral("Payments"),
+                                QStringLiteral("Refunds"),
+                                QStringLiteral("Customers"),
+                                QStringLiteral("Subscriptions"),
+                                QStringLiteral("Invoices"),
+                                QStringLiteral("Products and prices"),
+                                QStringLiteral("Coupons"),
+                                QStringLiteral("Disputes"),
+                                QStringLiteral("Analytics"),
+                                QStringLiteral("Activity")};
     QCOMPARE(nav->count(), expected.size());
     for (int i = 0; i < nav->count(); ++i)
         QCOMPARE(nav->item(i)->text().trimmed(), expected.at(i));

@@ -97,6 +97,8 @@ void TestTablePages::everyPageShowsItsRows_data()
     QTest::newRow("disputes") << int(Kind::Disputes) << QStringLiteral("disputes");
     QTest::newRow("invoices") << int(Kind::Invoices) << QStringLiteral("invoices");
     QTest::newRow("refunds") << int(Kind::Refunds) << QStringLiteral("refunds");
+    QTest::newRow("prices") << int(Kind::Prices) << QStringLiteral("prices");
+    QTest::newRow("coupons") << int(Kind::Coupons) << QStringLiteral("coupons");
 }
 
 void TestTablePages::everyPageShowsItsRows()
@@ -122,6 +124,17 @@ void TestTablePages::everyPageShowsItsRows()
              one(QStringLiteral(
                      "SELECT id FROM %1 WHERE deleted = 0 ORDER BY created DESC, id DESC LIMIT 1")
                      .arg(key)));
+    // Its newest object's detail opens.
+    const QString newest
+        = page.table()->model()->index(0, 0).data(models::CacheTableModel::IdRole).toString();
+    page.showObject(newest);
+    QVERIFY(page.detailPanel()->detail().found);
+    QVERIFY(!page.detailPanel()->detail().title.isEmpty());
+    if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS")) {
+        page.resize(1024, 640);
+        QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS") + u"/page-"_s + key
+                                 + u".png"_s));
+    }
     // Search that matches nothing: says so.
     page.searchField()->setText(QStringLiteral("zzzzqqqq"));
     QTRY_COMPARE(page.findChild<QStackedWidget *>(key + QStringLiteral("Body"))

@@ -103,6 +103,8 @@ void TestListModels::modelTester_data()
     QTest::newRow("disputes") << int(Kind::Disputes);
     QTest::newRow("invoices") << int(Kind::Invoices);
     QTest::newRow("refunds") << int(Kind::Refunds);
+    QTest::newRow("prices") << int(Kind::Prices);
+    QTest::newRow("coupons") << int(Kind::Coupons);
 }
 
 void TestListModels::modelTester()
@@ -122,7 +124,9 @@ void TestListModels::modelTester()
     for (int c = 0; c < model.columnCount(); ++c)
         model.sort(c, c % 2 ? Qt::AscendingOrder : Qt::DescendingOrder);
     ListFilter f;
-    f.createdFrom = kNow - 86400 * 90;
+    // The catalogue was made when the merchant started: created at any time.
+    const bool catalogue = Kind(kind) == Kind::Prices || Kind(kind) == Kind::Coupons;
+    f.createdFrom = catalogue ? 1 : kNow - 86400 * 90;
     model.setFilter(f);
     QVERIFY(model.rowCount() > 0);
 }
@@ -200,6 +204,17 @@ void TestListModels::filters_data()
         << int(Kind::Customers) << f([](ListFilter &x) { x.search = QStringLiteral("%1"); })
         << QStringLiteral("id = '%1'")
         << QStringLiteral("SELECT id FROM customers LIMIT 1 OFFSET 7");
+    QTest::newRow("active prices")
+        << int(Kind::Prices) << f([](ListFilter &x) { x.status = QStringLiteral("active"); })
+        << QStringLiteral("coalesce(active, 1) = 1") << QString();
+    QTest::newRow("prices searched by product name")
+        << int(Kind::Prices) << f([](ListFilter &x) { x.search = QStringLiteral("%1"); })
+        << QStringLiteral("product IN (SELECT id FROM products WHERE name LIKE '%%1%') OR "
+                          "nickname LIKE '%%1%'")
+        << QStringLiteral("SELECT substr(name, 2, 5) FROM products ORDER BY id LIMIT 1");
+    QTest::newRow("valid coupons")
+        << int(Kind::Coupons) << f([](ListFilter &x) { x.status = QStringLiteral("valid"); })
+        << QStringLiteral("coalesce(valid, 1) = 1") << QString();
     QTest::newRow("subscriptions searched by customer email")
         << int(Kind::Subscriptions) << f([](ListFilter &x) { x.search = QStringLiteral("%1"); })
         << QStringLiteral("customer IN (SELECT id FROM customers WHERE email = '%1')")
@@ -256,6 +271,10 @@ void TestListModels::sortsByEveryColumn_data()
         << int(Kind::Invoices) << 0 << QStringLiteral("total ASC, id ASC");
     QTest::newRow("refunds by amount")
         << int(Kind::Refunds) << 0 << QStringLiteral("amount ASC, id ASC");
+    QTest::newRow("prices by amount")
+        << int(Kind::Prices) << 2 << QStringLiteral("coalesce(unit_amount, 0) ASC, id ASC");
+    QTest::newRow("coupons by times redeemed")
+        << int(Kind::Coupons) << 4 << QStringLiteral("coalesce(times_redeemed, 0) ASC, id ASC");
 }
 
 void TestListModels::sortsByEveryColumn()
