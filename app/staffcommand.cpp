@@ -1126,6 +1126,72 @@ QString readInvoicePlan(const QCommandLineParser &parser, InvoicePlan *plan)
     return {};
 }
 
+// The prices of the lines, one after the other, as Stripe has them; then the amounts in the
+// invoice's currency; then the steps.
+void checkInvoicePrices(StaffRun &staff, const std::shared_ptr<InvoicePlan> &shared, bool again,
+                        qsizetype i)
+{
+    InvoicePlan &plan = *shared;
+    if (i == plan.lines.size()) {
+        if (plan.currency.isEmpty())
+            return staff.fail(u"the customer has no currency yet: give "
+                              u"--currency C"_s,
+                              ExitUsage);
+        for (InvoiceLine &l : plan.lines) {
+            if (!l.price.isEmpty())
+                continue;
+            const models::MoneyParseResult m
+                = models::Money::parseDecimal(l.amountText, plan.currency);
+            if (!m.ok())
+                return staff.fail(u"%1 (\"%2\")"_s.arg(m.message, l.amountText), ExitUsage);
+            if (m.value->minorUnits() <= 0)
+                return staff.fail(u"a line's amount must be more than zero "
+                                  u"(\"%1\")"_s.arg(l.amountText),
+                                  ExitUsage);
+            l.amount = m.value->minorUnits();
+        }
+        QStringList lines;
+        for (const InvoiceLine &l : std::as_const(plan.lines))
+            lines.append(l.price.isEmpty() ? l.description + u'=' + QString::number(l.amount)
+                                           : l.price + u':' + QString::number(l.quantity));
+        plan.intent = u"invoice create %1 %2 [%3] due=%4 memo=%5%6%7%8"_s.arg(
+            plan.customer, plan.currency, lines.join(u", "_s), QString::number(plan.daysUntilDue),
+            plan.memo, plan.finalize ? u" finalize"_s : QString(),
+            plan.send ? u" send"_s : QString(),
+            !staff.userKey().isEmpty() ? u" key="_s + staff.userKey()
+                : again ? u" again "_s + QString::number(QDateTime::currentMSecsSinceEpoch())
+                        : QString());
+        if (!staff.confirmLive(u"invoice %1 for %2 lines"_s.arg(
+                plan.customer, QString::number(plan.lines.size()))))
+            return QCoreApplication::exit(ExitUsage);
+        return createInvoiceSteps(staff, plan, false);
+    }
+    const InvoiceLine &l = plan.lines.at(i);
+    if (l.price.isEmpty())
+        return checkInvoicePrices(staff, shared, again, i + 1);
+    staff.get(
+        u"/v1/prices/"_s + l.price, [&staff, shared, again, i](const network::StripeResponse &p) {
+            InvoicePlan &plan = *shared;
+            const QString id = plan.lines.at(i).price;
+            if (!p.ok())
+                return staff.fail(models::staffactions::readError(p.error).message, ExitUsage);
+            if (p.json.value(u"type"_s).toString() != QLatin1String("one_time"))
+                return staff.fail(u"the price %1 is recurring; a one-off invoice "
+                                  u"takes one-time prices (or a custom amount)"_s.arg(id),
+                                  ExitUsage);
+            if (!p.json.value(u"active"_s).toBool(true))
+                return staff.fail(u"the price %1 is archived (inactive)"_s.arg(id), ExitUsage);
+            const QString pc = p.json.value(u"currency"_s).toString();
+            if (plan.currency.isEmpty())
+                plan.currency = pc;
+            if (pc != plan.currency)
+                return staff.fail(u"the price %1 is in %2, but the invoice is in %3"_s.arg(
+                                      id, pc.toUpper(), plan.currency.toUpper()),
+                                  ExitUsage);
+            checkInvoicePrices(staff, shared, again, i + 1);
+        });
+}
+
 } // namespace
 
 int runInvoiceCreate(const QCommandLineParser &parser)
@@ -1146,93 +1212,19 @@ int runInvoiceCreate(const QCommandLineParser &parser)
             InvoicePlan &plan = *shared;
             // The customer and every price are checked before anything is sent; custom amounts
             // are read in the invoice's currency.
-            staff.get(
-                u"/v1/customers/"_s + plan.customer,
-                [&staff, shared, again](const network::StripeResponse &c) {
-                    InvoicePlan &plan = *shared;
-                    if (!c.ok())
-                        return staff.fail(models::staffactions::readError(c.error).message,
-                                          ExitUsage);
-                    if (c.json.value(u"deleted"_s).toBool())
-                        return staff.fail(u"the customer %1 is deleted"_s.arg(plan.customer),
-                                          ExitUsage);
-                    if (plan.currency.isEmpty())
-                        plan.currency = c.json.value(u"currency"_s).toString();
-                    auto checkPrices = std::make_shared<std::function<void(qsizetype)>>();
-                    *checkPrices = [&staff, shared, again, checkPrices](qsizetype i) {
-                        InvoicePlan &plan = *shared;
-                        if (i == plan.lines.size()) {
-                            if (plan.currency.isEmpty())
-                                return staff.fail(u"the customer has no currency yet: give "
-                                                  u"--currency C"_s,
-                                                  ExitUsage);
-                            for (InvoiceLine &l : plan.lines) {
-                                if (!l.price.isEmpty())
-                                    continue;
-                                const models::MoneyParseResult m
-                                    = models::Money::parseDecimal(l.amountText, plan.currency);
-                                if (!m.ok())
-                                    return staff.fail(u"%1 (\"%2\")"_s.arg(m.message, l.amountText),
-                                                      ExitUsage);
-                                if (m.value->minorUnits() <= 0)
-                                    return staff.fail(u"a line's amount must be more than zero "
-                                                      u"(\"%1\")"_s.arg(l.amountText),
-                                                      ExitUsage);
-                                l.amount = m.value->minorUnits();
-                            }
-                            QStringList lines;
-                            for (const InvoiceLine &l : std::as_const(plan.lines))
-                                lines.append(l.price.isEmpty()
-                                                 ? l.description + u'=' + QString::number(l.amount)
-                                                 : l.price + u':' + QString::number(l.quantity));
-                            plan.intent = u"invoice create %1 %2 [%3] due=%4 memo=%5%6%7%8"_s.arg(
-                                plan.customer, plan.currency, lines.join(u", "_s),
-                                QString::number(plan.daysUntilDue), plan.memo,
-                                plan.finalize ? u" finalize"_s : QString(),
-                                plan.send ? u" send"_s : QString(),
-                                !staff.userKey().isEmpty() ? u" key="_s + staff.userKey()
-                                    : again                ? u" again "_s
-                                        + QString::number(QDateTime::currentMSecsSinceEpoch())
-                                            : QString());
-                            if (!staff.confirmLive(u"invoice %1 for %2 lines"_s.arg(
-                                    plan.customer, QString::number(plan.lines.size()))))
-                                return QCoreApplication::exit(ExitUsage);
-                            return createInvoiceSteps(staff, plan, false);
-                        }
-                        const InvoiceLine &l = plan.lines.at(i);
-                        if (l.price.isEmpty())
-                            return (*checkPrices)(i + 1);
-                        staff.get(
-                            u"/v1/prices/"_s + l.price,
-                            [&staff, shared, checkPrices, i](const network::StripeResponse &p) {
-                                InvoicePlan &plan = *shared;
-                                const QString id = plan.lines.at(i).price;
-                                if (!p.ok())
-                                    return staff.fail(
-                                        models::staffactions::readError(p.error).message,
-                                        ExitUsage);
-                                if (p.json.value(u"type"_s).toString() != QLatin1String("one_time"))
-                                    return staff.fail(
-                                        u"the price %1 is recurring; a one-off invoice "
-                                        u"takes one-time prices (or a custom amount)"_s.arg(id),
-                                        ExitUsage);
-                                if (!p.json.value(u"active"_s).toBool(true))
-                                    return staff.fail(
-                                        u"the price %1 is archived (inactive)"_s.arg(id),
-                                        ExitUsage);
-                                const QString pc = p.json.value(u"currency"_s).toString();
-                                if (plan.currency.isEmpty())
-                                    plan.currency = pc;
-                                if (pc != plan.currency)
-                                    return staff.fail(
-                                        u"the price %1 is in %2, but the invoice is in %3"_s.arg(
-                                            id, pc.toUpper(), plan.currency.toUpper()),
-                                        ExitUsage);
-                                (*checkPrices)(i + 1);
-                            });
-                    };
-                    (*checkPrices)(0);
-                });
+            staff.get(u"/v1/customers/"_s + plan.customer,
+                      [&staff, shared, again](const network::StripeResponse &c) {
+                          InvoicePlan &plan = *shared;
+                          if (!c.ok())
+                              return staff.fail(models::staffactions::readError(c.error).message,
+                                                ExitUsage);
+                          if (c.json.value(u"deleted"_s).toBool())
+                              return staff.fail(u"the customer %1 is deleted"_s.arg(plan.customer),
+                                                ExitUsage);
+                          if (plan.currency.isEmpty())
+                              plan.currency = c.json.value(u"currency"_s).toString();
+                          checkInvoicePrices(staff, shared, again, 0);
+                      });
         });
     });
 }
