@@ -618,13 +618,24 @@ QJsonObject StripeSandbox::embedLists(QJsonObject object)
     return object;
 }
 
+QJsonArray StripeSandbox::fullList(const QJsonObject &object, const char *key) const
+{
+    return fullList(object.value(L("id")).toString(), object, key);
+}
+
+QJsonArray StripeSandbox::fullList(const QString &id, const QJsonObject &object,
+                                   const char *key) const
+{
+    return m_store.fullLists.value(
+        id + u':' + QLatin1String(key),
+        object.value(QLatin1String(key)).toObject().value(L("data")).toArray());
+}
+
 StripeSandbox::Reply StripeSandbox::embeddedList(const QString &id, const char *key,
                                                  const QJsonObject &object, const QString &url,
                                                  const FormParams &params)
 {
-    const QJsonArray all = m_store.fullLists.value(
-        id + u':' + QLatin1String(key),
-        object.value(QLatin1String(key)).toObject().value(L("data")).toArray());
+    const QJsonArray all = fullList(id, object, key);
     int limit = 10;
     if (const std::optional<Reply> bad = readLimit(params, &limit))
         return *bad;

@@ -139,6 +139,9 @@ private:
     // As Stripe: an invoice's lines and a subscription's items are embedded 10 at most, with
     // has_more and the URL that pages the rest.
     QJsonObject embedLists(QJsonObject object);
+    // All of an embedded list of `object` ("lines", "items"), not only the 10 it embeds.
+    QJsonArray fullList(const QJsonObject &object, const char *key) const;
+    QJsonArray fullList(const QString &id, const QJsonObject &object, const char *key) const;
     // The `limit` of a list request (left as it is when absent), or Stripe's 400 for a bad one.
     static std::optional<Reply> readLimit(const FormParams &params, int *limit);
     Reply embeddedList(const QString &id, const char *key, const QJsonObject &object,

@@ -161,6 +161,14 @@ void ActionDialog::setBlocked(const QString &reason)
     m_problem->show();
 }
 
+bool ActionDialog::blockUnlessAllowed(models::StaffAction action, const QJsonObject &object)
+{
+    const QString refusal = models::staffActionRefusal(action, object);
+    if (!refusal.isEmpty())
+        setBlocked(refusal);
+    return !refusal.isEmpty();
+}
+
 void ActionDialog::setBusy(bool busy, const QString &text)
 {
     m_sending = busy;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/actions/catalogue.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffinput.h"
 
@@ -81,6 +82,9 @@ protected:
     void setDismissText(const QString &text);
     // Prevents confirming at all (nothing to refund, …), with the reason shown.
     void setBlocked(const QString &reason);
+    // Blocked with Stripe's rule when it refuses `action` on `object` in its state
+    // (models::staffActionRefusal); returns whether it was.
+    bool blockUnlessAllowed(models::StaffAction action, const QJsonObject &object);
 
 private:
     void setBusy(bool busy, const QString &text = {});

@@ -96,8 +96,7 @@ InvoiceActionDialog::InvoiceActionDialog(models::StaffAction action, const QJson
         form()->addRow(QString(), m_outOfBand);
         connect(m_outOfBand, &QCheckBox::toggled, this, [this] { formChanged(); });
     }
-    if (const QString refusal = models::staffActionRefusal(action, invoice); !refusal.isEmpty())
-        setBlocked(refusal);
+    blockUnlessAllowed(action, invoice);
     formChanged();
 }
 

@@ -122,10 +122,7 @@ PauseCollectionDialog::PauseCollectionDialog(const QJsonObject &sub, const QStri
         connect(m_behavior, &QComboBox::currentIndexChanged, this, [this] { formChanged(); });
         connect(m_resumesAt, &QDateEdit::dateChanged, this, [this] { formChanged(); });
     }
-    if (const QString refusal
-        = models::staffActionRefusal(models::StaffAction::SubscriptionPause, sub);
-        !refusal.isEmpty())
-        setBlocked(refusal);
+    blockUnlessAllowed(models::StaffAction::SubscriptionPause, sub);
     formChanged();
 }
 
@@ -188,10 +185,7 @@ TrialDialog::TrialDialog(const QJsonObject &sub, const QString &customerLabel,
         formChanged();
     });
     connect(m_end, &QDateEdit::dateChanged, this, [this] { formChanged(); });
-    if (const QString refusal
-        = models::staffActionRefusal(models::StaffAction::SubscriptionTrial, sub);
-        !refusal.isEmpty())
-        setBlocked(refusal);
+    blockUnlessAllowed(models::StaffAction::SubscriptionTrial, sub);
     formChanged();
 }
 
@@ -249,10 +243,7 @@ CouponDialog::CouponDialog(const QJsonObject &sub, const QString &customerLabel,
                "keep their discount."),
             this);
     connect(m_coupon, &QComboBox::currentIndexChanged, this, [this] { formChanged(); });
-    if (const QString refusal
-        = models::staffActionRefusal(models::StaffAction::SubscriptionCoupon, sub);
-        !refusal.isEmpty())
-        setBlocked(refusal);
+    blockUnlessAllowed(models::StaffAction::SubscriptionCoupon, sub);
     formChanged();
 }
 
@@ -333,11 +324,7 @@ ChangePlanDialog::ChangePlanDialog(const QJsonObject &sub, const QString &custom
     connect(m_quantity, &QSpinBox::valueChanged, this, changed);
     connect(m_proration, &QComboBox::currentIndexChanged, this, changed);
     itemChosen();
-    if (const QString refusal
-        = models::staffActionRefusal(models::StaffAction::SubscriptionUpdate, sub);
-        !refusal.isEmpty())
-        setBlocked(refusal);
-    else if (items.isEmpty())
+    if (!blockUnlessAllowed(models::StaffAction::SubscriptionUpdate, sub) && items.isEmpty())
         setBlocked(tr("The cache has no items of this subscription; sync it first."));
     formChanged();
 }

@@ -268,18 +268,27 @@ OutboxAction setCoupon(const QString &id, const QString &coupon)
     return a;
 }
 
-OutboxAction updateSubscriptionItem(const ItemChange &c)
+namespace {
+
+void addItemChange(network::StripeParams &p, const ItemChange &c, const QString &prefix)
 {
-    OutboxAction a = subscriptionUpdate("subscription.update", c.subscription);
     QVariantMap item {{QStringLiteral("id"), c.item}};
     if (!c.price.isEmpty())
         item.insert(QStringLiteral("price"), c.price);
     if (c.quantity > 0)
         item.insert(QStringLiteral("quantity"), c.quantity);
-    a.params.add(QStringLiteral("items"), QVariantList {item});
-    a.params.add(QStringLiteral("proration_behavior"), c.proration);
+    p.add(prefix + QStringLiteral("items"), QVariantList {item});
+    p.add(prefix + QStringLiteral("proration_behavior"), c.proration);
     if (c.prorationDate > 0)
-        a.params.add(QStringLiteral("proration_date"), c.prorationDate);
+        p.add(prefix + QStringLiteral("proration_date"), c.prorationDate);
+}
+
+} // namespace
+
+OutboxAction updateSubscriptionItem(const ItemChange &c)
+{
+    OutboxAction a = subscriptionUpdate("subscription.update", c.subscription);
+    addItemChange(a.params, c, QString());
     return a;
 }
 
@@ -288,15 +297,8 @@ network::StripeRequest upcomingInvoice(const ItemChange &c)
     network::StripeRequest r;
     r.path = QStringLiteral("/v1/invoices/upcoming");
     r.params.add(QStringLiteral("subscription"), c.subscription);
-    QVariantMap item {{QStringLiteral("id"), c.item}};
-    if (!c.price.isEmpty())
-        item.insert(QStringLiteral("price"), c.price);
-    if (c.quantity > 0)
-        item.insert(QStringLiteral("quantity"), c.quantity);
-    r.params.add(QStringLiteral("subscription_items"), QVariantList {item});
-    r.params.add(QStringLiteral("subscription_proration_behavior"), c.proration);
-    if (c.prorationDate > 0)
-        r.params.add(QStringLiteral("subscription_proration_date"), c.prorationDate);
+    // The same change, under the names the preview gives them (subscription_items, …).
+    addItemChange(r.params, c, QStringLiteral("subscription_"));
     return r;
 }
 

@@ -252,8 +252,7 @@ StripeSandbox::Reply StripeSandbox::createInvoiceItem(const FormParams &params)
     const QJsonObject lineObject = parseObject(lineItemJson(line));
     // The invoice gains the line; its totals follow.
     QJsonObject lines = invoice.value(L("lines")).toObject();
-    QJsonArray data
-        = m_store.fullLists.value(invoiceId + L(":lines"), lines.value(L("data")).toArray());
+    QJsonArray data = fullList(invoice, "lines");
     data.append(lineObject);
     lines.insert(L("data"), data);
     lines.insert(L("has_more"), false);

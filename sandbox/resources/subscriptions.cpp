@@ -252,9 +252,7 @@ std::optional<StripeSandbox::Reply> StripeSandbox::applyTrialEnd(QJsonObject *su
 {
     const qint64 t = now();
     const QString status = sub->value(L("status")).toString();
-    const QJsonArray items
-        = m_store.fullLists.value(sub->value(L("id")).toString() + L(":items"),
-                                  sub->value(L("items")).toObject().value(L("data")).toArray());
+    const QJsonArray items = fullList(*sub, "items");
     const QJsonObject recurring
         = items.first().toObject().value(L("price")).toObject().value(L("recurring")).toObject();
     if (given == QLatin1String("now")) {
@@ -331,8 +329,7 @@ std::optional<StripeSandbox::Reply> StripeSandbox::applyItems(QJsonObject *sub,
         return error(400, kInvalidRequest, L("Invalid array: items must be a list of items."), {},
                      L("items"));
     const QString subId = sub->value(L("id")).toString();
-    QJsonArray items = m_store.fullLists.value(
-        subId + L(":items"), sub->value(L("items")).toObject().value(L("data")).toArray());
+    QJsonArray items = fullList(*sub, "items");
     const QJsonArray before = items;
     const QString currency = sub->value(L("currency")).toString();
     const QJsonArray changes = given.toArray();

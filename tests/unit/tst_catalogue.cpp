@@ -50,8 +50,8 @@ void TestCatalogue::actionsFollowTheObjectsState()
     const auto sub = [](const char *status) {
         return QJsonObject {{QStringLiteral("status"), QLatin1String(status)}};
     };
-    // A live subscription is cancelled, changed, paused and takes a coupon; only one in its trial has a
-    // trial to change.
+    // A live subscription is cancelled, changed, paused and takes a coupon; only one in its trial
+    // has a trial to change.
     const L live {StaffAction::SubscriptionCancel, StaffAction::SubscriptionUpdate,
                   StaffAction::SubscriptionPause, StaffAction::SubscriptionCoupon};
     QCOMPARE(staffActionsOn(QStringLiteral("subscriptions"), sub("active")), live);
