@@ -1,6 +1,7 @@
 #include "app/staffcommand.h"
 
 #include "app/commandline.h"
+#include "models/actions/invoiceplan.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
 #include "models/currency.h"
@@ -947,30 +948,14 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
 
 namespace {
 
-// One line of `paydesk invoice create`: a catalogue price with its quantity, or a custom
-// amount with its description.
-struct InvoiceLine
-{
-    QString price;
-    qint64 quantity = 1;
-    QString description;
-    QString amountText; // As typed; parsed once the invoice's currency is known.
-    qint64 amount = 0;
-};
+using models::invoiceplan::Plan;
 
-struct InvoicePlan
+// A plan of `paydesk invoice create`, with the custom amounts as typed (parsed once the
+// invoice's currency is known).
+struct InvoicePlan : Plan
 {
-    QString customer;
-    QString currency;
-    QList<InvoiceLine> lines;
-    qint64 daysUntilDue = -1; // -1: charged automatically.
-    QString memo;
-    bool finalize = false;
-    bool send = false;
-    QString intent;
+    QStringList amountTexts; // Per line; empty for a price line.
 };
-
-void createInvoiceSteps(StaffRun &staff, const InvoicePlan &plan, bool anythingSent);
 
 // After every step: the invoice as Stripe has it now, printed.
 void reportInvoice(StaffRun &staff, const QString &id, bool anythingSent)
@@ -998,7 +983,7 @@ void reportInvoice(StaffRun &staff, const QString &id, bool anythingSent)
 // leaves its steps in the outbox; the next run resends what was left unanswered (same keys)
 // and goes on from the first step Stripe has not confirmed, so there is one invoice, each line
 // once, finalized once and sent once.
-void createInvoiceSteps(StaffRun &staff, const InvoicePlan &plan, bool anythingSent)
+void createInvoiceSteps(StaffRun &staff, const Plan &plan, bool anythingSent)
 {
     const QString key = staff.userKey();
     auto keyed = [&key](OutboxAction a, const QString &suffix) {
@@ -1006,68 +991,22 @@ void createInvoiceSteps(StaffRun &staff, const InvoicePlan &plan, bool anythingS
             a.idempotencyKey = suffix.isEmpty() ? key : key + u'-' + suffix;
         return a;
     };
+    auto next = [&staff, plan](const OutboxEntry &) {
+        createInvoiceSteps(staff, plan, true);
+    };
     const OutboxEntry created = staff.stepDone(plan.intent);
-    if (created.id == 0) {
-        OutboxAction a;
-        a.action = u"invoice.create"_s;
-        a.path = u"/v1/invoices"_s;
-        a.params.add(u"customer"_s, plan.customer);
-        a.params.add(u"currency"_s, plan.currency);
-        if (plan.daysUntilDue >= 0) {
-            a.params.add(u"collection_method"_s, u"send_invoice"_s);
-            a.params.add(u"days_until_due"_s, plan.daysUntilDue);
-        } else {
-            a.params.add(u"collection_method"_s, u"charge_automatically"_s);
-        }
-        if (!plan.memo.isEmpty())
-            a.params.add(u"description"_s, plan.memo);
-        a.params.add(u"auto_advance"_s, false);
-        a.params.add(u"pending_invoice_items_behavior"_s, u"exclude"_s);
-        a.intent = plan.intent;
-        return staff.step(keyed(a, {}), [&staff, plan](const OutboxEntry &) {
-            createInvoiceSteps(staff, plan, true);
-        });
-    }
+    if (created.id == 0)
+        return staff.step(keyed(models::invoiceplan::createDraft(plan), {}), next);
     const QString id = QJsonDocument::fromJson(created.response).object().value(u"id"_s).toString();
     for (qsizetype i = 0; i < plan.lines.size(); ++i) {
-        const QString intent = plan.intent + u" line "_s + QString::number(i + 1);
-        if (staff.stepDone(intent).id != 0)
-            continue;
-        const InvoiceLine &l = plan.lines.at(i);
-        OutboxAction a;
-        a.action = u"invoice.add_line"_s;
-        a.objectId = id;
-        a.path = u"/v1/invoiceitems"_s;
-        a.params.add(u"customer"_s, plan.customer);
-        a.params.add(u"invoice"_s, id);
-        if (!l.price.isEmpty()) {
-            a.params.add(u"price"_s, l.price);
-            a.params.add(u"quantity"_s, l.quantity);
-        } else {
-            a.params.add(u"amount"_s, l.amount);
-            a.params.add(u"currency"_s, plan.currency);
-            a.params.add(u"description"_s, l.description);
-        }
-        a.intent = intent;
-        return staff.step(
-            keyed(a, u"line-"_s + QString::number(i + 1)),
-            [&staff, plan](const OutboxEntry &) { createInvoiceSteps(staff, plan, true); });
+        const OutboxAction a = models::invoiceplan::addLine(plan, id, i);
+        if (staff.stepDone(a.intent).id == 0)
+            return staff.step(keyed(a, u"line-"_s + QString::number(i + 1)), next);
     }
-    const QStringList later = plan.send ? QStringList {u"finalize"_s, u"send"_s}
-        : plan.finalize                 ? QStringList {u"finalize"_s}
-                                        : QStringList {};
-    for (const QString &verb : later) {
-        const QString intent = plan.intent + u' ' + verb;
-        if (staff.stepDone(intent).id != 0)
-            continue;
-        OutboxAction a = models::staffactions::invoiceAction(
-            id,
-            verb == QLatin1String("send") ? models::StaffAction::InvoiceSend
-                                          : models::StaffAction::InvoiceFinalize);
-        a.intent = intent;
-        return staff.step(keyed(a, verb), [&staff, plan](const OutboxEntry &) {
-            createInvoiceSteps(staff, plan, true);
-        });
+    for (const QString &verb : models::invoiceplan::laterSteps(plan)) {
+        const OutboxAction a = models::invoiceplan::laterStep(plan, id, verb);
+        if (staff.stepDone(a.intent).id == 0)
+            return staff.step(keyed(a, verb), next);
     }
     reportInvoice(staff, id, anythingSent);
 }
@@ -1083,14 +1022,15 @@ QString readInvoicePlan(const QCommandLineParser &parser, InvoicePlan *plan)
         return u"an invoice needs at least one line: --item PRICE_ID[:QTY] or --item "
                u"\"DESCRIPTION=AMOUNT\""_s;
     for (const QString &item : items) {
-        InvoiceLine l;
+        models::invoiceplan::Line l;
+        QString amountText;
         const qsizetype eq = item.lastIndexOf(u'=');
         if (eq >= 0) {
             l.description = item.left(eq).trimmed();
-            l.amountText = item.mid(eq + 1).trimmed();
+            amountText = item.mid(eq + 1).trimmed();
             if (l.description.isEmpty())
                 return u"a custom line needs a description before '=': \"%1\""_s.arg(item);
-            if (l.amountText.isEmpty())
+            if (amountText.isEmpty())
                 return u"a custom line needs an amount after '=': \"%1\""_s.arg(item);
         } else {
             l.price = item.section(u':', 0, 0).trimmed();
@@ -1103,6 +1043,7 @@ QString readInvoicePlan(const QCommandLineParser &parser, InvoicePlan *plan)
                     return p.message + u" (--item "_s + item + u')';
         }
         plan->lines.append(l);
+        plan->amountTexts.append(amountText);
     }
     plan->currency = parser.value(u"currency"_s).toLower();
     if (!plan->currency.isEmpty() && !models::currency::isValidCode(plan->currency))
@@ -1137,40 +1078,35 @@ void checkInvoicePrices(StaffRun &staff, const std::shared_ptr<InvoicePlan> &sha
             return staff.fail(u"the customer has no currency yet: give "
                               u"--currency C"_s,
                               ExitUsage);
-        for (InvoiceLine &l : plan.lines) {
-            if (!l.price.isEmpty())
+        for (qsizetype j = 0; j < plan.lines.size(); ++j) {
+            models::invoiceplan::Line &l = plan.lines[j];
+            if (!l.custom())
                 continue;
-            const models::MoneyParseResult m
-                = models::Money::parseDecimal(l.amountText, plan.currency);
+            const QString &text = plan.amountTexts.at(j);
+            const models::MoneyParseResult m = models::Money::parseDecimal(text, plan.currency);
             if (!m.ok())
-                return staff.fail(u"%1 (\"%2\")"_s.arg(m.message, l.amountText), ExitUsage);
+                return staff.fail(u"%1 (\"%2\")"_s.arg(m.message, text), ExitUsage);
             if (m.value->minorUnits() <= 0)
                 return staff.fail(u"a line's amount must be more than zero "
-                                  u"(\"%1\")"_s.arg(l.amountText),
+                                  u"(\"%1\")"_s.arg(text),
                                   ExitUsage);
             l.amount = m.value->minorUnits();
         }
-        QStringList lines;
-        for (const InvoiceLine &l : std::as_const(plan.lines))
-            lines.append(l.price.isEmpty() ? l.description + u'=' + QString::number(l.amount)
-                                           : l.price + u':' + QString::number(l.quantity));
-        plan.intent = u"invoice create %1 %2 [%3] due=%4 memo=%5%6%7%8"_s.arg(
-            plan.customer, plan.currency, lines.join(u", "_s), QString::number(plan.daysUntilDue),
-            plan.memo, plan.finalize ? u" finalize"_s : QString(),
-            plan.send ? u" send"_s : QString(),
-            !staff.userKey().isEmpty() ? u" key="_s + staff.userKey()
-                : again ? u" again "_s + QString::number(QDateTime::currentMSecsSinceEpoch())
+        plan.intent = models::invoiceplan::intentOf(
+            plan,
+            !staff.userKey().isEmpty() ? u"key="_s + staff.userKey()
+                : again ? u"again "_s + QString::number(QDateTime::currentMSecsSinceEpoch())
                         : QString());
         if (!staff.confirmLive(u"invoice %1 for %2 lines"_s.arg(
                 plan.customer, QString::number(plan.lines.size()))))
             return QCoreApplication::exit(ExitUsage);
         return createInvoiceSteps(staff, plan, false);
     }
-    const InvoiceLine &l = plan.lines.at(i);
-    if (l.price.isEmpty())
+    if (plan.lines.at(i).custom())
         return checkInvoicePrices(staff, shared, again, i + 1);
     staff.get(
-        u"/v1/prices/"_s + l.price, [&staff, shared, again, i](const network::StripeResponse &p) {
+        u"/v1/prices/"_s + plan.lines.at(i).price,
+        [&staff, shared, again, i](const network::StripeResponse &p) {
             InvoicePlan &plan = *shared;
             const QString id = plan.lines.at(i).price;
             if (!p.ok())
@@ -1188,6 +1124,7 @@ void checkInvoicePrices(StaffRun &staff, const std::shared_ptr<InvoicePlan> &sha
                 return staff.fail(u"the price %1 is in %2, but the invoice is in %3"_s.arg(
                                       id, pc.toUpper(), plan.currency.toUpper()),
                                   ExitUsage);
+            plan.lines[i].unitAmount = p.json.value(u"unit_amount"_s).toInteger(-1);
             checkInvoicePrices(staff, shared, again, i + 1);
         });
 }

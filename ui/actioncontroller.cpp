@@ -5,6 +5,7 @@
 #include "models/store/cache.h"
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
+#include "ui/invoicecreatedialog.h"
 #include "ui/invoicedialog.h"
 #include "ui/refunddialog.h"
 #include "ui/subscriptiondialogs.h"
@@ -135,6 +136,8 @@ QString ActionController::label(models::StaffAction action, const QJsonObject &o
     case models::StaffAction::SubscriptionCoupon:
         return object.value(QStringLiteral("discount")).isObject() ? tr("Change coupon…")
                                                                    : tr("Apply coupon…");
+    case models::StaffAction::InvoiceCreate:
+        return tr("Create invoice…");
     case models::StaffAction::InvoiceFinalize:
         return tr("Finalize…");
     case models::StaffAction::InvoiceSend:
@@ -249,6 +252,11 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
             models::staffactions::couponChoices(
                 m_cache->database(), object.value(QStringLiteral("currency")).toString()),
             options, m_window);
+        break;
+    case models::StaffAction::InvoiceCreate:
+        dialog = new CreateInvoiceDialog(
+            object, customerLabel(id),
+            models::invoiceplan::oneTimePrices(m_cache->database(), QString()), options, m_window);
         break;
     case models::StaffAction::InvoiceFinalize:
     case models::StaffAction::InvoiceSend:

@@ -216,8 +216,13 @@ void ActionDialog::confirm()
     connect(m_outbox, &models::Outbox::entryFinished, this,
             [this](qint64 finished, bool ok) { entryFinished(finished, ok); });
     connect(m_outbox, &models::Outbox::idle, this, &ActionDialog::outboxIdle, Qt::QueuedConnection);
-    setBusy(true, tr("Sending to Stripe…"));
+    setBusy(true, stepText().isEmpty() ? tr("Sending to Stripe…") : stepText());
     m_outbox->sendPending();
+}
+
+bool ActionDialog::nextStep(const QJsonObject &, models::OutboxAction *)
+{
+    return false;
 }
 
 void ActionDialog::entryFinished(qint64 id, bool ok)
@@ -227,15 +232,41 @@ void ActionDialog::entryFinished(qint64 id, bool ok)
     const models::OutboxEntry e = m_outbox->entry(id);
     if (ok) {
         // Stays busy: a done action has nothing left to confirm.
-        m_result = QJsonDocument::fromJson(e.response).object();
+        const QJsonObject answer = QJsonDocument::fromJson(e.response).object();
+        models::OutboxAction next;
+        if (nextStep(answer, &next)) {
+            m_chained = true;
+            QString error;
+            const qint64 nextId = m_outbox->enqueue(next, &error);
+            if (nextId < 0) {
+                setBusy(false);
+                setBlocked(
+                    tr("The next step could not be stored, so it was not sent: %1").arg(error)
+                    + u'\n' + stoppedText());
+                return;
+            }
+            m_entry = nextId;
+            setBusy(true, stepText());
+            m_outbox->sendPending();
+            return;
+        }
+        m_result = finalResult(answer);
         Q_EMIT succeeded(m_result);
         accept();
+        return;
+    }
+    const models::StaffError error = models::staffactions::readError(e);
+    if (m_chained) {
+        // Earlier steps happened: the form stays locked and nothing more is sent from here.
+        setBusy(false);
+        setBlocked(error.message + u'\n' + stoppedText());
+        m_requestId = error.requestId;
+        m_copyRequestId->setVisible(!error.requestId.isEmpty());
         return;
     }
     // Refused: this entry is over; the corrected form makes a new one.
     m_entry = -1;
     setBusy(false);
-    const models::StaffError error = models::staffactions::readError(e);
     showProblem(error.field, error.message);
     if (!error.requestId.isEmpty()) {
         m_requestId = error.requestId;

@@ -65,6 +65,18 @@ protected:
     virtual models::InputProblem prepare(models::OutboxAction *action) = 0;
     // For the live-mode confirmation: "Refund $40.00 to Emma Rossi".
     virtual QString summary() const = 0;
+    // An action of several steps (an invoice: the draft, its lines, finalize, send): called
+    // when the step sent last succeeded, with Stripe's answer; fills in the next step and
+    // returns true, or returns false when there is none left. Each step is its own outbox
+    // entry (own intent and idempotency key), sent only once the one before it succeeded.
+    virtual bool nextStep(const QJsonObject &answer, models::OutboxAction *next);
+    // What the dialog reports as its result once the last step succeeded (the last answer).
+    virtual QJsonObject finalResult(const QJsonObject &lastAnswer) const { return lastAnswer; }
+    // While a step is sent: "Step 2 of 4: adding line 1…" ("" for a one-step action).
+    virtual QString stepText() const { return {}; }
+    // After a later step was refused, what exists and what was not done (the form stays
+    // locked: the steps that succeeded are never made again from this dialog).
+    virtual QString stoppedText() const { return {}; }
     void keyPressEvent(QKeyEvent *event) override;
     // Called when the form changes, to refresh the summary and dependent widgets.
     void formChanged();
@@ -107,6 +119,7 @@ private:
     bool m_sending = false;
     bool m_blocked = false;
     bool m_explicitConfirm = false;
+    bool m_chained = false; // A step after the first was sent.
     QJsonObject m_result;
 };
 

@@ -24,6 +24,9 @@ const QList<StaffActionInfo> &staffActionCatalogue()
          "subscriptions:write", "subscription trial"},
         {StaffAction::SubscriptionCoupon, "subscription.coupon", "subscriptions", true,
          "subscriptions:write", "subscription coupon"},
+        // On a customer: the detail panel of a customer offers it.
+        {StaffAction::InvoiceCreate, "invoice.create", "customers", true, "invoices:write",
+         "invoice create"},
         {StaffAction::InvoiceFinalize, "invoice.finalize", "invoices", true, "invoices:write",
          "invoice finalize"},
         {StaffAction::InvoiceSend, "invoice.send", "invoices", true, "invoices:write",
@@ -92,6 +95,10 @@ QString staffActionRefusal(StaffAction action, const QJsonObject &object)
     case StaffAction::CustomerDelete:
     case StaffAction::CustomerCreate:
         return {};
+    case StaffAction::InvoiceCreate:
+        return object.value(QStringLiteral("deleted")).toBool()
+            ? QCoreApplication::translate("StaffActions", "The customer is deleted.")
+            : QString();
     case StaffAction::InvoiceFinalize:
     case StaffAction::InvoiceDelete:
         return invoice({"draft"});

@@ -19,6 +19,7 @@ enum class StaffAction {
     SubscriptionTrial, // Extends or ends a trial.
     SubscriptionCoupon, // Applies, changes or removes a coupon.
     SubscriptionUpdate, // Changes an item's price or quantity, with prorations.
+    InvoiceCreate, // A one-off invoice for a customer: the draft, its lines, then finalized.
     InvoiceFinalize,
     InvoiceSend,
     InvoicePay,

@@ -2,13 +2,16 @@
 #include "models/store/cache.h"
 #include "models/store/cachereader.h"
 #include "network/stripeclient.h"
+#include "sandbox/stripesandbox.h"
 #include "tests/support/democache.h"
 #include "tests/support/fakenetwork.h"
+#include "tests/support/sandboxnetwork.h"
 #include "ui/actioncontroller.h"
 #include "ui/activitypage.h"
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
 #include "ui/detailpanel.h"
+#include "ui/invoicecreatedialog.h"
 #include "ui/invoicedialog.h"
 #include "ui/mainwindow.h"
 #include "ui/refunddialog.h"
@@ -22,6 +25,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -124,6 +128,9 @@ private Q_SLOTS:
     void invoiceActionsSendWhatTheStateAllows();
     void subscriptionChangeDialogs();
     void changePlanSendsWhatItPreviewed();
+    void createInvoiceRules();
+    void createInvoiceMakesEachStepOnce();
+    void createInvoiceStopsAtARefusedStep();
     void actionsOffWhenOfflineOrReadOnly();
     void activityPageShowsOutboxAndAudit();
     void aRefundReloadsOnlyThePagesThatShowIt();
@@ -926,6 +933,242 @@ void TestStaffDialogs::changePlanSendsWhatItPreviewed()
              "items[0][id]=" + items.first().id.toLatin1() + "&items[0][price]=" + price.toLatin1()
                  + "&items[0][quantity]=" + QByteArray::number(items.first().quantity + 1)
                  + "&proration_behavior=always_invoice&proration_date=" + at.toLatin1());
+}
+
+namespace {
+
+// The demo merchant of the cache, as a Stripe answering in process (same scale, seed and time).
+std::unique_ptr<sandbox::StripeSandbox> demoSandbox()
+{
+    sandbox::SandboxOptions options;
+    options.scale = 1500;
+    options.now = 1763800000;
+    options.seed = 1;
+    auto sb = std::make_unique<sandbox::StripeSandbox>(options);
+    return sb->load() ? std::move(sb) : nullptr;
+}
+
+// The requests sent to `path` with `method`.
+int sentTo(const QList<tests::SentRequest> &sent, const QByteArray &method, const QString &path)
+{
+    return int(std::count_if(sent.begin(), sent.end(), [&](const tests::SentRequest &r) {
+        return r.method == method && r.url.path() == path;
+    }));
+}
+
+} // namespace
+
+// Every rule of the Create invoice dialog refuses before anything is stored or sent; the
+// totals follow the lines; the keyboard reaches every field in reading order.
+void TestStaffDialogs::createInvoiceRules()
+{
+    models::sql::Statement s = m_cache->database().prepare(
+        QStringLiteral("SELECT id FROM customers WHERE deleted = 0 ORDER BY id LIMIT 1"));
+    QVERIFY(s.step());
+    // Billed in USD already (Stripe sets a customer's currency with its first invoice).
+    QJsonObject customer = raw(QStringLiteral("customers"), s.text(0));
+    customer.insert(QStringLiteral("currency"), QStringLiteral("usd"));
+    s = {};
+    const auto prices = models::invoiceplan::oneTimePrices(m_cache->database(), {});
+    const auto usd = std::find_if(prices.begin(), prices.end(),
+                                  [](const auto &p) { return p.currency == QLatin1String("usd"); });
+    QVERIFY(usd != prices.end());
+    ui::CreateInvoiceDialog d(customer, QStringLiteral("Ada"), prices, {});
+    d.setOutbox(m_outbox.get());
+    // The customer is billed in USD: the currency is fixed, and only USD prices are offered.
+    QVERIFY(!d.currencyBox()->isEnabled());
+    for (int i = 0; i < d.priceBox()->count(); ++i)
+        QVERIFY(d.priceBox()->itemText(i).contains(u'$'));
+    {
+        QList<QWidget *> chain;
+        QWidget *w = d.priceBox();
+        for (int i = 0; i < 14; ++i, w = w->nextInFocusChain()) {
+            while (!(w->focusPolicy() & Qt::TabFocus)
+                   || qobject_cast<QSpinBox *>(w->parentWidget()))
+                w = w->nextInFocusChain();
+            chain.append(w);
+        }
+        const QList<QWidget *> order {
+            d.priceBox(),      d.quantityBox(),     d.addPriceButton(), d.descriptionEdit(),
+            d.amountEdit(),    d.addCustomButton(), d.linesTable(),     d.removeLineButton(),
+            d.collectionBox(), d.daysUntilDueBox(), d.memoEdit(),       d.footerEdit(),
+            d.afterBox()};
+        QCOMPARE(chain.mid(0, order.size()), order);
+    }
+    // No lines.
+    d.confirm();
+    QCOMPARE(d.problemField(), QStringLiteral("lines"));
+    // A custom line needs a description and an amount of the currency's decimals, above zero.
+    d.addCustomButton()->click();
+    QCOMPARE(d.problemField(), QStringLiteral("description"));
+    d.descriptionEdit()->setText(QStringLiteral("Setup fee"));
+    for (const char *bad : {"12.345", "0", "-4", "abc", "€5"}) {
+        d.amountEdit()->setText(QLatin1String(bad));
+        d.addCustomButton()->click();
+        QVERIFY2(d.problemField() == QLatin1String("amount"), bad);
+    }
+    QCOMPARE(d.linesTable()->rowCount(), 0);
+    d.amountEdit()->setText(QStringLiteral("1,250.50"));
+    d.addCustomButton()->click();
+    QVERIFY2(d.problemText().isEmpty(), qPrintable(d.problemText()));
+    QCOMPARE(d.linesTable()->rowCount(), 1);
+    QCOMPARE(d.plan().lines.first().amount, 125050);
+    d.priceBox()->setCurrentIndex(d.priceBox()->findData(usd->id));
+    d.quantityBox()->setValue(3);
+    d.addPriceButton()->click();
+    QCOMPARE(d.linesTable()->rowCount(), 2);
+    const qint64 total = 125050 + 3 * usd->unitAmount;
+    QVERIFY2(d.totalsLabel()->text().contains(
+                 QStringLiteral("Total ") + models::Money(total, QStringLiteral("usd")).toString()),
+             qPrintable(d.totalsLabel()->text()));
+    QCOMPARE(models::invoiceplan::totals(d.plan()).total, total);
+    // A line added by mistake is removed.
+    d.addPriceButton()->click();
+    QCOMPARE(d.linesTable()->rowCount(), 3);
+    d.linesTable()->selectRow(2);
+    d.removeLineButton()->click();
+    QCOMPARE(d.linesTable()->rowCount(), 2);
+    QCOMPARE(models::invoiceplan::totals(d.plan()).total, total);
+    // Emailed: the due date is shown and sending is offered; charged: charging is.
+    d.collectionBox()->setCurrentIndex(d.collectionBox()->findData(QStringLiteral("send_invoice")));
+    d.daysUntilDueBox()->setValue(14);
+    QVERIFY(d.totalsLabel()->text().contains(QStringLiteral("Due ")));
+    QVERIFY(d.afterBox()->findData(QStringLiteral("send")) >= 0);
+    QVERIFY(d.afterBox()->findData(QStringLiteral("pay")) < 0);
+    QCOMPARE(d.daysUntilDueBox()->maximum(), 1825);
+    d.collectionBox()->setCurrentIndex(
+        d.collectionBox()->findData(QStringLiteral("charge_automatically")));
+    QVERIFY(!d.daysUntilDueBox()->isEnabled());
+    QVERIFY(d.afterBox()->findData(QStringLiteral("pay")) >= 0);
+    QCOMPARE(entries(), 0);
+    QVERIFY(m_network->sent().isEmpty());
+    save(&d, QStringLiteral("create-invoice-dialog"));
+}
+
+// Confirmed once, the dialog makes the draft, adds each line, finalizes and emails it — each
+// step sent once, after the one before succeeded — against the demo merchant's Stripe.
+void TestStaffDialogs::createInvoiceMakesEachStepOnce()
+{
+    const auto sb = demoSandbox();
+    QVERIFY(sb);
+    tests::answerFromSandbox(m_network, sb.get());
+    models::sql::Statement s = m_cache->database().prepare(
+        QStringLiteral("SELECT id FROM customers WHERE deleted = 0 AND default_payment_method IS "
+                       "NOT NULL ORDER BY id LIMIT 1 OFFSET 2"));
+    QVERIFY(s.step());
+    const QString customerId = s.text(0);
+    s = {};
+    const auto prices
+        = models::invoiceplan::oneTimePrices(m_cache->database(), QStringLiteral("usd"));
+    QVERIFY(!prices.isEmpty());
+    ui::CreateInvoiceDialog d(raw(QStringLiteral("customers"), customerId), QStringLiteral("Ada"),
+                              prices, {});
+    d.setOutbox(m_outbox.get());
+    d.currencyBox()->setCurrentIndex(d.currencyBox()->findData(QStringLiteral("usd")));
+    d.descriptionEdit()->setText(QStringLiteral("Consulting, November"));
+    d.amountEdit()->setText(QStringLiteral("400"));
+    d.addCustomButton()->click();
+    d.priceBox()->setCurrentIndex(0);
+    d.quantityBox()->setValue(2);
+    d.addPriceButton()->click();
+    d.collectionBox()->setCurrentIndex(d.collectionBox()->findData(QStringLiteral("send_invoice")));
+    d.daysUntilDueBox()->setValue(14);
+    d.memoEdit()->setText(QStringLiteral("Thank you"));
+    d.afterBox()->setCurrentIndex(d.afterBox()->findData(QStringLiteral("send")));
+    const qint64 total = 40000 + 2 * prices.first().unitAmount;
+    QSignalSpy done(&d, &ui::ActionDialog::succeeded);
+    d.confirm();
+    d.confirm(); // A second click while sending does nothing.
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 20000);
+    const QJsonObject invoice = d.result();
+    QCOMPARE(invoice.value(QStringLiteral("object")).toString(), QStringLiteral("invoice"));
+    QCOMPARE(invoice.value(QStringLiteral("status")).toString(), QStringLiteral("open"));
+    QCOMPARE(invoice.value(QStringLiteral("total")).toInteger(), total);
+    QCOMPARE(invoice.value(QStringLiteral("collection_method")).toString(),
+             QStringLiteral("send_invoice"));
+    QCOMPARE(invoice.value(QStringLiteral("description")).toString(), QStringLiteral("Thank you"));
+    const QString id = invoice.value(QStringLiteral("id")).toString();
+    QCOMPARE(d.invoiceId(), id);
+    const auto &sent = m_network->sent();
+    QCOMPARE(sentTo(sent, "POST", QStringLiteral("/v1/invoices")), 1);
+    QCOMPARE(sentTo(sent, "POST", QStringLiteral("/v1/invoiceitems")), 2);
+    QCOMPARE(sentTo(sent, "POST", QStringLiteral("/v1/invoices/") + id + u"/finalize"), 1);
+    QCOMPARE(sentTo(sent, "POST", QStringLiteral("/v1/invoices/") + id + u"/send"), 1);
+    // Five outbox entries, each its own step with its own key, all confirmed.
+    const auto all = m_outbox->entries();
+    QCOMPARE(all.size(), 5);
+    QSet<QString> keys;
+    for (const models::OutboxEntry &e : all) {
+        QCOMPARE(e.state, QStringLiteral("succeeded"));
+        keys.insert(e.idempotencyKey);
+    }
+    QCOMPARE(keys.size(), 5);
+    // Stripe holds one such invoice for the customer, with both lines.
+    network::StripeRequest get;
+    get.method = "GET";
+    get.path = QStringLiteral("/v1/invoices/") + id;
+    bool got = false;
+    m_client->send(get, this, [&](const network::StripeResponse &r) {
+        got = true;
+        QCOMPARE(r.json.value(QStringLiteral("lines"))
+                     .toObject()
+                     .value(QStringLiteral("data"))
+                     .toArray()
+                     .size(),
+                 2);
+        QCOMPARE(r.json.value(QStringLiteral("amount_remaining")).toInteger(), total);
+    });
+    QTRY_VERIFY(got);
+    m_network->setAnswerer({});
+}
+
+// A later step Stripe refuses (charging a customer without a payment method) stops the flow:
+// the draft made is named, the form stays locked and nothing more is sent.
+void TestStaffDialogs::createInvoiceStopsAtARefusedStep()
+{
+    const auto sb = demoSandbox();
+    QVERIFY(sb);
+    tests::answerFromSandbox(m_network, sb.get());
+    // A new customer of that Stripe: no payment method.
+    network::StripeRequest create;
+    create.method = "POST";
+    create.path = QStringLiteral("/v1/customers");
+    create.params.add(QStringLiteral("email"), QStringLiteral("nopm@example.com"));
+    QJsonObject customer;
+    m_client->send(create, this, [&](const network::StripeResponse &r) { customer = r.json; });
+    QTRY_VERIFY(!customer.isEmpty());
+    const auto prices
+        = models::invoiceplan::oneTimePrices(m_cache->database(), QStringLiteral("eur"));
+    QVERIFY(!prices.isEmpty());
+    ui::CreateInvoiceDialog d(customer, QStringLiteral("No PM"), prices, {});
+    d.setOutbox(m_outbox.get());
+    d.currencyBox()->setCurrentIndex(d.currencyBox()->findData(QStringLiteral("eur")));
+    QCOMPARE(d.currencyBox()->currentData().toString(), QStringLiteral("eur"));
+    d.priceBox()->setCurrentIndex(0);
+    d.addPriceButton()->click();
+    QVERIFY(!d.currencyBox()->isEnabled()); // Fixed once a line is in.
+    d.afterBox()->setCurrentIndex(d.afterBox()->findData(QStringLiteral("pay")));
+    d.confirm();
+    QTRY_VERIFY2_WITH_TIMEOUT(d.isBlocked(), qPrintable(d.problemText()), 20000);
+    QVERIFY(d.result().isEmpty());
+    QVERIFY(!d.invoiceId().isEmpty());
+    QVERIFY2(d.problemText().contains(d.invoiceId()), qPrintable(d.problemText()));
+    QVERIFY2(d.problemText().contains(QStringLiteral("charging it")), qPrintable(d.problemText()));
+    QVERIFY(!d.addPriceButton()->isEnabled() || !d.priceBox()->isEnabled()
+            || !d.confirmButton()->isEnabled());
+    QVERIFY(!d.confirmButton()->isEnabled());
+    const qsizetype before = m_network->sent().size();
+    d.confirm();
+    QTest::qWait(50);
+    QCOMPARE(m_network->sent().size(), before);
+    QCOMPARE(sentTo(m_network->sent(), "POST", QStringLiteral("/v1/invoices")), 1);
+    const QString invoicePath = QStringLiteral("/v1/invoices/") + d.invoiceId();
+    QCOMPARE(sentTo(m_network->sent(), "POST", invoicePath + u"/finalize"), 1);
+    QCOMPARE(sentTo(m_network->sent(), "POST", invoicePath + u"/pay"), 1);
+    QVERIFY2(d.problemText().contains(QStringLiteral("no attached payment source")),
+             qPrintable(d.problemText()));
+    save(&d, QStringLiteral("create-invoice-stopped"));
+    m_network->setAnswerer({});
 }
 
 void TestStaffDialogs::actionsOffWhenOfflineOrReadOnly()

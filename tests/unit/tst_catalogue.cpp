@@ -45,8 +45,12 @@ void TestCatalogue::actionsFollowTheObjectsState()
              L {StaffAction::Refund});
     QCOMPARE(staffActionsOn(QStringLiteral("charges"), charge("succeeded", true)), L {});
     QCOMPARE(staffActionsOn(QStringLiteral("charges"), charge("failed", false)), L {});
+    // A customer is edited, deleted and invoiced; a deleted one is not invoiced.
     QCOMPARE(staffActionsOn(QStringLiteral("customers"), {}),
-             (L {StaffAction::CustomerEdit, StaffAction::CustomerDelete}));
+             (L {StaffAction::CustomerEdit, StaffAction::CustomerDelete,
+                 StaffAction::InvoiceCreate}));
+    QVERIFY(!staffActionsOn(QStringLiteral("customers"), {{QStringLiteral("deleted"), true}})
+                 .contains(StaffAction::InvoiceCreate));
     const auto sub = [](const char *status) {
         return QJsonObject {{QStringLiteral("status"), QLatin1String(status)}};
     };
