@@ -316,7 +316,8 @@ const QList<Subcommand> &subcommands()
                           "pause: resume by itself then (YYYY-MM-DD, start of the day UTC, or an "
                           "ISO 8601 date and time).",
                           "DATE"),
-              flagOption("remove", "coupon: remove the discount."),
+              flagOption("remove", "coupon: remove the discount. update: delete the --item."),
+              flagOption("add", "update: add the --price (× --quantity) as a new item."),
               valueOption("item", "update: the item to change (default: the only one).", "SI_ID"),
               valueOption("price", "update: the item's new recurring price.", "PRICE_ID"),
               valueOption("quantity", "update: the item's new quantity (1 or more).", "N"),

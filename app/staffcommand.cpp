@@ -604,7 +604,19 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
             = models::staffinput::quantity(parser.value(u"quantity"_s), &change.quantity);
             !p.ok())
             return staff.usage(p.message + u" (--quantity)"_s);
-    if (change.price.isEmpty() && change.quantity == 0)
+    change.remove = parser.isSet(u"remove"_s);
+    const bool add = parser.isSet(u"add"_s);
+    if (add && change.remove)
+        return staff.usage(u"--add and --remove: one change at a time"_s);
+    if (add && !change.item.isEmpty())
+        return staff.usage(u"--add makes a new item: leave out --item"_s);
+    if (add && change.price.isEmpty())
+        return staff.usage(u"--add needs the --price of the new item"_s);
+    if (add && change.quantity == 0)
+        change.quantity = 1;
+    if (change.remove && (!change.price.isEmpty() || change.quantity != 0))
+        return staff.usage(u"--remove deletes the --item: leave out --price and --quantity"_s);
+    if (!add && !change.remove && change.price.isEmpty() && change.quantity == 0)
         return staff.usage(u"give the new --price, the new --quantity or both"_s);
     if (parser.isSet(u"proration"_s)) {
         change.proration = parser.value(u"proration"_s);
@@ -613,15 +625,14 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
             return staff.usage(p.message + u" (--proration)"_s);
     }
     const bool preview = parser.isSet(u"preview"_s);
-    return run(staff, [&staff, change, preview] {
-        staff.openAndResume([&staff, change, preview] {
-            const QString intent = QStringList {u"subscription update"_s,
-                                                change.subscription,
-                                                change.item,
-                                                change.price,
-                                                QString::number(change.quantity),
-                                                change.proration}
-                                       .join(u' ');
+    return run(staff, [&staff, change, preview, add] {
+        staff.openAndResume([&staff, change, preview, add] {
+            QStringList words {
+                u"subscription update"_s,         change.subscription, change.item, change.price,
+                QString::number(change.quantity), change.proration};
+            if (add || change.remove)
+                words.append(add ? u"add"_s : u"remove"_s);
+            const QString intent = words.join(u' ');
             if (!preview && staff.alreadyDone(intent, change.subscription, true))
                 return;
             if (const qint64 earlier = staff.resumed(u"subscription.update"_s, change.subscription);
@@ -638,7 +649,7 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
             }
             staff.get(
                 u"/v1/subscriptions/"_s + change.subscription,
-                [&staff, change, preview](const network::StripeResponse &r) {
+                [&staff, change, preview, add](const network::StripeResponse &r) {
                     if (!r.ok())
                         return staff.fail(models::staffactions::readError(r.error).message);
                     if (const QString refusal = models::staffActionRefusal(
@@ -649,7 +660,33 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
                     const QJsonArray items = list.value(u"data"_s).toArray();
                     models::staffactions::ItemChange c = change;
                     QJsonObject item;
-                    if (c.item.isEmpty()) {
+                    // The interval every item of the subscription bills at ("month 1").
+                    QString interval;
+                    for (const QJsonValue &v : items) {
+                        const QJsonObject rec = v.toObject()
+                                                    .value(u"price"_s)
+                                                    .toObject()
+                                                    .value(u"recurring"_s)
+                                                    .toObject();
+                        interval = rec.value(u"interval"_s).toString() + u' '
+                            + QString::number(rec.value(u"interval_count"_s).toInteger(1));
+                        if (add
+                            && v.toObject().value(u"price"_s).toObject().value(u"id"_s).toString()
+                                == c.price)
+                            return staff.fail(u"the subscription already has an item of %1: "
+                                              u"change its --quantity instead"_s.arg(c.price),
+                                              ExitUsage);
+                    }
+                    if (c.remove && items.size() == 1 && !list.value(u"has_more"_s).toBool())
+                        return staff.fail(u"a subscription needs at least one item; to end it, "
+                                          u"cancel it"_s,
+                                          ExitUsage);
+                    if (c.item.isEmpty() && c.remove)
+                        return staff.fail(u"say which item to remove with --item SI_ID"_s,
+                                          ExitUsage);
+                    if (add) {
+                        // A new item: no current one to compare with.
+                    } else if (c.item.isEmpty()) {
                         if (items.size() != 1 || list.value(u"has_more"_s).toBool())
                             return staff.fail(u"the subscription has several items: say which with "
                                               u"--item SI_ID"_s,
@@ -660,12 +697,13 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
                     for (const QJsonValue &v : items)
                         if (v.toObject().value(u"id"_s).toString() == c.item)
                             item = v.toObject();
-                    if (item.isEmpty() && !list.value(u"has_more"_s).toBool())
+                    if (!add && item.isEmpty() && !list.value(u"has_more"_s).toBool())
                         return staff.fail(u"the subscription has no item %1"_s.arg(c.item),
                                           ExitUsage);
                     const QString currentPrice
                         = item.value(u"price"_s).toObject().value(u"id"_s).toString();
-                    if (!item.isEmpty() && (c.price.isEmpty() || c.price == currentPrice)
+                    if (!add && !c.remove && !item.isEmpty()
+                        && (c.price.isEmpty() || c.price == currentPrice)
                         && (c.quantity == 0 || c.quantity == item.value(u"quantity"_s).toInteger()))
                         return staff.fail(u"that is the item's price and quantity now: nothing to "
                                           u"change"_s,
@@ -690,13 +728,13 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
                             return QCoreApplication::exit(ExitUsage);
                         staff.act(models::staffactions::updateSubscriptionItem(c));
                     };
-                    if (c.price.isEmpty() || c.price == currentPrice)
+                    if (c.remove || c.price.isEmpty() || (!add && c.price == currentPrice))
                         return go();
                     // The new price is checked first: it exists, recurs, is active and is in the
                     // subscription's currency.
                     staff.get(
                         u"/v1/prices/"_s + c.price,
-                        [&staff, c, currency, go](const network::StripeResponse &p) {
+                        [&staff, c, currency, go, add, interval](const network::StripeResponse &p) {
                             if (!p.ok())
                                 return staff.fail(models::staffactions::readError(p.error).message,
                                                   ExitUsage);
@@ -714,6 +752,14 @@ int runSubscriptionUpdate(StaffRun &staff, const QCommandLineParser &parser, con
                                 return staff.fail(u"the price %1 is in %2, but the subscription is "
                                                   u"billed in %3"_s.arg(c.price, pc.toUpper(),
                                                                         currency.toUpper()),
+                                                  ExitUsage);
+                            const QJsonObject rec = p.json.value(u"recurring"_s).toObject();
+                            const QString every = rec.value(u"interval"_s).toString() + u' '
+                                + QString::number(rec.value(u"interval_count"_s).toInteger(1));
+                            if (add && !interval.isEmpty() && every != interval)
+                                return staff.fail(u"the price %1 bills every %2, the subscription "
+                                                  u"every %3: all its items bill at one "
+                                                  u"interval"_s.arg(c.price, every, interval),
                                                   ExitUsage);
                             go();
                         });
@@ -862,20 +908,28 @@ int runSubscriptionCommand(const QCommandLineParser &parser)
             u"[--reason R] [--feedback F]', 'subscription resume SUB_ID', 'subscription pause "
             u"SUB_ID --behavior B [--resumes-at DATE]', 'subscription unpause SUB_ID', "
             u"'subscription coupon SUB_ID (COUPON_ID | --remove)' or 'subscription trial SUB_ID "
-            u"--end DATE|now' or 'subscription update SUB_ID [--item SI_ID] [--price PRICE_ID] "
-            u"[--quantity N] [--proration create_prorations|none|always_invoice] [--preview]'"_s);
+            u"--end DATE|now' or 'subscription update SUB_ID [--item SI_ID [--remove] | --add] "
+            u"[--price "
+            u"PRICE_ID] [--quantity N] [--proration create_prorations|none|always_invoice] [--preview]'"_s);
     for (const char *option :
          {"behavior", "resumes-at", "remove", "end", "reason", "feedback", "at-period-end",
-          "prorate", "invoice-now", "item", "price", "quantity", "proration", "preview"}) {
+          "prorate", "invoice-now", "item", "price", "quantity", "proration", "preview", "add"}) {
         const QString o = QString::fromLatin1(option);
-        static const QHash<QString, QStringList> owners {
-            {u"behavior"_s, {u"pause"_s}},       {u"resumes-at"_s, {u"pause"_s}},
-            {u"remove"_s, {u"coupon"_s}},        {u"end"_s, {u"trial"_s}},
-            {u"reason"_s, {u"cancel"_s}},        {u"feedback"_s, {u"cancel"_s}},
-            {u"at-period-end"_s, {u"cancel"_s}}, {u"prorate"_s, {u"cancel"_s}},
-            {u"invoice-now"_s, {u"cancel"_s}},   {u"item"_s, {u"update"_s}},
-            {u"price"_s, {u"update"_s}},         {u"quantity"_s, {u"update"_s}},
-            {u"proration"_s, {u"update"_s}},     {u"preview"_s, {u"update"_s}}};
+        static const QHash<QString, QStringList> owners {{u"behavior"_s, {u"pause"_s}},
+                                                         {u"resumes-at"_s, {u"pause"_s}},
+                                                         {u"remove"_s, {u"coupon"_s, u"update"_s}},
+                                                         {u"add"_s, {u"update"_s}},
+                                                         {u"end"_s, {u"trial"_s}},
+                                                         {u"reason"_s, {u"cancel"_s}},
+                                                         {u"feedback"_s, {u"cancel"_s}},
+                                                         {u"at-period-end"_s, {u"cancel"_s}},
+                                                         {u"prorate"_s, {u"cancel"_s}},
+                                                         {u"invoice-now"_s, {u"cancel"_s}},
+                                                         {u"item"_s, {u"update"_s}},
+                                                         {u"price"_s, {u"update"_s}},
+                                                         {u"quantity"_s, {u"update"_s}},
+                                                         {u"proration"_s, {u"update"_s}},
+                                                         {u"preview"_s, {u"update"_s}}};
         if (parser.isSet(o) && !owners.value(o).contains(verb))
             return staff.usage(u"--%1 is an option of 'subscription %2', not of '%3'"_s.arg(
                 o, owners.value(o).join(u", "_s), verb));

@@ -276,7 +276,9 @@ ChangePlanDialog::ChangePlanDialog(const QJsonObject &sub, const QString &custom
     , m_currency(str(sub, "currency"))
     , m_prorationDate(QDateTime::currentSecsSinceEpoch())
     , m_items(items)
+    , m_prices(prices)
     , m_item(new QComboBox(this))
+    , m_remove(new QCheckBox(tr("Remove this item from the subscription"), this))
     , m_price(new QComboBox(this))
     , m_quantity(new QSpinBox(this))
     , m_proration(new QComboBox(this))
@@ -290,7 +292,11 @@ ChangePlanDialog::ChangePlanDialog(const QJsonObject &sub, const QString &custom
     m_item->setObjectName(QStringLiteral("planItem"));
     for (const models::staffactions::ItemChoice &i : items)
         m_item->addItem(i.label, i.id);
+    m_item->addItem(tr("New item…"), QString()); // Last: the price chosen below is added.
     form()->addRow(tr("Item"), m_item);
+    m_remove->setObjectName(QStringLiteral("planRemove"));
+    form()->addRow(QString(), m_remove);
+    registerField(QStringLiteral("remove"), m_remove);
     m_price->setObjectName(QStringLiteral("planPrice"));
     for (const models::staffactions::PriceChoice &p : prices)
         m_price->addItem(p.label, p.id);
@@ -323,6 +329,11 @@ ChangePlanDialog::ChangePlanDialog(const QJsonObject &sub, const QString &custom
     connect(m_price, &QComboBox::currentIndexChanged, this, changed);
     connect(m_quantity, &QSpinBox::valueChanged, this, changed);
     connect(m_proration, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_remove, &QCheckBox::toggled, this, [this, changed] {
+        m_price->setEnabled(!m_remove->isChecked());
+        m_quantity->setEnabled(!m_remove->isChecked());
+        changed();
+    });
     itemChosen();
     if (!blockUnlessAllowed(models::StaffAction::SubscriptionUpdate, sub) && items.isEmpty())
         setBlocked(tr("The cache has no items of this subscription; sync it first."));
@@ -332,11 +343,20 @@ ChangePlanDialog::ChangePlanDialog(const QJsonObject &sub, const QString &custom
 void ChangePlanDialog::itemChosen()
 {
     const int i = m_item->currentIndex();
-    if (i < 0 || i >= m_items.size())
+    if (i < 0)
         return;
+    const bool adding = i >= m_items.size();
+    // A subscription keeps at least one item; a new one has nothing to remove.
+    m_remove->setEnabled(!adding && m_items.size() > 1);
+    if (!m_remove->isEnabled())
+        m_remove->setChecked(false);
     const QSignalBlocker a(m_price), b(m_quantity);
-    m_price->setCurrentIndex(std::max(0, m_price->findData(m_items.at(i).price)));
-    m_quantity->setValue(int(m_items.at(i).quantity));
+    if (adding) {
+        m_quantity->setValue(1);
+    } else {
+        m_price->setCurrentIndex(std::max(0, m_price->findData(m_items.at(i).price)));
+        m_quantity->setValue(int(m_items.at(i).quantity));
+    }
     m_debounce->start();
     formChanged();
 }
@@ -346,8 +366,11 @@ models::staffactions::ItemChange ChangePlanDialog::change() const
     models::staffactions::ItemChange c;
     c.subscription = m_id;
     c.item = m_item->currentData().toString();
-    c.price = m_price->currentData().toString();
-    c.quantity = m_quantity->value();
+    c.remove = m_remove->isChecked();
+    if (!c.remove) {
+        c.price = m_price->currentData().toString();
+        c.quantity = m_quantity->value();
+    }
     c.proration = m_proration->currentData().toString();
     c.prorationDate = m_prorationDate;
     return c;
@@ -364,7 +387,7 @@ void ChangePlanDialog::refreshPreview()
     m_debounce->stop();
     const network::StripeRequest request = models::staffactions::upcomingInvoice(change());
     const QByteArray key = request.params.encode();
-    if (key == m_requested || !outbox() || !outbox()->client() || change().item.isEmpty())
+    if (key == m_requested || !outbox() || !outbox()->client() || m_item->currentIndex() < 0)
         return;
     m_requested = key;
     m_preview->setText(tr("Asking Stripe for the next invoice…"));
@@ -400,6 +423,14 @@ void ChangePlanDialog::refreshPreview()
 
 QString ChangePlanDialog::summary() const
 {
+    if (m_remove->isChecked())
+        return tr("remove %1 from subscription %2 of %3")
+            .arg(m_item->currentText(), m_id, m_customer);
+    if (m_item->currentIndex() >= m_items.size())
+        return tr("add %1 × %2 to subscription %3 of %4")
+            .arg(m_price->currentText())
+            .arg(m_quantity->value())
+            .arg(m_id, m_customer);
     return tr("change %1 of subscription %2 of %3 to %4 × %5")
         .arg(m_item->currentText(), m_id, m_customer)
         .arg(m_quantity->value())
@@ -409,10 +440,33 @@ QString ChangePlanDialog::summary() const
 models::InputProblem ChangePlanDialog::prepare(models::OutboxAction *action)
 {
     const int i = m_item->currentIndex();
-    if (i < 0 || i >= m_items.size())
+    if (i < 0)
         return {QStringLiteral("price"), tr("Choose the item to change.")};
-    if (m_items.at(i).price == m_price->currentData().toString()
-        && m_items.at(i).quantity == m_quantity->value())
+    const bool adding = i >= m_items.size();
+    const QString price = m_price->currentData().toString();
+    if (adding) {
+        if (price.isEmpty())
+            return {QStringLiteral("price"), tr("Choose the price of the new item.")};
+        QString interval;
+        for (const models::staffactions::PriceChoice &p : std::as_const(m_prices))
+            if (p.id == price)
+                interval = p.interval;
+        for (const models::staffactions::ItemChoice &item : std::as_const(m_items)) {
+            if (item.price == price)
+                return {QStringLiteral("price"),
+                        tr("The subscription has an item of this price already: change its "
+                           "quantity instead.")};
+            for (const models::staffactions::PriceChoice &p : std::as_const(m_prices))
+                if (p.id == item.price && p.interval != interval)
+                    return {QStringLiteral("price"),
+                            tr("Every item of a subscription bills at one interval: this price "
+                               "bills at another.")};
+        }
+    } else if (m_remove->isChecked()) {
+        if (m_items.size() < 2)
+            return {QStringLiteral("remove"),
+                    tr("A subscription needs at least one item; to end it, cancel it.")};
+    } else if (m_items.at(i).price == price && m_items.at(i).quantity == m_quantity->value())
         return {QStringLiteral("price"),
                 tr("This is the item's price and quantity now: nothing to change.")};
     if (!previewIsCurrent()) {

@@ -97,7 +97,8 @@ private:
 };
 
 /*
- * Changes the price or quantity of one of a subscription's items: the prices of its currency
+ * Changes the price or quantity of one of a subscription's items, adds an item ("New item" in
+ * the item list) or removes one: the prices of its currency
  * from the catalogue, how Stripe prorates the change, and before anything is sent the preview of
  * the next invoice with the proration (GET /v1/invoices/upcoming) for the same instant the
  * change is then made at.
@@ -112,6 +113,8 @@ public:
                      QWidget *parent = nullptr);
 
     QComboBox *itemBox() const { return m_item; }
+    // Deletes the chosen item instead of changing it.
+    QCheckBox *removeBox() const { return m_remove; }
     QComboBox *priceBox() const { return m_price; }
     QSpinBox *quantityBox() const { return m_quantity; }
     QComboBox *prorationBox() const { return m_proration; }
@@ -134,7 +137,9 @@ private:
     QString m_currency;
     qint64 m_prorationDate;
     QList<models::staffactions::ItemChoice> m_items;
+    QList<models::staffactions::PriceChoice> m_prices;
     QComboBox *m_item;
+    QCheckBox *m_remove;
     QComboBox *m_price;
     QSpinBox *m_quantity;
     QComboBox *m_proration;

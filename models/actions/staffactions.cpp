@@ -272,10 +272,14 @@ namespace {
 
 void addItemChange(network::StripeParams &p, const ItemChange &c, const QString &prefix)
 {
-    QVariantMap item {{QStringLiteral("id"), c.item}};
-    if (!c.price.isEmpty())
+    QVariantMap item;
+    if (!c.item.isEmpty())
+        item.insert(QStringLiteral("id"), c.item);
+    if (c.remove)
+        item.insert(QStringLiteral("deleted"), true);
+    else if (!c.price.isEmpty())
         item.insert(QStringLiteral("price"), c.price);
-    if (c.quantity > 0)
+    if (c.quantity > 0 && !c.remove)
         item.insert(QStringLiteral("quantity"), c.quantity);
     p.add(prefix + QStringLiteral("items"), QVariantList {item});
     p.add(prefix + QStringLiteral("proration_behavior"), c.proration);

@@ -105,7 +105,8 @@ OutboxAction resumeCollection(const QString &id);
 OutboxAction setTrialEnd(const QString &id, qint64 end);
 // Applies `coupon` to the subscription, replacing its discount; an empty one removes it.
 OutboxAction setCoupon(const QString &id, const QString &coupon);
-// A change of one subscription item: its new price and quantity (empty / 0: unchanged), how
+// A change of one subscription item: its new price and quantity (empty / 0: unchanged), or a new
+// item, or the item removed; how
 // Stripe prorates it (create_prorations, none, always_invoice) and the instant the proration is
 // computed for, so that the preview and the change are the same amounts.
 struct ItemChange
@@ -116,6 +117,9 @@ struct ItemChange
     qint64 quantity = 0;
     QString proration = QStringLiteral("create_prorations");
     qint64 prorationDate = 0;
+    // No `item`: `price` (× `quantity`) is added as a new item. `remove`: `item` is deleted.
+    bool remove = false;
+    bool adds() const { return item.isEmpty(); }
 };
 OutboxAction updateSubscriptionItem(const ItemChange &change);
 // GET /v1/invoices/upcoming with the proposed change: the next invoice and its prorations.

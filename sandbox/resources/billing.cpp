@@ -18,14 +18,31 @@ void StripeSandbox::billingRoutes(QList<Route> &r)
     r << listRoute("/v1/products", &Store::products);
     r << retrieveRoute("/v1/products/:id", &Store::products);
     r << endpoint("GET", "/v1/prices", [](StripeSandbox &sb, const Call &c) {
+        // Stripe's filters of the list; the two the sandbox does not apply are refused rather
+        // than ignored (a test would otherwise read every price as matching).
+        for (const char *unsupported : {"lookup_keys", "recurring"})
+            if (c.params.has(QLatin1String(unsupported)))
+                return sb.error(
+                    400, kInvalidRequest,
+                    L("The sandbox does not filter prices by %1.").arg(QLatin1String(unsupported)),
+                    {}, QLatin1String(unsupported));
+        const QString product = c.params.value(L("product"));
+        const QString currency = c.params.value(L("currency"));
+        const QString type = c.params.value(L("type"));
+        const QString active = c.params.value(L("active"));
+        if (!type.isEmpty() && type != QLatin1String("one_time")
+            && type != QLatin1String("recurring"))
+            return sb.error(400, kInvalidRequest,
+                            L("Invalid type: must be one of one_time or recurring"), {}, L("type"));
         std::function<bool(const Collection::Entry &)> filter;
-        if (!c.params.value(L("product")).isEmpty()) {
-            const QByteArray needle
-                = QByteArray("\"product\":\"") + c.params.value(L("product")).toLatin1() + '"';
-            filter = [needle](const Collection::Entry &e) {
-                return e.json().contains(needle);
+        if (!product.isEmpty() || !currency.isEmpty() || !type.isEmpty() || !active.isEmpty())
+            filter = [product, currency, type, active](const Collection::Entry &e) {
+                const QJsonObject p = QJsonDocument::fromJson(e.json()).object();
+                return (product.isEmpty() || p.value(L("product")).toString() == product)
+                    && (currency.isEmpty() || p.value(L("currency")).toString() == currency)
+                    && (type.isEmpty() || p.value(L("type")).toString() == type)
+                    && (active.isEmpty() || p.value(L("active")).toBool(true) == isTrue(active));
             };
-        }
         return sb.list(sb.m_store.prices, c.url(), c.params, filter);
     });
     r << retrieveRoute("/v1/prices/:id", &Store::prices);

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void trialExtendedThenEndedOnce();
     void pauseMovesMrrByItsAmount();
     void planChangePreviewedThenMadeOnce();
+    void itemAddedThenRemovedOnce();
     void invoiceCreateBadInputSendsNothing_data();
     void invoiceCreateBadInputSendsNothing();
     void invoiceCreatedOnceAcrossKills();
@@ -260,6 +261,33 @@ void TestStaffCommands::badInputSendsNothing_data()
     QTest::newRow("update nothing")
         << QStringList {QStringLiteral("subscription"), QStringLiteral("update"), sub}
         << QStringLiteral("give the new --price, the new --quantity or both");
+    QTest::newRow("update add with item")
+        << QStringList {QStringLiteral("subscription"),
+                        QStringLiteral("update"),
+                        sub,
+                        QStringLiteral("--add"),
+                        QStringLiteral("--item"),
+                        QStringLiteral("si_1"),
+                        QStringLiteral("--price"),
+                        QStringLiteral("price_1")}
+        << QStringLiteral("--add makes a new item: leave out --item");
+    QTest::newRow("update add without price")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("update"), sub,
+                        QStringLiteral("--add")}
+        << QStringLiteral("--add needs the --price of the new item");
+    QTest::newRow("update remove with price") << QStringList {QStringLiteral("subscription"),
+                                                              QStringLiteral("update"),
+                                                              sub,
+                                                              QStringLiteral("--item"),
+                                                              QStringLiteral("si_1"),
+                                                              QStringLiteral("--remove"),
+                                                              QStringLiteral("--price"),
+                                                              QStringLiteral("price_1")}
+                                              << QStringLiteral("--remove deletes the --item");
+    QTest::newRow("update add and remove")
+        << QStringList {QStringLiteral("subscription"), QStringLiteral("update"), sub,
+                        QStringLiteral("--add"), QStringLiteral("--remove")}
+        << QStringLiteral("one change at a time");
     QTest::newRow("update proration unknown") << QStringList {
         QStringLiteral("subscription"), QStringLiteral("update"), sub,
         QStringLiteral("--quantity"),   QStringLiteral("2"),      QStringLiteral("--proration"),
@@ -949,6 +977,123 @@ void TestStaffCommands::planChangePreviewedThenMadeOnce()
     QCOMPARE(changed.now, start.now + difference);
     QCOMPARE(changed.last, changed.now);
     QCOMPARE(changed.expansion, start.expansion + difference);
+}
+
+// An item added with `subscription update --add` and removed with `--remove`: each made once
+// (a re-run sends nothing), MRR moved by exactly the item's amount after the next sync, and what
+// Stripe would refuse (the last item, a price it has already, another interval) refused first.
+void TestStaffCommands::itemAddedThenRemovedOnce()
+{
+    const QString cache = QStringLiteral("items.sqlite");
+    Result r = run({QStringLiteral("sync")}, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QString id, currency, oldPrice, oldItem, price, yearly;
+    qint64 unit = 0;
+    {
+        paydesk::models::sql::Database db;
+        QVERIFY(db.open(m_dir.filePath(cache), false));
+        paydesk::models::sql::Statement s = db.prepare(QStringLiteral(
+            "SELECT s.id, s.currency, si.price, si.id FROM subscriptions s JOIN subscription_items "
+            "si ON si.subscription = s.id WHERE s.status = 'active' AND s.deleted = 0 AND "
+            "s.pause_behavior IS NULL AND s.discount_coupon IS NULL AND s.cancel_at IS NULL AND "
+            "si.recurring_interval = 'month' AND coalesce(si.recurring_interval_count, 1) = 1 AND "
+            "(SELECT count(*) FROM subscription_items x WHERE x.subscription = s.id) = 1 ORDER BY "
+            "s.id LIMIT 1 OFFSET 5"));
+        QVERIFY(s.step());
+        id = s.text(0);
+        currency = s.text(1);
+        oldPrice = s.text(2);
+        oldItem = s.text(3);
+        s = db.prepare(QStringLiteral(
+            "SELECT id, unit_amount FROM prices WHERE deleted = 0 AND active = 1 AND type = "
+            "'recurring' AND recurring_interval = 'month' AND coalesce(recurring_interval_count, "
+            "1) = 1 AND currency = ?1 AND id <> ?2 ORDER BY unit_amount LIMIT 1"));
+        s.bind(1, currency);
+        s.bind(2, oldPrice);
+        QVERIFY(s.step());
+        price = s.text(0);
+        unit = s.int64(1);
+        s = db.prepare(QStringLiteral(
+            "SELECT id FROM prices WHERE deleted = 0 AND active = 1 AND type = 'recurring' AND "
+            "recurring_interval = 'year' AND currency = ?1 LIMIT 1"));
+        s.bind(1, currency);
+        QVERIFY(s.step());
+        yearly = s.text(0);
+    }
+    const auto mrrNow = [&] {
+        const Result report = run({QStringLiteral("report"), QStringLiteral("mrr"),
+                                   QStringLiteral("--format"), QStringLiteral("json")},
+                                  cache);
+        for (const QJsonValue &v : report.json()[QStringLiteral("mrr")].toArray())
+            if (v[QStringLiteral("currency")].toString() == currency)
+                return v[QStringLiteral("mrr")].toInteger();
+        return qint64(-1);
+    };
+    const char *updates = "POST /v1/subscriptions/:id";
+    const qint64 before = endpoint(updates);
+    const qint64 start = mrrNow();
+    // Refused before anything is sent.
+    const QList<QPair<QStringList, QString>> refused {
+        {{QStringLiteral("--item"), oldItem, QStringLiteral("--remove")},
+         QStringLiteral("needs at least one item")},
+        {{QStringLiteral("--add"), QStringLiteral("--price"), oldPrice},
+         QStringLiteral("already has an item of")},
+        {{QStringLiteral("--add"), QStringLiteral("--price"), yearly},
+         QStringLiteral("all its items bill at one interval")},
+    };
+    for (const auto &[options, message] : refused) {
+        r = run(QStringList {QStringLiteral("subscription"), QStringLiteral("update"), id}
+                    + options,
+                cache);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+    QCOMPARE(endpoint(updates), before);
+
+    const QStringList add {
+        QStringLiteral("subscription"), QStringLiteral("update"),  id,
+        QStringLiteral("--add"),        QStringLiteral("--price"), price,
+        QStringLiteral("--quantity"),   QStringLiteral("2"),       QStringLiteral("--proration"),
+        QStringLiteral("none")};
+    r = run(add, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QJsonArray items = r.json()[QStringLiteral("items")][QStringLiteral("data")].toArray();
+    QCOMPARE(items.size(), 2);
+    QString added;
+    for (const QJsonValue &v : std::as_const(items))
+        if (v[QStringLiteral("price")][QStringLiteral("id")].toString() == price) {
+            added = v[QStringLiteral("id")].toString();
+            QCOMPARE(v[QStringLiteral("quantity")].toInteger(), 2);
+        }
+    QVERIFY(!added.isEmpty());
+    QCOMPARE(endpoint(updates), before + 1);
+    r = run(add, cache);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 1);
+    QVERIFY2(run({QStringLiteral("sync")}, cache).exitCode == 0, "sync");
+    QCOMPARE(mrrNow(), start + 2 * unit);
+
+    // Removed: the subscription is back to its one item, and so is MRR.
+    const QStringList remove {QStringLiteral("subscription"),
+                              QStringLiteral("update"),
+                              id,
+                              QStringLiteral("--item"),
+                              added,
+                              QStringLiteral("--remove"),
+                              QStringLiteral("--proration"),
+                              QStringLiteral("none")};
+    r = run(remove, cache);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    items = r.json()[QStringLiteral("items")][QStringLiteral("data")].toArray();
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items.first()[QStringLiteral("id")].toString(), oldItem);
+    QCOMPARE(endpoint(updates), before + 2);
+    r = run(remove, cache);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(endpoint(updates), before + 2);
+    QVERIFY2(run({QStringLiteral("sync")}, cache).exitCode == 0, "sync");
+    QCOMPARE(mrrNow(), start);
 }
 
 void TestStaffCommands::invoiceCreateBadInputSendsNothing_data()

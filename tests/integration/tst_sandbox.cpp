@@ -878,6 +878,18 @@ void TestSandbox::subscriptionItemsInvoicesDisputesPaymentMethods()
     for (const char *path :
          {"/v1/products", "/v1/prices", "/v1/coupons", "/v1/balance_transactions?type=refund"})
         QVERIFY2(!ids(m_http->get(QString::fromLatin1(path))).isEmpty(), path);
+    // The price list's filters are applied (the one-time EUR prices, nothing else), and a
+    // filter the sandbox does not apply is refused instead of ignored.
+    const auto eur = m_http->get(
+        QStringLiteral("/v1/prices?currency=eur&type=one_time&active=true&limit=100"));
+    QCOMPARE(eur.status, 200);
+    QVERIFY(!ids(eur).isEmpty());
+    for (const QJsonValue &v : eur.json.value(QStringLiteral("data")).toArray()) {
+        QCOMPARE(v[QStringLiteral("currency")].toString(), QStringLiteral("eur"));
+        QCOMPARE(v[QStringLiteral("type")].toString(), QStringLiteral("one_time"));
+    }
+    QCOMPARE(m_http->get(QStringLiteral("/v1/prices?recurring[interval]=month")).status, 400);
+    QCOMPARE(m_http->get(QStringLiteral("/v1/prices?type=monthly")).status, 400);
 }
 
 void TestSandbox::eventsFilters()

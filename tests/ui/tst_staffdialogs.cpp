@@ -128,6 +128,7 @@ private Q_SLOTS:
     void invoiceActionsSendWhatTheStateAllows();
     void subscriptionChangeDialogs();
     void changePlanSendsWhatItPreviewed();
+    void changePlanAddsAndRemovesItems();
     void createInvoiceRules();
     void createInvoiceMakesEachStepOnce();
     void createInvoiceStopsAtARefusedStep();
@@ -866,7 +867,8 @@ void TestStaffDialogs::changePlanSendsWhatItPreviewed()
         QWidget *w = d.itemBox();
         for (int i = 0; i < 6; ++i, w = w->nextInFocusChain()) {
             // (A spin box takes the focus through its line edit.)
-            while (!(w->focusPolicy() & Qt::TabFocus) || w->parentWidget() == d.quantityBox())
+            while (!(w->focusPolicy() & Qt::TabFocus) || !w->isEnabled()
+                   || w->parentWidget() == d.quantityBox())
                 w = w->nextInFocusChain();
             chain.append(w);
         }
@@ -957,6 +959,138 @@ int sentTo(const QList<tests::SentRequest> &sent, const QByteArray &method, cons
 }
 
 } // namespace
+
+// "New item…" adds the chosen price as an item, "Remove this item" deletes one; each previewed
+// then made once, against the demo merchant's Stripe; the last item cannot be removed.
+void TestStaffDialogs::changePlanAddsAndRemovesItems()
+{
+    // On the real clock: the dialog prorates at the present instant, which must fall within the
+    // subscription's period as that Stripe has it.
+    sandbox::SandboxOptions options;
+    options.scale = 400;
+    options.seed = 3;
+    sandbox::StripeSandbox sb(options);
+    QVERIFY(sb.load());
+    tests::answerFromSandbox(m_network, &sb);
+    const auto get
+        = [this](const QString &path, const QList<QPair<QString, QString>> &query) -> QJsonObject {
+        network::StripeRequest r;
+        r.method = "GET";
+        r.path = path;
+        for (const auto &[k, v] : query)
+            r.params.add(k, v);
+        QJsonObject out;
+        bool done = false;
+        m_client->send(r, this, [&](const network::StripeResponse &a) {
+            out = a.json;
+            done = true;
+        });
+        for (int i = 0; i < 1000 && !done; ++i)
+            QTest::qWait(10);
+        return out;
+    };
+    QJsonObject sub;
+    for (const QJsonValue &v :
+         get(QStringLiteral("/v1/subscriptions"),
+             {{QStringLiteral("status"), QStringLiteral("active")},
+              {QStringLiteral("limit"), QStringLiteral("100")}})[QStringLiteral("data")]
+             .toArray()) {
+        const QJsonArray its = v[QStringLiteral("items")][QStringLiteral("data")].toArray();
+        const QJsonObject rec
+            = its.first()[QStringLiteral("price")][QStringLiteral("recurring")].toObject();
+        if (sub.isEmpty() && v[QStringLiteral("currency")].toString() == QLatin1String("usd")
+            && its.size() == 1
+            && rec[QStringLiteral("interval")].toString() == QLatin1String("month")
+            && rec[QStringLiteral("interval_count")].toInteger() == 1
+            && v[QStringLiteral("pause_collection")].isNull())
+            sub = v.toObject();
+    }
+    QVERIFY(!sub.isEmpty());
+    const QString id = sub[QStringLiteral("id")].toString();
+    const QJsonObject first = sub[QStringLiteral("items")][QStringLiteral("data")][0].toObject();
+    const QList<models::staffactions::ItemChoice> items {
+        {first[QStringLiteral("id")].toString(),
+         first[QStringLiteral("price")][QStringLiteral("id")].toString(),
+         first[QStringLiteral("quantity")].toInteger(), QStringLiteral("Current")}};
+    QList<models::staffactions::PriceChoice> prices;
+    for (const QJsonValue &v :
+         get(QStringLiteral("/v1/prices"),
+             {{QStringLiteral("type"), QStringLiteral("recurring")},
+              {QStringLiteral("currency"), QStringLiteral("usd")},
+              {QStringLiteral("limit"), QStringLiteral("100")}})[QStringLiteral("data")]
+             .toArray()) {
+        const QJsonObject rec = v[QStringLiteral("recurring")].toObject();
+        prices.append({v[QStringLiteral("id")].toString(), v[QStringLiteral("id")].toString(),
+                       rec[QStringLiteral("interval")].toString() + u' '
+                           + QString::number(rec[QStringLiteral("interval_count")].toInteger())});
+    }
+    QString monthly;
+    for (const auto &p : std::as_const(prices))
+        if (p.interval == QLatin1String("month 1") && p.id != items.first().price)
+            monthly = p.id;
+    QVERIFY(!monthly.isEmpty());
+    QJsonObject after;
+    {
+        ui::ChangePlanDialog d(sub, QStringLiteral("Ada"), items, prices, {});
+        d.setOutbox(m_outbox.get());
+        QVERIFY(!d.removeBox()->isEnabled()); // Its only item.
+        d.itemBox()->setCurrentIndex(d.itemBox()->count() - 1);
+        QCOMPARE(d.itemBox()->currentData().toString(), QString());
+        QCOMPARE(d.quantityBox()->value(), 1);
+        // The price it has already: refused (Stripe would refuse a second item of it).
+        d.priceBox()->setCurrentIndex(d.priceBox()->findData(items.first().price));
+        const qint64 stored = entries();
+        d.confirm();
+        QCOMPARE(entries(), stored);
+        QVERIFY2(d.problemText().contains(QStringLiteral("has an item of this price")),
+                 qPrintable(d.problemText()));
+        d.priceBox()->setCurrentIndex(d.priceBox()->findData(monthly));
+        d.quantityBox()->setValue(2);
+        d.refreshPreview();
+        QTRY_VERIFY2(d.previewIsCurrent(), qPrintable(d.previewLabel()->text()));
+        QVERIFY2(d.previewLabel()->text().contains(QStringLiteral("Next invoice")),
+                 qPrintable(d.previewLabel()->text()));
+        d.confirm();
+        QTRY_VERIFY_WITH_TIMEOUT(!d.result().isEmpty(), 10000);
+        after = d.result();
+    }
+    const QJsonArray data = after[QStringLiteral("items")][QStringLiteral("data")].toArray();
+    QCOMPARE(data.size(), 2);
+    QList<models::staffactions::ItemChoice> now;
+    for (const QJsonValue &v : data)
+        now.append({v[QStringLiteral("id")].toString(),
+                    v[QStringLiteral("price")][QStringLiteral("id")].toString(),
+                    v[QStringLiteral("quantity")].toInteger(),
+                    v[QStringLiteral("price")][QStringLiteral("id")].toString()});
+    const int added = now.at(0).price == monthly ? 0 : 1;
+    QCOMPARE(now.at(added).quantity, 2);
+    ui::ChangePlanDialog d(after, QStringLiteral("Ada"), now, prices, {});
+    d.setOutbox(m_outbox.get());
+    d.itemBox()->setCurrentIndex(added);
+    QVERIFY(d.removeBox()->isEnabled());
+    d.removeBox()->setChecked(true);
+    QVERIFY(!d.priceBox()->isEnabled());
+    d.refreshPreview();
+    QTRY_VERIFY(d.previewIsCurrent());
+    save(&d, QStringLiteral("change-plan-remove-item"));
+    d.confirm();
+    QTRY_VERIFY_WITH_TIMEOUT(!d.result().isEmpty(), 10000);
+    const QJsonArray left = d.result()[QStringLiteral("items")][QStringLiteral("data")].toArray();
+    QCOMPARE(left.size(), 1);
+    QCOMPARE(left.first()[QStringLiteral("id")].toString(), items.first().id);
+    const auto &sent = m_network->sent();
+    QCOMPARE(sentTo(sent, "POST", QStringLiteral("/v1/subscriptions/") + id), 2);
+    QVERIFY(sent.last().body.contains("items[0][deleted]=true"));
+    QCOMPARE(sb.store()
+                 .subscriptions.get(id.toLatin1())
+                 ->value(QStringLiteral("items"))
+                 .toObject()
+                 .value(QStringLiteral("data"))
+                 .toArray()
+                 .size(),
+             1);
+    m_network->setAnswerer({});
+}
 
 // Every rule of the Create invoice dialog refuses before anything is stored or sent; the
 // totals follow the lines; the keyboard reaches every field in reading order.
