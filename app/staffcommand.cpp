@@ -857,35 +857,81 @@ int runSubscriptionChange(StaffRun &staff, const QCommandLineParser &parser, con
                     if (verb == QLatin1String("coupon") && !coupon.isEmpty() && coupon == current)
                         return staff.fail(
                             u"the subscription has the coupon %1 already"_s.arg(coupon), ExitUsage);
-                    auto send = [&staff, verb, a, r] {
+                    auto send = [&staff, verb, r](const OutboxAction &action) {
                         if (!staff.confirmLive(u"%1 subscription %2 of %3"_s.arg(
-                                verb, a.objectId, r.json.value(u"customer"_s).toString())))
+                                verb, action.objectId, r.json.value(u"customer"_s).toString())))
                             return QCoreApplication::exit(ExitUsage);
-                        staff.act(a);
+                        staff.act(action);
                     };
                     if (coupon.isEmpty())
-                        return send();
+                        return send(a);
                     // A coupon is checked before it is sent: it exists, is valid and fits the
                     // subscription's currency.
                     const QString currency = r.json.value(u"currency"_s).toString();
+                    auto check = [&staff, currency](const QJsonObject &c, const QString &name) {
+                        const QString cc = c.value(u"currency"_s).toString();
+                        QString problem;
+                        if (!c.value(u"valid"_s).toBool(true))
+                            problem = u"the coupon %1 is no longer valid"_s.arg(name);
+                        else if (!c.value(u"amount_off"_s).isNull() && !cc.isEmpty()
+                                 && cc != currency)
+                            problem = u"the coupon %1 takes an amount in %2 off, but the "
+                                      u"subscription is billed in %3"_s.arg(name, cc.toUpper(),
+                                                                            currency.toUpper());
+                        if (!problem.isEmpty())
+                            staff.fail(problem, ExitUsage);
+                        return problem.isEmpty();
+                    };
                     staff.get(
-                        u"/v1/coupons/"_s + coupon,
-                        [&staff, coupon, currency, send](const network::StripeResponse &c) {
-                            if (!c.ok())
+                        u"/v1/coupons/"_s + QString::fromLatin1(QUrl::toPercentEncoding(coupon)),
+                        [&staff, coupon, a, send, check](const network::StripeResponse &c) {
+                            if (c.ok())
+                                return check(c.json, coupon) ? send(a) : void();
+                            if (c.httpStatus != 404)
                                 return staff.fail(models::staffactions::readError(c.error).message,
                                                   ExitUsage);
-                            if (!c.json.value(u"valid"_s).toBool(true))
-                                return staff.fail(u"the coupon %1 is no longer valid"_s.arg(coupon),
-                                                  ExitUsage);
-                            const QString cc = c.json.value(u"currency"_s).toString();
-                            if (!c.json.value(u"amount_off"_s).isNull() && !cc.isEmpty()
-                                && cc != currency)
-                                return staff.fail(
-                                    u"the coupon %1 takes an amount in %2 off, but the "
-                                    u"subscription is billed in %3"_s.arg(coupon, cc.toUpper(),
-                                                                          currency.toUpper()),
-                                    ExitUsage);
-                            send();
+                            // Not a coupon: a promotion code a customer was given, then.
+                            network::StripeRequest find;
+                            find.method = "GET";
+                            find.path = u"/v1/promotion_codes"_s;
+                            find.params.add(u"code"_s, coupon);
+                            find.params.add(u"limit"_s, 10);
+                            staff.read(
+                                find,
+                                [&staff, coupon, a, send, check](const network::StripeResponse &p) {
+                                    if (!p.ok())
+                                        return staff.fail(
+                                            models::staffactions::readError(p.error).message,
+                                            ExitUsage);
+                                    const QJsonArray found = p.json.value(u"data"_s).toArray();
+                                    if (found.isEmpty())
+                                        return staff.fail(u"Stripe has no coupon and no promotion "
+                                                          u"code %1"_s.arg(coupon),
+                                                          ExitUsage);
+                                    for (const QJsonValue &v : found) {
+                                        const QJsonObject promo = v.toObject();
+                                        if (!promo.value(u"active"_s).toBool())
+                                            continue;
+                                        const qint64 expires
+                                            = promo.value(u"expires_at"_s).toInteger(0);
+                                        if (expires > 0
+                                            && expires <= QDateTime::currentSecsSinceEpoch())
+                                            continue;
+                                        if (!check(promo.value(u"coupon"_s).toObject(), coupon))
+                                            return;
+                                        staff.info(u"%1 is a promotion code of the coupon %2"_s.arg(
+                                            coupon,
+                                            promo.value(u"coupon"_s)
+                                                .toObject()
+                                                .value(u"id"_s)
+                                                .toString()));
+                                        return send(models::staffactions::setPromotionCode(
+                                            a.objectId, promo.value(u"id"_s).toString()));
+                                    }
+                                    staff.fail(
+                                        u"the promotion code %1 is no longer active"_s.arg(coupon),
+                                        ExitUsage);
+                                });
                         });
                 });
         });

@@ -212,6 +212,37 @@ private:
             m_store.coupons.appendUnsorted(info.json, info.id.toLatin1(), t);
             m_coupons.push_back(info);
         }
+        // Codes customers type for them; SUMMER24 is no longer active.
+        const struct
+        {
+            const char *code;
+            int coupon;
+            bool active;
+        } codes[] = {{"WELCOME", 0, true}, {"LAUNCH25", 1, true}, {"SUMMER24", 0, false}};
+        IdGenerator promoIds(m_seed * 104729 + 5); // Of their own, like the gear's prices.
+        for (const auto &c : codes) {
+            const QString id = promoIds.next("promo");
+            const QJsonObject promo {
+                {QStringLiteral("id"), id},
+                {QStringLiteral("object"), QStringLiteral("promotion_code")},
+                {QStringLiteral("active"), c.active},
+                {QStringLiteral("code"), QString::fromLatin1(c.code)},
+                {QStringLiteral("coupon"),
+                 QJsonDocument::fromJson(m_coupons[size_t(c.coupon)].json).object()},
+                {QStringLiteral("created"), t},
+                {QStringLiteral("customer"), QJsonValue()},
+                {QStringLiteral("expires_at"), QJsonValue()},
+                {QStringLiteral("livemode"), false},
+                {QStringLiteral("max_redemptions"), QJsonValue()},
+                {QStringLiteral("metadata"), QJsonObject()},
+                {QStringLiteral("restrictions"),
+                 QJsonObject {{QStringLiteral("first_time_transaction"), false},
+                              {QStringLiteral("minimum_amount"), QJsonValue()},
+                              {QStringLiteral("minimum_amount_currency"), QJsonValue()}}},
+                {QStringLiteral("times_redeemed"), 0}};
+            m_store.promotionCodes.appendUnsorted(
+                QJsonDocument(promo).toJson(QJsonDocument::Compact), id.toLatin1(), t);
+        }
     }
 
     const PriceInfo &priceFor(int tier, const QString &currency, const QString &interval) const

@@ -25,6 +25,9 @@ struct Store
     Collection balanceTransactions {QStringLiteral("balance_transaction")};
     Collection paymentMethods {QStringLiteral("payment_method")};
     Collection events {QStringLiteral("event"), true};
+    // Customer-facing codes of coupons. Not among all(): Paydesk reads them from Stripe when a
+    // code is typed instead of caching them.
+    Collection promotionCodes {QStringLiteral("promotion_code")};
     // The whole of an embedded list that Stripe cuts at 10 entries (an invoice's lines, a
     // subscription's items), by "id:key": the object itself holds the first 10 and `has_more`.
     QHash<QString, QJsonArray> fullLists;
@@ -36,6 +39,7 @@ struct Store
     {
         for (Collection *c : all())
             c->finish();
+        promotionCodes.finish();
     }
     QList<Collection *> all()
     {

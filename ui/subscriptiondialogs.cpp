@@ -9,7 +9,9 @@
 #include <QDateEdit>
 #include <QDateTime>
 #include <QFormLayout>
+#include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -224,7 +226,11 @@ CouponDialog::CouponDialog(const QJsonObject &sub, const QString &customerLabel,
                         .value(QStringLiteral("coupon"))
                         .toObject(),
                     "id"))
+    , m_currency(str(sub, "currency"))
     , m_coupon(new QComboBox(this))
+    , m_code(new QLineEdit(this))
+    , m_codeFound(new QLabel(this))
+    , m_codeDebounce(new QTimer(this))
 {
     setObjectName(QStringLiteral("couponDialog"));
     setDismissText(tr("Close"));
@@ -238,6 +244,25 @@ CouponDialog::CouponDialog(const QJsonObject &sub, const QString &customerLabel,
     m_coupon->setCurrentIndex(std::max(0, m_coupon->findData(m_current)));
     form()->addRow(tr("Coupon"), m_coupon);
     registerField(QStringLiteral("coupon"), m_coupon);
+    m_code->setObjectName(QStringLiteral("promotionCode"));
+    m_code->setPlaceholderText(tr("Or a promotion code the customer gave"));
+    m_code->setAccessibleName(tr("Promotion code"));
+    m_code->setMaxLength(500);
+    form()->addRow(tr("Promotion code"), m_code);
+    registerField(QStringLiteral("promotion_code"), m_code);
+    m_codeFound->setObjectName(QStringLiteral("promotionCodeFound"));
+    m_codeFound->setTextFormat(Qt::PlainText);
+    m_codeFound->setWordWrap(true);
+    form()->addRow(QString(), m_codeFound);
+    m_codeDebounce->setSingleShot(true);
+    m_codeDebounce->setInterval(400);
+    connect(m_codeDebounce, &QTimer::timeout, this, &CouponDialog::lookUpCode);
+    connect(m_code, &QLineEdit::textChanged, this, [this] {
+        m_coupon->setEnabled(m_code->text().trimmed().isEmpty());
+        m_codeFound->clear();
+        m_codeDebounce->start();
+        formChanged();
+    });
     addText(form(),
             tr("The coupon applies to this subscription's next invoices; invoices already made "
                "keep their discount."),
@@ -247,8 +272,78 @@ CouponDialog::CouponDialog(const QJsonObject &sub, const QString &customerLabel,
     formChanged();
 }
 
+void CouponDialog::lookUpCode()
+{
+    m_codeDebounce->stop();
+    const QString code = m_code->text().trimmed();
+    if (code.isEmpty() || code == m_codeAsked || !outbox() || !outbox()->client())
+        return;
+    m_codeAsked = code;
+    m_codeFound->setText(tr("Looking up %1 with Stripe…").arg(code));
+    network::StripeRequest find;
+    find.method = "GET";
+    find.path = QStringLiteral("/v1/promotion_codes");
+    find.params.add(QStringLiteral("code"), code);
+    find.params.add(QStringLiteral("limit"), 10);
+    outbox()->client()->send(find, this, [this, code](const network::StripeResponse &r) {
+        if (code != m_codeAsked)
+            return; // Typed on meanwhile: a newer answer is on its way.
+        m_codeLookedUp = code;
+        m_promotionCode.clear();
+        m_codeProblem.clear();
+        if (!r.ok()) {
+            m_codeProblem = models::staffactions::readError(r.error).message;
+            m_codeAsked.clear(); // Asked again on confirm.
+        } else {
+            const QJsonArray found = r.json.value(QStringLiteral("data")).toArray();
+            m_codeProblem = found.isEmpty()
+                ? tr("Stripe has no promotion code %1.").arg(code)
+                : tr("The promotion code %1 is no longer active.").arg(code);
+            for (const QJsonValue &v : found) {
+                const QJsonObject promo = v.toObject();
+                const qint64 expires = promo.value(QStringLiteral("expires_at")).toInteger(0);
+                if (!promo.value(QStringLiteral("active")).toBool()
+                    || (expires > 0 && expires <= QDateTime::currentSecsSinceEpoch()))
+                    continue;
+                const QJsonObject coupon = promo.value(QStringLiteral("coupon")).toObject();
+                const QString cc = coupon.value(QStringLiteral("currency")).toString();
+                if (!coupon.value(QStringLiteral("valid")).toBool(true))
+                    m_codeProblem = tr("The coupon of %1 is no longer valid.").arg(code);
+                else if (!coupon.value(QStringLiteral("amount_off")).isNull() && !cc.isEmpty()
+                         && cc != m_currency)
+                    m_codeProblem = tr("%1 takes an amount in %2 off; the subscription is "
+                                       "billed in %3.")
+                                        .arg(code, cc.toUpper(), m_currency.toUpper());
+                else {
+                    m_codeProblem.clear();
+                    m_promotionCode = promo.value(QStringLiteral("id")).toString();
+                    const QString name = coupon.value(QStringLiteral("name")).toString();
+                    m_codeFound->setText(
+                        tr("%1: %2 (coupon %3)")
+                            .arg(code,
+                                 name.isEmpty() ? coupon.value(QStringLiteral("id")).toString()
+                                                : name,
+                                 coupon.value(QStringLiteral("id")).toString()));
+                }
+                break;
+            }
+        }
+        if (!m_codeProblem.isEmpty())
+            m_codeFound->setText(m_codeProblem);
+        formChanged();
+    });
+}
+
+QString CouponDialog::promotionCode() const
+{
+    return m_codeLookedUp == m_code->text().trimmed() ? m_promotionCode : QString();
+}
+
 QString CouponDialog::summary() const
 {
+    if (!m_code->text().trimmed().isEmpty())
+        return tr("apply promotion code %1 to subscription %2 of %3")
+            .arg(m_code->text().trimmed(), m_id, m_customer);
     const QString coupon = m_coupon->currentData().toString();
     return coupon.isEmpty()
         ? tr("remove the discount of subscription %1 of %2").arg(m_id, m_customer)
@@ -257,6 +352,18 @@ QString CouponDialog::summary() const
 
 models::InputProblem CouponDialog::prepare(models::OutboxAction *action)
 {
+    const QString code = m_code->text().trimmed();
+    if (!code.isEmpty()) {
+        if (m_codeLookedUp != code) {
+            lookUpCode();
+            return {QStringLiteral("promotion_code"),
+                    tr("Wait until Stripe has found the code, then confirm.")};
+        }
+        if (m_promotionCode.isEmpty())
+            return {QStringLiteral("promotion_code"), m_codeProblem};
+        *action = models::staffactions::setPromotionCode(m_id, m_promotionCode);
+        return {};
+    }
     const QString coupon = m_coupon->currentData().toString();
     if (coupon == m_current)
         return {QStringLiteral("coupon"),

@@ -73,7 +73,8 @@ private:
 };
 
 /*
- * Applies a coupon to a subscription (replacing its discount), or removes its discount.
+ * Applies a coupon to a subscription (replacing its discount), or the coupon of a promotion code
+ * a customer gave (looked up with Stripe as it is typed), or removes its discount.
  */
 class CouponDialog final : public ActionDialog
 {
@@ -84,6 +85,13 @@ public:
                  QWidget *parent = nullptr);
 
     QComboBox *couponBox() const { return m_coupon; }
+    // A promotion code a customer was given, looked up with Stripe as it is typed.
+    QLineEdit *codeEdit() const { return m_code; }
+    QLabel *codeLabel() const { return m_codeFound; }
+    // Asks Stripe for the code typed now (also a moment after each change).
+    void lookUpCode();
+    // The promotion code (promo_…) Stripe found for the code typed now ("" while none).
+    QString promotionCode() const;
 
 protected:
     models::InputProblem prepare(models::OutboxAction *action) override;
@@ -93,7 +101,15 @@ private:
     QString m_id;
     QString m_customer;
     QString m_current; // The coupon of its discount now ("" for none).
+    QString m_currency;
     QComboBox *m_coupon;
+    QLineEdit *m_code;
+    QLabel *m_codeFound;
+    QTimer *m_codeDebounce;
+    QString m_codeLookedUp; // The code the answer below is for.
+    QString m_codeAsked;
+    QString m_promotionCode; // Found for m_codeLookedUp ("" when none is active).
+    QString m_codeProblem; // Why m_codeLookedUp cannot be applied.
 };
 
 /*

@@ -268,6 +268,13 @@ OutboxAction setCoupon(const QString &id, const QString &coupon)
     return a;
 }
 
+OutboxAction setPromotionCode(const QString &id, const QString &promotionCode)
+{
+    OutboxAction a = subscriptionUpdate("subscription.coupon", id);
+    a.params.add(QStringLiteral("promotion_code"), promotionCode);
+    return a;
+}
+
 namespace {
 
 void addItemChange(network::StripeParams &p, const ItemChange &c, const QString &prefix)

@@ -105,6 +105,9 @@ OutboxAction resumeCollection(const QString &id);
 OutboxAction setTrialEnd(const QString &id, qint64 end);
 // Applies `coupon` to the subscription, replacing its discount; an empty one removes it.
 OutboxAction setCoupon(const QString &id, const QString &coupon);
+// Applies the coupon of a promotion code (promo_…, as Stripe found it for the code a customer
+// gave), replacing the subscription's discount.
+OutboxAction setPromotionCode(const QString &id, const QString &promotionCode);
 // A change of one subscription item: its new price and quantity (empty / 0: unchanged), or a new
 // item, or the item removed; how
 // Stripe prorates it (create_prorations, none, always_invoice) and the instant the proration is

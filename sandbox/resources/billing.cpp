@@ -46,6 +46,26 @@ void StripeSandbox::billingRoutes(QList<Route> &r)
         return sb.list(sb.m_store.prices, c.url(), c.params, filter);
     });
     r << retrieveRoute("/v1/prices/:id", &Store::prices);
+    r << endpoint("GET", "/v1/promotion_codes", [](StripeSandbox &sb, const Call &c) {
+        const QString code = c.params.value(L("code"));
+        const QString coupon = c.params.value(L("coupon"));
+        const QString customer = c.params.value(L("customer"));
+        const QString active = c.params.value(L("active"));
+        std::function<bool(const Collection::Entry &)> filter;
+        if (!code.isEmpty() || !coupon.isEmpty() || !customer.isEmpty() || !active.isEmpty())
+            filter = [code, coupon, customer, active](const Collection::Entry &e) {
+                const QJsonObject p = QJsonDocument::fromJson(e.json()).object();
+                // Stripe matches codes without regard to case.
+                return (code.isEmpty()
+                        || p.value(L("code")).toString().compare(code, Qt::CaseInsensitive) == 0)
+                    && (coupon.isEmpty()
+                        || p.value(L("coupon")).toObject().value(L("id")).toString() == coupon)
+                    && (customer.isEmpty() || p.value(L("customer")).toString() == customer)
+                    && (active.isEmpty() || p.value(L("active")).toBool() == isTrue(active));
+            };
+        return sb.list(sb.m_store.promotionCodes, c.url(), c.params, filter);
+    });
+    r << retrieveRoute("/v1/promotion_codes/:id", &Store::promotionCodes);
     r << listRoute("/v1/coupons", &Store::coupons);
     r << retrieveRoute("/v1/coupons/:id", &Store::coupons);
     r << endpoint("GET", "/v1/subscriptions", [](StripeSandbox &sb, const Call &c) {

@@ -625,6 +625,7 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
                                           L("pause_collection"),
                                           L("trial_end"),
                                           L("coupon"),
+                                          L("promotion_code"),
                                           L("items"),
                                           L("proration_behavior"),
                                           L("proration_date")};
@@ -661,9 +662,40 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
     if (tree.contains(L("pause_collection")))
         if (const auto bad = applyPauseCollection(&sub, tree.value(L("pause_collection"))))
             return *bad;
+    if (tree.contains(L("coupon")) && tree.contains(L("promotion_code")))
+        return error(400, kInvalidRequest,
+                     L("You may only specify one of these parameters: coupon, promotion_code."), {},
+                     L("promotion_code"));
     if (tree.contains(L("coupon")))
         if (const auto bad = applyCoupon(&sub, params.value(L("coupon"))))
             return *bad;
+    std::optional<QJsonObject> redeemed; // The promotion code applied, counted once the rest holds.
+    if (tree.contains(L("promotion_code"))) {
+        const QString promoId = params.value(L("promotion_code"));
+        const auto promo = m_store.promotionCodes.get(promoId.toLatin1());
+        if (!promo)
+            return error(400, kInvalidRequest, L("No such promotion code: '%1'").arg(promoId),
+                         L("resource_missing"), L("promotion_code"));
+        const qint64 expires = promo->value(L("expires_at")).toInteger(0);
+        const qint64 max = promo->value(L("max_redemptions")).toInteger(0);
+        if (!promo->value(L("active")).toBool() || (expires > 0 && expires <= now())
+            || (max > 0 && promo->value(L("times_redeemed")).toInteger() >= max))
+            return error(400, kInvalidRequest,
+                         L("This promotion code cannot be redeemed because it is inactive, "
+                           "expired or used up."),
+                         {}, L("promotion_code"));
+        const QString customer = promo->value(L("customer")).toString();
+        if (!customer.isEmpty() && customer != sub.value(L("customer")).toString())
+            return error(400, kInvalidRequest, L("This promotion code is for another customer."),
+                         {}, L("promotion_code"));
+        if (const auto bad
+            = applyCoupon(&sub, promo->value(L("coupon")).toObject().value(L("id")).toString()))
+            return *bad;
+        QJsonObject discount = sub.value(L("discount")).toObject();
+        discount.insert(L("promotion_code"), promoId);
+        sub.insert(L("discount"), discount);
+        redeemed = *promo;
+    }
     if (tree.contains(L("items"))) {
         QString behavior;
         qint64 at = 0;
@@ -719,6 +751,10 @@ StripeSandbox::Reply StripeSandbox::updateSubscription(const QString &id, const 
     sub = embedLists(sub); // Stored, announced and answered as Stripe embeds it.
     const QJsonObject previous = changedFields(*existing, sub);
     m_store.subscriptions.replace(sub, sub.value(L("status")).toString().toLatin1());
+    if (redeemed) {
+        redeemed->insert(L("times_redeemed"), redeemed->value(L("times_redeemed")).toInteger() + 1);
+        m_store.promotionCodes.replace(*redeemed);
+    }
     if (!previous.isEmpty()) {
         const QJsonObject before = existing->value(L("discount")).toObject();
         const QJsonObject after = sub.value(L("discount")).toObject();

@@ -675,7 +675,8 @@ void TestStaffCommands::subscriptionPauseAndCoupon()
     r = run({QStringLiteral("subscription"), QStringLiteral("coupon"), id,
              QStringLiteral("NO_SUCH_COUPON")});
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(r.err.contains(QStringLiteral("No such coupon")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("no coupon and no promotion code NO_SUCH_COUPON")),
+             qPrintable(r.err));
     QCOMPARE(endpoint(updates), before + 2);
     r = run(
         {QStringLiteral("subscription"), QStringLiteral("coupon"), id, QStringLiteral("--remove")});
@@ -702,6 +703,42 @@ void TestStaffCommands::subscriptionPauseAndCoupon()
     QVERIFY(sub()[QStringLiteral("discount")].isNull());
     QVERIFY(cached("discount_coupon").isNull());
     QCOMPARE(endpoint(updates), before + 4);
+
+    // A promotion code, as a customer types it (in any case): its coupon applied once, the code
+    // named on the discount; a code no longer active is refused before anything is sent.
+    r = run(
+        {QStringLiteral("subscription"), QStringLiteral("coupon"), id, QStringLiteral("SUMMER24")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("promotion code SUMMER24 is no longer active")),
+             qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 4);
+    const QJsonObject promo = m_http->get(QStringLiteral("/v1/promotion_codes?code=LAUNCH25"))
+                                  .json[QStringLiteral("data")][0]
+                                  .toObject();
+    const qint64 redeemed = promo[QStringLiteral("times_redeemed")].toInteger();
+    const QStringList applyCode {QStringLiteral("subscription"), QStringLiteral("coupon"), id,
+                                 QStringLiteral("launch25")};
+    r = run(applyCode);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("is a promotion code of the coupon LAUNCH3")),
+             qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("discount")][QStringLiteral("promotion_code")].toString(),
+             promo[QStringLiteral("id")].toString());
+    QCOMPARE(cached("discount_coupon").toString(), QStringLiteral("LAUNCH3"));
+    QCOMPARE(endpoint(updates), before + 5);
+    r = run(applyCode);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 5);
+    QCOMPARE(
+        m_http->get(QStringLiteral("/v1/promotion_codes/") + promo[QStringLiteral("id")].toString())
+            .json[QStringLiteral("times_redeemed")]
+            .toInteger(),
+        redeemed + 1);
+    r = run(
+        {QStringLiteral("subscription"), QStringLiteral("coupon"), id, QStringLiteral("--remove")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 6);
 
     r = run({QStringLiteral("subscription"), QStringLiteral("cancel"), id,
              QStringLiteral("--at-period-end"), QStringLiteral("--feedback"),

@@ -129,6 +129,7 @@ private Q_SLOTS:
     void subscriptionChangeDialogs();
     void changePlanSendsWhatItPreviewed();
     void changePlanAddsAndRemovesItems();
+    void couponDialogTakesAPromotionCode();
     void createInvoiceRules();
     void createInvoiceMakesEachStepOnce();
     void createInvoiceStopsAtARefusedStep();
@@ -1089,6 +1090,53 @@ void TestStaffDialogs::changePlanAddsAndRemovesItems()
                  .toArray()
                  .size(),
              1);
+    m_network->setAnswerer({});
+}
+
+// A promotion code typed in the Coupon dialog is looked up with Stripe: an inactive or unknown
+// one is refused with Stripe's reason, an active one applies its coupon, once.
+void TestStaffDialogs::couponDialogTakesAPromotionCode()
+{
+    const auto sb = demoSandbox();
+    QVERIFY(sb);
+    tests::answerFromSandbox(m_network, sb.get());
+    models::sql::Statement s = m_cache->database().prepare(
+        QStringLiteral("SELECT id FROM subscriptions WHERE status = 'active' AND "
+                       "discount_coupon IS NULL ORDER BY id LIMIT 1"));
+    QVERIFY(s.step());
+    const QString id = s.text(0);
+    s = {};
+    ui::CouponDialog d(
+        raw(QStringLiteral("subscriptions"), id), QStringLiteral("Ada"),
+        models::staffactions::couponChoices(m_cache->database(), QStringLiteral("usd")), {});
+    d.setOutbox(m_outbox.get());
+    const qint64 stored = entries();
+    for (const auto &[code, message] : {std::pair {"SUMMER24", "no longer active"},
+                                        std::pair {"NOPE", "has no promotion code"}}) {
+        d.codeEdit()->setText(QLatin1String(code));
+        QVERIFY(!d.couponBox()->isEnabled());
+        d.confirm(); // Not found yet: asked, nothing sent.
+        QCOMPARE(d.problemField(), QStringLiteral("promotion_code"));
+        QTRY_VERIFY2(d.codeLabel()->text().contains(QLatin1String(message)),
+                     qPrintable(d.codeLabel()->text()));
+        d.confirm();
+        QVERIFY2(d.problemText().contains(QLatin1String(message)), qPrintable(d.problemText()));
+    }
+    QCOMPARE(entries(), stored);
+    d.codeEdit()->setText(QStringLiteral("welcome"));
+    d.lookUpCode();
+    QTRY_VERIFY(!d.promotionCode().isEmpty());
+    QVERIFY2(d.codeLabel()->text().contains(QStringLiteral("coupon WELCOME20")),
+             qPrintable(d.codeLabel()->text()));
+    save(&d, QStringLiteral("coupon-promotion-code"));
+    d.confirm();
+    QTRY_VERIFY_WITH_TIMEOUT(!d.result().isEmpty(), 10000);
+    const QJsonObject discount = d.result()[QStringLiteral("discount")].toObject();
+    QCOMPARE(discount[QStringLiteral("coupon")][QStringLiteral("id")].toString(),
+             QStringLiteral("WELCOME20"));
+    QCOMPARE(discount[QStringLiteral("promotion_code")].toString(), d.promotionCode());
+    QCOMPARE(entries(), stored + 1);
+    QCOMPARE(sentTo(m_network->sent(), "POST", QStringLiteral("/v1/subscriptions/") + id), 1);
     m_network->setAnswerer({});
 }
 
