@@ -405,7 +405,7 @@ QString StripeSandbox::endpointName(const QByteArray &method, QStringList segmen
     for (QString &s : segments) {
         if (s.contains(u'_') && s != QLatin1String("payment_methods")
             && s != QLatin1String("balance_transactions") && s != QLatin1String("payment_intents")
-            && s != QLatin1String("subscription_items"))
+            && s != QLatin1String("subscription_items") && s != QLatin1String("promotion_codes"))
             s = L(":id");
     }
     return QString::fromLatin1(method) + L(" /") + segments.join(u'/');

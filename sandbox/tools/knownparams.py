@@ -12,10 +12,11 @@ import sys
 RESOURCES = {
     "account", "balance", "balance_transactions", "charges", "coupons", "customers", "disputes",
     "events", "invoices", "invoiceitems", "payment_intents", "payment_methods", "prices",
-    "products", "refunds", "subscription_items", "subscriptions",
+    "products", "promotion_codes", "refunds", "subscription_items", "subscriptions",
 }
 # Path segments the sandbox's endpoint names keep (others with an underscore are ids).
-KEPT = {"payment_methods", "balance_transactions", "payment_intents", "subscription_items"}
+KEPT = {"payment_methods", "balance_transactions", "payment_intents", "subscription_items",
+        "promotion_codes"}
 
 
 def endpoint(method, path):

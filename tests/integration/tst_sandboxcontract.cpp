@@ -253,6 +253,7 @@ void TestSandboxContract::objectsMatchTheSpec_data()
                 {"/v1/products", "product"},
                 {"/v1/prices", "price"},
                 {"/v1/coupons", "coupon"},
+                {"/v1/promotion_codes", "promotion_code"},
                 {"/v1/subscriptions?status=all", "subscription"},
                 {"/v1/invoices", "invoice"},
                 {"/v1/payment_intents", "payment_intent"},
