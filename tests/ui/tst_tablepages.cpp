@@ -7,6 +7,7 @@
 #include "ui/listpage.h"
 #include "ui/mainwindow.h"
 #include "ui/paymentspage.h"
+#include "ui/theme.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void subscriptionDetail();
     void invoiceDetailShowsEveryLine();
     void pausedAndEndingSubscriptionsSayIt();
+    void customerActionsFitTheSmallestWindow();
     void copyAndExport();
     void columnsPersist();
     void globalSearch();
@@ -82,6 +84,9 @@ void TestTablePages::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QSettings().clear();
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    // The screenshots in the dark palette too: PAYDESK_SCREENSHOT_THEME=dark.
+    if (qEnvironmentVariable("PAYDESK_SCREENSHOT_THEME") == QLatin1String("dark"))
+        ui::theme::apply(ui::theme::Mode::Dark);
     QVERIFY(m_dir.isValid());
     m_file = m_dir.filePath(QStringLiteral("ui.sqlite"));
     QVERIFY(testsupport::fillDemoCache(m_file, 3000, 1763800000) > 0);
@@ -612,6 +617,34 @@ void TestTablePages::pausedAndEndingSubscriptionsSayIt()
     if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS"))
         QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
                                  + u"/subscription-trial-actions-1024.png"_s));
+}
+
+// A customer's actions (edit, delete, create an invoice) are whole and inside the detail panel
+// at the smallest window size.
+void TestTablePages::customerActionsFitTheSmallestWindow()
+{
+    const QString customer
+        = one(u"SELECT id FROM customers WHERE deleted = 0 ORDER BY id LIMIT 1"_s);
+    QVERIFY(!customer.isEmpty());
+    ui::ListPage page {Kind::Customers};
+    page.setCache(m_file);
+    page.resize(1024, 640);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.showObject(customer);
+    QCoreApplication::processEvents();
+    ui::DetailPanel *panel = page.detailPanel();
+    for (const QString &action : {u"customer.edit"_s, u"customer.delete"_s, u"invoice.create"_s}) {
+        QPushButton *b = panel->actionButton(action);
+        QVERIFY2(b && b->isVisible(), qPrintable(action));
+        QVERIFY2(b->width() >= b->sizeHint().width(), qPrintable(action));
+        const QRect inPanel(b->mapTo(panel, QPoint(0, 0)), b->size());
+        QVERIFY2(panel->rect().contains(inPanel), qPrintable(action));
+    }
+    QCOMPARE(panel->actionButton(u"invoice.create"_s)->text(), u"Create invoice…"_s);
+    if (!qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS"))
+        QVERIFY(page.grab().save(qEnvironmentVariable("PAYDESK_SCREENSHOTS")
+                                 + u"/customer-actions-1024.png"_s));
 }
 
 void TestTablePages::copyAndExport()
