@@ -19,6 +19,8 @@
 #include "ui/tablepage.h"
 #include "ui/theme.h"
 
+#include <QAbstractSpinBox>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -81,6 +83,11 @@ private:
         s.bind(1, id);
         return s.step() ? QJsonDocument::fromJson(s.bytes(0)).object() : QJsonObject();
     }
+    QString one(const QString &sql)
+    {
+        models::sql::Statement s = m_cache->database().prepare(sql);
+        return s.step() ? s.text(0) : QString();
+    }
     qint64 entries()
     {
         return m_cache->database().scalar(QStringLiteral("SELECT count(*) FROM outbox"));
@@ -130,6 +137,7 @@ private Q_SLOTS:
     void changePlanSendsWhatItPreviewed();
     void changePlanAddsAndRemovesItems();
     void couponDialogTakesAPromotionCode();
+    void subscriptionDialogsByKeyboardAlone();
     void createInvoiceRules();
     void createInvoiceMakesEachStepOnce();
     void createInvoiceStopsAtARefusedStep();
@@ -1138,6 +1146,83 @@ void TestStaffDialogs::couponDialogTakesAPromotionCode()
     QCOMPARE(entries(), stored + 1);
     QCOMPARE(sentTo(m_network->sent(), "POST", QStringLiteral("/v1/subscriptions/") + id), 1);
     m_network->setAnswerer({});
+}
+
+// Pause, Trial and Coupon worked with the keyboard alone: Tab reaches every field in reading
+// order, Space ticks, the arrows choose, and the confirm button is reached.
+void TestStaffDialogs::subscriptionDialogsByKeyboardAlone()
+{
+    // The widget a Tab landed on, a spin box or date edit for its inner line edit.
+    const auto focused = [] {
+        QWidget *w = QApplication::focusWidget();
+        if (w && qobject_cast<QAbstractSpinBox *>(w->parentWidget()))
+            w = w->parentWidget();
+        return w;
+    };
+    const auto tab = [&] {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        return focused();
+    };
+    const QJsonObject active
+        = raw(QStringLiteral("subscriptions"),
+              one(QStringLiteral("SELECT id FROM subscriptions WHERE status = 'active' AND "
+                                 "pause_behavior IS NULL ORDER BY id LIMIT 1")));
+    QVERIFY(!active.isEmpty());
+    // In its trial for ten more days.
+    QJsonObject trialing = active;
+    trialing.insert(QStringLiteral("status"), QStringLiteral("trialing"));
+    trialing.insert(QStringLiteral("trial_end"), QDateTime::currentSecsSinceEpoch() + 10 * 86400);
+    QVERIFY(!active.isEmpty());
+    {
+        ui::PauseCollectionDialog d(active, QStringLiteral("Ada"), {});
+        d.show();
+        QVERIFY(QTest::qWaitForWindowActive(&d));
+        d.behaviorBox()->setFocus();
+        QCOMPARE(tab(), d.resumeAutomaticallyBox());
+        QVERIFY(!d.resumesAtEdit()->isEnabled());
+        QTest::keyClick(d.resumeAutomaticallyBox(), Qt::Key_Space);
+        QVERIFY(d.resumeAutomaticallyBox()->isChecked());
+        QCOMPARE(tab(), d.resumesAtEdit());
+        QWidget *w = tab();
+        for (int i = 0; i < 4 && w != d.confirmButton(); ++i)
+            w = tab();
+        QCOMPARE(w, d.confirmButton());
+    }
+    {
+        ui::TrialDialog d(trialing, QStringLiteral("Ada"), {});
+        d.show();
+        QVERIFY(QTest::qWaitForWindowActive(&d));
+        // Extend is chosen first; the arrows move the choice to "end now" and back.
+        QVERIFY(d.extendButton()->isChecked());
+        d.extendButton()->setFocus();
+        QTest::keyClick(d.extendButton(), Qt::Key_Down);
+        QVERIFY(d.endNowButton()->isChecked());
+        QCOMPARE(focused(), d.endNowButton());
+        QVERIFY(!d.endEdit()->isEnabled());
+        QTest::keyClick(d.endNowButton(), Qt::Key_Up);
+        QVERIFY(d.extendButton()->isChecked());
+        QVERIFY(d.endEdit()->isEnabled());
+        QCOMPARE(tab(), d.endEdit());
+        QWidget *w = tab();
+        for (int i = 0; i < 4 && w != d.confirmButton(); ++i)
+            w = tab();
+        QCOMPARE(w, d.confirmButton());
+    }
+    {
+        ui::CouponDialog d(
+            active, QStringLiteral("Ada"),
+            models::staffactions::couponChoices(m_cache->database(), QStringLiteral("usd")), {});
+        d.show();
+        QVERIFY(QTest::qWaitForWindowActive(&d));
+        d.couponBox()->setFocus();
+        QTest::keyClick(d.couponBox(), Qt::Key_Down);
+        QCOMPARE(d.couponBox()->currentIndex(), 1);
+        QCOMPARE(tab(), static_cast<QWidget *>(d.codeEdit()));
+        QWidget *w = tab();
+        for (int i = 0; i < 4 && w != d.confirmButton(); ++i)
+            w = tab();
+        QCOMPARE(w, d.confirmButton());
+    }
 }
 
 // Every rule of the Create invoice dialog refuses before anything is stored or sent; the
