@@ -132,6 +132,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runSubscriptionCommand(parser);
     if (command.name == QLatin1String("invoice"))
         return runInvoiceCommand(parser);
+    if (command.name == QLatin1String("dispute"))
+        return runDisputeCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     stderrStream() << "paydesk " << command.name << ": not implemented yet\n";
@@ -364,6 +366,21 @@ const QList<Subcommand> &subcommands()
                    flagOption("send", "create: finalize and email it (needs --days-until-due)."),
                    flagOption("out-of-band",
                               "pay: record a payment made outside Stripe; nothing is charged."),
+                   flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+                   againOption(), profileOption(), apiBaseOption(), cacheOption()}});
+        l.append({QStringLiteral("dispute"),
+                  QStringLiteral("evidence DP_ID --field KEY=TEXT... [--submit] | accept DP_ID"),
+                  QStringLiteral("Respond to a dispute before its due date: save evidence as a "
+                                 "draft, submit it (once), or accept the dispute."),
+                  {valueOption("field",
+                               "evidence: a text field of the evidence by Stripe's name "
+                               "(product_description=…; files are not built yet); "
+                               "repeatable; KEY= clears one.",
+                               "KEY=TEXT"),
+                   valueOption("file", "evidence: attach a file (not built yet).", "KEY=PATH"),
+                   flagOption("submit",
+                              "evidence: submit it to the bank; a dispute's evidence is submitted "
+                              "once."),
                    flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
                    againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         return l;

@@ -1320,4 +1320,78 @@ int runInvoiceCommand(const QCommandLineParser &parser)
     });
 }
 
+int runDisputeCommand(const QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    const QString verb = args.value(0);
+    const QString id = args.value(1);
+    StaffRun staff(u"dispute "_s + verb, parser);
+    if ((verb != QLatin1String("evidence") && verb != QLatin1String("accept"))
+        || !id.startsWith(QLatin1String("dp_")) || args.size() > 2)
+        return staff.usage(u"use 'dispute evidence DP_ID --field KEY=TEXT... [--submit]' or "
+                           u"'dispute accept DP_ID'"_s);
+    if (parser.isSet(u"file"_s))
+        return staff.usage(u"--file: attaching files (uploaded with POST /v1/files) is not built "
+                           u"yet; give the evidence as text with --field KEY=TEXT"_s);
+    const bool submit = parser.isSet(u"submit"_s);
+    QMap<QString, QString> fields;
+    for (const QString &f : parser.values(u"field"_s)) {
+        const qsizetype eq = f.indexOf(u'=');
+        const QString key = f.left(eq).trimmed();
+        if (eq < 0 || key.isEmpty())
+            return staff.usage(u"--field takes KEY=TEXT (\"%1\")"_s.arg(f));
+        if (!models::staffactions::disputeTextFields().contains(key))
+            return staff.usage(u"%1 is not an evidence text field Stripe takes; they are: %2"_s.arg(
+                key, models::staffactions::disputeTextFields().join(u", "_s)));
+        if (fields.contains(key))
+            return staff.usage(u"--field %1 is given twice"_s.arg(key));
+        fields.insert(key, f.mid(eq + 1));
+    }
+    qsizetype text = 0;
+    for (const QString &v : std::as_const(fields))
+        text += v.size();
+    if (text > 150000)
+        return staff.usage(
+            u"the evidence is %1 characters long; Stripe takes at most 150,000"_s.arg(text));
+    if (verb == QLatin1String("accept") && (submit || !fields.isEmpty()))
+        return staff.usage(u"--field and --submit are options of 'dispute evidence'"_s);
+    if (verb == QLatin1String("evidence") && fields.isEmpty() && !submit)
+        return staff.usage(u"give the evidence with --field KEY=TEXT (and --submit to send it to "
+                           u"the bank)"_s);
+    const OutboxAction a = verb == QLatin1String("accept")
+        ? models::staffactions::acceptDispute(id)
+        : models::staffactions::disputeEvidence(id, fields, submit);
+    QStringList intent {u"dispute"_s, verb, id};
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
+        intent << it.key() + u'=' + it.value();
+    if (submit)
+        intent << u"--submit"_s;
+    return run(staff, [&staff, verb, id, a, intent, submit] {
+        staff.openAndResume([&staff, verb, id, a, intent, submit] {
+            if (staff.alreadyDone(intent.join(u' '), id, false))
+                return;
+            if (staff.resumed(a.action, id) >= 0)
+                return staff.act(a);
+            // What Stripe takes in the dispute's state is checked before anything is sent.
+            staff.get(u"/v1/disputes/"_s + id,
+                      [&staff, verb, a, submit](const network::StripeResponse &r) {
+                          if (!r.ok())
+                              return staff.fail(models::staffactions::readError(r.error).message);
+                          if (const QString refusal = models::staffactions::disputeRefusal(
+                                  r.json, QDateTime::currentSecsSinceEpoch());
+                              !refusal.isEmpty())
+                              return staff.fail(refusal, ExitUsage);
+                          const QString what = verb == QLatin1String("accept")
+                              ? u"accept dispute %1 (the money stays withdrawn)"_s
+                              : submit
+                              ? u"submit the evidence of dispute %1 (it can be submitted once)"_s
+                              : u"save evidence of dispute %1 as a draft"_s;
+                          if (!staff.confirmLive(what.arg(a.objectId)))
+                              return QCoreApplication::exit(ExitUsage);
+                          staff.act(a);
+                      });
+        });
+    });
+}
+
 } // namespace paydesk::app

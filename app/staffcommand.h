@@ -19,5 +19,7 @@ int runRefundCommand(const QCommandLineParser &parser);
 int runSubscriptionCommand(const QCommandLineParser &parser);
 // `paydesk invoice finalize|send|pay|void|mark-uncollectible|delete IN_ID`.
 int runInvoiceCommand(const QCommandLineParser &parser);
+// `paydesk dispute evidence DP_ID --field KEY=TEXT... [--submit]` and `dispute accept DP_ID`.
+int runDisputeCommand(const QCommandLineParser &parser);
 
 } // namespace paydesk::app

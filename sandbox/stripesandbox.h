@@ -158,6 +158,13 @@ private:
     Reply createRefund(const FormParams &params);
     Reply updateSubscription(const QString &id, const FormParams &params);
     Reply cancelSubscription(const QString &id, const FormParams &params);
+    // Dispute evidence saved (submit=false) or submitted, and a dispute accepted.
+    Reply updateDispute(const QString &id, const FormParams &params);
+    // The cardholder disputes `charge` now (test card pm_card_createDispute).
+    void openDispute(const QJsonObject &charge, const QString &reason);
+    Reply closeDispute(const QString &id, const FormParams &params);
+    // Why a dispute takes no evidence now (closed, submitted, past due_by), if it does not.
+    std::optional<Reply> disputeOpen(const QJsonObject &dispute);
     // The parts of a subscription update (sandbox/resources/subscriptions.cpp): each changes
     // `sub` or answers Stripe's 400 for the value given.
     std::optional<Reply> applyCancellationDetails(QJsonObject *sub, const QJsonValue &given);

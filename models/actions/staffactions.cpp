@@ -3,8 +3,10 @@
 #include "models/money.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QTimeZone>
 #include <QVariantMap>
 
 namespace paydesk::models {
@@ -413,6 +415,73 @@ OutboxAction setCancelAtPeriodEnd(const QString &id, bool cancel,
     if (cancel)
         addCancellationDetails(a.params, details);
     return a;
+}
+
+OutboxAction disputeEvidence(const QString &id, const QMap<QString, QString> &fields, bool submit)
+{
+    OutboxAction a;
+    a.action = submit ? QStringLiteral("dispute.submit") : QStringLiteral("dispute.evidence");
+    a.objectId = id;
+    a.path = QStringLiteral("/v1/disputes/") + id;
+    QVariantMap evidence;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
+        evidence.insert(it.key(), it.value());
+    a.params.add(QStringLiteral("evidence"), evidence);
+    a.params.add(QStringLiteral("submit"), submit);
+    return a;
+}
+
+OutboxAction acceptDispute(const QString &id)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("dispute.accept");
+    a.objectId = id;
+    a.path = QStringLiteral("/v1/disputes/") + id + QStringLiteral("/close");
+    return a;
+}
+
+QString disputeRefusal(const QJsonObject &dispute, qint64 now)
+{
+    const QString status = str(dispute, "status");
+    if (status == QLatin1String("won") || status == QLatin1String("lost")
+        || status == QLatin1String("warning_closed") || status == QLatin1String("charge_refunded"))
+        return tr("The dispute is closed (%1).").arg(status);
+    if (status != QLatin1String("needs_response")
+        && status != QLatin1String("warning_needs_response"))
+        return tr("The dispute's evidence was submitted already (%1); the bank decides it now.")
+            .arg(status);
+    const qint64 due = dispute.value(QLatin1String("evidence_details"))
+                           .toObject()
+                           .value(QLatin1String("due_by"))
+                           .toInteger();
+    if (due > 0 && now > due)
+        return tr("The deadline for a response passed on %1.")
+            .arg(QDateTime::fromSecsSinceEpoch(due, QTimeZone::utc())
+                     .toString(QStringLiteral("d MMM yyyy HH:mm 'UTC'")));
+    return {};
+}
+
+const QStringList &disputeTextFields()
+{
+    static const QStringList fields {QStringLiteral("access_activity_log"),
+                                     QStringLiteral("billing_address"),
+                                     QStringLiteral("cancellation_policy_disclosure"),
+                                     QStringLiteral("cancellation_rebuttal"),
+                                     QStringLiteral("customer_email_address"),
+                                     QStringLiteral("customer_name"),
+                                     QStringLiteral("customer_purchase_ip"),
+                                     QStringLiteral("duplicate_charge_explanation"),
+                                     QStringLiteral("duplicate_charge_id"),
+                                     QStringLiteral("product_description"),
+                                     QStringLiteral("refund_policy_disclosure"),
+                                     QStringLiteral("refund_refusal_explanation"),
+                                     QStringLiteral("service_date"),
+                                     QStringLiteral("shipping_address"),
+                                     QStringLiteral("shipping_carrier"),
+                                     QStringLiteral("shipping_date"),
+                                     QStringLiteral("shipping_tracking_number"),
+                                     QStringLiteral("uncategorized_text")};
+    return fields;
 }
 
 StaffError readError(const network::StripeError &e)

@@ -152,6 +152,17 @@ QList<ItemChoice> subscriptionItems(sql::Database &db, const QString &subscripti
 // pays it as settled outside Stripe (paid_out_of_band) instead of charging the customer.
 OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand = false);
 
+// Evidence for a dispute (text fields by Stripe's name: product_description, …; an empty value
+// clears one), saved as a draft or submitted (`submit`: it can be done once).
+OutboxAction disputeEvidence(const QString &id, const QMap<QString, QString> &fields, bool submit);
+// Accepts (closes) a dispute: the merchant concedes it; the money stays withdrawn.
+OutboxAction acceptDispute(const QString &id);
+// Why Stripe takes no response to `dispute` now ("" when it does): closed, submitted already, or
+// past its evidence due date (`now`, Unix time).
+QString disputeRefusal(const QJsonObject &dispute, qint64 now);
+// The evidence text fields Stripe takes (file fields take an uploaded file's id instead).
+const QStringList &disputeTextFields();
+
 StaffError readError(const network::StripeError &error);
 // The kind of an action, as one restricted-key permission covers it: "refund", "customer" or
 // "subscription" ("customer.edit" → "customer").

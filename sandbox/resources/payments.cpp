@@ -35,6 +35,8 @@ const TestCard kTestCards[] = {
     {"pm_card_chargeDeclinedIncorrectCvc", "visa", "0127", "incorrect_cvc", "normal"},
     {"pm_card_riskLevelElevated", "visa", "9235", "", "elevated"},
     {"pm_card_radarBlock", "visa", "0100", "highest_risk_level", "highest"},
+    // Succeeds, then the cardholder disputes it at once (reason fraudulent), as in test mode.
+    {"pm_card_createDispute", "visa", "0259", "", "normal"},
 };
 
 } // namespace
@@ -66,6 +68,12 @@ void StripeSandbox::paymentRoutes(QList<Route> &r)
         return sb.list(sb.m_store.disputes, c.url(), c.params, filter);
     });
     r << retrieveRoute("/v1/disputes/:id", &Store::disputes);
+    r << endpoint("POST", "/v1/disputes/:id", [](StripeSandbox &sb, const Call &c) {
+        return sb.updateDispute(c.id(), c.params);
+    });
+    r << endpoint("POST", "/v1/disputes/:id/close", [](StripeSandbox &sb, const Call &c) {
+        return sb.closeDispute(c.id(), c.params);
+    });
     r << endpoint("GET", "/v1/charges", [](StripeSandbox &sb, const Call &c) {
         const QByteArray pi = c.params.value(L("payment_intent")).toLatin1();
         auto owner = byOwner(c.params, L("customer"));
@@ -268,6 +276,8 @@ StripeSandbox::Reply StripeSandbox::confirmPaymentIntent(const QString &id,
     if (spec.succeeded) {
         emitEvent(L("charge.succeeded"), charge);
         emitEvent(L("payment_intent.succeeded"), updated);
+        if (pmId == QLatin1String("pm_card_createDispute"))
+            openDispute(charge, L("fraudulent"));
         return {200, updated, {}};
     }
     emitEvent(L("charge.failed"), charge);
@@ -279,6 +289,35 @@ StripeSandbox::Reply StripeSandbox::confirmPaymentIntent(const QString &id,
     err.insert(L("payment_intent"), updated);
     body.insert(L("error"), err);
     return {402, body, {}};
+}
+
+void StripeSandbox::openDispute(const QJsonObject &charge, const QString &reason)
+{
+    const qint64 t = now();
+    const QString chargeId = charge.value(L("id")).toString();
+    const QString currency = charge.value(L("currency")).toString();
+    const qint64 amount = charge.value(L("amount")).toInteger();
+    const QString disputeId = m_ids.next("dp");
+    // The amount and Stripe's dispute fee are withdrawn from the balance at once.
+    const QString txn = m_ids.next("txn");
+    const qint64 usd = toUsdMinor(amount, currency);
+    const QByteArray withdrawal
+        = balanceTransactionJson(txn, t, disputeId, L("adjustment"), -usd, 1500, L("usd"),
+                                 currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
+                                 L("Chargeback withdrawal for %1").arg(chargeId));
+    m_store.balanceTransactions.insert(withdrawal, txn.toLatin1(), t, {},
+                                       QByteArrayLiteral("adjustment"));
+    const QByteArray dispute
+        = disputeJson(disputeId, t, chargeId, charge.value(L("payment_intent")).toString(), amount,
+                      currency, reason, L("needs_response"), '[' + withdrawal + ']');
+    m_store.disputes.insert(dispute, disputeId.toLatin1(), t,
+                            charge.value(L("customer")).toString().toLatin1(),
+                            QByteArrayLiteral("needs_response"));
+    QJsonObject disputed = charge;
+    disputed.insert(L("disputed"), true);
+    m_store.charges.replace(disputed);
+    emitEvent(L("charge.dispute.created"), parseObject(dispute));
+    emitEvent(L("charge.dispute.funds_withdrawn"), parseObject(dispute));
 }
 
 StripeSandbox::Reply StripeSandbox::createRefund(const FormParams &params)

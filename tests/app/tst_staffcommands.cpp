@@ -95,6 +95,7 @@ private Q_SLOTS:
     void pauseMovesMrrByItsAmount();
     void planChangePreviewedThenMadeOnce();
     void itemAddedThenRemovedOnce();
+    void disputeEvidenceSubmittedOnceAndAccepted();
     void invoiceCreateBadInputSendsNothing_data();
     void invoiceCreateBadInputSendsNothing();
     void invoiceCreatedOnceAcrossKills();
@@ -1131,6 +1132,152 @@ void TestStaffCommands::itemAddedThenRemovedOnce()
     QCOMPARE(endpoint(updates), before + 2);
     QVERIFY2(run({QStringLiteral("sync")}, cache).exitCode == 0, "sync");
     QCOMPARE(mrrNow(), start);
+}
+
+// A dispute's evidence saved as a draft, then submitted — once: a re-run sends nothing and a
+// second submission is refused before it is sent; another dispute accepted (closed as lost);
+// bad input and what Stripe refuses in a dispute's state are refused first; the next sync
+// brings each change into the cache.
+void TestStaffCommands::disputeEvidenceSubmittedOnceAndAccepted()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    // Two payments the cardholder disputes at once (Stripe's test card), and the demo's
+    // decided disputes and past-due ones.
+    QStringList open;
+    for (int i = 0; i < 2; ++i) {
+        const auto pi = m_http->post(
+            QStringLiteral("/v1/payment_intents"),
+            {{QStringLiteral("amount"), QStringLiteral("4200")},
+             {QStringLiteral("currency"), QStringLiteral("usd")},
+             {QStringLiteral("payment_method"), QStringLiteral("pm_card_createDispute")},
+             {QStringLiteral("confirm"), QStringLiteral("true")}});
+        QCOMPARE(pi.status, 200);
+        const QString charge = pi.json[QStringLiteral("latest_charge")].toString();
+        const auto list = m_http->get(QStringLiteral("/v1/disputes?charge=") + charge);
+        const QJsonObject d = list.json[QStringLiteral("data")][0].toObject();
+        QCOMPARE(d[QStringLiteral("status")].toString(), QStringLiteral("needs_response"));
+        QVERIFY(d[QStringLiteral("evidence_details")][QStringLiteral("due_by")].toInteger() > now);
+        QVERIFY(m_http->get(QStringLiteral("/v1/charges/") + charge)
+                    .json[QStringLiteral("disputed")]
+                    .toBool());
+        open.append(d[QStringLiteral("id")].toString());
+    }
+    QString closed, pastDue;
+    for (const QJsonValue &d : m_http->get(QStringLiteral("/v1/disputes?limit=100"))
+                                   .json[QStringLiteral("data")]
+                                   .toArray()) {
+        const QString status = d[QStringLiteral("status")].toString();
+        if ((status == QLatin1String("won") || status == QLatin1String("lost")) && closed.isEmpty())
+            closed = d[QStringLiteral("id")].toString();
+        if (status == QLatin1String("needs_response")
+            && d[QStringLiteral("evidence_details")][QStringLiteral("due_by")].toInteger() < now)
+            pastDue = d[QStringLiteral("id")].toString();
+    }
+    QVERIFY(!closed.isEmpty());
+    const QString dp = open.at(0);
+    const char *updates = "POST /v1/disputes/:id";
+    const char *closes = "POST /v1/disputes/:id/close";
+    const qint64 before = endpoint(updates) + endpoint(closes);
+
+    const QList<QPair<QStringList, QString>> usage {
+        {{QStringLiteral("evidence"), dp}, QStringLiteral("give the evidence with --field")},
+        {{QStringLiteral("evidence"), dp, QStringLiteral("--field"), QStringLiteral("favourite=1")},
+         QStringLiteral("favourite is not an evidence text field")},
+        {{QStringLiteral("evidence"), dp, QStringLiteral("--field"), QStringLiteral("receipt")},
+         QStringLiteral("--field takes KEY=TEXT")},
+        {{QStringLiteral("evidence"), dp, QStringLiteral("--file"),
+          QStringLiteral("receipt=/tmp/r.pdf")},
+         QStringLiteral("not built yet")},
+        {{QStringLiteral("accept"), dp, QStringLiteral("--submit")},
+         QStringLiteral("options of 'dispute evidence'")},
+        {{QStringLiteral("respond"), dp}, QStringLiteral("use 'dispute evidence")},
+    };
+    for (const auto &[args, message] : usage) {
+        const Result r = run(QStringList {QStringLiteral("dispute")} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+    QCOMPARE(endpoint(updates) + endpoint(closes), before);
+
+    const QStringList draft {QStringLiteral("dispute"),
+                             QStringLiteral("evidence"),
+                             dp,
+                             QStringLiteral("--field"),
+                             QStringLiteral("product_description=Coffee beans, 1 kg, roasted to "
+                                            "order"),
+                             QStringLiteral("--field"),
+                             QStringLiteral("customer_name=Ada Lovelace")};
+    Result r = run(draft);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("needs_response"));
+    QCOMPARE(r.json()[QStringLiteral("evidence")][QStringLiteral("customer_name")].toString(),
+             QStringLiteral("Ada Lovelace"));
+    QVERIFY(r.json()[QStringLiteral("evidence_details")][QStringLiteral("has_evidence")].toBool());
+    QCOMPARE(endpoint(updates), before + 1);
+    r = run(draft);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    QCOMPARE(endpoint(updates), before + 1);
+
+    const QStringList submit {QStringLiteral("dispute"),
+                              QStringLiteral("evidence"),
+                              dp,
+                              QStringLiteral("--field"),
+                              QStringLiteral("uncategorized_text=Delivered on 2 Nov, signed for"),
+                              QStringLiteral("--submit")};
+    r = run(submit);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("under_review"));
+    QCOMPARE(r.json()[QStringLiteral("evidence_details")][QStringLiteral("submission_count")]
+                 .toInteger(),
+             1);
+    // Both the draft's fields and the submitted one are in.
+    QCOMPARE(r.json()[QStringLiteral("evidence")][QStringLiteral("customer_name")].toString(),
+             QStringLiteral("Ada Lovelace"));
+    QCOMPARE(endpoint(updates), before + 2);
+    r = run(submit);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(endpoint(updates), before + 2);
+    // Submitted: no more evidence, no second submission, no accepting it.
+    for (const QStringList &args :
+         {QStringList {QStringLiteral("evidence"), dp, QStringLiteral("--field"),
+                       QStringLiteral("customer_name=Ada"), QStringLiteral("--submit")},
+          QStringList {QStringLiteral("accept"), dp}}) {
+        r = run(QStringList {QStringLiteral("dispute")} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("submitted already")), qPrintable(r.err));
+    }
+    r = run({QStringLiteral("dispute"), QStringLiteral("accept"), closed});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("The dispute is closed")), qPrintable(r.err));
+    if (!pastDue.isEmpty()) {
+        r = run({QStringLiteral("dispute"), QStringLiteral("evidence"), pastDue,
+                 QStringLiteral("--field"), QStringLiteral("customer_name=Late")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("deadline for a response passed")),
+                 qPrintable(r.err));
+    }
+    QCOMPARE(endpoint(updates) + endpoint(closes), before + 2);
+
+    r = run({QStringLiteral("dispute"), QStringLiteral("accept"), open.at(1)});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("lost"));
+    r = run({QStringLiteral("dispute"), QStringLiteral("accept"), open.at(1)});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(endpoint(updates) + endpoint(closes), before + 3);
+
+    r = run({QStringLiteral("sync")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    paydesk::models::sql::Database db;
+    QVERIFY(db.open(m_dir.filePath(QStringLiteral("staff.sqlite")), false));
+    for (const auto &[id, status] : {std::pair {dp, QStringLiteral("under_review")},
+                                     std::pair {open.at(1), QStringLiteral("lost")}}) {
+        paydesk::models::sql::Statement s
+            = db.prepare(QStringLiteral("SELECT status FROM disputes WHERE id = ?1"));
+        s.bind(1, id);
+        QVERIFY(s.step());
+        QCOMPARE(s.text(0), status);
+    }
 }
 
 void TestStaffCommands::invoiceCreateBadInputSendsNothing_data()
