@@ -46,9 +46,9 @@ void TestCatalogue::actionsFollowTheObjectsState()
     QCOMPARE(staffActionsOn(QStringLiteral("charges"), charge("succeeded", true)), L {});
     QCOMPARE(staffActionsOn(QStringLiteral("charges"), charge("failed", false)), L {});
     // A customer is edited, deleted and invoiced; a deleted one is not invoiced.
-    QCOMPARE(staffActionsOn(QStringLiteral("customers"), {}),
-             (L {StaffAction::CustomerEdit, StaffAction::CustomerDelete,
-                 StaffAction::InvoiceCreate}));
+    QCOMPARE(
+        staffActionsOn(QStringLiteral("customers"), {}),
+        (L {StaffAction::CustomerEdit, StaffAction::CustomerDelete, StaffAction::InvoiceCreate}));
     QVERIFY(!staffActionsOn(QStringLiteral("customers"), {{QStringLiteral("deleted"), true}})
                  .contains(StaffAction::InvoiceCreate));
     const auto sub = [](const char *status) {
