@@ -34,6 +34,9 @@ struct Store
     // Proration lines waiting for a subscription's next invoice (proration_behavior
     // create_prorations), by subscription id.
     QHash<QString, QJsonArray> pendingProrations;
+    // Subscriptions whose payment collection resumes by itself, with when (pause_collection's
+    // resumes_at), by id.
+    QHash<QString, qint64> scheduledResumes;
 
     void finish()
     {

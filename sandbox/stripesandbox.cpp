@@ -212,6 +212,7 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
 
     if (segments.value(0) == QLatin1String("_sandbox"))
         return finish(control(request, segments, params));
+    resumeDuePauses();
 
     const QString endpoint = endpointName(request.method, segments);
     ++m_endpointCounts[endpoint];

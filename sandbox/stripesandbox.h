@@ -158,6 +158,9 @@ private:
     Reply createRefund(const FormParams &params);
     Reply updateSubscription(const QString &id, const FormParams &params);
     Reply cancelSubscription(const QString &id, const FormParams &params);
+    // Resumes the payment collection of every subscription whose resumes_at has come, as Stripe
+    // does at that time (before a request is answered).
+    void resumeDuePauses();
     // Dispute evidence saved (submit=false) or submitted, and a dispute accepted.
     Reply updateDispute(const QString &id, const FormParams &params);
     // The cardholder disputes `charge` now (test card pm_card_createDispute).

@@ -158,9 +158,32 @@ std::optional<StripeSandbox::Reply> StripeSandbox::applyCancellationDetails(QJso
     return {};
 }
 
+void StripeSandbox::resumeDuePauses()
+{
+    if (m_store.scheduledResumes.isEmpty())
+        return;
+    const qint64 t = now();
+    for (auto it = m_store.scheduledResumes.begin(); it != m_store.scheduledResumes.end();) {
+        if (it.value() > t) {
+            ++it;
+            continue;
+        }
+        const auto existing = m_store.subscriptions.get(it.key().toLatin1());
+        it = m_store.scheduledResumes.erase(it);
+        if (!existing || !existing->value(L("pause_collection")).isObject())
+            continue;
+        QJsonObject sub = *existing;
+        sub.insert(L("pause_collection"), QJsonValue());
+        m_store.subscriptions.replace(sub, sub.value(L("status")).toString().toLatin1());
+        // Stripe announces the end of a collection pause as an update of the subscription.
+        emitEvent(L("customer.subscription.updated"), sub, changedFields(*existing, sub));
+    }
+}
+
 std::optional<StripeSandbox::Reply> StripeSandbox::applyPauseCollection(QJsonObject *sub,
                                                                         const QJsonValue &given)
 {
+    m_store.scheduledResumes.remove(sub->value(L("id")).toString());
     if (given.isString()) {
         if (!given.toString().isEmpty())
             return error(400, kInvalidRequest,
@@ -201,6 +224,8 @@ std::optional<StripeSandbox::Reply> StripeSandbox::applyPauseCollection(QJsonObj
     }
     sub->insert(L("pause_collection"),
                 QJsonObject {{L("behavior"), behavior}, {L("resumes_at"), resumesAt}});
+    if (!resumesAt.isNull())
+        m_store.scheduledResumes.insert(sub->value(L("id")).toString(), resumesAt.toInteger());
     return {};
 }
 

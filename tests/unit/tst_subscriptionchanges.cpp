@@ -320,6 +320,47 @@ private Q_SLOTS:
         QCOMPARE(last.second.value(QStringLiteral("pause_collection")).toObject(), pause);
     }
 
+    // Collection paused until resumes_at resumes by itself then, announced as an update; a pause
+    // replaced or ended by hand before then is not resumed.
+    void pauseEndsByItselfAtResumesAt()
+    {
+        load();
+        const QByteArray soon = QByteArray::number(m_sandbox->now() + 2);
+        auto [code, body] = update(
+            "sub_active", "pause_collection[behavior]=void&pause_collection[resumes_at]=" + soon);
+        QCOMPARE(code, 200);
+        QVERIFY(stored("sub_active").value(QStringLiteral("pause_collection")).isObject());
+        // Still paused until then.
+        std::tie(code, body) = call("GET", "/v1/subscriptions/sub_active");
+        QVERIFY(body.value(QStringLiteral("pause_collection")).isObject());
+        QTest::qWait(3100);
+        std::tie(code, body) = call("GET", "/v1/subscriptions/sub_active");
+        QCOMPARE(code, 200);
+        QVERIFY(body.value(QStringLiteral("pause_collection")).isNull());
+        const auto last = events().last();
+        QCOMPARE(last.first, QStringLiteral("customer.subscription.updated"));
+        QCOMPARE(last.second.value(QStringLiteral("pause_collection"))
+                     .toObject()
+                     .value(QStringLiteral("behavior"))
+                     .toString(),
+                 QStringLiteral("void"));
+
+        // Paused again until later, then resumed by hand: nothing happens at the first time.
+        const QByteArray later = QByteArray::number(m_sandbox->now() + 1);
+        std::tie(code, body) = update("sub_active",
+                                      "pause_collection[behavior]=keep_as_draft&pause_collection["
+                                      "resumes_at]="
+                                          + later);
+        QCOMPARE(code, 200);
+        std::tie(code, body) = update("sub_active", "pause_collection[behavior]=keep_as_draft");
+        QCOMPARE(code, 200);
+        const qsizetype count = events().size();
+        QTest::qWait(2100);
+        std::tie(code, body) = call("GET", "/v1/subscriptions/sub_active");
+        QVERIFY(body.value(QStringLiteral("pause_collection")).isObject());
+        QCOMPARE(events().size(), count);
+    }
+
     void couponAppliedAndRemoved()
     {
         load();
