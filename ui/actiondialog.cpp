@@ -206,11 +206,16 @@ void ActionDialog::confirm()
                     tr("This is live mode: tick the confirmation to go ahead."));
         return;
     }
-    QString error;
-    const qint64 id = m_outbox->enqueue(action, &error);
+    m_chained = startsLaterStep();
+    qint64 id = resumeEntry();
     if (id < 0) {
-        showProblem({}, tr("The action could not be stored, so nothing was sent: %1").arg(error));
-        return;
+        QString error;
+        id = m_outbox->enqueue(action, &error);
+        if (id < 0) {
+            showProblem({},
+                        tr("The action could not be stored, so nothing was sent: %1").arg(error));
+            return;
+        }
     }
     m_entry = id;
     connect(m_outbox, &models::Outbox::entryFinished, this,

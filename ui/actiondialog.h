@@ -72,6 +72,11 @@ protected:
     virtual bool nextStep(const QJsonObject &answer, models::OutboxAction *next);
     // What the dialog reports as its result once the last step succeeded (the last answer).
     virtual QJsonObject finalResult(const QJsonObject &lastAnswer) const { return lastAnswer; }
+    // After prepare(): an unfinished outbox entry (pending, or sent without an answer — a killed
+    // window's) that is this very step, to be sent again with its own key instead of a new
+    // entry (-1: none). And whether the step is a later one (earlier steps succeeded before).
+    virtual qint64 resumeEntry() const { return -1; }
+    virtual bool startsLaterStep() const { return false; }
     // While a step is sent: "Step 2 of 4: adding line 1…" ("" for a one-step action).
     virtual QString stepText() const { return {}; }
     // After a later step was refused, what exists and what was not done (the form stays

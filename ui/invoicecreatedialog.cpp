@@ -8,13 +8,13 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
-#include <QUuid>
 
 namespace paydesk::ui {
 
@@ -48,7 +48,6 @@ CreateInvoiceDialog::CreateInvoiceDialog(const QJsonObject &customer, const QStr
     , m_customerId(customer.value(QStringLiteral("id")).toString())
     , m_customerLabel(customerLabel)
     , m_allPrices(prices)
-    , m_token(QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_currency(new QComboBox(this))
     , m_price(new QComboBox(this))
     , m_quantity(new QSpinBox(this))
@@ -386,32 +385,66 @@ models::InputProblem CreateInvoiceDialog::prepare(models::OutboxAction *action)
     if (p.daysUntilDue > 1825)
         return {QStringLiteral("days_until_due"),
                 tr("Stripe lets an invoice fall due at most five years (1825 days) ahead.")};
-    p.intent = models::invoiceplan::intentOf(p, QStringLiteral("dialog ") + m_token);
+    // The same invoice asked for again (a window killed part way, a refused step retried) goes
+    // on from the first step Stripe has not confirmed: one invoice, each step once.
+    p.intent
+        = models::invoiceplan::intentOf(p, m_again.isEmpty() ? QStringLiteral("window") : m_again);
     m_sending = p;
-    m_done = 0;
-    *action = models::invoiceplan::createDraft(p);
+    m_invoiceId.clear();
+    m_invoice = {};
+    m_resume = -1;
+    const qint64 since = QDateTime::currentSecsSinceEpoch() - 24 * 3600;
+    const int total = models::invoiceplan::stepCount(p);
+    for (m_done = 0; m_done < total; ++m_done) {
+        const models::OutboxEntry done
+            = outbox()->lastSucceeded(stepAction(m_done).intent, {}, since);
+        if (done.id == 0)
+            break;
+        if (m_done == 0) {
+            m_invoice = QJsonDocument::fromJson(done.response).object();
+            m_invoiceId = m_invoice.value(QStringLiteral("id")).toString();
+        }
+    }
+    if (m_done == total) {
+        m_again = QStringLiteral("again ") + QString::number(QDateTime::currentMSecsSinceEpoch());
+        const QString made = m_invoiceId;
+        m_done = 0;
+        m_invoiceId.clear();
+        return {
+            QStringLiteral("lines"),
+            tr("This invoice was made already (%1). Confirm again to make another one.").arg(made)};
+    }
+    const models::OutboxAction step = stepAction(m_done);
+    for (const models::OutboxEntry &e : outbox()->entries())
+        if (e.intent == step.intent && !e.finished())
+            m_resume = e.id;
+    *action = step;
     return {};
+}
+
+models::OutboxAction CreateInvoiceDialog::stepAction(int step) const
+{
+    const qsizetype lines = m_sending.lines.size();
+    if (step == 0)
+        return models::invoiceplan::createDraft(m_sending);
+    if (step <= lines)
+        return models::invoiceplan::addLine(m_sending, m_invoiceId, step - 1);
+    return models::invoiceplan::laterStep(
+        m_sending, m_invoiceId, models::invoiceplan::laterSteps(m_sending).at(step - 1 - lines));
 }
 
 bool CreateInvoiceDialog::nextStep(const QJsonObject &answer, models::OutboxAction *next)
 {
     ++m_done;
+    m_resume = -1;
     if (answer.value(QStringLiteral("object")).toString() == QLatin1String("invoice")) {
         m_invoice = answer;
         m_invoiceId = answer.value(QStringLiteral("id")).toString();
     }
-    const qsizetype lines = m_sending.lines.size();
-    const QStringList later = models::invoiceplan::laterSteps(m_sending);
-    if (m_done <= lines) {
-        *next = models::invoiceplan::addLine(m_sending, m_invoiceId, m_done - 1);
-        return true;
-    }
-    if (m_done - 1 - lines < later.size()) {
-        *next
-            = models::invoiceplan::laterStep(m_sending, m_invoiceId, later.at(m_done - 1 - lines));
-        return true;
-    }
-    return false;
+    if (m_done >= models::invoiceplan::stepCount(m_sending))
+        return false;
+    *next = stepAction(m_done);
+    return true;
 }
 
 QJsonObject CreateInvoiceDialog::finalResult(const QJsonObject &lastAnswer) const

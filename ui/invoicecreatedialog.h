@@ -58,6 +58,8 @@ protected:
     QJsonObject finalResult(const QJsonObject &lastAnswer) const override;
     QString stepText() const override;
     QString stoppedText() const override;
+    qint64 resumeEntry() const override { return m_resume; }
+    bool startsLaterStep() const override { return m_done > 0; }
 
 private:
     void addPriceLine();
@@ -66,13 +68,18 @@ private:
     void refresh();
     void fillPrices();
     QString stepName(int step) const;
+    // Step `step` of the plan being made (0: the draft, then the lines, then the later steps).
+    models::OutboxAction stepAction(int step) const;
 
     QString m_customerId;
     QString m_customerLabel;
     QList<models::invoiceplan::PriceChoice> m_allPrices;
     QList<models::invoiceplan::Line> m_planLines;
     bool m_fixedCurrency = false; // The customer's, set by Stripe.
-    QString m_token; // Tells this dialog's invoice apart from an identical one made before.
+    // Tells this invoice apart from an identical one made before ("" until the user asks for
+    // another one after being told it was made).
+    QString m_again;
+    qint64 m_resume = -1;
     models::invoiceplan::Plan m_sending; // The plan being made, once confirmed.
     int m_done = 0; // Steps Stripe confirmed.
     QString m_invoiceId;

@@ -1386,6 +1386,35 @@ void TestStaffDialogs::createInvoiceMakesEachStepOnce()
         QCOMPARE(r.json.value(QStringLiteral("amount_remaining")).toInteger(), total);
     });
     QTRY_VERIFY(got);
+
+    // The same invoice asked for again in a new dialog: told it was made, nothing sent; a second
+    // confirmation makes another one on purpose.
+    ui::CreateInvoiceDialog again(raw(QStringLiteral("customers"), customerId),
+                                  QStringLiteral("Ada"), prices, {});
+    again.setOutbox(m_outbox.get());
+    again.currencyBox()->setCurrentIndex(again.currencyBox()->findData(QStringLiteral("usd")));
+    again.descriptionEdit()->setText(QStringLiteral("Consulting, November"));
+    again.amountEdit()->setText(QStringLiteral("400"));
+    again.addCustomButton()->click();
+    again.priceBox()->setCurrentIndex(0);
+    again.quantityBox()->setValue(2);
+    again.addPriceButton()->click();
+    again.collectionBox()->setCurrentIndex(
+        again.collectionBox()->findData(QStringLiteral("send_invoice")));
+    again.daysUntilDueBox()->setValue(14);
+    again.memoEdit()->setText(QStringLiteral("Thank you"));
+    again.afterBox()->setCurrentIndex(again.afterBox()->findData(QStringLiteral("send")));
+    const qsizetype sentBefore = m_network->sent().size();
+    again.confirm();
+    QVERIFY2(again.problemText().contains(QStringLiteral("made already (") + id),
+             qPrintable(again.problemText()));
+    QCOMPARE(m_network->sent().size(), sentBefore);
+    QCOMPARE(m_outbox->entries().size(), 5);
+    QSignalSpy second(&again, &ui::ActionDialog::succeeded);
+    again.confirm();
+    QTRY_COMPARE_WITH_TIMEOUT(second.size(), 1, 20000);
+    QVERIFY(again.invoiceId() != id);
+    QCOMPARE(sentTo(m_network->sent(), "POST", QStringLiteral("/v1/invoices")), 2);
     m_network->setAnswerer({});
 }
 
@@ -1435,6 +1464,34 @@ void TestStaffDialogs::createInvoiceStopsAtARefusedStep()
     QVERIFY2(d.problemText().contains(QStringLiteral("no attached payment source")),
              qPrintable(d.problemText()));
     save(&d, QStringLiteral("create-invoice-stopped"));
+
+    // A window killed after it committed the next try of the refused step, before sending it:
+    // a new dialog for the same invoice goes on from that step with that entry (its key), and
+    // makes no second draft, line or finalize.
+    const models::OutboxEntry refused = m_outbox->entries(models::OutboxState::Failed).first();
+    QVERIFY(refused.intent.endsWith(QStringLiteral(" pay")));
+    models::OutboxAction retry
+        = models::staffactions::invoiceAction(d.invoiceId(), models::StaffAction::InvoicePay);
+    retry.intent = refused.intent;
+    const qint64 orphan = m_outbox->enqueue(retry);
+    QVERIFY(orphan > 0);
+    ui::CreateInvoiceDialog resumed(customer, QStringLiteral("No PM"), prices, {});
+    resumed.setOutbox(m_outbox.get());
+    resumed.currencyBox()->setCurrentIndex(resumed.currencyBox()->findData(QStringLiteral("eur")));
+    resumed.priceBox()->setCurrentIndex(0);
+    resumed.addPriceButton()->click();
+    resumed.afterBox()->setCurrentIndex(resumed.afterBox()->findData(QStringLiteral("pay")));
+    resumed.confirm();
+    QCOMPARE(resumed.entryId(), orphan);
+    QTRY_VERIFY_WITH_TIMEOUT(resumed.isBlocked(), 20000);
+    QCOMPARE(resumed.invoiceId(), d.invoiceId());
+    QCOMPARE(sentTo(m_network->sent(), "POST", QStringLiteral("/v1/invoices")), 1);
+    QCOMPARE(sentTo(m_network->sent(), "POST", QStringLiteral("/v1/invoiceitems")), 1);
+    QCOMPARE(sentTo(m_network->sent(), "POST", invoicePath + u"/finalize"), 1);
+    QCOMPARE(sentTo(m_network->sent(), "POST", invoicePath + u"/pay"), 2);
+    QCOMPARE(m_network->sent().last().header("Idempotency-Key"),
+             m_outbox->entry(orphan).idempotencyKey.toLatin1());
+    QCOMPARE(m_outbox->entries().size(), 5);
     m_network->setAnswerer({});
 }
 
