@@ -415,8 +415,10 @@ models::InputProblem CreateInvoiceDialog::prepare(models::OutboxAction *action)
             tr("This invoice was made already (%1). Confirm again to make another one.").arg(made)};
     }
     const models::OutboxAction step = stepAction(m_done);
-    for (const models::OutboxEntry &e : outbox()->entries())
-        if (e.intent == step.intent && !e.finished())
+    // Only the unfinished entries of this action on this object are read, not the whole outbox.
+    for (const models::OutboxEntry &e : outbox()->unfinished(
+             step.action, step.objectId.isEmpty() ? QStringLiteral("") : step.objectId))
+        if (e.intent == step.intent)
             m_resume = e.id;
     *action = step;
     return {};
