@@ -298,4 +298,15 @@ void Collection::forEach(const std::function<void(const Entry &)> &visit) const
     }
 }
 
+void Collection::forEachCreated(qint64 from, qint64 to,
+                                const std::function<void(const Entry &)> &visit) const
+{
+    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), from,
+                               [](const Entry &x, qint64 c) { return x.created < c; });
+    for (; it != m_entries.end() && it->created < to; ++it) {
+        if (!it->deleted)
+            visit(*it);
+    }
+}
+
 } // namespace paydesk::sandbox

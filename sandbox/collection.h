@@ -89,6 +89,9 @@ public:
     Page list(const ListQuery &query) const;
     // Every live entry, oldest first (search, exports, statistics).
     void forEach(const std::function<void(const Entry &)> &visit) const;
+    // Every live entry created in [from, to), oldest first.
+    void forEachCreated(qint64 from, qint64 to,
+                        const std::function<void(const Entry &)> &visit) const;
 
     // Bytes held by the stored objects (compressed) and what they would be uncompressed.
     qint64 storedBytes() const;

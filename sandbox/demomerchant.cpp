@@ -2,6 +2,7 @@
 
 #include "sandbox/jsonwriter.h"
 #include "sandbox/objects.h"
+#include "sandbox/payouts.h"
 #include "sandbox/store.h"
 
 #include <QDate>
@@ -115,6 +116,7 @@ public:
         for (qint64 i = 0; i < oneOff; ++i)
             oneOffPayment();
         oneTimePrices();
+        payouts();
         m_store.finish();
         emitRecentEvents();
     }
@@ -370,11 +372,12 @@ private:
             s.balanceTransaction = m_ids.next("txn");
             const qint64 usd = toUsdMinor(amount, currency);
             const qint64 fee = stripeFee(usd, s.card.country);
-            m_store.balanceTransactions.appendUnsorted(
+            m_store.addBalanceTransaction(
                 balanceTransactionJson(
                     s.balanceTransaction, created, s.id, L("charge"), usd, fee, L("usd"),
                     currency == QLatin1String("usd") ? 0.0 : usdRate(currency), description),
-                s.balanceTransaction.toLatin1(), created, {}, QByteArrayLiteral("charge"));
+                s.balanceTransaction.toLatin1(), created, QByteArrayLiteral("charge"), usd - fee,
+                true);
             // Each month refunds 4.5 % of its payments and sees disputes on 0.45 %, as a steady
             // business does: a credit per month of the payment, not a coin per payment, so
             // that small months do not swing from none to several times the rate.
@@ -404,12 +407,12 @@ private:
                 const char *reasons[] = {"requested_by_customer", "duplicate", "fraudulent"};
                 const QString reason = QString::fromLatin1(reasons[weighted({80, 15, 5})]);
                 if (happened) {
-                    m_store.balanceTransactions.appendUnsorted(
+                    m_store.addBalanceTransaction(
                         balanceTransactionJson(
                             txn, when, refundId, L("refund"), -usdRefund, 0, L("usd"),
                             currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
                             L("REFUND FOR CHARGE")),
-                        txn.toLatin1(), when, {}, QByteArrayLiteral("refund"));
+                        txn.toLatin1(), when, QByteArrayLiteral("refund"), -usdRefund, true);
                     m_store.refunds.appendUnsorted(refundJson(refundId, when, s.id, s.paymentIntent,
                                                               refunded, currency, reason, txn),
                                                    refundId.toLatin1(), when, s.id.toLatin1(),
@@ -451,17 +454,18 @@ private:
                     txns.append(balanceTransactionJson(txn, when, disputeId, L("adjustment"),
                                                        -usdAmount, 1500, L("usd"), rate,
                                                        L("Chargeback withdrawal")));
-                    m_store.balanceTransactions.appendUnsorted(txns.last(), txn.toLatin1(), when,
-                                                               {}, QByteArrayLiteral("adjustment"));
+                    m_store.addBalanceTransaction(txns.last(), txn.toLatin1(), when,
+                                                  QByteArrayLiteral("adjustment"),
+                                                  -usdAmount - 1500, true);
                     if (status == QLatin1String("won")) {
                         const QString back = m_ids.next("txn");
                         const qint64 backAt = when + 40 * kDay;
                         txns.append(balanceTransactionJson(back, backAt, disputeId, L("adjustment"),
                                                            usdAmount + 1500, 0, L("usd"), rate,
                                                            L("Chargeback reversal")));
-                        m_store.balanceTransactions.appendUnsorted(txns.last(), back.toLatin1(),
-                                                                   backAt, {},
-                                                                   QByteArrayLiteral("adjustment"));
+                        m_store.addBalanceTransaction(txns.last(), back.toLatin1(), backAt,
+                                                      QByteArrayLiteral("adjustment"),
+                                                      usdAmount + 1500, true);
                     }
                 }
                 const QString reason
@@ -978,6 +982,26 @@ private:
         });
         emitFor(m_store.disputes, [](E, J) { return "charge.dispute.created"; });
         m_store.events.finish();
+    }
+
+    // Two years of daily automatic payouts to the merchant's bank account, one of which the bank
+    // refused 45 days ago. Ids of their own, so that every other object of a seed stays as it was.
+    void payouts()
+    {
+        IdGenerator ids(m_seed * 130363 + 11);
+        const QString bank = ids.next("ba");
+        m_store.bankAccounts.appendUnsorted(demoBankAccount(bank));
+        const qint64 since = m_now - 30 * kDay; // Stripe keeps 30 days of events.
+        PayoutAnnounce announce;
+        announce.generating = true;
+        announce.event = [&](const QString &type, const QJsonObject &payout, qint64 at) {
+            if (at < since || at > m_now)
+                return;
+            const QString id = ids.next("evt");
+            m_store.events.appendUnsorted(eventJson(id, at, type, toCompactJson(payout)),
+                                          id.toLatin1(), at, {}, type.toLatin1());
+        };
+        runPayoutSchedule(m_store, ids, m_now, announce, m_now / kDay - 45);
     }
 
     // One-time prices of the brewing gear, for one-off invoices; ids of their own, so that

@@ -484,13 +484,18 @@ QByteArray balanceTransactionJson(const QString &id, qint64 created, const QStri
 {
     const char *category = type == QLatin1String("adjustment") ? "dispute"
         : type == QLatin1String("refund")                      ? "refund"
+        : type == QLatin1String("payout")                      ? "payout"
+        : type == QLatin1String("payout_failure")              ? "payout_reversal"
                                                                : "charge";
+    // Funds are available 2 days after a payment (the payout schedule's delay); a payout takes
+    // them at once.
+    const qint64 availableOn = type == QLatin1String("payout") ? created : created + 2 * 86400;
     JsonWriter w;
     w.beginObject()
         .str("id", id)
         .str("object", "balance_transaction")
         .num("amount", amount)
-        .num("available_on", created + 2 * 86400)
+        .num("available_on", availableOn)
         .num("created", created)
         .str("currency", currency)
         .strOrNull("description", description);

@@ -46,6 +46,7 @@ const QList<StripeSandbox::Route> &StripeSandbox::routes()
         customerRoutes(r);
         paymentRoutes(r);
         billingRoutes(r);
+        payoutRoutes(r);
         return r;
     }();
     return table;

@@ -87,6 +87,7 @@ bool StripeSandbox::loadFixture()
         {L("disputes"), &m_store.disputes},
         {L("balance_transactions"), &m_store.balanceTransactions},
         {L("payment_methods"), &m_store.paymentMethods},
+        {L("payouts"), &m_store.payouts},
         {L("events"), &m_store.events},
     };
     for (auto it = root.begin(); it != root.end(); ++it) {
@@ -125,8 +126,19 @@ bool StripeSandbox::loadFixture()
                 key = o.value(L("type")).toString().toLatin1();
             }
             c->appendUnsorted(embedLists(o), owner, key);
+            if (c == &m_store.balanceTransactions) {
+                const qint64 net = o.value(L("net")).toInteger();
+                if (key == "payout")
+                    m_store.payoutBook.paidOut += net;
+                else
+                    m_store.payoutBook.netByDay[Store::payoutDayOf(
+                        o.value(L("available_on")).toInteger())]
+                        += net;
+            }
         }
     }
+    // A fixture's balance is what its transactions say; no payouts are made of it.
+    m_store.payoutBook.lastDay = -1;
     m_store.finish();
     return true;
 }
@@ -213,6 +225,7 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
     if (segments.value(0) == QLatin1String("_sandbox"))
         return finish(control(request, segments, params));
     resumeDuePauses();
+    payOutDue();
 
     const QString endpoint = endpointName(request.method, segments);
     ++m_endpointCounts[endpoint];
@@ -699,7 +712,8 @@ QJsonObject StripeSandbox::expand(QJsonObject object, const QStringList &paths)
                {"ch_", &Store::charges},        {"pm_", &Store::paymentMethods},
                {"sub_", &Store::subscriptions}, {"prod_", &Store::products},
                {"price_", &Store::prices},      {"re_", &Store::refunds},
-               {"dp_", &Store::disputes}};
+               {"dp_", &Store::disputes},       {"po_", &Store::payouts},
+               {"ba_", &Store::bankAccounts}};
         for (const auto &[prefix, member] : byPrefix) {
             if (!id.startsWith(prefix))
                 continue;

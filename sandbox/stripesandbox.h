@@ -119,6 +119,7 @@ private:
     static void customerRoutes(QList<Route> &routes);
     static void paymentRoutes(QList<Route> &routes);
     static void billingRoutes(QList<Route> &routes);
+    static void payoutRoutes(QList<Route> &routes);
     Reply route(const Call &call);
     // The steps every /v1 request passes before its route, in order; each may answer it.
     std::optional<Reply> injectFaults(HttpResponse *response);
@@ -161,6 +162,9 @@ private:
     // Resumes the payment collection of every subscription whose resumes_at has come, as Stripe
     // does at that time (before a request is answered).
     void resumeDuePauses();
+    // Makes the automatic payouts whose time has come and lands those in transit that have
+    // arrived (sandbox/resources/payouts.cpp), before a request is answered.
+    void payOutDue();
     // Dispute evidence saved (submit=false) or submitted, and a dispute accepted.
     Reply updateDispute(const QString &id, const FormParams &params);
     // The cardholder disputes `charge` now (test card pm_card_createDispute).

@@ -44,19 +44,6 @@ const TestCard kTestCards[] = {
 // Payment intents, charges, refunds, disputes, the balance and its transactions.
 void StripeSandbox::paymentRoutes(QList<Route> &r)
 {
-    r << endpoint("GET", "/v1/balance",
-                  [](StripeSandbox &sb, const Call &) { return sb.balance(); });
-    r << endpoint("GET", "/v1/balance_transactions", [](StripeSandbox &sb, const Call &c) {
-        std::function<bool(const Collection::Entry &)> filter;
-        if (!c.params.value(L("type")).isEmpty()) {
-            const QByteArray type = c.params.value(L("type")).toLatin1();
-            filter = [type](const Collection::Entry &e) {
-                return e.key == type;
-            };
-        }
-        return sb.list(sb.m_store.balanceTransactions, c.url(), c.params, filter);
-    });
-    r << retrieveRoute("/v1/balance_transactions/:id", &Store::balanceTransactions);
     r << endpoint("GET", "/v1/disputes", [](StripeSandbox &sb, const Call &c) {
         const QByteArray charge = c.params.value(L("charge")).toLatin1();
         const QByteArray needle = QByteArray("\"charge\":\"") + charge + '"';
@@ -111,26 +98,6 @@ void StripeSandbox::paymentRoutes(QList<Route> &r)
     r << endpoint("POST", "/v1/refunds",
                   [](StripeSandbox &sb, const Call &c) { return sb.createRefund(c.params); });
     r << retrieveRoute("/v1/refunds/:id", &Store::refunds);
-}
-
-StripeSandbox::Reply StripeSandbox::balance()
-{
-    qint64 available = 0;
-    m_store.balanceTransactions.forEach([&](const Collection::Entry &e) {
-        const QJsonObject o = QJsonDocument::fromJson(e.json()).object();
-        available += o.value(L("net")).toInteger();
-    });
-    const QJsonArray amounts {
-        QJsonObject {{L("amount"), available},
-                     {L("currency"), L("usd")},
-                     {L("source_types"), QJsonObject {{L("card"), available}}}}};
-    return {200,
-            QJsonObject {{L("object"), L("balance")},
-                         {L("available"), amounts},
-                         {L("livemode"), false},
-                         {L("pending"),
-                          QJsonArray {QJsonObject {{L("amount"), 0}, {L("currency"), L("usd")}}}}},
-            {}};
 }
 
 StripeSandbox::Reply StripeSandbox::createPaymentIntent(const FormParams &params)
@@ -256,13 +223,15 @@ StripeSandbox::Reply StripeSandbox::confirmPaymentIntent(const QString &id,
     if (spec.succeeded) {
         spec.balanceTransaction = m_ids.next("txn");
         const qint64 usd = toUsdMinor(spec.amount, spec.currency);
-        m_store.balanceTransactions.insert(
+        const qint64 fee = stripeFee(usd, spec.card.country);
+        m_store.addBalanceTransaction(
             balanceTransactionJson(spec.balanceTransaction, spec.created, spec.id, L("charge"), usd,
-                                   stripeFee(usd, spec.card.country), L("usd"),
+                                   fee, L("usd"),
                                    spec.currency == QLatin1String("usd") ? 0.0
                                                                          : usdRate(spec.currency),
                                    spec.description),
-            spec.balanceTransaction.toLatin1(), spec.created, {}, QByteArrayLiteral("charge"));
+            spec.balanceTransaction.toLatin1(), spec.created, QByteArrayLiteral("charge"),
+            usd - fee);
     }
     const QByteArray chargeBytes = chargeJson(spec);
     m_store.charges.insert(chargeBytes, spec.id.toLatin1(), spec.created, spec.customer.toLatin1(),
@@ -305,8 +274,8 @@ void StripeSandbox::openDispute(const QJsonObject &charge, const QString &reason
         = balanceTransactionJson(txn, t, disputeId, L("adjustment"), -usd, 1500, L("usd"),
                                  currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
                                  L("Chargeback withdrawal for %1").arg(chargeId));
-    m_store.balanceTransactions.insert(withdrawal, txn.toLatin1(), t, {},
-                                       QByteArrayLiteral("adjustment"));
+    m_store.addBalanceTransaction(withdrawal, txn.toLatin1(), t, QByteArrayLiteral("adjustment"),
+                                  -usd - 1500);
     const QByteArray dispute
         = disputeJson(disputeId, t, chargeId, charge.value(L("payment_intent")).toString(), amount,
                       currency, reason, L("needs_response"), '[' + withdrawal + ']');
@@ -389,11 +358,12 @@ StripeSandbox::Reply StripeSandbox::createRefund(const FormParams &params)
     const QString refundId = m_ids.next("re");
     const QString txn = m_ids.next("txn");
     const qint64 t = now();
-    m_store.balanceTransactions.insert(
-        balanceTransactionJson(
-            txn, t, refundId, L("refund"), -toUsdMinor(refundAmount, currency), 0, L("usd"),
-            currency == QLatin1String("usd") ? 0.0 : usdRate(currency), L("REFUND FOR CHARGE")),
-        txn.toLatin1(), t, {}, QByteArrayLiteral("refund"));
+    const qint64 usdRefund = toUsdMinor(refundAmount, currency);
+    m_store.addBalanceTransaction(
+        balanceTransactionJson(txn, t, refundId, L("refund"), -usdRefund, 0, L("usd"),
+                               currency == QLatin1String("usd") ? 0.0 : usdRate(currency),
+                               L("REFUND FOR CHARGE")),
+        txn.toLatin1(), t, QByteArrayLiteral("refund"), -usdRefund);
     const QString paymentIntent = charge.value(L("payment_intent")).toString();
     QJsonObject refund = parseObject(
         refundJson(refundId, t, chargeId, paymentIntent, refundAmount, currency, reason, txn));

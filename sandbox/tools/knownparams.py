@@ -12,7 +12,7 @@ import sys
 RESOURCES = {
     "account", "balance", "balance_transactions", "charges", "coupons", "customers", "disputes",
     "events", "invoices", "invoiceitems", "payment_intents", "payment_methods", "prices",
-    "products", "promotion_codes", "refunds", "subscription_items", "subscriptions",
+    "payouts", "products", "promotion_codes", "refunds", "subscription_items", "subscriptions",
 }
 # Path segments the sandbox's endpoint names keep (others with an underscore are ids).
 KEPT = {"payment_methods", "balance_transactions", "payment_intents", "subscription_items",
