@@ -252,6 +252,17 @@ Cache::Write Cache::upsert(const QJsonObject &object, qint64 asOf, qint64 genera
         collapsed.insert(QStringLiteral("invoice_settings"), settings);
         return write(*p, collapsed, asOf, generation, {}, {});
     }
+    // The same for a payout listed with its bank account expanded.
+    const QJsonValue destination = object.value(QStringLiteral("destination"));
+    if (destination.isObject() && qstrcmp(table->object, "payout") == 0) {
+        const QJsonObject account = destination.toObject();
+        if (cacheTableForObject(account.value(QStringLiteral("object")).toString())
+            && upsert(account, asOf, generation) == Write::Invalid)
+            qCWarning(lcCache) << "the destination of a payout is not valid";
+        QJsonObject collapsed = object;
+        collapsed.insert(QStringLiteral("destination"), account.value(QStringLiteral("id")));
+        return write(*p, collapsed, asOf, generation, {}, {});
+    }
     return write(*p, object, asOf, generation, {}, raw);
 }
 

@@ -324,6 +324,45 @@ QList<CacheTable> buildTables()
           {"source", "source", T::Text},
           {"reporting_category", "reporting_category", T::Text},
           {"status", "status", T::Text}}},
+        {"payouts",
+         "payout",
+         "/v1/payouts",
+         "/v1/payouts/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"amount", "amount", T::Int},
+          {"currency", "currency", T::Text},
+          {"status", "status", T::Text},
+          {"arrival_date", "arrival_date", T::Int},
+          {"automatic", "automatic", T::Bool},
+          {"method", "method", T::Text},
+          {"type", "type", T::Text},
+          {"destination", "destination", T::Text},
+          {"balance_transaction", "balance_transaction", T::Text},
+          {"failure_code", "failure_code", T::Text},
+          {"failure_message", "failure_message", T::Text},
+          {"failure_balance_transaction", "failure_balance_transaction", T::Text},
+          {"reconciliation_status", "reconciliation_status", T::Text},
+          {"description", "description", T::Text},
+          {"statement_descriptor", "statement_descriptor", T::Text}},
+         12},
+        // Where payouts go: read with the payouts (their destination expanded), not listed.
+        {"bank_accounts",
+         "bank_account",
+         "",
+         "",
+         "",
+         "",
+         false,
+         {{"bank_name", "bank_name", T::Text},
+          {"last4", "last4", T::Text},
+          {"country", "country", T::Text},
+          {"currency", "currency", T::Text},
+          {"status", "status", T::Text}},
+         12},
         {"payment_methods",
          "payment_method",
          "",
@@ -436,8 +475,10 @@ QString v1IndexName(const char *definition)
 QString migration1()
 {
     QString sql;
-    for (const CacheTable &t : cacheTables())
-        sql += createTableSql(t, 1);
+    for (const CacheTable &t : cacheTables()) {
+        if (t.since == 1)
+            sql += createTableSql(t, 1);
+    }
     int n = 0;
     for (const char *index : kV1Indexes) {
         const QString def = QString::fromLatin1(index);
@@ -699,6 +740,29 @@ QString migration11()
     return QStringLiteral("CREATE INDEX idx_invoices_number ON invoices(number);\n");
 }
 
+// Version 12: payouts and the bank accounts they go to, and which balance transactions each
+// payout paid out (Stripe's list of a payout's transactions, read when it is reconciled; a
+// payout is in payout_links once all of them are in payout_items).
+QString migration12()
+{
+    QString sql;
+    for (const CacheTable &t : cacheTables()) {
+        if (t.since == 12)
+            sql += createTableSql(t, 12);
+    }
+    return sql
+        + QStringLiteral(
+               "CREATE INDEX idx_payouts_created ON payouts(created);\n"
+               "CREATE INDEX idx_payouts_arrival ON payouts(deleted, arrival_date);\n"
+               "CREATE INDEX idx_payouts_status ON payouts(deleted, status, arrival_date);\n"
+               "CREATE TABLE payout_items (payout TEXT NOT NULL, txn TEXT NOT NULL, PRIMARY KEY "
+               "(payout, txn)) WITHOUT ROWID;\n"
+               "CREATE INDEX idx_payout_items_txn ON payout_items(txn);\n"
+               "CREATE TABLE payout_links (payout TEXT PRIMARY KEY NOT NULL, linked_at INTEGER "
+               "NOT NULL, txns INTEGER NOT NULL) WITHOUT ROWID;\n"
+               "CREATE INDEX idx_bt_available ON balance_transactions(available_on);\n");
+}
+
 } // namespace
 
 QString paymentStatusSql(const QString &alias)
@@ -726,7 +790,7 @@ using Migration = QString (*)();
 const Migration kMigrations[]
     = {migration1,          migration2,          migration3,          migration4,
        migration5,          rollups::migration6, rollups::migration7, migration8,
-       rollups::migration9, migration10,         migration11};
+       rollups::migration9, migration10,         migration11,         migration12};
 
 } // namespace
 

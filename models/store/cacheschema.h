@@ -39,6 +39,7 @@ struct CacheTable
     const char *childrenPath; // In the parent object: "items.data", "lines.data".
     bool deletable; // Stripe deletes these (customer.deleted, …) rather than changing status.
     QList<CacheColumn> columns;
+    int since = 1; // The schema version that added the table.
 };
 
 const QList<CacheTable> &cacheTables();

@@ -100,7 +100,8 @@ QStringList SyncEngine::backfillTables()
     return {u"events"_s,   u"products"_s,        u"prices"_s,
             u"coupons"_s,  u"customers"_s,       u"subscriptions"_s,
             u"invoices"_s, u"payment_intents"_s, u"balance_transactions"_s,
-            u"charges"_s,  u"refunds"_s,         u"disputes"_s};
+            u"charges"_s,  u"refunds"_s,         u"disputes"_s,
+            u"payouts"_s};
 }
 
 qint64 SyncEngine::now() const
@@ -297,6 +298,29 @@ void SyncEngine::decideBackfill()
         nextTable();
         return;
     }
+    // Tables this version lists that the finished backfill did not (a cache from an older
+    // Paydesk): listed now, as of the newest event applied, before the events go on.
+    QStringList unlisted;
+    for (const QString &t : backfillTables()) {
+        if (!parseState(m_cache->state(u"backfill:"_s + t)).value(u"done"_s).toBool())
+            unlisted.append(t);
+    }
+    if (!unlisted.isEmpty()) {
+        m_generation = b.value(u"gen"_s).toInteger();
+        m_asOf = std::max(events.value(u"cursor_created"_s).toInteger(),
+                          b.value(u"as_of"_s).toInteger());
+        m_createdFrom = b.value(u"created_from"_s).toInteger();
+        m_createdTo = std::max(now(), m_asOf) + 86400;
+        m_tablesLeft = unlisted;
+        m_listingTables = true;
+        m_catchUp = true;
+        m_summary.backfilled = true;
+        qCInfo(lcSync).noquote() << "listing what the last backfill did not:"
+                                 << unlisted.join(u", "_s);
+        Q_EMIT phaseChanged(u"backfill"_s);
+        nextTable();
+        return;
+    }
     syncEvents();
 }
 
@@ -375,6 +399,12 @@ void SyncEngine::nextTable()
     }
     if (m_listingTables && m_listers.isEmpty() && m_tablesLeft.isEmpty()) {
         m_listingTables = false;
+        if (m_catchUp) {
+            m_catchUp = false;
+            m_cache->analyze();
+            syncEvents();
+            return;
+        }
         finishBackfill();
     }
 }
@@ -417,6 +447,10 @@ bool SyncEngine::listTable(const QString &table, int attempt)
         && m_cache->state(u"denied:payment_methods"_s).isEmpty();
     if (expandMethods)
         params.add(u"expand[]"_s, u"data.invoice_settings.default_payment_method"_s);
+    // The bank account of each payout comes with it (the cache keeps it apart, see
+    // Cache::upsert): the Payouts page shows its last 4 digits.
+    if (table == QLatin1String("payouts"))
+        params.add(u"expand[]"_s, u"data.destination"_s);
     auto *lister = new network::ParallelLister(m_client, QString::fromLatin1(spec->listPath),
                                                params, options, this);
     m_listers.insert(table, lister);
@@ -645,8 +679,40 @@ void SyncEngine::syncBalanceTransactions()
                 fail(u"listing balance transactions failed: "_s + error.userMessage());
                 return;
             }
-            processRefetches();
+            fetchBalance();
         });
+}
+
+void SyncEngine::fetchBalance()
+{
+    network::StripeRequest request;
+    request.path = u"/v1/balance"_s;
+    m_client->send(request, this, [this](const network::StripeResponse &r) {
+        if (!m_running)
+            return;
+        if (!r.ok()) {
+            // A key that may not read the balance still syncs the rest; the page says why.
+            if (!network::isPermissionRefusal(r.error.message)) {
+                fail(u"reading the balance failed: "_s + r.error.userMessage());
+                return;
+            }
+            beginWrite();
+            m_cache->setState(u"denied:balance"_s,
+                              network::missingPermission(r.error.message).toUtf8());
+            if (!commitWrite())
+                return;
+            processRefetches();
+            return;
+        }
+        beginWrite();
+        QJsonObject kept = r.json;
+        kept.insert(u"fetched_at"_s, r.serverTime > 0 ? r.serverTime : now());
+        m_cache->setState(u"balance"_s, compact(kept));
+        m_cache->removeState(u"denied:balance"_s);
+        if (!commitWrite())
+            return;
+        processRefetches();
+    });
 }
 
 void SyncEngine::applyEventPage(const QJsonArray &chronological)

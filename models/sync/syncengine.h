@@ -121,6 +121,8 @@ private:
     void finishBackfill();
     void syncEvents();
     void syncBalanceTransactions();
+    // The balance now (GET /v1/balance), kept for the Balance page to show offline.
+    void fetchBalance();
     void applyEventPage(const QJsonArray &chronological);
     EventResult applyEvent(const QJsonObject &event);
     void processRefetches();
@@ -160,6 +162,9 @@ private:
     QHash<QString, qint64> m_doneOf; // Objects stored per table being listed.
     QHash<QString, QElapsedTimer> m_timerOf;
     bool m_listingTables = false;
+    // Listing only the tables a finished backfill has not listed (added by a newer Paydesk),
+    // after which the event sync goes on from where it was.
+    bool m_catchUp = false;
     static constexpr int kTablesAtOnce = 3;
     QElapsedTimer m_tableTimer;
     QHash<QString, QElapsedTimer> m_progressOf; // When each table last reported progress.
