@@ -10,6 +10,7 @@
 #include "app/sandboxcommand.h"
 #include "app/staffcommand.h"
 #include "app/synccommand.h"
+#include "network/stripeclient.h"
 #include "ui/mainwindow.h"
 #include "ui/paymentspage.h"
 
@@ -241,8 +242,10 @@ const QList<Subcommand> &subcommands()
         l.append(
             {QStringLiteral("report"),
              QStringLiteral("revenue|settlement|payments|mrr|churn [--interval day|week|month] "
-                            "[--currency C] [--format csv|json]"),
-             QStringLiteral("Print an analytics report computed from the cache (offline)."),
+                            "[--currency C] [--format csv|json] | payouts [--from D] [--to D]"),
+             QStringLiteral("Print an analytics report computed from the cache (offline), or "
+                            "the reconciliation of the payouts arriving in a range (their "
+                            "transactions are read from Stripe once, with STRIPE_API_KEY)."),
              {valueOption("interval", "day, week or month (default month).", "INTERVAL"),
               valueOption("currency", "Only this currency.", "C"),
               valueOption("from", "First day of the range (in the reporting time zone).",
@@ -467,6 +470,23 @@ int run(const QStringList &arguments)
                    << "'. Run 'paydesk --help' for the list.\n";
     stderrStream().flush();
     return ExitUsage;
+}
+
+std::unique_ptr<network::StripeClient> commandLineClient(const QCommandLineParser &parser,
+                                                         const QByteArray &key, QString *problem)
+{
+    network::StripeClientConfig config;
+    config.apiKey = key;
+    // The client retries lost answers with the same idempotency key; the outbox covers what is
+    // still lost after that (and a killed process).
+    config.maxRetries = 4;
+    config.apiBase
+        = QUrl(parser.isSet(QStringLiteral("api-base")) ? parser.value(QStringLiteral("api-base"))
+                                                        : QStringLiteral("https://api.stripe.com"));
+    *problem = network::StripeClient::validateApiBase(config.apiBase);
+    if (!problem->isEmpty())
+        return nullptr;
+    return std::make_unique<network::StripeClient>(config);
 }
 
 } // namespace paydesk::app

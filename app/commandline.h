@@ -6,6 +6,14 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <memory>
+
+class QCommandLineParser;
+
+namespace paydesk::network {
+class StripeClient;
+}
+
 namespace paydesk::app {
 
 /*
@@ -42,6 +50,11 @@ QTextStream &stderrStream();
 
 // Prints "paydesk COMMAND: message" on stderr and returns `code` (for `return commandError(…)`).
 int commandError(const QString &command, const QString &message, int code);
+
+// A client for `key` at --api-base (default Stripe's), retrying a lost answer up to 4 times
+// with the same idempotency key; null with `problem` set when --api-base is not acceptable.
+std::unique_ptr<network::StripeClient> commandLineClient(const QCommandLineParser &parser,
+                                                         const QByteArray &key, QString *problem);
 
 // Exit codes of the command line.
 enum ExitCode : int {

@@ -2,6 +2,7 @@
 
 #include "app/commandline.h"
 #include "app/exportcommand.h"
+#include "app/payoutreport.h"
 #include "app/reports.h"
 #include "models/currency.h"
 #include "models/daterange.h"
@@ -37,7 +38,7 @@ QString parseOptions(const QCommandLineParser &parser, reports::Options *o)
     static const QStringList kinds {u"revenue"_s, u"settlement"_s, u"payments"_s, u"mrr"_s,
                                     u"churn"_s};
     if (!kinds.contains(o->kind))
-        return u"say which report: revenue, settlement, payments, mrr or churn"_s;
+        return u"say which report: revenue, settlement, payments, mrr, churn or payouts"_s;
     o->history = parser.isSet(u"history"_s);
     o->summary = parser.isSet(u"summary"_s);
     if (o->history && o->kind != "mrr"_L1)
@@ -102,6 +103,8 @@ QString parseOptions(const QCommandLineParser &parser, reports::Options *o)
 
 int runReportCommand(const QCommandLineParser &parser)
 {
+    if (parser.positionalArguments().value(0) == "payouts"_L1)
+        return runPayoutReport(parser);
     reports::Options options;
     if (const QString problem = parseOptions(parser, &options); !problem.isEmpty())
         return usage(problem);

@@ -52,17 +52,10 @@ public:
         if (m_key.isEmpty())
             return usage(u"no API key: set STRIPE_API_KEY"_s);
         m_livemode = models::isLiveKey(m_key);
-        network::StripeClientConfig config;
-        config.apiKey = m_key;
-        // The client retries lost answers with the same idempotency key; the outbox covers
-        // what is still lost after that (and a killed process).
-        config.maxRetries = 4;
-        config.apiBase = QUrl(m_parser.isSet(u"api-base"_s) ? m_parser.value(u"api-base"_s)
-                                                            : u"https://api.stripe.com"_s);
-        if (const QString problem = network::StripeClient::validateApiBase(config.apiBase);
-            !problem.isEmpty())
+        QString problem;
+        m_client = commandLineClient(m_parser, m_key, &problem);
+        if (!m_client)
             return usage(problem);
-        m_client = std::make_unique<network::StripeClient>(config);
         m_userKey = m_parser.value(u"idempotency-key"_s);
         if (m_parser.isSet(u"idempotency-key"_s)) {
             static const QRegularExpression printable(QStringLiteral("^[\\x21-\\x7e]{1,255}$"));

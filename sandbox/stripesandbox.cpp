@@ -131,8 +131,8 @@ bool StripeSandbox::loadFixture()
                 if (key == "payout")
                     m_store.payoutBook.paidOut += net;
                 else
-                    m_store.payoutBook.netByDay[Store::payoutDayOf(
-                        o.value(L("available_on")).toInteger())]
+                    m_store.payoutBook
+                        .netByDay[Store::payoutDayOf(o.value(L("available_on")).toInteger())]
                         += net;
             }
         }

@@ -225,11 +225,10 @@ StripeSandbox::Reply StripeSandbox::confirmPaymentIntent(const QString &id,
         const qint64 usd = toUsdMinor(spec.amount, spec.currency);
         const qint64 fee = stripeFee(usd, spec.card.country);
         m_store.addBalanceTransaction(
-            balanceTransactionJson(spec.balanceTransaction, spec.created, spec.id, L("charge"), usd,
-                                   fee, L("usd"),
-                                   spec.currency == QLatin1String("usd") ? 0.0
-                                                                         : usdRate(spec.currency),
-                                   spec.description),
+            balanceTransactionJson(
+                spec.balanceTransaction, spec.created, spec.id, L("charge"), usd, fee, L("usd"),
+                spec.currency == QLatin1String("usd") ? 0.0 : usdRate(spec.currency),
+                spec.description),
             spec.balanceTransaction.toLatin1(), spec.created, QByteArrayLiteral("charge"),
             usd - fee);
     }

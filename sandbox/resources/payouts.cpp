@@ -1,6 +1,7 @@
+#include "sandbox/payouts.h"
+
 #include "sandbox/formparams.h"
 #include "sandbox/objects.h"
-#include "sandbox/payouts.h"
 #include "sandbox/sandboxinternal.h"
 #include "sandbox/stripesandbox.h"
 
@@ -97,8 +98,8 @@ void runPayoutSchedule(Store &store, IdGenerator &ids, qint64 now, const PayoutA
         const qint64 amount = book.carry;
         const QString id = ids.next("po");
         const QString txn = ids.next("txn");
-        store.addBalanceTransaction(balanceTransactionJson(txn, created, id, L("payout"), -amount, 0,
-                                                           L("usd"), 0.0, L("STRIPE PAYOUT")),
+        store.addBalanceTransaction(balanceTransactionJson(txn, created, id, L("payout"), -amount,
+                                                           0, L("usd"), 0.0, L("STRIPE PAYOUT")),
                                     txn.toLatin1(), created, QByteArrayLiteral("payout"), -amount,
                                     announce.generating);
         book.windows.insert(id.toLatin1(), {book.lastCut, created, txn.toLatin1()});
