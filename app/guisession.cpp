@@ -3,6 +3,7 @@
 #include "app/applogging.h"
 #include "app/profiles.h"
 #include "models/analytics/analytics.h"
+#include "models/payouts/payoutlinks.h"
 #include "models/store/account.h"
 #include "models/store/cache.h"
 #include "models/sync/paymentmethods.h"
@@ -68,6 +69,23 @@ GuiSession::GuiSession(const QUrl &apiBase, const QString &profile, const QStrin
                         }
                         m_window.reloadObject(QStringLiteral("customers"), id);
                     });
+            });
+    // What a payout paid out is read from Stripe when someone opens it (once: it does not
+    // change), so that its detail reconciles it.
+    connect(&m_window, &ui::MainWindow::objectShown, this,
+            [this](const QString &table, const QString &id) {
+                if (table != QLatin1String("payouts") || !m_outbox || !m_actionClient
+                    || m_payoutsLinked.contains(id))
+                    return;
+                m_payoutsLinked.insert(id);
+                models::linkPayouts(m_actionClient.get(), &m_actionCache, {id}, this, {},
+                                    [this, id](bool ok, const QString &) {
+                                        if (!ok) {
+                                            m_payoutsLinked.remove(id);
+                                            return;
+                                        }
+                                        m_window.reloadObject(QStringLiteral("payouts"), id);
+                                    });
             });
     connect(&m_keys, &KeyStore::keychainUnavailable, &m_window,
             [this](const QString &message) { m_window.setKeyNotice(message); });

@@ -97,6 +97,7 @@ private:
     std::unique_ptr<network::WebhookListener> m_webhooks;
     // Customers whose saved payment methods were listed (or are being listed) this session.
     QSet<QString> m_methodsListed;
+    QSet<QString> m_payoutsLinked;
 };
 
 } // namespace paydesk::app

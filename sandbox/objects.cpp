@@ -109,24 +109,39 @@ QString declineMessage(const QString &declineCode)
 
 QJsonObject accountObject(qint64 created)
 {
-    return {{L("id"), L("acct_1PaydeskDemo000")},
-            {L("object"), L("account")},
-            {L("business_profile"),
-             QJsonObject {{L("name"), L("Northwind Coffee Roasters")},
-                          {L("support_email"), L("support@northwind.example")},
-                          {L("url"), L("https://northwind.example")},
-                          {L("mcc"), L("5499")}}},
-            {L("business_type"), L("company")},
-            {L("capabilities"),
-             QJsonObject {{L("card_payments"), L("active")}, {L("transfers"), L("active")}}},
-            {L("charges_enabled"), true},
-            {L("country"), L("US")},
-            {L("created"), created},
-            {L("default_currency"), L("usd")},
-            {L("details_submitted"), true},
-            {L("email"), L("owner@northwind.example")},
-            {L("payouts_enabled"), true},
-            {L("type"), L("standard")}};
+    return {
+        {L("id"), L("acct_1PaydeskDemo000")},
+        {L("object"), L("account")},
+        {L("business_profile"),
+         QJsonObject {{L("name"), L("Northwind Coffee Roasters")},
+                      {L("support_email"), L("support@northwind.example")},
+                      {L("url"), L("https://northwind.example")},
+                      {L("mcc"), L("5499")}}},
+        {L("business_type"), L("company")},
+        {L("capabilities"),
+         QJsonObject {{L("card_payments"), L("active")}, {L("transfers"), L("active")}}},
+        {L("charges_enabled"), true},
+        {L("country"), L("US")},
+        {L("created"), created},
+        {L("default_currency"), L("usd")},
+        {L("details_submitted"), true},
+        {L("email"), L("owner@northwind.example")},
+        {L("payouts_enabled"), true},
+        // Automatic daily payouts of what became available (sandbox/payouts.h).
+        {L("settings"),
+         QJsonObject {
+             {L("branding"), QJsonObject {{L("icon"), QJsonValue()}, {L("logo"), QJsonValue()}}},
+             {L("card_payments"), QJsonObject {{L("statement_descriptor_prefix"), L("NORTHWIND")}}},
+             {L("dashboard"),
+              QJsonObject {{L("display_name"), L("Northwind Coffee Roasters")},
+                           {L("timezone"), L("Etc/UTC")}}},
+             {L("payments"), QJsonObject {{L("statement_descriptor"), L("NORTHWIND COFFEE")}}},
+             {L("payouts"),
+              QJsonObject {
+                  {L("debit_negative_balances"), true},
+                  {L("schedule"), QJsonObject {{L("delay_days"), 2}, {L("interval"), L("daily")}}},
+                  {L("statement_descriptor"), QJsonValue()}}}}},
+        {L("type"), L("standard")}};
 }
 
 QJsonObject parseObject(const QByteArray &json)

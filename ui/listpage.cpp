@@ -6,9 +6,33 @@
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QStyledItemDelegate>
 #include <QTableView>
 
 namespace paydesk::ui {
+
+namespace {
+
+// Red text for a value the model marks urgent (UrgentRole), readable in light and dark.
+class UrgentTextDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (!index.data(models::CacheTableModel::UrgentRole).toBool())
+            return;
+        const bool dark = option->palette.color(QPalette::Base).lightness() < 128;
+        option->palette.setColor(QPalette::Text,
+                                 dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e));
+        option->font.setBold(true);
+    }
+};
+
+} // namespace
 
 using models::ListTableModel;
 using Kind = models::ListTableModel::Kind;
@@ -30,6 +54,8 @@ QString ListPage::title(Kind kind)
         return tr("Products and prices");
     case Kind::Coupons:
         return tr("Coupons");
+    case Kind::Payouts:
+        return tr("Payouts");
     }
     return {};
 }
@@ -64,6 +90,9 @@ ListPage::ListPage(Kind kind, QWidget *parent)
         break;
     case Kind::Coupons:
         searchField()->setPlaceholderText(tr("Search by coupon name or id"));
+        break;
+    case Kind::Payouts:
+        searchField()->setPlaceholderText(tr("Search by payout id"));
         break;
     }
     if (kind != Kind::Customers) {
@@ -104,6 +133,11 @@ ListPage::ListPage(Kind kind, QWidget *parent)
     // scrolls sideways instead of squeezing a column to nothing.
     if (kind == Kind::Customers)
         table()->setColumnWidth(1, 250);
+    if (kind == Kind::Disputes) {
+        const int due = 4; // Respond by: the time left, in red within 72 hours.
+        table()->setItemDelegateForColumn(due, new UrgentTextDelegate(table()));
+        table()->setColumnWidth(due, 170);
+    }
     // The staff actions that make one of this page's objects ("New customer…").
     for (models::StaffAction a : models::staffActionsCreating(model()->table()))
         addActionButton(ActionController::label(a),
@@ -184,6 +218,10 @@ QString ListPage::countText(qint64 total, bool exact) const
     case Kind::Coupons:
         one = tr("1 coupon");
         many = tr("%1 coupons");
+        break;
+    case Kind::Payouts:
+        one = tr("1 payout");
+        many = tr("%1 payouts");
         break;
     }
     if (!exact)

@@ -4,6 +4,7 @@
 #include "ui/actioncontroller.h"
 #include "ui/activitypage.h"
 #include "ui/analyticspage.h"
+#include "ui/balancepage.h"
 #include "ui/connectpage.h"
 #include "ui/detailpanel.h"
 #include "ui/homepage.h"
@@ -38,15 +39,16 @@ using Page = MainWindow::Page;
 
 // The navigation in order; invoices and refunds sit under what they belong to.
 constexpr Page kPages[] = {
-    Page::Home,          Page::Payments,  Page::Refunds,  Page::Customers,
-    Page::Subscriptions, Page::Invoices,  Page::Prices,   Page::Coupons,
-    Page::Disputes,      Page::Analytics, Page::Activity,
+    Page::Home,     Page::Payments,  Page::Refunds,  Page::Customers, Page::Subscriptions,
+    Page::Invoices, Page::Prices,    Page::Coupons,  Page::Disputes,  Page::Balance,
+    Page::Payouts,  Page::Analytics, Page::Activity,
 };
 
 // Ctrl+1 … Ctrl+9: the seven main pages keep their numbers; the catalogue has none (0).
 int shortcutNumber(Page page)
 {
-    if (page == Page::Prices || page == Page::Coupons)
+    if (page == Page::Prices || page == Page::Coupons || page == Page::Balance
+        || page == Page::Payouts)
         return 0;
     return page == Page::Invoices ? 8 : page == Page::Refunds ? 9 : int(page) + 1;
 }
@@ -54,7 +56,7 @@ int shortcutNumber(Page page)
 bool isSubPage(Page page)
 {
     return page == Page::Invoices || page == Page::Refunds || page == Page::Prices
-        || page == Page::Coupons;
+        || page == Page::Coupons || page == Page::Payouts;
 }
 
 int navigationRow(Page page)
@@ -82,6 +84,8 @@ Page pageForTable(const QString &table)
         return Page::Prices;
     if (table == QLatin1String("coupons"))
         return Page::Coupons;
+    if (table == QLatin1String("payouts"))
+        return Page::Payouts;
     return Page::Payments;
 }
 
@@ -103,6 +107,9 @@ QString pageExplanation(MainWindow::Page page)
         return MainWindow::tr("Revenue, MRR movements, churn, cohorts and payment analytics.");
     case MainWindow::Page::Activity:
         return MainWindow::tr("Staff actions, their state and the audit log.");
+    case MainWindow::Page::Balance:
+        return MainWindow::tr("What is available, pending and on its way to the bank.");
+    case MainWindow::Page::Payouts:
     case MainWindow::Page::Invoices:
     case MainWindow::Page::Refunds:
     case MainWindow::Page::Prices:
@@ -133,9 +140,12 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
     m_actions->setLiveMode(!account.testMode);
     buildNavigation();
     connect(m_reader, &models::CacheReader::reopened, this, &MainWindow::readDenied);
+    connect(m_reader, &models::CacheReader::reopened, this, &MainWindow::countDisputes);
     connect(m_reader, &models::CacheReader::changed, this, [this](const QStringList &tables) {
         if (tables.contains(QStringLiteral("sync_state")))
             readDenied();
+        if (tables.contains(QStringLiteral("disputes")))
+            countDisputes();
     });
 
     m_testMode = account.testMode;
@@ -252,6 +262,14 @@ void MainWindow::buildNavigation()
             break;
         case Page::Coupons:
             table = new ListPage(models::ListTableModel::Kind::Coupons, m_pages);
+            break;
+        case Page::Payouts:
+            table = new ListPage(models::ListTableModel::Kind::Payouts, m_pages);
+            break;
+        case Page::Balance:
+            widget = m_balancePage = new BalancePage(m_pages);
+            m_balancePage->setReader(m_reader);
+            connect(m_balancePage, &BalancePage::openObject, this, &MainWindow::openObject);
             break;
         case Page::Home:
             widget = m_homePage = new HomePage(m_pages);
@@ -475,6 +493,20 @@ void MainWindow::readDenied()
             table->setDeniedPermission(denied.value(table->model()->table()));
 }
 
+void MainWindow::countDisputes()
+{
+    QListWidgetItem *item = m_navigation->item(navigationRow(Page::Disputes));
+    if (!item)
+        return;
+    const qint64 n = models::ListTableModel::disputesNeedingResponse(m_reader->database());
+    item->setText(n > 0 ? tr("%1 (%2)").arg(pageTitle(Page::Disputes)).arg(n)
+                        : pageTitle(Page::Disputes));
+    item->setToolTip(n == 1      ? tr("Disputes: 1 needs a response")
+                         : n > 1 ? tr("Disputes: %1 need a response").arg(n)
+                                 : tr("Disputes (Ctrl+%1)").arg(shortcutNumber(Page::Disputes)));
+    item->setData(Qt::AccessibleTextRole, item->toolTip());
+}
+
 bool MainWindow::openObject(const QString &table, const QString &id)
 {
     const Page page = pageForTable(table);
@@ -548,6 +580,10 @@ QString MainWindow::pageTitle(Page page)
         return tr("Products and prices");
     case Page::Coupons:
         return tr("Coupons");
+    case Page::Balance:
+        return tr("Balance");
+    case Page::Payouts:
+        return tr("Payouts");
     }
     return {};
 }

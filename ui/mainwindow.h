@@ -20,6 +20,7 @@ namespace paydesk::ui {
 class ActionController;
 class ActivityPage;
 class AnalyticsPage;
+class BalancePage;
 class HomePage;
 class ConnectPage;
 class ListPage;
@@ -48,7 +49,9 @@ public:
         Invoices,
         Refunds,
         Prices, // Products and prices (read-only).
-        Coupons // (read-only)
+        Coupons, // (read-only)
+        Balance,
+        Payouts
     };
     Q_ENUM(Page)
 
@@ -116,6 +119,7 @@ public:
     ActivityPage *activityPage() const { return m_activityPage; }
     HomePage *homePage() const { return m_homePage; }
     AnalyticsPage *analyticsPage() const { return m_analyticsPage; }
+    BalancePage *balancePage() const { return m_balancePage; }
 
 Q_SIGNALS:
     void currentPageChanged(paydesk::ui::MainWindow::Page page);
@@ -133,6 +137,8 @@ private:
     void buildNavigation();
     void runGlobalSearch();
     void readDenied();
+    // The sidebar's count of disputes that need a response.
+    void countDisputes();
     void buildStatusBar(const Account &account);
 
     QListWidget *m_navigation;
@@ -160,6 +166,7 @@ private:
     ActivityPage *m_activityPage = nullptr;
     HomePage *m_homePage = nullptr;
     AnalyticsPage *m_analyticsPage = nullptr;
+    BalancePage *m_balancePage = nullptr;
 };
 
 } // namespace paydesk::ui

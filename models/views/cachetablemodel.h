@@ -28,7 +28,9 @@ class CacheTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Role { RawRole = Qt::UserRole + 1, IdRole, StatusRole, ExportRole };
+    // UrgentRole: true for a value that needs attention now (a dispute's evidence due within 72
+    // hours or overdue), shown in red.
+    enum Role { RawRole = Qt::UserRole + 1, IdRole, StatusRole, ExportRole, UrgentRole };
 
     ~CacheTableModel() override;
 

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QTimeZone>
 
 namespace paydesk::models {
 
@@ -154,6 +155,20 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
                 state,
                 created(T::tr("Created"))};
     }
+    case ListTableModel::Kind::Payouts: {
+        TableColumn failure = text("failure", T::tr("Failure"),
+                                   QStringLiteral("coalesce(t.failure_message, t.failure_code)"));
+        return {money("amount", T::tr("Amount"), QStringLiteral("t.amount")),
+                status("status", T::tr("Status")),
+                date("arrival_date", T::tr("Arrives"), QStringLiteral("t.arrival_date"),
+                     QStringLiteral("coalesce(t.arrival_date, 0)")),
+                status("method", T::tr("Method")),
+                text("destination", T::tr("Bank account"),
+                     QStringLiteral("(SELECT coalesce(b.bank_name || ' ', '') || '••' || b.last4 "
+                                    "FROM bank_accounts b WHERE b.id = t.destination)")),
+                failure,
+                created(T::tr("Initiated"))};
+    }
     case ListTableModel::Kind::Refunds:
         return {money("amount", T::tr("Amount"), QStringLiteral("t.amount")),
                 status("status", T::tr("Status")), status("reason", T::tr("Reason")),
@@ -192,6 +207,8 @@ QString ListTableModel::tableName(Kind kind)
         return QStringLiteral("prices");
     case Kind::Coupons:
         return QStringLiteral("coupons");
+    case Kind::Payouts:
+        return QStringLiteral("payouts");
     }
     return {};
 }
@@ -243,6 +260,9 @@ QStringList ListTableModel::statuses(Kind kind)
         return {QStringLiteral("active"), QStringLiteral("archived")};
     case Kind::Coupons:
         return {QStringLiteral("valid"), QStringLiteral("expired")};
+    case Kind::Payouts:
+        return {QStringLiteral("paid"), QStringLiteral("in_transit"), QStringLiteral("pending"),
+                QStringLiteral("failed"), QStringLiteral("canceled")};
     }
     return {};
 }
@@ -277,6 +297,7 @@ QString ListTableModel::statusLabel(const QString &status)
         {QStringLiteral("subscription_canceled"), tr("Subscription canceled")},
         {QStringLiteral("bank_cannot_process"), tr("Bank cannot process")},
         {QStringLiteral("expired_or_canceled_card"), tr("Expired or canceled card")},
+        {QStringLiteral("in_transit"), tr("In transit")},
     };
     const QString known = labels.value(status);
     if (!known.isEmpty() || status.isEmpty())
@@ -295,7 +316,8 @@ QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList 
         return u'?' + QString::number(parameters->size());
     };
     const bool hasCustomer = kind == Kind::Subscriptions || kind == Kind::Invoices;
-    const bool catalogue = kind == Kind::Prices || kind == Kind::Coupons;
+    // Objects of the account, not of a customer (their filter is ignored).
+    const bool catalogue = kind == Kind::Prices || kind == Kind::Coupons || kind == Kind::Payouts;
     if (!f.status.isEmpty() && kind != Kind::Customers)
         conditions.append(statusSql(kind) + QStringLiteral(" = ") + bind(f.status));
     if (f.createdFrom > 0)
@@ -345,6 +367,8 @@ QString ListTableModel::whereClause(Kind kind, const ListFilter &f, QStringList 
                          .arg(bind(like));
         else if (kind == Kind::Coupons)
             byText = QStringLiteral("coalesce(t.name, '') LIKE %1").arg(bind(like));
+        else if (kind == Kind::Payouts)
+            byText = QStringLiteral("0"); // Found by id only.
         else if (kind == Kind::Customers)
             byText = QStringLiteral("t.rowid IN (SELECT rowid FROM customers_fts WHERE "
                                     "customers_fts MATCH %1)")
@@ -415,6 +439,47 @@ QVariant ListTableModel::displayValue(int column, const QVariant &value) const
     if (interval == QLatin1String("year"))
         return tr("Yearly");
     return tr("Monthly");
+}
+
+QVariant ListTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || (role != Qt::DisplayRole && role != UrgentRole))
+        return CacheTableModel::data(index, role);
+    const QString &key = tableColumns().at(index.column()).key;
+    const QVariant raw = CacheTableModel::data(index, RawRole);
+    if (m_kind == Kind::Payouts && key == QLatin1String("arrival_date") && !raw.isNull()
+        && role == Qt::DisplayRole)
+        return QLocale().toString(
+            QDateTime::fromSecsSinceEpoch(raw.toLongLong(), QTimeZone::utc()).date(),
+            QLocale::ShortFormat);
+    if (m_kind != Kind::Disputes || key != QLatin1String("due_by") || raw.isNull())
+        return role == UrgentRole ? QVariant(false) : CacheTableModel::data(index, role);
+    const QString status = CacheTableModel::data(index, StatusRole).toString();
+    if (status != QLatin1String("needs_response")
+        && status != QLatin1String("warning_needs_response"))
+        return role == UrgentRole ? QVariant(false) : CacheTableModel::data(index, role);
+    const qint64 now
+        = (m_clock.isValid() ? m_clock : QDateTime::currentDateTime()).toSecsSinceEpoch();
+    const qint64 due = raw.toLongLong();
+    if (role == UrgentRole)
+        return due - now < 72 * 3600;
+    const QString day
+        = QLocale().toString(QDateTime::fromSecsSinceEpoch(due).date(), QStringLiteral("MMM d"));
+    if (due <= now)
+        return tr("Overdue · %1").arg(day);
+    const qint64 left = (due - now) / 86400;
+    if (left == 0)
+        return tr("Due today · %1").arg(day);
+    return (left == 1 ? tr("1 day left · %1") : tr("%1 days left · %2").arg(left)).arg(day);
+}
+
+qint64 ListTableModel::disputesNeedingResponse(sql::Database &db)
+{
+    if (!db.isOpen())
+        return 0;
+    return db.scalar(QStringLiteral("SELECT count(*) FROM disputes WHERE deleted = 0 AND status "
+                                    "IN ('needs_response', 'warning_needs_response')"),
+                     0);
 }
 
 void ListTableModel::setFilter(const ListFilter &filter)

@@ -3,6 +3,7 @@
 #include "models/views/cachetablemodel.h"
 
 #include <QDate>
+#include <QDateTime>
 
 namespace paydesk::models {
 
@@ -30,7 +31,16 @@ class ListTableModel final : public CacheTableModel
 {
     Q_OBJECT
 public:
-    enum class Kind { Customers, Subscriptions, Disputes, Invoices, Refunds, Prices, Coupons };
+    enum class Kind {
+        Customers,
+        Subscriptions,
+        Disputes,
+        Invoices,
+        Refunds,
+        Prices,
+        Coupons,
+        Payouts
+    };
     Q_ENUM(Kind)
 
     explicit ListTableModel(Kind kind, QObject *parent = nullptr);
@@ -50,10 +60,17 @@ public:
     // of the subscription's id.
     static QString planSql(const QString &subscription);
     QString statusText(const QString &status) const override { return statusLabel(status); }
+    // A dispute that still needs a response shows its time left ("2 days left · Nov 25",
+    // "Overdue · Nov 20"), urgent within 72 hours; a payout's arrival is a day (UTC, as Stripe).
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    // The "now" time left is counted from (tests; invalid: the clock).
+    void setNow(const QDateTime &now) { m_clock = now; }
     static QString whereClause(Kind kind, const ListFilter &filter, QStringList *parameters);
     // SQL of a row's status as the Status column and filter read it: Stripe's `status`, or for
     // the catalogue "active"/"archived" (prices) and "valid"/"expired" (coupons).
     static QString statusSql(Kind kind);
+    // Disputes still waiting for the merchant's response (evidence not submitted, not closed).
+    static qint64 disputesNeedingResponse(sql::Database &db);
     // The cache table of a kind ("customers", …) and its name in `paydesk export`.
     static QString tableName(Kind kind);
 
@@ -64,6 +81,7 @@ protected:
 private:
     Kind m_kind;
     ListFilter m_filter;
+    QDateTime m_clock;
 };
 
 } // namespace paydesk::models

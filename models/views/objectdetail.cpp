@@ -1,6 +1,7 @@
 #include "models/views/objectdetail.h"
 
 #include "models/money.h"
+#include "models/payouts/reconciliation.h"
 #include "models/views/listtablemodel.h"
 #include "models/views/paymentstablemodel.h"
 
@@ -750,6 +751,70 @@ void loadOther(sql::Database &db, ObjectDetail &d)
     d.sections.append(summary);
 }
 
+// A payout: where it went and when, and its reconciliation — what it paid out, grouped, the
+// groups adding up to its amount (or the difference said).
+void loadPayout(sql::Database &db, ObjectDetail &d)
+{
+    const payouts::Reconciliation r = payouts::reconcile(db, d.id, true);
+    if (!r.found)
+        return;
+    d.title = money(r.amount, r.currency);
+    d.subtitle = tr("Payout · %1").arg(r.destination);
+    d.status = r.status;
+    d.statusText = ListTableModel::statusLabel(r.status);
+    DetailSection summary {tr("Summary"), {}};
+    addIf(summary, tr("Arrives"), day(r.arrival));
+    addIf(summary, tr("Initiated"), date(r.created));
+    addIf(summary, tr("Method"), ListTableModel::statusLabel(r.method));
+    addIf(summary, tr("Bank account"), r.destination);
+    if (!r.failureCode.isEmpty())
+        addIf(summary, tr("Failure"),
+              r.failureMessage.isEmpty() ? ListTableModel::statusLabel(r.failureCode)
+                                         : r.failureMessage);
+    d.sections.append(summary);
+    DetailSection rec {tr("Reconciliation"), {}};
+    if (!r.linked) {
+        rec.fields.append({tr("Transactions"),
+                           tr("Read from Stripe when the payout is opened online; not known yet."),
+                           {}});
+        d.sections.append(rec);
+        return;
+    }
+    auto line = [&](const payouts::Group &g) {
+        return tr("%1 gross − %2 fees = %3 net")
+            .arg(money(g.gross, r.currency), money(g.fees, r.currency), money(g.net, r.currency));
+    };
+    for (const payouts::Group &g : r.groups) {
+        if (g.count > 0)
+            rec.fields.append({tr("%1 (%2)").arg(g.label).arg(g.count), line(g), {}});
+    }
+    rec.fields.append({tr("Total (%1)").arg(r.total.count), line(r.total), {}});
+    rec.fields.append({tr("Payout amount"), money(r.amount, r.currency), {}});
+    rec.fields.append({tr("Check"),
+                       r.addsUp() ? tr("Adds up exactly")
+                                  : tr("Does not add up: the transactions differ by %1")
+                                        .arg(money(r.difference(), r.currency)),
+                       {}});
+    d.sections.append(rec);
+    // The transactions themselves, newest first, each opening what it came from.
+    DetailSection txns {tr("Transactions"), {}};
+    const int shown = 50;
+    for (qsizetype i = r.lines.size() - 1; i >= 0 && txns.fields.size() < shown; --i) {
+        const payouts::Line &l = r.lines.at(i);
+        const QString table = ObjectDetail::tableForId(l.source);
+        txns.fields.append({payouts::groupLabel(l.group) + QStringLiteral(" · ") + day(l.created),
+                            tr("%1 (fee %2) · %3")
+                                .arg(money(l.net, r.currency), money(l.fee, r.currency), l.source),
+                            table.isEmpty() ? QString() : table + u'/' + l.source});
+    }
+    if (r.lines.size() > shown)
+        txns.fields.append(
+            {tr("More"),
+             tr("%1 more in the CSV export of the reconciliation").arg(r.lines.size() - shown),
+             {}});
+    d.sections.append(txns);
+}
+
 } // namespace
 
 ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const QString &id)
@@ -757,10 +822,10 @@ ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const Q
     ObjectDetail d;
     d.table = table;
     d.id = id;
-    static const QStringList known {QStringLiteral("charges"),       QStringLiteral("customers"),
-                                    QStringLiteral("subscriptions"), QStringLiteral("disputes"),
-                                    QStringLiteral("invoices"),      QStringLiteral("refunds"),
-                                    QStringLiteral("prices"),        QStringLiteral("coupons")};
+    static const QStringList known {
+        QStringLiteral("charges"),  QStringLiteral("customers"), QStringLiteral("subscriptions"),
+        QStringLiteral("disputes"), QStringLiteral("invoices"),  QStringLiteral("refunds"),
+        QStringLiteral("prices"),   QStringLiteral("coupons"),   QStringLiteral("payouts")};
     if (!known.contains(table) || !db.isOpen())
         return d;
     {
@@ -781,6 +846,8 @@ ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const Q
         loadSubscription(db, d);
     else if (table == QLatin1String("invoices"))
         loadInvoice(db, d, raw);
+    else if (table == QLatin1String("payouts"))
+        loadPayout(db, d);
     else
         loadOther(db, d);
     d.sections.append(metadataSection(raw));
@@ -793,7 +860,8 @@ QString ObjectDetail::dashboardUrl(const QString &table, const QString &id, bool
     if (table == QLatin1String("charges") || table == QLatin1String("refunds"))
         path = QStringLiteral("payments");
     else if (table == QLatin1String("customers") || table == QLatin1String("subscriptions")
-             || table == QLatin1String("disputes") || table == QLatin1String("invoices"))
+             || table == QLatin1String("disputes") || table == QLatin1String("invoices")
+             || table == QLatin1String("payouts"))
         path = table;
     else
         return {};
@@ -804,9 +872,9 @@ QString ObjectDetail::dashboardUrl(const QString &table, const QString &id, bool
 QString ObjectDetail::tableForId(const QString &id)
 {
     static const QList<std::pair<const char *, const char *>> prefixes {
-        {"ch_", "charges"},        {"py_", "charges"},  {"cus_", "customers"},
-        {"sub_", "subscriptions"}, {"dp_", "disputes"}, {"du_", "disputes"},
-        {"in_", "invoices"},       {"re_", "refunds"},  {"pyr_", "refunds"}};
+        {"ch_", "charges"},  {"py_", "charges"},  {"cus_", "customers"}, {"sub_", "subscriptions"},
+        {"dp_", "disputes"}, {"du_", "disputes"}, {"in_", "invoices"},   {"re_", "refunds"},
+        {"pyr_", "refunds"}, {"po_", "payouts"}};
     for (const auto &[prefix, table] : prefixes) {
         if (id.startsWith(QLatin1String(prefix)))
             return QString::fromLatin1(table);

@@ -86,7 +86,7 @@ private:
         QByteArray err;
         QElapsedTimer t;
         t.start();
-        while (!err.contains(until) && t.elapsed() < 120000 && p.state() != QProcess::NotRunning) {
+        while (!err.contains(until) && t.elapsed() < 300000 && p.state() != QProcess::NotRunning) {
             p.waitForReadyRead(500);
             err += p.readAllStandardError();
         }

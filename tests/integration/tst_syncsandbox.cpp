@@ -480,7 +480,9 @@ void TestSyncSandbox::killNineThenResumeEqualsIt()
     const Run full = sync({QStringLiteral("--cache"), file(QStringLiteral("kill-timing.sqlite")),
                            QStringLiteral("--rate-limit"), QStringLiteral("120")});
     QCOMPARE(full.exitCode, 0);
-    const int spanMs = std::max(300, int(whole.elapsed() * 9 / 10));
+    // Within 70 % of it: a machine busy with something else when that run was timed makes the
+    // later runs faster than it, and a kill point past their end interrupts nothing.
+    const int spanMs = std::max(300, int(whole.elapsed() * 7 / 10));
     qInfo("an uninterrupted run takes %lld ms", static_cast<long long>(whole.elapsed()));
     for (int trial = 0; trial < trials; ++trial) {
         const QString cache = file(QStringLiteral("kill-%1.sqlite").arg(trial));

@@ -29,7 +29,7 @@ void TestMainWindow::navigationListsEveryPage()
     MainWindow window({QStringLiteral("Acme"), true, true});
     auto *nav = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     QVERIFY(nav);
-    // Invoices, refunds and the catalogue are indented under what they belong to.
+    // Invoices, refunds, the catalogue and payouts are indented under what they belong to.
     const QStringList expected {QStringLiteral("Home"),
                                 QStringLiteral("Payments"),
                                 QStringLiteral("Refunds"),
@@ -39,6 +39,8 @@ void TestMainWindow::navigationListsEveryPage()
                                 QStringLiteral("Products and prices"),
                                 QStringLiteral("Coupons"),
                                 QStringLiteral("Disputes"),
+                                QStringLiteral("Balance"),
+                                QStringLiteral("Payouts"),
                                 QStringLiteral("Analytics"),
                                 QStringLiteral("Activity")};
     QCOMPARE(nav->count(), expected.size());
