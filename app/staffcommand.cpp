@@ -11,7 +11,10 @@
 #include "network/stripeclient.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -1313,6 +1316,30 @@ int runInvoiceCommand(const QCommandLineParser &parser)
     });
 }
 
+// Each file uploaded once (a step of its own, found again by its hash on a re-run), then the
+// evidence sent once with the files' ids.
+void evidenceWithFiles(StaffRun &staff, const QString &id, QMap<QString, QString> fields,
+                       const QMap<QString, std::pair<QString, QByteArray>> &files, bool submit)
+{
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        OutboxAction up = models::staffactions::uploadEvidenceFile(id, it.key(), it.value().first,
+                                                                   it.value().second);
+        const OutboxEntry done = staff.stepDone(up.intent);
+        if (done.id == 0) {
+            if (!staff.userKey().isEmpty())
+                up.idempotencyKey = staff.userKey() + u"-file-"_s + it.key();
+            return staff.step(up, [&staff, id, fields, files, submit](const OutboxEntry &) {
+                evidenceWithFiles(staff, id, fields, files, submit);
+            });
+        }
+        const QString file
+            = QJsonDocument::fromJson(done.response).object().value(u"id"_s).toString();
+        staff.info(u"%1: %2 is uploaded (%3)"_s.arg(it.key(), it.value().first, file));
+        fields.insert(it.key(), file);
+    }
+    staff.act(models::staffactions::disputeEvidence(id, fields, submit));
+}
+
 int runDisputeCommand(const QCommandLineParser &parser)
 {
     const QStringList args = parser.positionalArguments();
@@ -1323,10 +1350,35 @@ int runDisputeCommand(const QCommandLineParser &parser)
         || !id.startsWith(QLatin1String("dp_")) || args.size() > 2)
         return staff.usage(u"use 'dispute evidence DP_ID --field KEY=TEXT... [--submit]' or "
                            u"'dispute accept DP_ID'"_s);
-    if (parser.isSet(u"file"_s))
-        return staff.usage(u"--file: attaching files (uploaded with POST /v1/files) is not built "
-                           u"yet; give the evidence as text with --field KEY=TEXT"_s);
     const bool submit = parser.isSet(u"submit"_s);
+    // Files, read and checked before anything is sent: by field, name and content.
+    QMap<QString, std::pair<QString, QByteArray>> files;
+    for (const QString &f : parser.values(u"file"_s)) {
+        const qsizetype eq = f.indexOf(u'=');
+        const QString key = f.left(eq).trimmed();
+        const QString path = f.mid(eq + 1);
+        if (eq < 0 || key.isEmpty() || path.isEmpty())
+            return staff.usage(u"--file takes KEY=PATH (\"%1\")"_s.arg(f));
+        if (!models::staffactions::disputeFileFields().contains(key))
+            return staff.usage(u"%1 is not an evidence field that takes a file; they are: %2"_s.arg(
+                key, models::staffactions::disputeFileFields().join(u", "_s)));
+        if (files.contains(key))
+            return staff.usage(u"--file %1 is given twice"_s.arg(key));
+        QFile file(path);
+        if (file.size() > models::staffactions::kEvidenceFileMaxBytes)
+            return staff.usage(
+                u"%1: the file is %2 MB; Stripe takes dispute evidence files of at most 5 MB"_s.arg(
+                    path, QString::number(double(file.size()) / (1024.0 * 1024.0), 'f', 1)));
+        if (!file.open(QIODevice::ReadOnly))
+            return staff.usage(u"cannot read %1: %2"_s.arg(path, file.errorString()));
+        const QByteArray content = file.readAll();
+        if (const QString problem = models::staffactions::evidenceFileProblem(content);
+            !problem.isEmpty())
+            return staff.usage(u"%1: %2"_s.arg(path, problem));
+        files.insert(key, {QFileInfo(path).fileName(), content});
+    }
+    if (verb == QLatin1String("accept") && !files.isEmpty())
+        return staff.usage(u"--file is an option of 'dispute evidence'"_s);
     QMap<QString, QString> fields;
     for (const QString &f : parser.values(u"field"_s)) {
         const qsizetype eq = f.indexOf(u'=');
@@ -1348,7 +1400,10 @@ int runDisputeCommand(const QCommandLineParser &parser)
             u"the evidence is %1 characters long; Stripe takes at most 150,000"_s.arg(text));
     if (verb == QLatin1String("accept") && (submit || !fields.isEmpty()))
         return staff.usage(u"--field and --submit are options of 'dispute evidence'"_s);
-    if (verb == QLatin1String("evidence") && fields.isEmpty() && !submit)
+    for (auto it = files.cbegin(); it != files.cend(); ++it)
+        if (fields.contains(it.key()))
+            return staff.usage(u"%1 is given as --field and as --file"_s.arg(it.key()));
+    if (verb == QLatin1String("evidence") && fields.isEmpty() && files.isEmpty() && !submit)
         return staff.usage(u"give the evidence with --field KEY=TEXT (and --submit to send it to "
                            u"the bank)"_s);
     const OutboxAction a = verb == QLatin1String("accept")
@@ -1357,8 +1412,37 @@ int runDisputeCommand(const QCommandLineParser &parser)
     QStringList intent {u"dispute"_s, verb, id};
     for (auto it = fields.cbegin(); it != fields.cend(); ++it)
         intent << it.key() + u'=' + it.value();
+    for (auto it = files.cbegin(); it != files.cend(); ++it)
+        intent << it.key() + u"=sha256:"_s
+                + QString::fromLatin1(
+                      QCryptographicHash::hash(it.value().second, QCryptographicHash::Sha256)
+                          .toHex());
     if (submit)
         intent << u"--submit"_s;
+    if (!files.isEmpty())
+        return run(staff, [&staff, id, fields, files, intent, submit] {
+            staff.openAndResume([&staff, id, fields, files, intent, submit] {
+                if (staff.alreadyDone(intent.join(u' '), id, false))
+                    return;
+                staff.get(
+                    u"/v1/disputes/"_s + id,
+                    [&staff, id, fields, files, submit](const network::StripeResponse &r) {
+                        if (!r.ok())
+                            return staff.fail(models::staffactions::readError(r.error).message);
+                        if (const QString refusal = models::staffactions::disputeRefusal(
+                                r.json, QDateTime::currentSecsSinceEpoch());
+                            !refusal.isEmpty())
+                            return staff.fail(refusal, ExitUsage);
+                        const QString what = submit
+                            ? u"upload %1 file(s) and submit the evidence of dispute %2 (it can be "
+                              u"submitted once)"_s
+                            : u"upload %1 file(s) to the evidence of dispute %2, as a draft"_s;
+                        if (!staff.confirmLive(what.arg(files.size()).arg(id)))
+                            return QCoreApplication::exit(ExitUsage);
+                        evidenceWithFiles(staff, id, fields, files, submit);
+                    });
+            });
+        });
     return run(staff, [&staff, verb, id, a, intent, submit] {
         staff.openAndResume([&staff, verb, id, a, intent, submit] {
             if (staff.alreadyDone(intent.join(u' '), id, false))

@@ -98,4 +98,38 @@ QByteArray StripeParams::encode() const
     return out;
 }
 
+QByteArray multipartBody(const QList<QPair<QString, QString>> &fields, const QString &fileField,
+                         const QString &fileName, const QByteArray &mimeType,
+                         const QByteArray &content, const QByteArray &boundary)
+{
+    auto quoted = [](const QString &v) {
+        QByteArray out = v.toUtf8();
+        out.replace('\\', "\\\\").replace('"', "\\\"").replace('\r', ' ').replace('\n', ' ');
+        return out;
+    };
+    QByteArray body;
+    for (const auto &[name, value] : fields)
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name)
+            + "\"\r\n\r\n" + value.toUtf8() + "\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(fileField)
+        + "\"; filename=\"" + quoted(fileName) + "\"\r\nContent-Type: " + mimeType + "\r\n\r\n"
+        + content + "\r\n--" + boundary + "--\r\n";
+    return body;
+}
+
+QByteArray multipartContentType(const QByteArray &boundary)
+{
+    return "multipart/form-data; boundary=" + boundary;
+}
+
+QByteArray multipartContentTypeOf(const QByteArray &body)
+{
+    if (!body.startsWith("--"))
+        return {};
+    const qsizetype end = body.indexOf("\r\n");
+    if (end <= 2)
+        return {};
+    return multipartContentType(body.mid(2, end - 2));
+}
+
 } // namespace paydesk::network

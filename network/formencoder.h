@@ -36,4 +36,15 @@ private:
     QList<QPair<QString, QVariant>> m_items;
 };
 
+// A `multipart/form-data` body (RFC 7578) of text `fields` and one file, as Stripe's file
+// upload takes it; its Content-Type is multipartContentType(boundary). The boundary must not
+// occur in the file (callers derive it from the file's hash).
+QByteArray multipartBody(const QList<QPair<QString, QString>> &fields, const QString &fileField,
+                         const QString &fileName, const QByteArray &mimeType,
+                         const QByteArray &content, const QByteArray &boundary);
+QByteArray multipartContentType(const QByteArray &boundary);
+// The Content-Type of a body multipartBody() wrote (its first line names the boundary), or
+// empty for any other body.
+QByteArray multipartContentTypeOf(const QByteArray &body);
+
 } // namespace paydesk::network

@@ -204,7 +204,9 @@ QNetworkRequest StripeClient::buildRequest(const Pending &p, QByteArray *body) c
         request.setRawHeader("Idempotency-Key", p.request.idempotencyKey);
     if (p.request.method != "GET")
         request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/x-www-form-urlencoded"));
+                          p.request.contentType.isEmpty()
+                              ? QByteArrayLiteral("application/x-www-form-urlencoded")
+                              : p.request.contentType);
     return request;
 }
 

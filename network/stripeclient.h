@@ -44,6 +44,8 @@ struct StripeRequest
     QByteArray idempotencyKey; // POST: generated once (UUID v4) when empty, reused on retries.
     // A body already encoded (an outbox resending exactly what it stored); wins over params.
     QByteArray encodedBody;
+    // Its Content-Type when it is not a form (a file upload's multipart/form-data).
+    QByteArray contentType;
 };
 
 /*

@@ -10,7 +10,8 @@ namespace paydesk::sandbox {
 
 namespace {
 constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
-constexpr qsizetype kMaxBodyBytes = 4 * 1024 * 1024;
+// A file upload of up to Stripe's largest limit, with its multipart framing.
+constexpr qsizetype kMaxBodyBytes = 16 * 1024 * 1024;
 } // namespace
 
 QByteArray reasonPhrase(int status)

@@ -42,6 +42,8 @@ struct Store
     QHash<QString, qint64> scheduledResumes;
     // The merchant's bank account, where payouts go (read by expanding a payout's destination).
     Collection bankAccounts {QStringLiteral("bank_account")};
+    // Uploaded files (their metadata; the bytes are not kept). Not synced.
+    Collection files {QStringLiteral("file")};
 
     // The automatic payout schedule (daily, 2 days after a payment; sandbox/payouts.cpp).
     // Every balance transaction but a payout's own is counted in the bucket of the day its
@@ -85,6 +87,7 @@ struct Store
             c->finish();
         promotionCodes.finish();
         bankAccounts.finish();
+        files.finish();
     }
     QList<Collection *> all()
     {

@@ -16,6 +16,7 @@
 #include <QNetworkReply>
 #include <QRegularExpression>
 #include <QTimeZone>
+#include <QUrl>
 
 #define L(s) QStringLiteral(s)
 
@@ -188,6 +189,82 @@ QString StripeSandbox::resourceOf(const QStringList &segments) const
     return segments.value(1);
 }
 
+std::optional<QByteArray>
+StripeSandbox::parseMultipart(const QByteArray &body, const QByteArray &contentType, Upload *upload)
+{
+    const qsizetype at = contentType.indexOf("boundary=");
+    if (at < 0)
+        return std::nullopt;
+    QByteArray boundary = contentType.mid(at + 9).trimmed();
+    if (boundary.startsWith('"') && boundary.endsWith('"'))
+        boundary = boundary.mid(1, boundary.size() - 2);
+    const QByteArray delimiter = "--" + boundary;
+    QByteArray fields; // As a form: name=value&…
+    auto add = [&fields](const QByteArray &name, const QByteArray &value) {
+        if (!fields.isEmpty())
+            fields += '&';
+        fields += QUrl::toPercentEncoding(QString::fromUtf8(name), "[]") + '='
+            + QUrl::toPercentEncoding(QString::fromUtf8(value));
+    };
+    qsizetype pos = body.indexOf(delimiter);
+    if (pos < 0)
+        return std::nullopt;
+    while (true) {
+        pos += delimiter.size();
+        if (body.mid(pos, 2) == "--")
+            break; // The closing delimiter.
+        pos = body.indexOf("\r\n", pos);
+        if (pos < 0)
+            return std::nullopt;
+        pos += 2;
+        const qsizetype headersEnd = body.indexOf("\r\n\r\n", pos);
+        if (headersEnd < 0)
+            return std::nullopt;
+        const QByteArray headers = body.mid(pos, headersEnd - pos);
+        const QByteArray framed = "\r\n" + delimiter;
+        const qsizetype next = body.indexOf(framed, headersEnd + 4);
+        if (next < 0)
+            return std::nullopt;
+        const QByteArray content = body.mid(headersEnd + 4, next - headersEnd - 4);
+        QByteArray name, fileName, mime;
+        bool isFile = false;
+        for (const QByteArray &line : headers.split('\n')) {
+            const QByteArray l = line.trimmed();
+            if (l.toLower().startsWith("content-type:"))
+                mime = l.mid(13).trimmed();
+            if (!l.toLower().startsWith("content-disposition:"))
+                continue;
+            for (const QByteArray &part : l.split(';')) {
+                const QByteArray p = part.trimmed();
+                auto value = [&p](const char *key) {
+                    QByteArray v = p.mid(qstrlen(key));
+                    if (v.startsWith('"') && v.endsWith('"'))
+                        v = v.mid(1, v.size() - 2);
+                    return v;
+                };
+                if (p.startsWith("name="))
+                    name = value("name=");
+                if (p.startsWith("filename=")) {
+                    fileName = value("filename=");
+                    isFile = true;
+                }
+            }
+        }
+        if (isFile) {
+            upload->present = true;
+            upload->field = QString::fromUtf8(name);
+            upload->fileName = QString::fromUtf8(fileName);
+            upload->mime = mime;
+            upload->content = content;
+            add(name, QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+        } else {
+            add(name, content);
+        }
+        pos = next + 2;
+    }
+    return fields;
+}
+
 HttpResponse StripeSandbox::handle(const HttpRequest &request)
 {
     HttpResponse response;
@@ -205,8 +282,22 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
     QStringList segments = path.split(u'/', Qt::SkipEmptyParts);
 
     FormParams params = FormParams::parse(request.query);
-    if (request.method != "GET")
-        params.merge(FormParams::parse(request.body));
+    m_upload = {};
+    bool unreadable = false;
+    if (request.method != "GET") {
+        const QByteArray type = request.header("content-type");
+        if (type.startsWith("multipart/form-data")) {
+            // A file upload: its text fields are parameters; the file is kept for the route,
+            // and named by its hash among the parameters (a key reused for another file is a
+            // different request).
+            const std::optional<QByteArray> form = parseMultipart(request.body, type, &m_upload);
+            unreadable = !form;
+            if (form)
+                params.merge(FormParams::parse(*form));
+        } else {
+            params.merge(FormParams::parse(request.body));
+        }
+    }
 
     auto finish = [&](const Reply &reply) {
         response.status = reply.status;
@@ -222,6 +313,9 @@ HttpResponse StripeSandbox::handle(const HttpRequest &request)
         return response;
     };
 
+    if (unreadable)
+        return finish(
+            error(400, kInvalidRequest, L("The multipart/form-data body could not be read.")));
     if (segments.value(0) == QLatin1String("_sandbox"))
         return finish(control(request, segments, params));
     resumeDuePauses();
@@ -713,7 +807,7 @@ QJsonObject StripeSandbox::expand(QJsonObject object, const QStringList &paths)
                {"sub_", &Store::subscriptions}, {"prod_", &Store::products},
                {"price_", &Store::prices},      {"re_", &Store::refunds},
                {"dp_", &Store::disputes},       {"po_", &Store::payouts},
-               {"ba_", &Store::bankAccounts}};
+               {"ba_", &Store::bankAccounts},   {"file_", &Store::files}};
         for (const auto &[prefix, member] : byPrefix) {
             if (!id.startsWith(prefix))
                 continue;

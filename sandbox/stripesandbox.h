@@ -209,6 +209,19 @@ private:
                                                 const QStringList &implemented);
     Reply createInvoiceItem(const FormParams &params);
     Reply balance();
+    // POST /v1/files (multipart/form-data) and what Stripe takes as dispute evidence.
+    struct Upload
+    {
+        bool present = false;
+        QString field;
+        QString fileName;
+        QByteArray mime;
+        QByteArray content;
+    };
+    static std::optional<QByteArray> parseMultipart(const QByteArray &body,
+                                                    const QByteArray &contentType, Upload *upload);
+    Reply createFile(const FormParams &params);
+    static constexpr qsizetype kDisputeEvidenceMaxBytes = 5 * 1024 * 1024;
 
     void emitEvent(const QString &type, const QJsonObject &object,
                    const QJsonObject &previous = {});
@@ -230,6 +243,7 @@ private:
     QHash<QByteArray, QSet<QString>> m_restrictedKeys;
     QString m_currentRequestId;
     QString m_currentIdempotencyKey;
+    Upload m_upload; // The file of the request being answered, if it carries one.
     // Rate limiter: requests counted in the current one-second window.
     qint64 m_windowStartMs = 0;
     int m_windowCount = 0;

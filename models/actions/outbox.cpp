@@ -88,7 +88,7 @@ qint64 Outbox::enqueue(const OutboxAction &action, QString *error)
     s.bind(4, key);
     s.bind(5, QString::fromLatin1(action.method));
     s.bind(6, action.path);
-    QByteArray body = action.params.encode();
+    QByteArray body = action.body.isEmpty() ? action.params.encode() : action.body;
     if (body.isNull())
         body = QByteArray(""); // No parameters (a DELETE): an empty body, not NULL.
     s.bindText(7, body);
@@ -198,6 +198,7 @@ void Outbox::send(const OutboxEntry &e)
     request.method = row.text(0).toLatin1();
     request.path = row.text(1);
     request.encodedBody = row.bytes(2);
+    request.contentType = network::multipartContentTypeOf(request.encodedBody);
     request.idempotencyKey = e.idempotencyKey.toLatin1();
     row = sql::Statement();
     // Marked sent before the request leaves: a crash from here on resends with the same key.

@@ -28,6 +28,8 @@ struct OutboxAction
     QByteArray method = "POST";
     QString path; // "/v1/refunds"
     network::StripeParams params;
+    // A body already written instead of `params` (a file upload: network::multipartBody()).
+    QByteArray body;
     qint64 amount = -1; // Minor units, for the audit log; -1: none.
     QString currency;
     // The user's own key (--idempotency-key); empty: a fresh one.

@@ -162,6 +162,17 @@ OutboxAction acceptDispute(const QString &id);
 QString disputeRefusal(const QJsonObject &dispute, qint64 now);
 // The evidence text fields Stripe takes (file fields take an uploaded file's id instead).
 const QStringList &disputeTextFields();
+// The evidence fields that take an uploaded file (receipt, shipping_documentation, …).
+const QStringList &disputeFileFields();
+// Stripe's limit for one dispute evidence file, and why `content` cannot be one ("" when it
+// can): PDF, JPEG or PNG (told by its first bytes, not its name), at most 5 MB, not empty.
+constexpr qint64 kEvidenceFileMaxBytes = 5 * 1024 * 1024;
+QString evidenceFileProblem(const QByteArray &content);
+// Uploads `content` as dispute evidence (POST /v1/files, multipart, purpose dispute_evidence),
+// its intent naming the dispute, the field and the file's SHA-256: the same file for the same
+// field is uploaded once.
+OutboxAction uploadEvidenceFile(const QString &dispute, const QString &field,
+                                const QString &fileName, const QByteArray &content);
 
 StaffError readError(const network::StripeError &error);
 // The kind of an action, as one restricted-key permission covers it: "refund", "customer" or

@@ -65,7 +65,7 @@ StripeSandbox::Reply StripeSandbox::updateDispute(const QString &id, const FormP
         if (!evidence.contains(it.key()))
             return error(400, kInvalidRequest, L("Received unknown parameter: %1").arg(param),
                          L("parameter_unknown"), param);
-        // File fields take the id of an uploaded file; the sandbox has no uploads yet.
+        // File fields take the id of an uploaded file (POST /v1/files).
         static const QStringList files {L("cancellation_policy"),
                                         L("customer_communication"),
                                         L("customer_signature"),
@@ -75,10 +75,19 @@ StripeSandbox::Reply StripeSandbox::updateDispute(const QString &id, const FormP
                                         L("service_documentation"),
                                         L("shipping_documentation"),
                                         L("uncategorized_file")};
-        if (files.contains(it.key()))
-            return error(400, kInvalidRequest,
-                         L("No such file upload: '%1'").arg(it.value().toString()),
-                         L("resource_missing"), param);
+        if (files.contains(it.key()) && !it.value().toString().isEmpty()) {
+            // The id of a file uploaded for dispute evidence.
+            const auto file = m_store.files.get(it.value().toString().toLatin1());
+            if (!file)
+                return error(400, kInvalidRequest,
+                             L("No such file upload: '%1'").arg(it.value().toString()),
+                             L("resource_missing"), param);
+            if (file->value(L("purpose")).toString() != QLatin1String("dispute_evidence"))
+                return error(400, kInvalidRequest,
+                             L("The file %1 was uploaded for %2, not dispute_evidence.")
+                                 .arg(it.value().toString(), file->value(L("purpose")).toString()),
+                             {}, param);
+        }
         if (!it.value().isString())
             return error(400, kInvalidRequest, L("Invalid string: %1").arg(param), {}, param);
         evidence.insert(it.key(), it.value().toString().isEmpty() ? QJsonValue() : it.value());
@@ -144,6 +153,72 @@ StripeSandbox::Reply StripeSandbox::closeDispute(const QString &id, const FormPa
     m_store.disputes.replace(dispute, dispute.value(L("status")).toString().toLatin1());
     emitEvent(L("charge.dispute.closed"), dispute, previous);
     return {200, dispute, {}};
+}
+
+StripeSandbox::Reply StripeSandbox::createFile(const FormParams &params)
+{
+    static const QStringList kPurposes {L("account_requirement"),
+                                        L("additional_verification"),
+                                        L("business_icon"),
+                                        L("business_logo"),
+                                        L("customer_signature"),
+                                        L("dispute_evidence"),
+                                        L("identity_document"),
+                                        L("pci_document"),
+                                        L("tax_document_user_upload"),
+                                        L("terminal_reader_splashscreen")};
+    const QString purpose = params.value(L("purpose"));
+    if (purpose.isEmpty())
+        return error(400, kInvalidRequest, L("Missing required param: purpose."),
+                     L("parameter_missing"), L("purpose"));
+    if (!kPurposes.contains(purpose))
+        return error(400, kInvalidRequest,
+                     L("Invalid purpose: must be one of %1").arg(kPurposes.join(L(", "))),
+                     L("parameter_invalid_string"), L("purpose"));
+    if (!m_upload.present || m_upload.field != QLatin1String("file"))
+        return error(400, kInvalidRequest, L("Missing required param: file."),
+                     L("parameter_missing"), L("file"));
+    // What the file is, from its first bytes (not its name).
+    const QByteArray &c = m_upload.content;
+    const QString type = c.startsWith("%PDF-") ? L("pdf")
+        : c.startsWith("\x89PNG\r\n\x1a\n")    ? L("png")
+        : c.startsWith("\xff\xd8\xff")         ? L("jpg")
+        : c.startsWith("GIF8")                 ? L("gif")
+                                               : QString();
+    if (purpose == QLatin1String("dispute_evidence")) {
+        if (type != QLatin1String("pdf") && type != QLatin1String("png")
+            && type != QLatin1String("jpg"))
+            return error(400, kInvalidRequest,
+                         L("Invalid file: dispute evidence must be a PDF, JPEG or PNG file."),
+                         L("file_invalid"), L("file"));
+        if (c.size() > kDisputeEvidenceMaxBytes)
+            return error(400, kInvalidRequest,
+                         L("The file is %1 bytes; dispute evidence files may be at most 5 MB.")
+                             .arg(c.size()),
+                         L("file_too_large"), L("file"));
+    }
+    if (c.isEmpty())
+        return error(400, kInvalidRequest, L("The file is empty."), L("file_invalid"), L("file"));
+    const QString id = m_ids.next("file");
+    const qint64 t = now();
+    const QJsonObject file {{L("id"), id},
+                            {L("object"), L("file")},
+                            {L("created"), t},
+                            {L("expires_at"), QJsonValue()},
+                            {L("filename"), m_upload.fileName},
+                            {L("links"),
+                             QJsonObject {{L("object"), L("list")},
+                                          {L("data"), QJsonArray()},
+                                          {L("has_more"), false},
+                                          {L("url"), L("/v1/file_links?file=%1").arg(id)}}},
+                            {L("purpose"), purpose},
+                            {L("size"), qint64(c.size())},
+                            {L("title"), QJsonValue()},
+                            {L("type"), type.isEmpty() ? QJsonValue() : QJsonValue(type)},
+                            {L("url"), L("https://files.stripe.com/v1/files/%1/contents").arg(id)}};
+    m_store.files.insert(file, {}, purpose.toLatin1());
+    ++m_counters[L("files")];
+    return {200, file, {}};
 }
 
 } // namespace paydesk::sandbox

@@ -55,6 +55,9 @@ void StripeSandbox::paymentRoutes(QList<Route> &r)
         return sb.list(sb.m_store.disputes, c.url(), c.params, filter);
     });
     r << retrieveRoute("/v1/disputes/:id", &Store::disputes);
+    r << endpoint("POST", "/v1/files",
+                  [](StripeSandbox &sb, const Call &c) { return sb.createFile(c.params); });
+    r << retrieveRoute("/v1/files/:id", &Store::files);
     r << endpoint("POST", "/v1/disputes/:id", [](StripeSandbox &sb, const Call &c) {
         return sb.updateDispute(c.id(), c.params);
     });

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void invoiceCreateBadInputSendsNothing_data();
     void invoiceCreateBadInputSendsNothing();
     void invoiceCreatedOnceAcrossKills();
+    void disputeFilesUploadedOnceAcrossKills();
     void reRunNeverActsTwice();
     void invoicePaidOnceAndNothingAfter();
     void invoiceWrittenOffThenPaidOutOfBand();
@@ -1186,8 +1187,8 @@ void TestStaffCommands::disputeEvidenceSubmittedOnceAndAccepted()
         {{QStringLiteral("evidence"), dp, QStringLiteral("--field"), QStringLiteral("receipt")},
          QStringLiteral("--field takes KEY=TEXT")},
         {{QStringLiteral("evidence"), dp, QStringLiteral("--file"),
-          QStringLiteral("receipt=/tmp/r.pdf")},
-         QStringLiteral("not built yet")},
+          QStringLiteral("receipt=/nonexistent/r.pdf")},
+         QStringLiteral("cannot read /nonexistent/r.pdf")},
         {{QStringLiteral("accept"), dp, QStringLiteral("--submit")},
          QStringLiteral("options of 'dispute evidence'")},
         {{QStringLiteral("respond"), dp}, QStringLiteral("use 'dispute evidence")},
@@ -1638,6 +1639,143 @@ void TestStaffCommands::invoiceWrittenOffThenPaidOutOfBand()
     QCOMPARE(r.json()[QStringLiteral("status")].toString(), QStringLiteral("paid"));
     QVERIFY(r.json()[QStringLiteral("paid_out_of_band")].toBool());
     QCOMPARE(counter("payment_intents_created"), charges);
+}
+
+// `dispute evidence --file … --submit` killed with SIGKILL at random points of the uploads and
+// the submission (requests slowed down), then run once more: each file uploaded once, the
+// evidence submitted once, with those files.
+void TestStaffCommands::disputeFilesUploadedOnceAcrossKills()
+{
+    const auto pi
+        = m_http->post(QStringLiteral("/v1/payment_intents"),
+                       {{QStringLiteral("amount"), QStringLiteral("3100")},
+                        {QStringLiteral("currency"), QStringLiteral("usd")},
+                        {QStringLiteral("payment_method"), QStringLiteral("pm_card_createDispute")},
+                        {QStringLiteral("confirm"), QStringLiteral("true")}});
+    QCOMPARE(pi.status, 200);
+    const QString dp = m_http
+                           ->get(QStringLiteral("/v1/disputes?charge=")
+                                 + pi.json[QStringLiteral("latest_charge")].toString())
+                           .json[QStringLiteral("data")][0][QStringLiteral("id")]
+                           .toString();
+    QVERIFY(dp.startsWith(QLatin1String("dp_")));
+    auto write = [&](const QString &name, const QByteArray &content) {
+        QFile f(m_dir.filePath(name));
+        if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
+            return QString();
+        return f.fileName();
+    };
+    const QString receipt = write(QStringLiteral("receipt.pdf"),
+                                  "%PDF-1.4\n% Northwind receipt " + dp.toLatin1() + "\n%%EOF\n");
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    png += QByteArray(20000, '\x07'); // A label photo, as far as Stripe can tell.
+    const QString label = write(QStringLiteral("label.png"), png);
+    const QString text = write(QStringLiteral("notes.txt"), "delivered\n");
+    QByteArray big("%PDF-1.4\n");
+    big += QByteArray(5 * 1024 * 1024, ' ');
+    const QString huge = write(QStringLiteral("huge.pdf"), big);
+    QVERIFY(!receipt.isEmpty() && !label.isEmpty() && !text.isEmpty() && !huge.isEmpty());
+
+    // Bad input: nothing is uploaded, nothing sent.
+    const char *uploads = "POST /v1/files";
+    const char *updates = "POST /v1/disputes/:id";
+    const qint64 before = endpoint(uploads), updatesBefore = endpoint(updates);
+    const qint64 filesBefore = counter("files");
+    const QList<QPair<QStringList, QString>> usage {
+        {{QStringLiteral("--file"), QStringLiteral("receipt=") + text},
+         QStringLiteral("PDF, JPEG or PNG")},
+        {{QStringLiteral("--file"), QStringLiteral("receipt=") + huge},
+         QStringLiteral("at most 5 MB")},
+        {{QStringLiteral("--file"), QStringLiteral("selfie=") + receipt},
+         QStringLiteral("selfie is not an evidence field that takes a file")},
+        {{QStringLiteral("--file"), QStringLiteral("receipt=") + receipt, QStringLiteral("--file"),
+          QStringLiteral("receipt=") + label},
+         QStringLiteral("--file receipt is given twice")},
+        {{QStringLiteral("--file"), QStringLiteral("receipt=") + receipt, QStringLiteral("--field"),
+          QStringLiteral("receipt=file_x")},
+         QStringLiteral("not an evidence text field")},
+    };
+    for (const auto &[args, message] : usage) {
+        const Result r
+            = run(QStringList {QStringLiteral("dispute"), QStringLiteral("evidence"), dp} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+    QCOMPARE(endpoint(uploads), before);
+
+    const QStringList args {QStringLiteral("dispute"),
+                            QStringLiteral("evidence"),
+                            dp,
+                            QStringLiteral("--file"),
+                            QStringLiteral("receipt=") + receipt,
+                            QStringLiteral("--file"),
+                            QStringLiteral("shipping_documentation=") + label,
+                            QStringLiteral("--field"),
+                            QStringLiteral("shipping_tracking_number=1Z999AA10123456784"),
+                            QStringLiteral("--submit")};
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/_sandbox/faults"),
+                        {{QStringLiteral("latency_ms"), QStringLiteral("250")}})
+                 .status,
+             200);
+    QRandomGenerator random(20261204);
+    QList<int> reached;
+    for (int round = 0; round < 10; ++round) {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(PeerProcess::paydeskBinary(), args + common(QStringLiteral("killfiles.sqlite")));
+        QVERIFY(p.waitForStarted());
+        if (p.waitForFinished(int(random.bounded(200, 1100))))
+            break; // Finished before the kill.
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(10000));
+        paydesk::models::sql::Database db;
+        if (db.open(m_dir.filePath(QStringLiteral("killfiles.sqlite")), false))
+            reached.append(int(db.scalar(QStringLiteral("SELECT count(*) FROM outbox"))));
+    }
+    qInfo() << "steps committed when each run was killed:" << reached;
+    QVERIFY(std::any_of(reached.cbegin(), reached.cend(), [](int n) { return n > 0 && n < 3; }));
+    QCOMPARE(m_http
+                 ->post(QStringLiteral("/_sandbox/faults"),
+                        {{QStringLiteral("latency_ms"), QStringLiteral("0")}})
+                 .status,
+             200);
+    Result r = run(args, QStringLiteral("killfiles.sqlite"));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+    // Two files, once each; one submission, with them.
+    QCOMPARE(counter("files"), filesBefore + 2);
+    const QJsonObject d = m_http->get(QStringLiteral("/v1/disputes/") + dp).json;
+    QCOMPARE(d[QStringLiteral("status")].toString(), QStringLiteral("under_review"));
+    QCOMPARE(d[QStringLiteral("evidence_details")][QStringLiteral("submission_count")].toInteger(),
+             1);
+    const QJsonObject evidence = d[QStringLiteral("evidence")].toObject();
+    QCOMPARE(evidence[QStringLiteral("shipping_tracking_number")].toString(),
+             QStringLiteral("1Z999AA10123456784"));
+    for (const char *field : {"receipt", "shipping_documentation"}) {
+        const QString file = evidence[QLatin1String(field)].toString();
+        QVERIFY2(file.startsWith(QLatin1String("file_")), field);
+        const QJsonObject f = m_http->get(QStringLiteral("/v1/files/") + file).json;
+        QCOMPARE(f[QStringLiteral("purpose")].toString(), QStringLiteral("dispute_evidence"));
+        QCOMPARE(f[QStringLiteral("type")].toString(),
+                 QLatin1String(field) == QLatin1String("receipt") ? QStringLiteral("pdf")
+                                                                  : QStringLiteral("png"));
+    }
+    QCOMPARE(QFileInfo(label).size(),
+             m_http
+                 ->get(QStringLiteral("/v1/files/")
+                       + evidence[QStringLiteral("shipping_documentation")].toString())
+                 .json[QStringLiteral("size")]
+                 .toInteger());
+    QVERIFY(endpoint(updates) >= updatesBefore + 1);
+    // Run again: already done, nothing uploaded or sent.
+    const qint64 uploadsAfter = endpoint(uploads), updatesAfter = endpoint(updates);
+    r = run(args, QStringLiteral("killfiles.sqlite"));
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done")), qPrintable(r.err));
+    QCOMPARE(endpoint(uploads), uploadsAfter);
+    QCOMPARE(endpoint(updates), updatesAfter);
+    QCOMPARE(counter("files"), filesBefore + 2);
 }
 
 QTEST_GUILESS_MAIN(TestStaffCommands)
