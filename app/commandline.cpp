@@ -241,8 +241,9 @@ const QList<Subcommand> &subcommands()
               apiBaseOption(), cacheOption()}});
         l.append(
             {QStringLiteral("report"),
-             QStringLiteral("revenue|settlement|payments|mrr|churn [--interval day|week|month] "
-                            "[--currency C] [--format csv|json] | payouts [--from D] [--to D]"),
+             QStringLiteral(
+                 "revenue|settlement|payments|mrr|churn [--interval day|week|month] "
+                 "[--currency C] [--format csv|json] | payouts [--from D] [--to D] [--lines]"),
              QStringLiteral("Print an analytics report computed from the cache (offline), or "
                             "the reconciliation of the payouts arriving in a range (their "
                             "transactions are read from Stripe once, with STRIPE_API_KEY)."),
@@ -254,6 +255,9 @@ const QList<Subcommand> &subcommands()
               valueOption("at", "mrr: the day whose MRR to report (default today).", "YYYY-MM-DD"),
               flagOption("history",
                          "mrr: month by month (start, movements, end) instead of MRR now."),
+              flagOption("lines",
+                         "payouts: every balance transaction of each payout (CSV), then its "
+                         "groups and total."),
               flagOption("summary",
                          "churn: one row per currency for the whole range (with LTV and trial "
                          "conversion) instead of month by month."),

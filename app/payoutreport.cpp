@@ -137,6 +137,9 @@ int runPayoutReport(const QCommandLineParser &parser)
             return failure(linkError);
     }
 
+    const bool lines = parser.isSet(u"lines"_s);
+    if (lines && format == "json"_L1)
+        return usage(u"--lines is a CSV of every transaction; leave out --format json"_s);
     QStringList off;
     QString csv = models::csv::row({u"payout"_s, u"created"_s, u"arrival_date"_s, u"status"_s,
                                     u"currency"_s, u"group"_s, u"transactions"_s, u"gross"_s,
@@ -171,6 +174,17 @@ int runPayoutReport(const QCommandLineParser &parser)
                                  {u"total"_s, groupJson(r.total)},
                                  {u"adds_up"_s, r.addsUp()},
                                  {u"difference"_s, r.difference()}});
+    }
+    if (lines) {
+        // Every transaction of every payout, then its groups and total (the payout detail's
+        // export): one header for the whole range.
+        csv.clear();
+        for (const QString &id : ids) {
+            QString one = payouts::toCsv(payouts::reconcile(cache.database(), id, true));
+            if (!csv.isEmpty())
+                one = one.mid(one.indexOf(u'\n') + 1);
+            csv += one;
+        }
     }
     if (format == "json"_L1)
         stdoutStream() << QString::fromUtf8(QJsonDocument(QJsonObject {{u"report"_s, u"payouts"_s},

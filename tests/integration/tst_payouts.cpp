@@ -266,6 +266,14 @@ void TestPayouts::reportPrintsTheSameReconciliation()
     QCOMPARE(lines.size(), 1 + rows.size() * 6);
     QVERIFY(lines.first().startsWith("payout,created,arrival_date,status,currency,group"));
     QVERIFY(!csv.contains(",no\r"));
+    // Every transaction too: one row each, then the groups, the total and the payout.
+    const auto [linesCode, linesCsv, linesErr] = run({QStringLiteral("--lines")}, {});
+    QVERIFY2(linesCode == 0, linesErr.constData());
+    qint64 transactions = 0;
+    for (const QJsonValue &v : rows)
+        transactions += v[QStringLiteral("total")][QStringLiteral("transactions")].toInteger();
+    QCOMPARE(qint64(linesCsv.trimmed().split('\n').size()), 1 + transactions + rows.size() * 7);
+    QVERIFY(linesCsv.startsWith("payout,balance_transaction,group"));
     // Bad input.
     QCOMPARE(std::get<0>(run({QStringLiteral("--format"), QStringLiteral("xml")}, {})), 2);
     QCOMPARE(std::get<0>(run({QStringLiteral("--interval"), QStringLiteral("day")}, {})), 2);
