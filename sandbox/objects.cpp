@@ -1,6 +1,7 @@
 #include "sandbox/objects.h"
 
 #include "sandbox/jsonwriter.h"
+#include "sandbox/store.h"
 
 #include <QHash>
 #include <QJsonDocument>
@@ -504,7 +505,8 @@ QByteArray balanceTransactionJson(const QString &id, qint64 created, const QStri
                                                                : "charge";
     // Funds are available 2 days after a payment (the payout schedule's delay); a payout takes
     // them at once.
-    const qint64 availableOn = type == QLatin1String("payout") ? created : created + 2 * 86400;
+    const qint64 availableOn
+        = type == QLatin1String("payout") ? created : created + Store::kAvailableAfter;
     JsonWriter w;
     w.beginObject()
         .str("id", id)

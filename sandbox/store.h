@@ -64,9 +64,12 @@ struct Store
         qint64 lastDay = 0; // The last day the schedule has run for; 0: not started.
         qint64 lastCut = 0; // The end of the last payout's window.
         QHash<QByteArray, PayoutWindow> windows; // By payout id.
-        QList<QByteArray> inTransit; // Payouts that have not arrived yet.
+        QHash<QByteArray, qint64> inTransit; // Payouts that have not arrived yet: arrival.
     } payoutBook;
     static qint64 payoutDayOf(qint64 availableOn) { return (availableOn + 86399) / 86400; }
+    // The payout schedule's delay: a balance transaction's funds are available this long after
+    // it is created (a payout's own at once).
+    static constexpr qint64 kAvailableAfter = 2 * 86400;
     // Stores a balance transaction and counts it in the balance. `generating`: before finish().
     void addBalanceTransaction(const QByteArray &json, const QByteArray &id, qint64 created,
                                const QByteArray &type, qint64 net, bool generating = false)
@@ -78,7 +81,7 @@ struct Store
         if (type == "payout")
             payoutBook.paidOut += net;
         else
-            payoutBook.netByDay[payoutDayOf(created + 2 * 86400)] += net;
+            payoutBook.netByDay[payoutDayOf(created + kAvailableAfter)] += net;
     }
 
     void finish()

@@ -443,8 +443,10 @@ QVariant ListTableModel::displayValue(int column, const QVariant &value) const
 
 QVariant ListTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || (role != Qt::DisplayRole && role != UrgentRole))
-        return CacheTableModel::data(index, role);
+    // Only two columns of two kinds say more than the base model: the rest go straight there.
+    if (!index.isValid() || (role != Qt::DisplayRole && role != UrgentRole)
+        || (m_kind != Kind::Disputes && m_kind != Kind::Payouts))
+        return role == UrgentRole ? QVariant(false) : CacheTableModel::data(index, role);
     const QString &key = tableColumns().at(index.column()).key;
     const QVariant raw = CacheTableModel::data(index, RawRole);
     if (m_kind == Kind::Payouts && key == QLatin1String("arrival_date") && !raw.isNull()

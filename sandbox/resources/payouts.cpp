@@ -80,6 +80,8 @@ void runPayoutSchedule(Store &store, IdGenerator &ids, qint64 now, const PayoutA
         book.lastDay = book.netByDay.begin()->first - 1;
         book.lastCut = book.lastDay * kDay;
     }
+    if (book.lastDay >= today)
+        return; // Run before every request: nothing to do until the next midnight.
     QString destination;
     store.bankAccounts.forEach([&](const Collection::Entry &e) {
         if (destination.isEmpty())
@@ -109,7 +111,7 @@ void runPayoutSchedule(Store &store, IdGenerator &ids, qint64 now, const PayoutA
         const qint64 arrival = created + kDay;
         announce.event(L("payout.created"), payout, created);
         if (arrival > now) {
-            book.inTransit.append(id.toLatin1());
+            book.inTransit.insert(id.toLatin1(), arrival);
         } else if (d == failDay) {
             // The bank refused it: the funds come back to the balance at arrival and go out with
             // a later payout.
@@ -152,8 +154,8 @@ qint64 availableBalance(const Store &store, qint64 now, qint64 *pending)
     // The day under way: what has become available by now, transaction by transaction.
     if (book.netByDay.count(current)) {
         store.balanceTransactions.forEachCreated(
-            (current - 1) * kDay + 1 - 2 * kDay, current * kDay - 2 * kDay + 1,
-            [&](const Collection::Entry &e) {
+            (current - 1) * kDay + 1 - Store::kAvailableAfter,
+            current * kDay - Store::kAvailableAfter + 1, [&](const Collection::Entry &e) {
                 if (e.key == "payout")
                     return;
                 const QJsonObject o = QJsonDocument::fromJson(e.json()).object();
@@ -254,7 +256,7 @@ void StripeSandbox::payoutRoutes(QList<Route> &r)
                 // own transaction.
                 if (e.key == "payout")
                     return e.id == window->txn;
-                const qint64 availableOn = e.created + 2 * kDay;
+                const qint64 availableOn = e.created + Store::kAvailableAfter;
                 return availableOn > window->from && availableOn <= window->to;
             };
         return sb.list(sb.m_store.balanceTransactions, c.url(), c.params, filter);
@@ -273,19 +275,16 @@ void StripeSandbox::payOutDue()
     // Payouts in transit arrive (the day after they were made).
     for (auto it = m_store.payoutBook.inTransit.begin();
          it != m_store.payoutBook.inTransit.end();) {
-        const auto payout = m_store.payouts.get(*it);
-        if (!payout) {
-            it = m_store.payoutBook.inTransit.erase(it);
-            continue;
-        }
-        if (payout->value(L("arrival_date")).toInteger() > t) {
+        if (it.value() > t) {
             ++it;
             continue;
         }
-        QJsonObject paid = *payout;
-        paid.insert(L("status"), L("paid"));
-        m_store.payouts.replace(paid, QByteArrayLiteral("paid"));
-        emitEvent(L("payout.paid"), paid, changedFields(*payout, paid));
+        if (const auto payout = m_store.payouts.get(it.key())) {
+            QJsonObject paid = *payout;
+            paid.insert(L("status"), L("paid"));
+            m_store.payouts.replace(paid, QByteArrayLiteral("paid"));
+            emitEvent(L("payout.paid"), paid, changedFields(*payout, paid));
+        }
         it = m_store.payoutBook.inTransit.erase(it);
     }
 }
