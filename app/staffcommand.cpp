@@ -1,6 +1,7 @@
 #include "app/staffcommand.h"
 
 #include "app/commandline.h"
+#include "models/actions/disputeform.h"
 #include "models/actions/invoiceplan.h"
 #include "models/actions/outbox.h"
 #include "models/actions/staffactions.h"
@@ -1351,8 +1352,9 @@ int runDisputeCommand(const QCommandLineParser &parser)
         return staff.usage(u"use 'dispute evidence DP_ID --field KEY=TEXT... [--submit]' or "
                            u"'dispute accept DP_ID'"_s);
     const bool submit = parser.isSet(u"submit"_s);
-    // Files, read and checked before anything is sent: by field, name and content.
+    // Files, read before anything is sent; the form's rules (models::disputeform) check them.
     QMap<QString, std::pair<QString, QByteArray>> files;
+    QList<models::disputeform::EvidenceFile> attached;
     for (const QString &f : parser.values(u"file"_s)) {
         const qsizetype eq = f.indexOf(u'=');
         const QString key = f.left(eq).trimmed();
@@ -1372,10 +1374,8 @@ int runDisputeCommand(const QCommandLineParser &parser)
         if (!file.open(QIODevice::ReadOnly))
             return staff.usage(u"cannot read %1: %2"_s.arg(path, file.errorString()));
         const QByteArray content = file.readAll();
-        if (const QString problem = models::staffactions::evidenceFileProblem(content);
-            !problem.isEmpty())
-            return staff.usage(u"%1: %2"_s.arg(path, problem));
         files.insert(key, {QFileInfo(path).fileName(), content});
+        attached.append({key, path, content});
     }
     if (verb == QLatin1String("accept") && !files.isEmpty())
         return staff.usage(u"--file is an option of 'dispute evidence'"_s);
@@ -1385,40 +1385,25 @@ int runDisputeCommand(const QCommandLineParser &parser)
         const QString key = f.left(eq).trimmed();
         if (eq < 0 || key.isEmpty())
             return staff.usage(u"--field takes KEY=TEXT (\"%1\")"_s.arg(f));
-        if (!models::staffactions::disputeTextFields().contains(key))
-            return staff.usage(u"%1 is not an evidence text field Stripe takes; they are: %2"_s.arg(
-                key, models::staffactions::disputeTextFields().join(u", "_s)));
         if (fields.contains(key))
             return staff.usage(u"--field %1 is given twice"_s.arg(key));
         fields.insert(key, f.mid(eq + 1));
     }
-    qsizetype text = 0;
-    for (const QString &v : std::as_const(fields))
-        text += v.size();
-    if (text > 150000)
-        return staff.usage(
-            u"the evidence is %1 characters long; Stripe takes at most 150,000"_s.arg(text));
     if (verb == QLatin1String("accept") && (submit || !fields.isEmpty()))
         return staff.usage(u"--field and --submit are options of 'dispute evidence'"_s);
-    for (auto it = files.cbegin(); it != files.cend(); ++it)
-        if (fields.contains(it.key()))
-            return staff.usage(u"%1 is given as --field and as --file"_s.arg(it.key()));
     if (verb == QLatin1String("evidence") && fields.isEmpty() && files.isEmpty() && !submit)
         return staff.usage(u"give the evidence with --field KEY=TEXT (and --submit to send it to "
                            u"the bank)"_s);
+    if (verb == QLatin1String("evidence"))
+        if (const models::InputProblem p = models::disputeform::problem(fields, attached, submit);
+            !p.ok())
+            return staff.usage(p.message);
     const OutboxAction a = verb == QLatin1String("accept")
         ? models::staffactions::acceptDispute(id)
         : models::staffactions::disputeEvidence(id, fields, submit);
-    QStringList intent {u"dispute"_s, verb, id};
-    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
-        intent << it.key() + u'=' + it.value();
-    for (auto it = files.cbegin(); it != files.cend(); ++it)
-        intent << it.key() + u"=sha256:"_s
-                + QString::fromLatin1(
-                      QCryptographicHash::hash(it.value().second, QCryptographicHash::Sha256)
-                          .toHex());
-    if (submit)
-        intent << u"--submit"_s;
+    const QStringList intent {verb == QLatin1String("accept")
+                                  ? u"dispute accept "_s + id
+                                  : models::disputeform::intentOf(id, fields, attached, submit)};
     if (!files.isEmpty())
         return run(staff, [&staff, id, fields, files, intent, submit] {
             staff.openAndResume([&staff, id, fields, files, intent, submit] {

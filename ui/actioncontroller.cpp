@@ -5,6 +5,7 @@
 #include "models/store/cache.h"
 #include "ui/cancelsubscriptiondialog.h"
 #include "ui/customerdialog.h"
+#include "ui/disputedialog.h"
 #include "ui/invoicecreatedialog.h"
 #include "ui/invoicedialog.h"
 #include "ui/refunddialog.h"
@@ -150,6 +151,10 @@ QString ActionController::label(models::StaffAction action, const QJsonObject &o
         return tr("Mark uncollectible…");
     case models::StaffAction::InvoiceDelete:
         return tr("Delete draft…");
+    case models::StaffAction::DisputeEvidence:
+        return tr("Respond…");
+    case models::StaffAction::DisputeAccept:
+        return tr("Accept dispute…");
     }
     return {};
 }
@@ -182,6 +187,15 @@ QString ActionController::customerLabel(const QString &customerId) const
     if (!name.isEmpty() && !email.isEmpty())
         return QStringLiteral("%1 <%2>").arg(name, email);
     return name.isEmpty() ? (email.isEmpty() ? customerId : email) : name;
+}
+
+QString ActionController::disputeCustomer(const QJsonObject &dispute) const
+{
+    // A dispute names its charge; the charge names the customer.
+    const QString charge = dispute.value(QStringLiteral("charge")).toString();
+    const QString customer
+        = cached(QStringLiteral("charges"), charge).value(QStringLiteral("customer")).toString();
+    return customer.isEmpty() ? charge : customerLabel(customer);
 }
 
 ActionDialog *ActionController::request(const QString &action, const QString &id)
@@ -267,6 +281,12 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
         dialog = new InvoiceActionDialog(
             info->action, object,
             customerLabel(object.value(QStringLiteral("customer")).toString()), options, m_window);
+        break;
+    case models::StaffAction::DisputeEvidence:
+        dialog = new DisputeResponseDialog(object, disputeCustomer(object), options, m_window);
+        break;
+    case models::StaffAction::DisputeAccept:
+        dialog = new AcceptDisputeDialog(object, disputeCustomer(object), options, m_window);
         break;
     }
     dialog->setOutbox(m_outbox);

@@ -72,6 +72,7 @@ Q_SIGNALS:
 private:
     QJsonObject cached(const QString &table, const QString &id) const;
     QString customerLabel(const QString &customerId) const;
+    QString disputeCustomer(const QJsonObject &dispute) const;
     void emitAvailability();
 
     QWidget *m_window;

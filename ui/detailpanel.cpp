@@ -1,5 +1,6 @@
 #include "ui/detailpanel.h"
 
+#include "models/payouts/reconciliation.h"
 #include "models/store/cachereader.h"
 #include "ui/actioncontroller.h"
 #include "ui/statusbadge.h"
@@ -7,14 +8,17 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDesktopServices>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -190,9 +194,65 @@ void DetailPanel::updateActions()
         m_actionRow->addWidget(b, n / 2, n % 2);
         m_actionButtons.append(b);
     }
+    if (m_detail.found && m_detail.table == QLatin1String("payouts")) {
+        // The payout's reconciliation as CSV, the same as `paydesk report payouts --lines`.
+        auto *b = new QPushButton(tr("Export reconciliation…"), this);
+        b->setObjectName(QStringLiteral("detailExportReconciliation"));
+        b->setProperty("action", QStringLiteral("payout.export"));
+        b->setToolTip(tr("Every balance transaction of this payout, its groups and total, as "
+                         "CSV"));
+        b->setMinimumWidth(b->sizeHint().width());
+        connect(b, &QPushButton::clicked, this, [this] {
+            const QString file = QFileDialog::getSaveFileName(
+                this, tr("Export payout reconciliation"),
+                QStringLiteral("paydesk-%1.csv").arg(m_detail.id), tr("CSV files (*.csv)"));
+            if (file.isEmpty())
+                return;
+            QString error;
+            if (!exportReconciliation(file, &error))
+                QMessageBox::warning(this, tr("Export failed"), error);
+        });
+        const int n = int(m_actionButtons.size());
+        m_actionRow->addWidget(b, n / 2, n % 2);
+        m_actionButtons.append(b);
+    }
     m_actionsOff->setText(off);
     m_actionsOff->setVisible(!actions.isEmpty() && !off.isEmpty());
     chainTabOrder();
+}
+
+bool DetailPanel::exportReconciliation(const QString &file, QString *error)
+{
+    if (!m_reader || m_detail.table != QLatin1String("payouts")) {
+        *error = tr("No payout is shown.");
+        return false;
+    }
+    const models::payouts::Reconciliation r
+        = models::payouts::reconcile(m_reader->database(), m_detail.id);
+    if (!r.linked) {
+        *error = tr("The transactions of payout %1 are not read from Stripe yet (they are read "
+                    "when the payout is shown and Paydesk is online); nothing was written.")
+                     .arg(m_detail.id);
+        return false;
+    }
+    if (!r.addsUp()) {
+        *error = tr("The transactions of payout %1 do not add up to its amount (%2 apart); "
+                    "nothing was written. Sync and try again.")
+                     .arg(m_detail.id)
+                     .arg(r.difference());
+        return false;
+    }
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        *error = out.errorString();
+        return false;
+    }
+    out.write(models::payouts::toCsv(r).toUtf8());
+    if (!out.commit()) {
+        *error = out.errorString();
+        return false;
+    }
+    return true;
 }
 
 void DetailPanel::setTabPredecessor(QWidget *previous)

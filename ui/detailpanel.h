@@ -48,6 +48,10 @@ public:
     QPushButton *actionButton(const QString &action) const;
     const models::ObjectDetail &detail() const { return m_detail; }
     QString overviewHtml() const;
+    // Writes the shown payout's reconciliation as CSV (what its "Export reconciliation…"
+    // button does once a file is chosen); false with the reason when it is not linked or does
+    // not add up, and nothing is written.
+    bool exportReconciliation(const QString &file, QString *error);
     // The widget Tab comes from into the panel (its table): the panel's widgets follow it in
     // screen order, its staff actions first, whenever they are made again.
     void setTabPredecessor(QWidget *previous);

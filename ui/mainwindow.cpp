@@ -15,6 +15,7 @@
 #include "ui/theme.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCompleter>
 #include <QDateTime>
 #include <QEvent>
@@ -28,6 +29,7 @@
 #include <QStackedWidget>
 #include <QStandardItemModel>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTimer>
 #include <QToolButton>
 
@@ -140,7 +142,15 @@ MainWindow::MainWindow(const Account &account, QWidget *parent)
     m_actions->setLiveMode(!account.testMode);
     buildNavigation();
     connect(m_reader, &models::CacheReader::reopened, this, &MainWindow::readDenied);
-    connect(m_reader, &models::CacheReader::reopened, this, &MainWindow::countDisputes);
+    connect(m_reader, &models::CacheReader::reopened, this, [this] {
+        m_disputeWatch = models::DisputeWatch(); // Another cache: a new baseline.
+        countDisputes();
+    });
+    // Deadlines come closer without the cache changing.
+    auto *deadlines = new QTimer(this);
+    deadlines->setInterval(10 * 60 * 1000);
+    connect(deadlines, &QTimer::timeout, this, &MainWindow::countDisputes);
+    deadlines->start();
     connect(m_reader, &models::CacheReader::changed, this, [this](const QStringList &tables) {
         if (tables.contains(QStringLiteral("sync_state")))
             readDenied();
@@ -505,6 +515,42 @@ void MainWindow::countDisputes()
                          : n > 1 ? tr("Disputes: %1 need a response").arg(n)
                                  : tr("Disputes (Ctrl+%1)").arg(shortcutNumber(Page::Disputes)));
     item->setData(Qt::AccessibleTextRole, item->toolTip());
+    for (const models::DisputeAlert &alert : m_disputeWatch.update(
+             models::DisputeWatch::read(m_reader->database()), QDateTime::currentSecsSinceEpoch()))
+        notify(alert);
+}
+
+void MainWindow::notify(const models::DisputeAlert &alert)
+{
+    m_notifications.append(alert.title + QStringLiteral(": ") + alert.text);
+    const QString id = alert.ids.size() == 1 ? alert.ids.constFirst() : QString();
+    // A desktop notification where the desktop shows them; the window asks for attention too.
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(QStringLiteral("Paydesk"));
+            connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+                showNormal();
+                raise();
+                activateWindow();
+                if (m_notifiedDispute.isEmpty())
+                    showPage(Page::Disputes);
+                else
+                    openObject(QStringLiteral("disputes"), m_notifiedDispute);
+            });
+        }
+        m_tray->show();
+        m_notifiedDispute = id;
+        m_tray->showMessage(alert.title, alert.text, QSystemTrayIcon::Warning, 15000);
+    }
+    QApplication::alert(this);
+    const QString line = alert.title + QStringLiteral(": ") + alert.text.section(u'\n', 0, 0);
+    setStatusText(line);
+    QTimer::singleShot(30000, this, [this, line] {
+        if (m_statusText && m_statusText->text() == line)
+            setStatusText({});
+    });
+    Q_EMIT notified(alert.title, alert.text);
 }
 
 bool MainWindow::openObject(const QString &table, const QString &id)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/store/cachereader.h"
+#include "models/views/disputewatch.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -14,6 +15,7 @@ class QToolButton;
 class QProgressBar;
 class QListWidget;
 class QStackedWidget;
+class QSystemTrayIcon;
 
 namespace paydesk::ui {
 
@@ -120,6 +122,8 @@ public:
     HomePage *homePage() const { return m_homePage; }
     AnalyticsPage *analyticsPage() const { return m_analyticsPage; }
     BalancePage *balancePage() const { return m_balancePage; }
+    // The notifications given so far ("New dispute: $40.00 · Fraudulent · …"), oldest first.
+    QStringList notifications() const { return m_notifications; }
 
 Q_SIGNALS:
     void currentPageChanged(paydesk::ui::MainWindow::Page page);
@@ -128,6 +132,8 @@ Q_SIGNALS:
     void settingsRequested();
     // A page's detail panel shows this object.
     void objectShown(const QString &table, const QString &id);
+    // A desktop notification was given (a new dispute, disputes due within 72 hours).
+    void notified(const QString &title, const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -137,8 +143,9 @@ private:
     void buildNavigation();
     void runGlobalSearch();
     void readDenied();
-    // The sidebar's count of disputes that need a response.
+    // The sidebar's count of disputes that need a response, and the notifications they owe.
     void countDisputes();
+    void notify(const models::DisputeAlert &alert);
     void buildStatusBar(const Account &account);
 
     QListWidget *m_navigation;
@@ -167,6 +174,10 @@ private:
     HomePage *m_homePage = nullptr;
     AnalyticsPage *m_analyticsPage = nullptr;
     BalancePage *m_balancePage = nullptr;
+    models::DisputeWatch m_disputeWatch;
+    QSystemTrayIcon *m_tray = nullptr;
+    QString m_notifiedDispute; // What clicking the last notification opens ("": the page).
+    QStringList m_notifications;
 };
 
 } // namespace paydesk::ui

@@ -1,6 +1,9 @@
 #include "models/actions/catalogue.h"
 
+#include "models/actions/staffactions.h"
+
 #include <QCoreApplication>
+#include <QDateTime>
 
 namespace paydesk::models {
 
@@ -38,6 +41,10 @@ const QList<StaffActionInfo> &staffActionCatalogue()
          "invoices:write", "invoice mark-uncollectible"},
         {StaffAction::InvoiceDelete, "invoice.delete", "invoices", true, "invoices:write",
          "invoice delete"},
+        {StaffAction::DisputeEvidence, "dispute.evidence", "disputes", true, "disputes:write",
+         "dispute evidence"},
+        {StaffAction::DisputeAccept, "dispute.accept", "disputes", true, "disputes:write",
+         "dispute accept"},
     };
     return catalogue;
 }
@@ -114,6 +121,12 @@ QString staffActionRefusal(StaffAction action, const QJsonObject &object)
         return invoice({"open", "uncollectible"});
     case StaffAction::InvoiceMarkUncollectible:
         return invoice({"open"});
+    case StaffAction::DisputeEvidence:
+        // Closed, submitted already, or past its deadline.
+        return staffactions::disputeRefusal(object, QDateTime::currentSecsSinceEpoch());
+    case StaffAction::DisputeAccept:
+        // Closed or submitted already; the deadline does not stop a merchant conceding.
+        return staffactions::disputeRefusal(object, 0);
     }
     return QStringLiteral("unknown action");
 }

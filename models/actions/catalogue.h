@@ -26,6 +26,8 @@ enum class StaffAction {
     InvoiceVoid,
     InvoiceMarkUncollectible,
     InvoiceDelete,
+    DisputeEvidence, // Evidence (text and files) saved as a draft or submitted once.
+    DisputeAccept, // Concedes the dispute: the money stays withdrawn.
 };
 
 struct StaffActionInfo

@@ -105,6 +105,8 @@ protected:
     // The SQL condition of the current filter over alias `t` (parameters appended, numbered
     // ?1, ?2, … in order); "" for none. Deleted rows are excluded by the base.
     virtual QString filterSql(QStringList *parameters) const = 0;
+    // The order of the default sort (descending unless set; before the first reload).
+    void setDefaultSortOrder(Qt::SortOrder order) { m_sortOrder = order; }
     // A display text a subclass formats itself; a null QVariant falls back to the kind.
     virtual QVariant displayValue(int column, const QVariant &value) const;
     // Where counting stops for the current filter (searches may stop earlier).

@@ -103,11 +103,14 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
     }
     case ListTableModel::Kind::Disputes:
         return {money("amount", T::tr("Amount"), QStringLiteral("t.amount")),
-                status("status", T::tr("Status")),
-                status("reason", T::tr("Reason")),
+                status("status", T::tr("Status")), status("reason", T::tr("Reason")),
                 text("charge", T::tr("Payment"), QStringLiteral("t.charge")),
+                // Sorted as a to-do list: those that need a response by their deadline
+                // (soonest first), then the others, newest first.
                 date("due_by", T::tr("Respond by"), QStringLiteral("t.due_by"),
-                     QStringLiteral("coalesce(t.due_by, 0)")),
+                     QStringLiteral("CASE WHEN t.status IN ('needs_response', "
+                                    "'warning_needs_response') THEN coalesce(t.due_by, 0) ELSE "
+                                    "100000000000 - t.created END")),
                 created(T::tr("Opened"))};
     case ListTableModel::Kind::Invoices:
         return {money("total", T::tr("Total"), QStringLiteral("t.total")),
@@ -180,7 +183,10 @@ QList<TableColumn> columnsFor(ListTableModel::Kind kind)
 
 int defaultSortFor(ListTableModel::Kind kind)
 {
-    return int(columnsFor(kind).size() - 1); // Every kind ends with its creation date.
+    // Disputes by their deadline; every other kind by its creation date (its last column).
+    if (kind == ListTableModel::Kind::Disputes)
+        return int(columnsFor(kind).size() - 2);
+    return int(columnsFor(kind).size() - 1);
 }
 
 } // namespace
@@ -188,7 +194,10 @@ int defaultSortFor(ListTableModel::Kind kind)
 ListTableModel::ListTableModel(Kind kind, QObject *parent)
     : CacheTableModel(tableName(kind), columnsFor(kind), defaultSortFor(kind), parent)
     , m_kind(kind)
-{ }
+{
+    if (kind == Kind::Disputes)
+        setDefaultSortOrder(Qt::AscendingOrder); // The soonest deadline first.
+}
 
 QString ListTableModel::tableName(Kind kind)
 {
@@ -465,6 +474,11 @@ QVariant ListTableModel::data(const QModelIndex &index, int role) const
     const qint64 due = raw.toLongLong();
     if (role == UrgentRole)
         return due - now < 72 * 3600;
+    return timeLeftText(due, now);
+}
+
+QString ListTableModel::timeLeftText(qint64 due, qint64 now)
+{
     const QString day
         = QLocale().toString(QDateTime::fromSecsSinceEpoch(due).date(), QStringLiteral("MMM d"));
     if (due <= now)

@@ -63,6 +63,8 @@ public:
     // A dispute that still needs a response shows its time left ("2 days left · Nov 25",
     // "Overdue · Nov 20"), urgent within 72 hours; a payout's arrival is a day (UTC, as Stripe).
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    // "2 days left · Nov 25", "Due today · Nov 23", "Overdue · Nov 20".
+    static QString timeLeftText(qint64 due, qint64 now);
     // The "now" time left is counted from (tests; invalid: the clock).
     void setNow(const QDateTime &now) { m_clock = now; }
     static QString whereClause(Kind kind, const ListFilter &filter, QStringList *parameters);

@@ -1,5 +1,6 @@
 #include "models/views/objectdetail.h"
 
+#include "models/actions/disputeform.h"
 #include "models/money.h"
 #include "models/payouts/reconciliation.h"
 #include "models/views/listtablemodel.h"
@@ -668,24 +669,141 @@ void loadInvoice(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
         d.sections.append(links);
 }
 
+// A dispute as the Stripe Dashboard shows it: what the bank said (reason and the network's
+// code), the money withdrawn with the fee, the deadline and time left, the charge and customer,
+// the evidence on it and its details, what Stripe's guidance asks for the reason, and the status
+// history from the events synced.
+void loadDispute(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
+{
+    Row r(db,
+          QStringLiteral("SELECT d.amount, d.currency, d.status, d.reason, d.charge, d.due_by, "
+                         "d.created, d.is_charge_refundable, c.customer, coalesce(cu.name, "
+                         "cu.email, c.customer) FROM disputes d LEFT JOIN charges c ON c.id = "
+                         "d.charge LEFT JOIN customers cu ON cu.id = c.customer WHERE d.id = ?1"),
+          {d.id});
+    if (!r.next())
+        return;
+    const QString status = r.text(2);
+    const disputeform::Guidance guidance = disputeform::guidanceFor(r.text(3));
+    d.title = money(r.num(0), r.text(1));
+    d.subtitle = tr("Dispute · %1").arg(guidance.title);
+    d.status = status;
+    DetailSection summary {tr("Summary"), {}};
+    addIf(summary, tr("Reason"), guidance.title);
+    const QString code = raw.value(u"payment_method_details"_s)
+                             .toObject()
+                             .value(u"card"_s)
+                             .toObject()
+                             .value(u"network_reason_code"_s)
+                             .toString();
+    const QString brand = raw.value(u"payment_method_details"_s)
+                              .toObject()
+                              .value(u"card"_s)
+                              .toObject()
+                              .value(u"brand"_s)
+                              .toString();
+    addIf(summary, tr("Network reason code"),
+          brand.isEmpty() || code.isEmpty() ? code : u"%1 %2"_s.arg(capitalised(brand), code));
+    addIf(summary, tr("Payment"), r.text(4), QStringLiteral("charges/") + r.text(4));
+    addIf(summary, tr("Customer"), r.text(9),
+          r.text(8).isEmpty() ? QString() : QStringLiteral("customers/") + r.text(8));
+    addIf(summary, tr("Opened"), date(r.num(6)));
+    const bool open = status == QLatin1String("needs_response")
+        || status == QLatin1String("warning_needs_response");
+    if (!r.isNull(5) && r.num(5) > 0)
+        addIf(summary, tr("Respond by"),
+              open ? u"%1 (%2)"_s.arg(
+                  date(r.num(5)),
+                  ListTableModel::timeLeftText(r.num(5), QDateTime::currentSecsSinceEpoch()))
+                   : date(r.num(5)));
+    addIf(summary, tr("Payment refundable"), r.num(7) ? tr("Yes") : tr("No"));
+    d.sections.append(summary);
+
+    // The money: withdrawn with the dispute fee, reinstated if won.
+    DetailSection moneySection {tr("Money"), {}};
+    qint64 net = 0;
+    QString settlement;
+    for (const QJsonValue &move : raw.value(u"balance_transactions"_s).toArray()) {
+        const QJsonObject bt = move.toObject();
+        const qint64 amount = bt.value(u"amount"_s).toInteger();
+        const qint64 fee = bt.value(u"fee"_s).toInteger();
+        settlement = bt.value(u"currency"_s).toString();
+        net += bt.value(u"net"_s).toInteger();
+        moneySection.fields.append(
+            {date(bt.value(u"created"_s).toInteger()),
+             (amount < 0 ? tr("%1 withdrawn").arg(money(-amount, settlement))
+                         : tr("%1 reinstated").arg(money(amount, settlement)))
+                 + (fee != 0 ? u' ' + tr("· dispute fee %1").arg(money(fee, settlement))
+                             : QString()),
+             {}});
+    }
+    if (!settlement.isEmpty())
+        moneySection.fields.append({tr("Balance effect"), money(net, settlement), {}});
+    else
+        moneySection.fields.append({QString(), tr("No funds moved yet"), {}});
+    d.sections.append(moneySection);
+
+    // The evidence on the dispute (a draft or what was submitted) and its details.
+    DetailSection evidence {tr("Evidence"), {}};
+    const QJsonObject details = raw.value(u"evidence_details"_s).toObject();
+    const qint64 submissions = details.value(u"submission_count"_s).toInteger();
+    evidence.fields.append(
+        {tr("Submitted"),
+         submissions == 0 ? tr("Not yet") : tr("%n time(s)", nullptr, int(submissions)),
+         {}});
+    if (details.value(u"past_due"_s).toBool())
+        evidence.fields.append(
+            {tr("Past due"), tr("The last submission came after the deadline"), {}});
+    const QMap<QString, QString> current = disputeform::currentEvidence(raw);
+    for (auto it = current.cbegin(); it != current.cend(); ++it)
+        evidence.fields.append({disputeform::fieldLabel(it.key()), it.value(), {}});
+    if (current.isEmpty())
+        evidence.fields.append({QString(), tr("No evidence given yet"), {}});
+    d.sections.append(evidence);
+
+    // While it takes a response: what Stripe's guidance asks for.
+    DetailSection advice {tr("What to show the bank"), {}};
+    advice.fields.append({QString(), guidance.advice, {}});
+    QStringList asked;
+    for (const QString &f : guidance.fields)
+        asked << disputeform::fieldLabel(f)
+                + (current.contains(f) ? QStringLiteral(" ✓") : QString());
+    advice.fields.append({tr("Evidence asked for"), asked.join(QStringLiteral(", ")), {}});
+    if (open)
+        d.sections.append(advice);
+
+    // Status history, from the events synced (oldest first); the opening when none.
+    DetailSection history {tr("Status history"), {}};
+    Row ev(db,
+           QStringLiteral("SELECT created, type, json_extract(raw, '$.data.object.status') FROM "
+                          "events WHERE object_id = ?1 AND deleted = 0 ORDER BY created, id"),
+           {d.id});
+    QString last;
+    while (ev.next()) {
+        const QString type = ev.text(1).section(u'.', -1);
+        const QString st = ev.text(2);
+        QString text = type == QLatin1String("created") ? tr("Opened")
+            : type == QLatin1String("funds_withdrawn")  ? tr("Funds withdrawn")
+            : type == QLatin1String("funds_reinstated") ? tr("Funds reinstated")
+            : type == QLatin1String("closed")           ? tr("Closed")
+                                                        : tr("Updated");
+        if (!st.isEmpty() && (st != last || type == QLatin1String("closed")))
+            text += u" · "_s + ListTableModel::statusLabel(st);
+        else if (type == QLatin1String("updated"))
+            continue; // Nothing a person follows changed (evidence saved as a draft).
+        last = st.isEmpty() ? last : st;
+        history.fields.append({date(ev.num(0)), text, {}});
+    }
+    if (history.fields.isEmpty())
+        history.fields.append(
+            {date(r.num(6)), tr("Opened · %1").arg(ListTableModel::statusLabel(status)), {}});
+    d.sections.append(history);
+}
+
 void loadOther(sql::Database &db, ObjectDetail &d)
 {
     DetailSection summary {tr("Summary"), {}};
-    if (d.table == QLatin1String("disputes")) {
-        Row r(db,
-              QStringLiteral("SELECT amount, currency, status, reason, charge, due_by, created, "
-                             "is_charge_refundable FROM disputes WHERE id = ?1"),
-              {d.id});
-        if (!r.next())
-            return;
-        d.title = money(r.num(0), r.text(1));
-        d.subtitle = tr("Dispute · %1").arg(ListTableModel::statusLabel(r.text(3)));
-        d.status = r.text(2);
-        addIf(summary, tr("Payment"), r.text(4), QStringLiteral("charges/") + r.text(4));
-        addIf(summary, tr("Reason"), ListTableModel::statusLabel(r.text(3)));
-        addIf(summary, tr("Respond by"), date(r.num(5)));
-        addIf(summary, tr("Opened"), date(r.num(6)));
-    } else if (d.table == QLatin1String("refunds")) {
+    if (d.table == QLatin1String("refunds")) {
         Row r(db,
               QStringLiteral("SELECT amount, currency, status, reason, charge, created, "
                              "failure_reason FROM refunds WHERE id = ?1"),
@@ -848,6 +966,8 @@ ObjectDetail ObjectDetail::load(sql::Database &db, const QString &table, const Q
         loadInvoice(db, d, raw);
     else if (table == QLatin1String("payouts"))
         loadPayout(db, d);
+    else if (table == QLatin1String("disputes"))
+        loadDispute(db, d, raw);
     else
         loadOther(db, d);
     d.sections.append(metadataSection(raw));

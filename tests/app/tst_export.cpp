@@ -183,9 +183,12 @@ void TestExport::jsonObjects()
         QCOMPARE(v[QStringLiteral("object")].toString(), QStringLiteral("dispute"));
         got.append(v[QStringLiteral("id")].toString());
     }
+    // In the Disputes page's order: those that need a response by deadline, then the others.
     QCOMPARE(got,
              ids(QStringLiteral(
-                 "SELECT id FROM disputes WHERE deleted = 0 ORDER BY created DESC, id DESC")));
+                 "SELECT id FROM disputes WHERE deleted = 0 ORDER BY CASE WHEN status IN "
+                 "('needs_response', 'warning_needs_response') THEN coalesce(due_by, 0) ELSE "
+                 "100000000000 - created END ASC, id ASC")));
 }
 
 void TestExport::toFile()

@@ -1701,7 +1701,7 @@ void TestStaffCommands::disputeFilesUploadedOnceAcrossKills()
          QStringLiteral("--file receipt is given twice")},
         {{QStringLiteral("--file"), QStringLiteral("receipt=") + receipt, QStringLiteral("--field"),
           QStringLiteral("receipt=file_x")},
-         QStringLiteral("not an evidence text field")},
+         QStringLiteral("receipt takes a file, not text")},
     };
     for (const auto &[args, message] : usage) {
         const Result r

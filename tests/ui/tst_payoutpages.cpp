@@ -16,6 +16,7 @@
 #include "ui/theme.h"
 
 #include <QComboBox>
+#include <QFile>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -273,6 +274,25 @@ void TestPayoutPages::payoutDetailReconcilesIt()
     page.show();
     page.showObject(id);
     QTRY_VERIFY(page.detailPanel()->isVisible());
+    // Its "Export reconciliation…" button writes the same CSV; an unlinked payout writes
+    // nothing and says why.
+    QVERIFY(page.detailPanel()->actionButton(QStringLiteral("payout.export")));
+    const QString file = m_dir.filePath(QStringLiteral("reconciliation.csv"));
+    QString error;
+    QVERIFY2(page.detailPanel()->exportReconciliation(file, &error), qPrintable(error));
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(written.readAll()), csv);
+    const QString unlinked = one(QStringLiteral(
+        "SELECT p.id FROM payouts p WHERE p.status = 'paid' AND NOT EXISTS (SELECT 1 FROM "
+        "payout_links l WHERE l.payout = p.id) ORDER BY p.created LIMIT 1"));
+    QVERIFY(!unlinked.isEmpty());
+    page.showObject(unlinked);
+    const QString other = m_dir.filePath(QStringLiteral("unlinked.csv"));
+    QVERIFY(!page.detailPanel()->exportReconciliation(other, &error));
+    QVERIFY2(error.contains(QStringLiteral("not read from Stripe yet")), qPrintable(error));
+    QVERIFY(!QFile::exists(other));
+    page.showObject(id);
     shot(&page, QStringLiteral("payout-reconciliation"), {1280, 720});
     shot(&page, QStringLiteral("payout-reconciliation"), {1024, 640});
 }

@@ -125,10 +125,15 @@ void TestTablePages::everyPageShowsItsRows()
     QCOMPARE(page.findChild<QStackedWidget *>(key + QStringLiteral("Body"))->currentWidget(),
              page.table());
     // Newest first, as the Dashboard lists them.
+    // (Disputes: the soonest deadline of those that need a response first.)
     QCOMPARE(page.table()->model()->index(0, 0).data(models::CacheTableModel::IdRole).toString(),
-             one(QStringLiteral(
-                     "SELECT id FROM %1 WHERE deleted = 0 ORDER BY created DESC, id DESC LIMIT 1")
-                     .arg(key)));
+             one(QStringLiteral("SELECT id FROM %1 WHERE deleted = 0 ORDER BY %2 LIMIT 1")
+                     .arg(key,
+                          Kind(kind) == Kind::Disputes
+                              ? QStringLiteral("CASE WHEN status IN ('needs_response', "
+                                               "'warning_needs_response') THEN coalesce(due_by, "
+                                               "0) ELSE 100000000000 - created END ASC, id ASC")
+                              : QStringLiteral("created DESC, id DESC"))));
     // Its newest object's detail opens.
     const QString newest
         = page.table()->model()->index(0, 0).data(models::CacheTableModel::IdRole).toString();
