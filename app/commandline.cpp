@@ -135,6 +135,8 @@ int runSubcommand(const Subcommand &command, const QStringList &arguments)
         return runInvoiceCommand(parser);
     if (command.name == QLatin1String("dispute"))
         return runDisputeCommand(parser);
+    if (command.name == QLatin1String("review"))
+        return runReviewCommand(parser);
     // Each later capability replaces this branch with its handler; until then the command says
     // plainly that it does nothing rather than pretending to succeed.
     stderrStream() << "paydesk " << command.name << ": not implemented yet\n";
@@ -381,14 +383,22 @@ const QList<Subcommand> &subcommands()
                                  "draft, submit it (once), or accept the dispute."),
                   {valueOption("field",
                                "evidence: a text field of the evidence by Stripe's name "
-                               "(product_description=…; files are not built yet); "
-                               "repeatable; KEY= clears one.",
+                               "(product_description=…); repeatable; KEY= clears one.",
                                "KEY=TEXT"),
-                   valueOption("file", "evidence: attach a file (not built yet).", "KEY=PATH"),
+                   valueOption("file",
+                               "evidence: a file for a field that takes one (receipt=PATH…): "
+                               "PDF, PNG or JPEG of at most 5 MB, uploaded once; repeatable.",
+                               "KEY=PATH"),
                    flagOption("submit",
                               "evidence: submit it to the bank; a dispute's evidence is submitted "
                               "once."),
                    flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
+                   againOption(), profileOption(), apiBaseOption(), cacheOption()}});
+        l.append({QStringLiteral("review"),
+                  QStringLiteral("approve PRV_ID"),
+                  QStringLiteral("Approve a payment's open Radar review (to refund it as "
+                                 "fraudulent instead: refund CH_ID --reason fraudulent)."),
+                  {flagOption("yes", "Live mode: confirm without asking."), idempotencyKeyOption(),
                    againOption(), profileOption(), apiBaseOption(), cacheOption()}});
         return l;
     }();

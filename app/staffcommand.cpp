@@ -1456,4 +1456,37 @@ int runDisputeCommand(const QCommandLineParser &parser)
     });
 }
 
+int runReviewCommand(const QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    const QString verb = args.value(0);
+    const QString id = args.value(1);
+    StaffRun staff(u"review "_s + verb, parser);
+    if (verb != QLatin1String("approve") || !id.startsWith(QLatin1String("prv_"))
+        || args.size() > 2)
+        return staff.usage(u"use 'review approve PRV_ID'"_s);
+    const OutboxAction a = models::staffactions::approveReview(id);
+    return run(staff, [&staff, id, a] {
+        staff.openAndResume([&staff, id, a] {
+            if (staff.alreadyDone(a.intent, id, false))
+                return;
+            if (staff.resumed(a.action, id) >= 0)
+                return staff.act(a);
+            // Only an open review is approved; what Stripe has is checked before anything goes.
+            staff.get(u"/v1/reviews/"_s + id, [&staff, a](const network::StripeResponse &r) {
+                if (!r.ok())
+                    return staff.fail(models::staffactions::readError(r.error).message);
+                if (!r.json.value(u"open"_s).toBool())
+                    return staff.fail(u"the review is closed already (%1)"_s.arg(
+                                          r.json.value(u"closed_reason"_s).toString()),
+                                      ExitUsage);
+                if (!staff.confirmLive(u"approve review %1 of payment %2"_s.arg(
+                        a.objectId, r.json.value(u"charge"_s).toString())))
+                    return QCoreApplication::exit(ExitUsage);
+                staff.act(a);
+            });
+        });
+    });
+}
+
 } // namespace paydesk::app

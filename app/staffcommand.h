@@ -21,5 +21,6 @@ int runSubscriptionCommand(const QCommandLineParser &parser);
 int runInvoiceCommand(const QCommandLineParser &parser);
 // `paydesk dispute evidence DP_ID --field KEY=TEXT... [--submit]` and `dispute accept DP_ID`.
 int runDisputeCommand(const QCommandLineParser &parser);
+int runReviewCommand(const QCommandLineParser &parser);
 
 } // namespace paydesk::app

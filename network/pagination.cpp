@@ -110,6 +110,13 @@ ParallelLister::~ParallelLister()
 
 void ParallelLister::start()
 {
+    if (!m_options.createdFilter) {
+        Slice all {m_options.createdFrom, m_options.createdTo, {}, 0, false};
+        all.unbounded = true;
+        addSlice(all);
+        launch();
+        return;
+    }
     // Equal time slices to start with. Their first pages measure the density of the whole
     // range; then the remaining work is re-cut into slices of about equal size (plan()).
     if (!m_options.ranges.isEmpty()) {
@@ -301,7 +308,9 @@ void ParallelLister::fetch(int sliceId)
     request.params.set(QStringLiteral("limit"), m_options.pageSize);
     // The oldest slice is open below: objects older than the account's creation exist (a
     // connected or migrated account) and are listed too.
-    if (!slice.probe && isOpenBelow(slice))
+    if (slice.unbounded) {
+        // No time bound: the cursor alone walks the list.
+    } else if (!slice.probe && isOpenBelow(slice))
         request.params.set(QStringLiteral("created"),
                            QVariantMap {{QStringLiteral("lt"), slice.hi}});
     else if (!slice.probe)
@@ -326,7 +335,8 @@ void ParallelLister::fetch(int sliceId)
         // (plan() may have raised its lower bound while the request was out; reaching them
         // means the slice is done) or, for the probe, of the second its page ended in (more of
         // them may follow: the slices after the probe list that second).
-        qint64 lowest = isOpenBelow(slice) ? std::numeric_limits<qint64>::min() : slice.lo;
+        qint64 lowest
+            = isOpenBelow(slice) || slice.unbounded ? std::numeric_limits<qint64>::min() : slice.lo;
         if (probe) {
             m_slicesById.remove(sliceId); // `slice` is not used after this.
             if (r.json.value(QStringLiteral("has_more")).toBool() && !page.isEmpty()) {

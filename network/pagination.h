@@ -76,6 +76,9 @@ public:
         // that fits in one page takes one request), then the slices, the oldest open below
         // createdFrom (objects older than the account exist: connected, migrated accounts).
         bool wholeAccount = false;
+        // The list takes no `created` filter (Radar's early fraud warnings): one walk from the
+        // newest with starting_after, not sliced; a resumed one walks again from the top.
+        bool createdFilter = true;
     };
 
     ParallelLister(StripeClient *client, QString path, StripeParams params, Options options,
@@ -112,6 +115,7 @@ private:
         qint64 cursorCreated = 0;
         bool initial = false;
         bool probe = false; // The first page of everything, without a time bound.
+        bool unbounded = false; // The whole list, without a time bound (createdFilter off).
     };
 
     int addSlice(const Slice &slice, bool front = false);

@@ -118,6 +118,7 @@ public:
         oneTimePrices();
         payouts();
         m_store.finish();
+        fraudSignals();
         emitRecentEvents();
     }
 
@@ -1002,6 +1003,104 @@ private:
                                           id.toLatin1(), at, {}, type.toLatin1());
         };
         runPayoutSchedule(m_store, ids, m_now, announce, m_now / kDay - 45);
+    }
+
+    // Radar over the last 120 days: reviews of about a third of the elevated-risk payments
+    // (opened by a rule; those of the last 5 days still open, older ones approved, refunded or
+    // disputed as their payment went), and early fraud warnings on about 1 in 200 payments
+    // (actionable while the payment is neither refunded in full nor disputed). Ids, picks and
+    // events of their own, so that every other object of a seed stays as it was.
+    void fraudSignals()
+    {
+        IdGenerator ids(m_seed * 7919 + 23);
+        const qint64 from = m_now - 120 * kDay;
+        const qint64 eventsSince = m_now - 30 * kDay; // Stripe keeps 30 days of events.
+        QList<QByteArray> reviewed, warned;
+        m_store.charges.forEachCreated(from, m_now + 1, [&](const Collection::Entry &e) {
+            const QByteArray json = e.json();
+            if (!json.contains("\"paid\":true"))
+                return;
+            const size_t h = qHash(e.id, size_t(m_seed));
+            if (json.contains("\"risk_level\":\"elevated\"") && h % 3 == 0)
+                reviewed.append(e.id);
+            else if (h % 199 == 0)
+                warned.append(e.id);
+        });
+        auto event = [&](const QString &type, const QJsonObject &object, qint64 at) {
+            if (at < eventsSince || at > m_now)
+                return;
+            const QString id = ids.next("evt");
+            m_store.events.appendUnsorted(eventJson(id, at, type, toCompactJson(object)),
+                                          id.toLatin1(), at, {}, type.toLatin1());
+        };
+        for (const QByteArray &chargeId : std::as_const(reviewed)) {
+            QJsonObject charge = *m_store.charges.get(chargeId);
+            const qint64 created = charge.value(L("created")).toInteger();
+            const QString id = ids.next("prv");
+            QString reason = L("rule");
+            if (charge.value(L("disputed")).toBool())
+                reason = L("disputed");
+            else if (charge.value(L("refunded")).toBool())
+                reason = L("refunded");
+            else if (m_now - created > 5 * kDay)
+                reason = L("approved");
+            const bool open = reason == QLatin1String("rule");
+            QJsonObject review {
+                {L("id"), id},
+                {L("object"), L("review")},
+                {L("billing_zip"), QJsonValue::Null},
+                {L("charge"), QString::fromLatin1(chargeId)},
+                {L("closed_reason"), open ? QJsonValue(QJsonValue::Null) : QJsonValue(reason)},
+                {L("created"), created},
+                {L("ip_address"), L("203.0.113.%1").arg(qHash(chargeId) % 250 + 1)},
+                {L("ip_address_location"), QJsonValue::Null},
+                {L("livemode"), false},
+                {L("open"), open},
+                {L("opened_reason"), L("rule")},
+                {L("payment_intent"), charge.value(L("payment_intent"))},
+                {L("reason"), reason},
+                {L("session"), QJsonValue::Null},
+            };
+            QJsonObject opened = review;
+            opened.insert(L("open"), true);
+            opened.insert(L("reason"), L("rule"));
+            opened.insert(L("closed_reason"), QJsonValue::Null);
+            event(L("review.opened"), opened, created);
+            if (!open)
+                event(L("review.closed"), review, std::min(created + kDay, m_now));
+            m_store.reviews.appendUnsorted(
+                review, chargeId, open ? QByteArrayLiteral("open") : QByteArrayLiteral("closed"));
+            charge.insert(L("review"), id);
+            m_store.charges.replace(charge);
+        }
+        static const char *const kFraudTypes[] = {
+            "card_never_received",     "fraudulent_card_application", "made_with_counterfeit_card",
+            "made_with_lost_card",     "made_with_stolen_card",       "misc",
+            "unauthorized_use_of_card"};
+        for (const QByteArray &chargeId : std::as_const(warned)) {
+            const QJsonObject charge = *m_store.charges.get(chargeId);
+            const qint64 at
+                = charge.value(L("created")).toInteger() + (qHash(chargeId) % 20 + 2) * kDay;
+            if (at >= m_now)
+                continue; // Not reported yet.
+            const QString id = ids.next("issfr");
+            const QJsonObject warning {
+                {L("id"), id},
+                {L("object"), L("radar.early_fraud_warning")},
+                {L("actionable"),
+                 !charge.value(L("refunded")).toBool() && !charge.value(L("disputed")).toBool()},
+                {L("charge"), QString::fromLatin1(chargeId)},
+                {L("created"), at},
+                {L("fraud_type"), QLatin1String(kFraudTypes[qHash(chargeId) % 7])},
+                {L("livemode"), false},
+                {L("payment_intent"), charge.value(L("payment_intent"))},
+            };
+            event(L("radar.early_fraud_warning.created"), warning, at);
+            m_store.earlyFraudWarnings.appendUnsorted(
+                warning, chargeId, charge.value(L("payment_intent")).toString().toLatin1());
+        }
+        m_store.reviews.finish();
+        m_store.earlyFraudWarnings.finish();
     }
 
     // One-time prices of the brewing gear, for one-off invoices; ids of their own, so that

@@ -47,6 +47,7 @@ const QList<StripeSandbox::Route> &StripeSandbox::routes()
         paymentRoutes(r);
         billingRoutes(r);
         payoutRoutes(r);
+        radarRoutes(r);
         return r;
     }();
     return table;

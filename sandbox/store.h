@@ -27,6 +27,10 @@ struct Store
     Collection balanceTransactions {QStringLiteral("balance_transaction")};
     Collection paymentMethods {QStringLiteral("payment_method")};
     Collection payouts {QStringLiteral("payout")};
+    // Radar: the card networks' early fraud warnings (owner: the charge, key: its payment
+    // intent) and reviews of payments Radar held (owner: the charge, key: "open" or "closed").
+    Collection earlyFraudWarnings {QStringLiteral("radar.early_fraud_warning")};
+    Collection reviews {QStringLiteral("review")};
     Collection events {QStringLiteral("event"), true};
     // Customer-facing codes of coupons. Not among all(): Paydesk reads them from Stripe when a
     // code is typed instead of caching them.
@@ -94,10 +98,22 @@ struct Store
     }
     QList<Collection *> all()
     {
-        return {
-            &customers,      &products, &prices,  &coupons,  &subscriptions,       &invoices,
-            &paymentIntents, &charges,  &refunds, &disputes, &balanceTransactions, &paymentMethods,
-            &payouts,        &events};
+        return {&customers,
+                &products,
+                &prices,
+                &coupons,
+                &subscriptions,
+                &invoices,
+                &paymentIntents,
+                &charges,
+                &refunds,
+                &disputes,
+                &balanceTransactions,
+                &paymentMethods,
+                &payouts,
+                &earlyFraudWarnings,
+                &reviews,
+                &events};
     }
 };
 

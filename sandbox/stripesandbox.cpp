@@ -89,6 +89,8 @@ bool StripeSandbox::loadFixture()
         {L("balance_transactions"), &m_store.balanceTransactions},
         {L("payment_methods"), &m_store.paymentMethods},
         {L("payouts"), &m_store.payouts},
+        {L("early_fraud_warnings"), &m_store.earlyFraudWarnings},
+        {L("reviews"), &m_store.reviews},
         {L("events"), &m_store.events},
     };
     for (auto it = root.begin(); it != root.end(); ++it) {
@@ -186,6 +188,9 @@ QString StripeSandbox::resourceOf(const QStringList &segments) const
     // permission for them), as an invoice's lines are with the invoices.
     if (segments.value(1) == QLatin1String("subscription_items"))
         return L("subscriptions");
+    // /v1/radar/early_fraud_warnings -> early_fraud_warnings.
+    if (segments.value(1) == QLatin1String("radar"))
+        return segments.value(2);
     return segments.value(1);
 }
 
@@ -513,7 +518,8 @@ QString StripeSandbox::endpointName(const QByteArray &method, QStringList segmen
     for (QString &s : segments) {
         if (s.contains(u'_') && s != QLatin1String("payment_methods")
             && s != QLatin1String("balance_transactions") && s != QLatin1String("payment_intents")
-            && s != QLatin1String("subscription_items") && s != QLatin1String("promotion_codes"))
+            && s != QLatin1String("subscription_items") && s != QLatin1String("promotion_codes")
+            && s != QLatin1String("early_fraud_warnings"))
             s = L(":id");
     }
     return QString::fromLatin1(method) + L(" /") + segments.join(u'/');

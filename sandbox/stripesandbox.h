@@ -120,6 +120,7 @@ private:
     static void paymentRoutes(QList<Route> &routes);
     static void billingRoutes(QList<Route> &routes);
     static void payoutRoutes(QList<Route> &routes);
+    static void radarRoutes(QList<Route> &routes);
     Reply route(const Call &call);
     // The steps every /v1 request passes before its route, in order; each may answer it.
     std::optional<Reply> injectFaults(HttpResponse *response);
@@ -170,6 +171,13 @@ private:
     // The cardholder disputes `charge` now (test card pm_card_createDispute).
     void openDispute(const QJsonObject &charge, const QString &reason);
     Reply closeDispute(const QString &id, const FormParams &params);
+    // Radar (sandbox/resources/radar.cpp): a review approved; what a refund or a dispute of a
+    // payment does to its early fraud warnings (no longer actionable) and its open review
+    // (closed with `closedReason`: refunded, refunded_as_fraud, disputed).
+    Reply approveReview(const QString &id, const FormParams &params);
+    // Radar's rule holds `charge` (elevated risk) for review: an open review, named on it.
+    void openReview(const QJsonObject &charge);
+    void fraudSignalsAfter(const QJsonObject &charge, const QString &closedReason);
     // Why a dispute takes no evidence now (closed, submitted, past due_by), if it does not.
     std::optional<Reply> disputeOpen(const QJsonObject &dispute);
     // The parts of a subscription update (sandbox/resources/subscriptions.cpp): each changes

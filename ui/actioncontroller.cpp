@@ -155,6 +155,10 @@ QString ActionController::label(models::StaffAction action, const QJsonObject &o
         return tr("Respond…");
     case models::StaffAction::DisputeAccept:
         return tr("Accept dispute…");
+    case models::StaffAction::RefundFraudulent:
+        return tr("Refund as fraudulent…");
+    case models::StaffAction::ReviewApprove:
+        return tr("Approve review…");
     }
     return {};
 }
@@ -210,21 +214,34 @@ ActionDialog *ActionController::request(const QString &action, const QString &id
     }
     const QString table = QString::fromLatin1(info->table);
     // The object acted on, as cached: no dialog for one the cache does not have.
-    const QJsonObject object = info->onObject ? cached(table, id) : QJsonObject();
+    QJsonObject object = info->onObject ? cached(table, id) : QJsonObject();
     if (info->onObject && object.isEmpty())
         return nullptr;
+    if (table == QLatin1String("charges"))
+        object = models::withFraudSignals(m_cache->database(), object);
     ActionDialog *dialog = nullptr;
     switch (info->action) {
-    case models::StaffAction::Refund: {
+    case models::StaffAction::Refund:
+    case models::StaffAction::RefundFraudulent: {
         models::RefundTarget target = models::RefundTarget::fromCharge(object);
         if (!target.customerId.isEmpty())
             target.customerLabel = customerLabel(target.customerId);
         target.livemode = m_live;
         target.recent = models::staffactions::recentRefunds(
             m_cache->database(), target.chargeId, QDateTime::currentSecsSinceEpoch() - 24 * 3600);
-        dialog = new RefundDialog(target, m_threshold, options, m_window);
+        auto *refund = new RefundDialog(target, m_threshold, options, m_window);
+        // Reported as fraud: the whole payment back, with the reason that closes its review
+        // and tells Radar.
+        if (info->action == models::StaffAction::RefundFraudulent)
+            refund->presetReason(QStringLiteral("fraudulent"));
+        dialog = refund;
         break;
     }
+    case models::StaffAction::ReviewApprove:
+        dialog = new ApproveReviewDialog(
+            object, customerLabel(object.value(QStringLiteral("customer")).toString()), options,
+            m_window);
+        break;
     case models::StaffAction::CustomerCreate:
         dialog = new CustomerDialog({}, {}, options, m_window);
         break;

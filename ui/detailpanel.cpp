@@ -172,7 +172,10 @@ void DetailPanel::updateActions()
     m_actionButtons.clear();
     QList<std::pair<QString, QString>> actions;
     if (m_detail.found) {
-        const QJsonObject o = QJsonDocument::fromJson(m_detail.raw).object();
+        QJsonObject o = QJsonDocument::fromJson(m_detail.raw).object();
+        // A payment's actions depend on its Radar review and early fraud warning too.
+        if (m_detail.table == QLatin1String("charges") && m_reader)
+            o = models::withFraudSignals(m_reader->database(), o);
         for (models::StaffAction a : models::staffActionsOn(m_detail.table, o))
             actions.append(
                 {QLatin1String(models::staffActionInfo(a)->name), ActionController::label(a, o)});

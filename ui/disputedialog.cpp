@@ -533,4 +533,60 @@ models::InputProblem AcceptDisputeDialog::prepare(models::OutboxAction *action)
     return {};
 }
 
+ApproveReviewDialog::ApproveReviewDialog(const QJsonObject &charge, const QString &customerLabel,
+                                         const Options &options, QWidget *parent)
+    : ActionDialog(tr("Approve review"), tr("Approve"), options, parent)
+    , m_review(
+          charge.value(QStringLiteral("review")).toObject().value(QStringLiteral("id")).toString())
+    , m_charge(charge.value(QStringLiteral("id")).toString())
+    , m_customer(customerLabel)
+    , m_amount(models::Money(charge.value(QStringLiteral("amount")).toInteger(),
+                             charge.value(QStringLiteral("currency")).toString())
+                   .toString(QLocale()))
+{
+    setObjectName(QStringLiteral("approveReviewDialog"));
+    setDismissText(tr("Close"));
+    requireExplicitConfirm();
+    const QJsonObject review = charge.value(QStringLiteral("review")).toObject();
+    auto *who = new QLabel(tr("%1 · %2").arg(m_amount, customerLabel), this);
+    who->setTextFormat(Qt::PlainText);
+    form()->addRow(tr("Payment"), who);
+    form()->addRow(
+        tr("Held since"),
+        new QLabel(QLocale().toString(QDateTime::fromSecsSinceEpoch(
+                                          review.value(QStringLiteral("created")).toInteger()),
+                                      QLocale::ShortFormat),
+                   this));
+    form()->addRow(tr("Why"),
+                   new QLabel(review.value(QStringLiteral("opened_reason")).toString()
+                                      == QLatin1String("manual")
+                                  ? tr("Placed in review by hand")
+                                  : tr("A Radar rule held it"),
+                              this));
+    if (const QString ip = review.value(QStringLiteral("ip_address")).toString(); !ip.isEmpty())
+        form()->addRow(tr("IP address"), new QLabel(ip, this));
+    auto *text = new QLabel(tr("Approving closes the review: the payment stays as it is and Radar "
+                               "stops flagging it. If it looks like fraud, refund it as "
+                               "fraudulent instead."),
+                            this);
+    text->setWordWrap(true);
+    text->setMinimumWidth(420);
+    text->setMinimumHeight(text->heightForWidth(420));
+    form()->addRow(text);
+    blockUnlessAllowed(models::StaffAction::ReviewApprove, charge);
+    formChanged();
+}
+
+QString ApproveReviewDialog::summary() const
+{
+    return tr("approve the review of the %1 payment of %2 (%3)")
+        .arg(m_amount, m_customer, m_charge);
+}
+
+models::InputProblem ApproveReviewDialog::prepare(models::OutboxAction *action)
+{
+    *action = models::staffactions::approveReview(m_review);
+    return {};
+}
+
 } // namespace paydesk::ui

@@ -119,4 +119,27 @@ private:
     QString m_amount;
 };
 
+/*
+ * Approves a payment's open Radar review: the review closes as approved and the payment stays
+ * as it is (a refund as fraudulent is the other way out).
+ */
+class ApproveReviewDialog final : public ActionDialog
+{
+    Q_OBJECT
+public:
+    // `charge` with its review expanded (models::withFraudSignals()).
+    ApproveReviewDialog(const QJsonObject &charge, const QString &customerLabel,
+                        const Options &options, QWidget *parent = nullptr);
+
+protected:
+    models::InputProblem prepare(models::OutboxAction *action) override;
+    QString summary() const override;
+
+private:
+    QString m_review;
+    QString m_charge;
+    QString m_customer;
+    QString m_amount;
+};
+
 } // namespace paydesk::ui

@@ -171,6 +171,12 @@ QString RefundDialog::summary() const
                          : tr("refund %1 to %2").arg(money, who);
 }
 
+void RefundDialog::presetReason(const QString &reason)
+{
+    if (const int i = m_reason->findData(reason); i >= 0)
+        m_reason->setCurrentIndex(i);
+}
+
 models::InputProblem RefundDialog::prepare(models::OutboxAction *action)
 {
     qint64 amount = 0;

@@ -32,6 +32,8 @@ public:
     // Shown when the amount is one already refunded on this payment in the last 24 hours.
     QLabel *repeatWarning() const { return m_repeat; }
     bool needsAmountAgain() const;
+    // Chooses the reason ("fraudulent" for a payment reported as fraud).
+    void presetReason(const QString &reason);
 
 protected:
     models::InputProblem prepare(models::OutboxAction *action) override;

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonDocument>
 
 namespace paydesk::models {
 
@@ -45,6 +46,10 @@ const QList<StaffActionInfo> &staffActionCatalogue()
          "dispute evidence"},
         {StaffAction::DisputeAccept, "dispute.accept", "disputes", true, "disputes:write",
          "dispute accept"},
+        {StaffAction::RefundFraudulent, "refund.fraudulent", "charges", true, "refunds:write",
+         "refund --reason fraudulent"},
+        {StaffAction::ReviewApprove, "review.approve", "charges", true, "reviews:write",
+         "review approve"},
     };
     return catalogue;
 }
@@ -127,6 +132,30 @@ QString staffActionRefusal(StaffAction action, const QJsonObject &object)
     case StaffAction::DisputeAccept:
         // Closed or submitted already; the deadline does not stop a merchant conceding.
         return staffactions::disputeRefusal(object, 0);
+    case StaffAction::RefundFraudulent: {
+        if (const QString r = staffActionRefusal(StaffAction::Refund, object); !r.isEmpty())
+            return r;
+        const bool warned = object.value(QStringLiteral("early_fraud_warning"))
+                                .toObject()
+                                .value(QStringLiteral("actionable"))
+                                .toBool();
+        const bool held = object.value(QStringLiteral("review"))
+                              .toObject()
+                              .value(QStringLiteral("open"))
+                              .toBool();
+        return warned || held ? QString()
+                              : QCoreApplication::translate(
+                                  "StaffActions",
+                                  "Nothing reported this payment as fraud (no actionable early "
+                                  "fraud warning, no open review).");
+    }
+    case StaffAction::ReviewApprove:
+        return object.value(QStringLiteral("review"))
+                   .toObject()
+                   .value(QStringLiteral("open"))
+                   .toBool()
+            ? QString()
+            : QCoreApplication::translate("StaffActions", "This payment has no open review.");
     }
     return QStringLiteral("unknown action");
 }
@@ -140,6 +169,29 @@ bool allowed(StaffAction action, const QJsonObject &object)
 }
 
 } // namespace
+
+QJsonObject withFraudSignals(sql::Database &db, QJsonObject charge)
+{
+    if (!db.isOpen())
+        return charge;
+    const QString id = charge.value(QStringLiteral("id")).toString();
+    {
+        sql::Statement s = db.prepare(
+            QStringLiteral("SELECT raw FROM reviews WHERE charge = ?1 AND deleted = 0 ORDER BY "
+                           "created DESC LIMIT 1"));
+        s.bind(1, id);
+        if (s.isValid() && s.step())
+            charge.insert(QStringLiteral("review"), QJsonDocument::fromJson(s.bytes(0)).object());
+    }
+    sql::Statement s = db.prepare(
+        QStringLiteral("SELECT raw FROM early_fraud_warnings WHERE charge = ?1 AND deleted = 0 "
+                       "ORDER BY created DESC LIMIT 1"));
+    s.bind(1, id);
+    if (s.isValid() && s.step())
+        charge.insert(QStringLiteral("early_fraud_warning"),
+                      QJsonDocument::fromJson(s.bytes(0)).object());
+    return charge;
+}
 
 QList<StaffAction> staffActionsOn(const QString &table, const QJsonObject &object)
 {

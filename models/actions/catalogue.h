@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/store/sqlitedb.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -28,6 +30,10 @@ enum class StaffAction {
     InvoiceDelete,
     DisputeEvidence, // Evidence (text and files) saved as a draft or submitted once.
     DisputeAccept, // Concedes the dispute: the money stays withdrawn.
+    // On a payment reported as fraud (an actionable early fraud warning, an open review): a
+    // full refund with the reason "fraudulent", which also closes its review.
+    RefundFraudulent,
+    ReviewApprove, // Closes the payment's open Radar review as approved.
 };
 
 struct StaffActionInfo
@@ -44,6 +50,10 @@ struct StaffActionInfo
 const QList<StaffActionInfo> &staffActionCatalogue();
 const StaffActionInfo *staffActionInfo(StaffAction action);
 const StaffActionInfo *staffActionNamed(const QString &name);
+// A payment as the actions read it: the cached charge with its Radar review expanded (as
+// expand[]=review gives it) and its newest early fraud warning under Paydesk's own key
+// "early_fraud_warning" (a charge does not carry one at Stripe).
+QJsonObject withFraudSignals(sql::Database &db, QJsonObject charge);
 // The actions Stripe allows on `object` (a cached object of `table`) in its state: a payment
 // that succeeded and is not wholly refunded is refunded, a subscription not ended is cancelled.
 QList<StaffAction> staffActionsOn(const QString &table, const QJsonObject &object);

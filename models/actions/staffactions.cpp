@@ -492,6 +492,16 @@ OutboxAction uploadEvidenceFile(const QString &dispute, const QString &field,
     return a;
 }
 
+OutboxAction approveReview(const QString &review)
+{
+    OutboxAction a;
+    a.action = QStringLiteral("review.approve");
+    a.objectId = review;
+    a.path = QStringLiteral("/v1/reviews/") + review + QStringLiteral("/approve");
+    a.intent = QStringLiteral("review approve ") + review;
+    return a;
+}
+
 OutboxAction acceptDispute(const QString &id)
 {
     OutboxAction a;

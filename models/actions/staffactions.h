@@ -155,6 +155,8 @@ OutboxAction invoiceAction(const QString &id, StaffAction action, bool outOfBand
 // Evidence for a dispute (text fields by Stripe's name: product_description, …; an empty value
 // clears one), saved as a draft or submitted (`submit`: it can be done once).
 OutboxAction disputeEvidence(const QString &id, const QMap<QString, QString> &fields, bool submit);
+// Approves a payment's open Radar review (POST /v1/reviews/ID/approve).
+OutboxAction approveReview(const QString &review);
 // Accepts (closes) a dispute: the merchant concedes it; the money stays withdrawn.
 OutboxAction acceptDispute(const QString &id);
 // Why Stripe takes no response to `dispute` now ("" when it does): closed, submitted already, or

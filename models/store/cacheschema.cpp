@@ -349,6 +349,37 @@ QList<CacheTable> buildTables()
           {"description", "description", T::Text},
           {"statement_descriptor", "statement_descriptor", T::Text}},
          12},
+        // Radar: the card networks' early fraud warnings and the reviews of held payments.
+        {"early_fraud_warnings",
+         "radar.early_fraud_warning",
+         "/v1/radar/early_fraud_warnings",
+         "/v1/radar/early_fraud_warnings/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"charge", "charge", T::Text},
+          {"payment_intent", "payment_intent", T::Text},
+          {"actionable", "actionable", T::Bool},
+          {"fraud_type", "fraud_type", T::Text}},
+         13},
+        {"reviews",
+         "review",
+         "/v1/reviews",
+         "/v1/reviews/",
+         "",
+         "",
+         false,
+         {{"created", "created", T::Int},
+          {"livemode", "livemode", T::Bool},
+          {"charge", "charge", T::Text},
+          {"payment_intent", "payment_intent", T::Text},
+          {"open", "open", T::Bool},
+          {"reason", "reason", T::Text},
+          {"opened_reason", "opened_reason", T::Text},
+          {"closed_reason", "closed_reason", T::Text}},
+         13},
         // Where payouts go: read with the payouts (their destination expanded), not listed.
         {"bank_accounts",
          "bank_account",
@@ -763,6 +794,22 @@ QString migration12()
                "CREATE INDEX idx_bt_available ON balance_transactions(available_on);\n");
 }
 
+// Version 13: Radar's early fraud warnings and reviews, found by their payment.
+QString migration13()
+{
+    QString sql;
+    for (const CacheTable &t : cacheTables()) {
+        if (t.since == 13)
+            sql += createTableSql(t, 13);
+    }
+    return sql
+        + QStringLiteral("CREATE INDEX idx_efw_charge ON early_fraud_warnings(charge);\n"
+                         "CREATE INDEX idx_efw_created ON early_fraud_warnings(created);\n"
+                         "CREATE INDEX idx_reviews_charge ON reviews(charge);\n"
+                         "CREATE INDEX idx_reviews_created ON reviews(created);\n"
+                         "CREATE INDEX idx_reviews_open ON reviews(deleted, open, created);\n");
+}
+
 } // namespace
 
 QString paymentStatusSql(const QString &alias)
@@ -788,9 +835,9 @@ namespace {
 
 using Migration = QString (*)();
 const Migration kMigrations[]
-    = {migration1,          migration2,          migration3,          migration4,
-       migration5,          rollups::migration6, rollups::migration7, migration8,
-       rollups::migration9, migration10,         migration11,         migration12};
+    = {migration1,          migration2,          migration3, migration4,          migration5,
+       rollups::migration6, rollups::migration7, migration8, rollups::migration9, migration10,
+       migration11,         migration12,         migration13};
 
 } // namespace
 

@@ -97,11 +97,21 @@ SyncProgress ListingProgress::combined() const
 
 QStringList SyncEngine::backfillTables()
 {
-    return {u"events"_s,   u"products"_s,        u"prices"_s,
-            u"coupons"_s,  u"customers"_s,       u"subscriptions"_s,
-            u"invoices"_s, u"payment_intents"_s, u"balance_transactions"_s,
-            u"charges"_s,  u"refunds"_s,         u"disputes"_s,
-            u"payouts"_s};
+    return {u"events"_s,
+            u"products"_s,
+            u"prices"_s,
+            u"coupons"_s,
+            u"customers"_s,
+            u"subscriptions"_s,
+            u"invoices"_s,
+            u"payment_intents"_s,
+            u"balance_transactions"_s,
+            u"charges"_s,
+            u"refunds"_s,
+            u"disputes"_s,
+            u"payouts"_s,
+            u"early_fraud_warnings"_s,
+            u"reviews"_s};
 }
 
 qint64 SyncEngine::now() const
@@ -427,6 +437,8 @@ bool SyncEngine::listTable(const QString &table, int attempt)
     options.createdFrom = m_createdFrom;
     options.createdTo = m_createdTo;
     options.wholeAccount = true;
+    // Radar's early fraud warnings are listed without a time bound (the list takes none).
+    options.createdFilter = table != QLatin1String("early_fraud_warnings");
     if (state.contains(u"ranges"_s)) {
         options.ranges = rangesFromJson(state.value(u"ranges"_s).toArray());
         if (options.ranges.isEmpty()) {

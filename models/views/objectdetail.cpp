@@ -311,6 +311,32 @@ void loadCharge(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
     if (!c.isNull(14))
         addIf(risk, tr("Radar score"), QString::number(c.num(14)));
     addIf(risk, tr("Outcome"), c.text(12));
+    // Radar: the card network's early fraud warnings and the review Radar held it for.
+    Row efw(db,
+            QStringLiteral("SELECT created, fraud_type, actionable FROM early_fraud_warnings "
+                           "WHERE charge = ?1 AND deleted = 0 ORDER BY created"),
+            {d.id});
+    while (efw.next())
+        risk.fields.append({tr("Early fraud warning"),
+                            tr("%1 · reported %2 · %3")
+                                .arg(ListTableModel::statusLabel(efw.text(1)), date(efw.num(0)),
+                                     efw.num(2) ? tr("actionable: refund it to avoid a dispute")
+                                                : tr("no longer actionable")),
+                            {}});
+    Row review(db,
+               QStringLiteral("SELECT created, open, reason, opened_reason FROM reviews WHERE "
+                              "charge = ?1 AND deleted = 0 ORDER BY created DESC LIMIT 1"),
+               {d.id});
+    if (review.next())
+        risk.fields.append(
+            {tr("Review"),
+             review.num(1)
+                 ? tr("Open since %1 (%2)")
+                       .arg(date(review.num(0)),
+                            review.text(3) == QLatin1String("manual") ? tr("placed by hand")
+                                                                      : tr("a Radar rule held it"))
+                 : tr("Closed · %1").arg(ListTableModel::statusLabel(review.text(2))),
+             {}});
     if (!risk.fields.isEmpty())
         d.sections.append(risk);
 

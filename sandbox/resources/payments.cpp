@@ -249,6 +249,9 @@ StripeSandbox::Reply StripeSandbox::confirmPaymentIntent(const QString &id,
         emitEvent(L("payment_intent.succeeded"), updated);
         if (pmId == QLatin1String("pm_card_createDispute"))
             openDispute(charge, L("fraudulent"));
+        // The account's Radar rule "Review payments with an elevated risk level" holds it.
+        if (spec.riskLevel == QLatin1String("elevated"))
+            openReview(charge);
         return {200, updated, {}};
     }
     emitEvent(L("charge.failed"), charge);
@@ -289,6 +292,7 @@ void StripeSandbox::openDispute(const QJsonObject &charge, const QString &reason
     m_store.charges.replace(disputed);
     emitEvent(L("charge.dispute.created"), parseObject(dispute));
     emitEvent(L("charge.dispute.funds_withdrawn"), parseObject(dispute));
+    fraudSignalsAfter(disputed, L("disputed"));
 }
 
 StripeSandbox::Reply StripeSandbox::createRefund(const FormParams &params)
@@ -379,6 +383,8 @@ StripeSandbox::Reply StripeSandbox::createRefund(const FormParams &params)
     ++m_counters[L("refunds_created")];
     emitEvent(L("refund.created"), refund);
     emitEvent(L("charge.refunded"), charge, changedFields(before, charge));
+    fraudSignalsAfter(
+        charge, reason == QLatin1String("fraudulent") ? L("refunded_as_fraud") : L("refunded"));
     return {200, refund, {}};
 }
 

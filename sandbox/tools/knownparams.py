@@ -12,11 +12,12 @@ import sys
 RESOURCES = {
     "account", "balance", "balance_transactions", "charges", "coupons", "customers", "disputes",
     "events", "files", "invoices", "invoiceitems", "payment_intents", "payment_methods", "prices",
-    "payouts", "products", "promotion_codes", "refunds", "subscription_items", "subscriptions",
+    "payouts", "products", "promotion_codes", "radar", "refunds", "reviews", "subscription_items",
+    "subscriptions",
 }
 # Path segments the sandbox's endpoint names keep (others with an underscore are ids).
 KEPT = {"payment_methods", "balance_transactions", "payment_intents", "subscription_items",
-        "promotion_codes"}
+        "promotion_codes", "early_fraud_warnings"}
 
 
 def endpoint(method, path):
@@ -34,6 +35,9 @@ def main():
     for path, ops in spec["paths"].items():
         parts = path.strip("/").split("/")
         if len(parts) < 2 or parts[0] != "v1" or parts[1] not in RESOURCES:
+            continue
+        # Of Radar, the early fraud warnings (not its value lists).
+        if parts[1] == "radar" and parts[2:3] != ["early_fraud_warnings"]:
             continue
         for method, op in ops.items():
             if method not in ("get", "post", "delete"):

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void invoiceCreateBadInputSendsNothing();
     void invoiceCreatedOnceAcrossKills();
     void disputeFilesUploadedOnceAcrossKills();
+    void radarReviewsAndEarlyFraudWarnings();
     void reRunNeverActsTwice();
     void invoicePaidOnceAndNothingAfter();
     void invoiceWrittenOffThenPaidOutOfBand();
@@ -1784,6 +1785,93 @@ void TestStaffCommands::disputeFilesUploadedOnceAcrossKills()
     QCOMPARE(endpoint(uploads), uploadsAfter);
     QCOMPARE(endpoint(updates), updatesAfter);
     QCOMPARE(counter("files"), filesBefore + 2);
+}
+
+void TestStaffCommands::radarReviewsAndEarlyFraudWarnings()
+{
+    // Two payments Radar's rule holds for review (elevated risk, Stripe's test card).
+    QStringList charges;
+    for (int i = 0; i < 2; ++i) {
+        const auto pi = m_http->post(
+            QStringLiteral("/v1/payment_intents"),
+            {{QStringLiteral("amount"), QStringLiteral("7300")},
+             {QStringLiteral("currency"), QStringLiteral("usd")},
+             {QStringLiteral("payment_method"), QStringLiteral("pm_card_riskLevelElevated")},
+             {QStringLiteral("confirm"), QStringLiteral("true")}});
+        QCOMPARE(pi.status, 200);
+        charges.append(pi.json[QStringLiteral("latest_charge")].toString());
+    }
+    const auto review = [this](const QString &charge) {
+        const QString id = m_http->get(QStringLiteral("/v1/charges/") + charge)
+                               .json[QStringLiteral("review")]
+                               .toString();
+        return m_http->get(QStringLiteral("/v1/reviews/") + id).json;
+    };
+    const QString held = review(charges.at(0))[QStringLiteral("id")].toString();
+    QVERIFY2(held.startsWith(QStringLiteral("prv_")), qPrintable(held));
+    QVERIFY(review(charges.at(0))[QStringLiteral("open")].toBool());
+    const char *approves = "POST /v1/reviews/:id/approve";
+    const qint64 before = endpoint(approves);
+
+    // Bad input: nothing sent.
+    Result r = run({QStringLiteral("review"), QStringLiteral("approve"), charges.at(0)});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("use 'review approve PRV_ID'")), qPrintable(r.err));
+    QCOMPARE(endpoint(approves), before);
+
+    // Approved once; the same command again does nothing; asked anew, Stripe's state refuses.
+    const QStringList approve {QStringLiteral("review"), QStringLiteral("approve"), held};
+    r = run(approve);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(r.json()[QStringLiteral("open")].toBool(), false);
+    QCOMPARE(r.json()[QStringLiteral("closed_reason")].toString(), QStringLiteral("approved"));
+    QCOMPARE(endpoint(approves), before + 1);
+    r = run(approve);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("already done at")), qPrintable(r.err));
+    r = run(approve + QStringList {QStringLiteral("--again")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("closed already (approved)")), qPrintable(r.err));
+    QCOMPARE(endpoint(approves), before + 1);
+
+    // Refunded as fraudulent: the other review closes as refunded_as_fraud.
+    r = run({QStringLiteral("refund"), charges.at(1), QStringLiteral("--reason"),
+             QStringLiteral("fraudulent")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(review(charges.at(1))[QStringLiteral("open")].toBool(), false);
+    QCOMPARE(review(charges.at(1))[QStringLiteral("closed_reason")].toString(),
+             QStringLiteral("refunded_as_fraud"));
+
+    // The demo's early fraud warnings: listed by charge; one refunded in full is no longer
+    // actionable. Their list takes no created filter, as Stripe's.
+    const QJsonArray warnings
+        = m_http->get(QStringLiteral("/v1/radar/early_fraud_warnings?limit=100"))
+              .json[QStringLiteral("data")]
+              .toArray();
+    QVERIFY2(!warnings.isEmpty(), "the demo at scale 5000 has early fraud warnings");
+    QJsonObject actionable;
+    for (const QJsonValue &w : warnings)
+        if (w[QStringLiteral("actionable")].toBool()
+            && !m_http->get(QStringLiteral("/v1/charges/") + w[QStringLiteral("charge")].toString())
+                    .json[QStringLiteral("amount_refunded")]
+                    .toInteger())
+            actionable = w.toObject();
+    QVERIFY(!actionable.isEmpty());
+    const QString warned = actionable[QStringLiteral("charge")].toString();
+    const auto byCharge
+        = m_http->get(QStringLiteral("/v1/radar/early_fraud_warnings?charge=") + warned);
+    QCOMPARE(byCharge.json[QStringLiteral("data")].toArray().size(), 1);
+    QCOMPARE(m_http->get(QStringLiteral("/v1/radar/early_fraud_warnings?created[gte]=1")).status,
+             400);
+    r = run({QStringLiteral("refund"), warned, QStringLiteral("--reason"),
+             QStringLiteral("fraudulent")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(m_http
+                 ->get(QStringLiteral("/v1/radar/early_fraud_warnings/")
+                       + actionable[QStringLiteral("id")].toString())
+                 .json[QStringLiteral("actionable")]
+                 .toBool(),
+             false);
 }
 
 QTEST_GUILESS_MAIN(TestStaffCommands)

@@ -103,6 +103,39 @@ private:
                    20000)
             && ok;
     }
+    // A payment confirmed with one of Stripe's test cards; its charge.
+    QString pay(qint64 amount, const QString &card)
+    {
+        network::StripeRequest create;
+        create.method = "POST";
+        create.path = QStringLiteral("/v1/payment_intents");
+        create.params.add(QStringLiteral("amount"), amount);
+        create.params.add(QStringLiteral("currency"), QStringLiteral("usd"));
+        create.params.add(QStringLiteral("payment_method"), card);
+        create.params.add(QStringLiteral("confirm"), true);
+        QString charge;
+        bool sent = false;
+        m_client->send(create, this, [&](const network::StripeResponse &r) {
+            charge = r.json.value(QStringLiteral("latest_charge")).toString();
+            sent = true;
+        });
+        [&] {
+            QVERIFY(QTest::qWaitFor([&] { return sent; }, 10000));
+        }();
+        return charge;
+    }
+    // One sync of the cache from the sandbox; whether it succeeded.
+    bool syncNow()
+    {
+        models::SyncEngine engine(m_client.get(), &m_cache, {});
+        bool done = false, ok = false;
+        connect(&engine, &models::SyncEngine::finished, this, [&](bool success, const QString &) {
+            done = true;
+            ok = success;
+        });
+        engine.start();
+        return QTest::qWaitFor([&] { return done; }, 60000) && ok;
+    }
     void shot(QWidget *w, const QString &name)
     {
         if (qEnvironmentVariableIsEmpty("PAYDESK_SCREENSHOTS"))
@@ -122,6 +155,7 @@ private Q_SLOTS:
     void detailShowsTheDisputeAndItsHistory();
     void disputesListSoonestDeadlineFirst();
     void windowNotifiesANewDispute();
+    void radarActionsOnAPayment();
 };
 
 void TestDisputeDialog::initTestCase()
@@ -145,34 +179,11 @@ void TestDisputeDialog::initTestCase()
     tests::answerFromSandbox(m_network, m_sandbox.get());
     m_client = std::make_unique<network::StripeClient>(config, m_network);
     // Four cardholders dispute their payment (Stripe's test card).
-    for (int i = 0; i < 4; ++i) {
-        network::StripeRequest create;
-        create.method = "POST";
-        create.path = QStringLiteral("/v1/payment_intents");
-        create.params.add(QStringLiteral("amount"), 5000 + i);
-        create.params.add(QStringLiteral("currency"), QStringLiteral("usd"));
-        create.params.add(QStringLiteral("payment_method"),
-                          QStringLiteral("pm_card_createDispute"));
-        create.params.add(QStringLiteral("confirm"), true);
-        bool sent = false, ok = false;
-        m_client->send(create, this, [&](const network::StripeResponse &r) {
-            ok = r.ok();
-            sent = true;
-        });
-        QVERIFY(QTest::qWaitFor([&] { return sent; }, 10000));
-        QVERIFY(ok);
-    }
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(pay(5000 + i, QStringLiteral("pm_card_createDispute")).startsWith(u"ch_"));
     m_file = m_dir.filePath(QStringLiteral("disputes.sqlite"));
     QVERIFY(m_cache.open(m_file));
-    models::SyncEngine engine(m_client.get(), &m_cache, {});
-    bool done = false, ok = false;
-    connect(&engine, &models::SyncEngine::finished, this, [&](bool success, const QString &) {
-        done = true;
-        ok = success;
-    });
-    engine.start();
-    QVERIFY(QTest::qWaitFor([&] { return done; }, 60000));
-    QVERIFY(ok);
+    QVERIFY(syncNow());
     models::sql::Statement s = m_cache.database().prepare(
         QStringLiteral("SELECT id FROM disputes WHERE status = 'needs_response' AND due_by > "
                        "strftime('%s', 'now') AND amount >= 5000 AND amount < 5004 ORDER BY "
@@ -347,11 +358,7 @@ void TestDisputeDialog::acceptingConcedesOnce()
 void TestDisputeDialog::detailShowsTheDisputeAndItsHistory()
 {
     // Synced again: the events of the submission and the closing are in the cache.
-    models::SyncEngine engine(m_client.get(), &m_cache, {});
-    bool done = false;
-    connect(&engine, &models::SyncEngine::finished, this, [&] { done = true; });
-    engine.start();
-    QVERIFY(QTest::qWaitFor([&] { return done; }, 60000));
+    QVERIFY(syncNow());
     const models::ObjectDetail d = models::ObjectDetail::load(
         m_cache.database(), QStringLiteral("disputes"), m_disputes.at(0));
     QVERIFY(d.found);
@@ -440,23 +447,10 @@ void TestDisputeDialog::windowNotifiesANewDispute()
     QTest::qWait(200);
     QCOMPARE(window.notifications(), QStringList {});
     // A cardholder disputes a payment; the next sync brings it in.
-    network::StripeRequest create;
-    create.method = "POST";
-    create.path = QStringLiteral("/v1/payment_intents");
-    create.params.add(QStringLiteral("amount"), 6100);
-    create.params.add(QStringLiteral("currency"), QStringLiteral("usd"));
-    create.params.add(QStringLiteral("payment_method"), QStringLiteral("pm_card_createDispute"));
-    create.params.add(QStringLiteral("confirm"), true);
-    bool sent = false;
-    m_client->send(create, this, [&](const network::StripeResponse &) { sent = true; });
-    QVERIFY(QTest::qWaitFor([&] { return sent; }, 10000));
+    QVERIFY(!pay(6100, QStringLiteral("pm_card_createDispute")).isEmpty());
     // The sync's commits are told to the window's reader, as the session wires them.
     window.reader()->observe(m_cache.database());
-    models::SyncEngine engine(m_client.get(), &m_cache, {});
-    bool done = false;
-    connect(&engine, &models::SyncEngine::finished, this, [&] { done = true; });
-    engine.start();
-    QVERIFY(QTest::qWaitFor([&] { return done; }, 60000));
+    QVERIFY(syncNow());
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
     QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("New dispute"));
     const QString text = notified.at(0).at(1).toString();
@@ -467,6 +461,66 @@ void TestDisputeDialog::windowNotifiesANewDispute()
     window.setCache(m_file);
     QTest::qWait(1500);
     QCOMPARE(notified.size(), 1);
+}
+
+void TestDisputeDialog::radarActionsOnAPayment()
+{
+    // Two payments Radar's rule held for review (Stripe's elevated-risk test card).
+    QStringList held;
+    for (int i = 0; i < 2; ++i)
+        held << pay(7300 + i, QStringLiteral("pm_card_riskLevelElevated"));
+    QVERIFY(syncNow());
+    const auto reviewOf = [this](const QString &charge) {
+        models::sql::Statement s = m_cache.database().prepare(
+            QStringLiteral("SELECT id, open, closed_reason FROM reviews WHERE charge = ?1"));
+        s.bind(1, charge);
+        return s.step() ? QStringList {s.text(0), s.text(1), s.text(2)} : QStringList {};
+    };
+    QCOMPARE(reviewOf(held.at(0)).value(1), QStringLiteral("1"));
+    // The payment's detail tells of the review and offers its actions.
+    const models::ObjectDetail d
+        = models::ObjectDetail::load(m_cache.database(), QStringLiteral("charges"), held.at(0));
+    QString risk;
+    for (const models::DetailSection &s : d.sections)
+        for (const models::DetailField &f : s.fields)
+            if (s.title == QLatin1String("Risk"))
+                risk += f.label + QStringLiteral(": ") + f.value + u'\n';
+    QVERIFY2(risk.contains(QStringLiteral("Review: Open since")), qPrintable(risk));
+    models::CacheReader reader;
+    QVERIFY(reader.open(m_file));
+    ui::DetailPanel panel;
+    panel.setReader(&reader);
+    QVERIFY(panel.showObject(QStringLiteral("charges"), held.at(0)));
+    QCOMPARE(panel.actionNames(),
+             (QStringList {QStringLiteral("refund"), QStringLiteral("refund.fraudulent"),
+                           QStringLiteral("review.approve")}));
+
+    // Approved from its dialog: the review closes at Stripe and in the cache.
+    ui::ActionController controller(nullptr);
+    controller.setReader(&reader);
+    controller.setOutbox(m_outbox.get(), &m_cache);
+    controller.setOnline(true);
+    {
+        ui::ActionDialog *approve
+            = controller.request(QStringLiteral("review.approve"), held.at(0));
+        QVERIFY(approve);
+        QVERIFY(approve->confirmButton()->isEnabled());
+        QVERIFY(sendAndWait(approve));
+    }
+    QCOMPARE(reviewOf(held.at(0)).value(1), QStringLiteral("0"));
+    QCOMPARE(reviewOf(held.at(0)).value(2), QStringLiteral("approved"));
+    QVERIFY(panel.showObject(QStringLiteral("charges"), held.at(0)));
+    QCOMPARE(panel.actionNames(), QStringList {QStringLiteral("refund")});
+
+    // Refunded as fraudulent: the whole payment, reason fraudulent; its review closes so.
+    ui::ActionDialog *refund = controller.request(QStringLiteral("refund.fraudulent"), held.at(1));
+    QVERIFY(refund);
+    QCOMPARE(
+        refund->findChild<QComboBox *>(QStringLiteral("refundReason"))->currentData().toString(),
+        QStringLiteral("fraudulent"));
+    QVERIFY(sendAndWait(refund));
+    QVERIFY(syncNow());
+    QCOMPARE(reviewOf(held.at(1)).value(2), QStringLiteral("refunded_as_fraud"));
 }
 
 QTEST_MAIN(TestDisputeDialog)

@@ -29,7 +29,7 @@ void TestCatalogue::everyActionHasOneEntry()
     }
     QCOMPARE(names.size(), staffActionCatalogue().size());
     QCOMPARE(commands.size(), staffActionCatalogue().size());
-    for (int i = 0; i <= int(StaffAction::DisputeAccept); ++i)
+    for (int i = 0; i <= int(StaffAction::ReviewApprove); ++i)
         QVERIFY2(staffActionInfo(StaffAction(i)), qPrintable(QString::number(i)));
     QVERIFY(!staffActionNamed(QStringLiteral("charge.delete")));
 }
@@ -45,6 +45,26 @@ void TestCatalogue::actionsFollowTheObjectsState()
              L {StaffAction::Refund});
     QCOMPARE(staffActionsOn(QStringLiteral("charges"), charge("succeeded", true)), L {});
     QCOMPARE(staffActionsOn(QStringLiteral("charges"), charge("failed", false)), L {});
+    // Reported as fraud (an actionable early fraud warning, an open review): refunded as
+    // fraudulent; an open review is approved. Neither once the signals are closed.
+    QJsonObject warned = charge("succeeded", false);
+    warned[QStringLiteral("early_fraud_warning")]
+        = QJsonObject {{QStringLiteral("actionable"), true}};
+    QCOMPARE(staffActionsOn(QStringLiteral("charges"), warned),
+             (L {StaffAction::Refund, StaffAction::RefundFraudulent}));
+    warned[QStringLiteral("early_fraud_warning")]
+        = QJsonObject {{QStringLiteral("actionable"), false}};
+    QCOMPARE(staffActionsOn(QStringLiteral("charges"), warned), L {StaffAction::Refund});
+    QJsonObject held = charge("succeeded", false);
+    held[QStringLiteral("review")] = QJsonObject {{QStringLiteral("open"), true}};
+    QCOMPARE(staffActionsOn(QStringLiteral("charges"), held),
+             (L {StaffAction::Refund, StaffAction::RefundFraudulent, StaffAction::ReviewApprove}));
+    held[QStringLiteral("review")] = QStringLiteral("prv_1"); // Not expanded: nothing known.
+    QCOMPARE(staffActionsOn(QStringLiteral("charges"), held), L {StaffAction::Refund});
+    // A refunded payment with an open review is approved, not refunded again.
+    QJsonObject refunded = charge("succeeded", true);
+    refunded[QStringLiteral("review")] = QJsonObject {{QStringLiteral("open"), true}};
+    QCOMPARE(staffActionsOn(QStringLiteral("charges"), refunded), L {StaffAction::ReviewApprove});
     // A customer is edited, deleted and invoiced; a deleted one is not invoiced.
     QCOMPARE(
         staffActionsOn(QStringLiteral("customers"), {}),
