@@ -437,12 +437,22 @@ private:
                 const bool warning = status.startsWith(QLatin1String("warning"));
                 if (m_now - when > 75 * kDay && !warning)
                     status = m_rng.chance(0.5) ? L("won") : L("lost");
+                // Of those within their deadline, some are inquiries (no funds withdrawn).
                 if (m_now - when <= 21 * kDay && !warning)
-                    status = when % 5 < 3 ? L("needs_response") : L("under_review");
+                    status = when % 6 < 3 ? L("needs_response")
+                        : when % 6 < 5    ? L("under_review")
+                                          : L("warning_needs_response");
                 else if (m_now - when <= 40 * kDay && status == QLatin1String("won"))
                     status = L("under_review");
                 if (m_now - when <= 21 * kDay && status == QLatin1String("warning_closed"))
                     status = L("warning_under_review");
+                // Past its deadline without a response, Stripe decides it: a dispute is lost,
+                // an inquiry closes.
+                if (m_now - when > 21 * kDay && status == QLatin1String("needs_response"))
+                    status = L("lost");
+                else if (m_now - when > 21 * kDay
+                         && status == QLatin1String("warning_needs_response"))
+                    status = L("warning_closed");
                 const char *reasons[]
                     = {"fraudulent", "product_not_received", "subscription_canceled",
                        "duplicate",  "credit_not_processed", "general"};

@@ -148,6 +148,9 @@ DisputeResponseDialog::DisputeResponseDialog(const QJsonObject &dispute,
             shown << it.key();
     for (const QString &f : std::as_const(shown))
         addField(f);
+    // The keyboard starts in the first field the guidance asks for.
+    if (!shown.isEmpty())
+        m_editors.value(shown.constFirst())->setFocus(Qt::OtherFocusReason);
     m_addField->setObjectName(QStringLiteral("addEvidenceField"));
     m_addField->setAccessibleName(tr("Add an evidence field"));
     connect(m_addField, &QComboBox::activated, this, [this](int index) {

@@ -714,6 +714,7 @@ void loadDispute(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
     d.title = money(r.num(0), r.text(1));
     d.subtitle = tr("Dispute · %1").arg(guidance.title);
     d.status = status;
+    d.statusText = ListTableModel::statusLabel(status);
     DetailSection summary {tr("Summary"), {}};
     addIf(summary, tr("Reason"), guidance.title);
     const QString code = raw.value(u"payment_method_details"_s)

@@ -369,10 +369,23 @@ void TestSandboxContract::demoMerchantIsRealistic()
     });
     for (const char *s : {"active", "canceled", "trialing", "past_due"})
         QVERIFY2(subStatuses.contains(QString::fromLatin1(s)), s);
-    // Every dispute status of the API version appears.
-    for (const char *st : {"warning_needs_response", "warning_under_review", "warning_closed",
-                           "needs_response", "under_review", "won", "lost"})
+    // Every dispute status of the API version appears (an open inquiry only while one is
+    // within its deadline: Stripe closes those not answered in time, as it decides a dispute
+    // not answered as lost — no demo dispute waits for a response past its due date).
+    for (const char *st : {"warning_under_review", "warning_closed", "needs_response",
+                           "under_review", "won", "lost"})
         QVERIFY2(disputeStatuses.contains(QString::fromLatin1(st)), st);
+    store.disputes.forEach([&](const Collection::Entry &e) {
+        if (e.key != "needs_response" && e.key != "warning_needs_response")
+            return;
+        const QJsonObject d = QJsonDocument::fromJson(e.json()).object();
+        QVERIFY2(d.value(QStringLiteral("evidence_details"))
+                         .toObject()
+                         .value(QStringLiteral("due_by"))
+                         .toInteger()
+                     > 1763800000,
+                 e.id.constData());
+    });
     for (const char *c : {"usd", "eur", "gbp", "jpy"})
         QVERIFY2(currencies.contains(QString::fromLatin1(c)), c);
     QVERIFY(declines.contains(QStringLiteral("insufficient_funds"))

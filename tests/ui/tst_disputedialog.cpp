@@ -202,6 +202,9 @@ void TestDisputeDialog::formRulesCheckBeforeAnythingIsSent()
     QVERIFY(!d.findChild<QLabel *>(QStringLiteral("disputeGuidance"))->text().isEmpty());
     QVERIFY(d.fieldEditor(QStringLiteral("product_description")));
     QVERIFY(d.confirmButton()->isEnabled());
+    // The keyboard starts in the first field the guidance asks for (a fraudulent dispute: the
+    // customer's name).
+    QCOMPARE(d.focusWidget(), d.fieldEditor(QStringLiteral("customer_name")));
 
     // Nothing given: nothing sent.
     d.confirm();
@@ -362,6 +365,7 @@ void TestDisputeDialog::detailShowsTheDisputeAndItsHistory()
     const models::ObjectDetail d = models::ObjectDetail::load(
         m_cache.database(), QStringLiteral("disputes"), m_disputes.at(0));
     QVERIFY(d.found);
+    QCOMPARE(d.statusText, QStringLiteral("Under review"));
     QHash<QString, QStringList> sections;
     for (const models::DetailSection &s : d.sections)
         for (const models::DetailField &f : s.fields)
