@@ -23,6 +23,7 @@
 #include <QTextStream>
 #include <QUrl>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <memory>
@@ -1320,23 +1321,23 @@ int runInvoiceCommand(const QCommandLineParser &parser)
 // Each file uploaded once (a step of its own, found again by its hash on a re-run), then the
 // evidence sent once with the files' ids.
 void evidenceWithFiles(StaffRun &staff, const QString &id, QMap<QString, QString> fields,
-                       const QMap<QString, std::pair<QString, QByteArray>> &files, bool submit)
+                       const QList<models::disputeform::EvidenceFile> &files, bool submit)
 {
-    for (auto it = files.cbegin(); it != files.cend(); ++it) {
-        OutboxAction up = models::staffactions::uploadEvidenceFile(id, it.key(), it.value().first,
-                                                                   it.value().second);
+    for (const models::disputeform::EvidenceFile &f : files) {
+        OutboxAction up
+            = models::staffactions::uploadEvidenceFile(id, f.field, f.fileName, f.content);
         const OutboxEntry done = staff.stepDone(up.intent);
         if (done.id == 0) {
             if (!staff.userKey().isEmpty())
-                up.idempotencyKey = staff.userKey() + u"-file-"_s + it.key();
+                up.idempotencyKey = staff.userKey() + u"-file-"_s + f.field;
             return staff.step(up, [&staff, id, fields, files, submit](const OutboxEntry &) {
                 evidenceWithFiles(staff, id, fields, files, submit);
             });
         }
         const QString file
             = QJsonDocument::fromJson(done.response).object().value(u"id"_s).toString();
-        staff.info(u"%1: %2 is uploaded (%3)"_s.arg(it.key(), it.value().first, file));
-        fields.insert(it.key(), file);
+        staff.info(u"%1: %2 is uploaded (%3)"_s.arg(f.field, f.fileName, file));
+        fields.insert(f.field, file);
     }
     staff.act(models::staffactions::disputeEvidence(id, fields, submit));
 }
@@ -1353,8 +1354,7 @@ int runDisputeCommand(const QCommandLineParser &parser)
                            u"'dispute accept DP_ID'"_s);
     const bool submit = parser.isSet(u"submit"_s);
     // Files, read before anything is sent; the form's rules (models::disputeform) check them.
-    QMap<QString, std::pair<QString, QByteArray>> files;
-    QList<models::disputeform::EvidenceFile> attached;
+    QList<models::disputeform::EvidenceFile> files;
     for (const QString &f : parser.values(u"file"_s)) {
         const qsizetype eq = f.indexOf(u'=');
         const QString key = f.left(eq).trimmed();
@@ -1364,7 +1364,8 @@ int runDisputeCommand(const QCommandLineParser &parser)
         if (!models::staffactions::disputeFileFields().contains(key))
             return staff.usage(u"%1 is not an evidence field that takes a file; they are: %2"_s.arg(
                 key, models::staffactions::disputeFileFields().join(u", "_s)));
-        if (files.contains(key))
+        if (std::any_of(files.cbegin(), files.cend(),
+                        [&key](const auto &f) { return f.field == key; }))
             return staff.usage(u"--file %1 is given twice"_s.arg(key));
         QFile file(path);
         if (file.size() > models::staffactions::kEvidenceFileMaxBytes)
@@ -1373,9 +1374,7 @@ int runDisputeCommand(const QCommandLineParser &parser)
                     path, QString::number(double(file.size()) / (1024.0 * 1024.0), 'f', 1)));
         if (!file.open(QIODevice::ReadOnly))
             return staff.usage(u"cannot read %1: %2"_s.arg(path, file.errorString()));
-        const QByteArray content = file.readAll();
-        files.insert(key, {QFileInfo(path).fileName(), content});
-        attached.append({key, path, content});
+        files.append({key, QFileInfo(path).fileName(), file.readAll()});
     }
     if (verb == QLatin1String("accept") && !files.isEmpty())
         return staff.usage(u"--file is an option of 'dispute evidence'"_s);
@@ -1395,7 +1394,7 @@ int runDisputeCommand(const QCommandLineParser &parser)
         return staff.usage(u"give the evidence with --field KEY=TEXT (and --submit to send it to "
                            u"the bank)"_s);
     if (verb == QLatin1String("evidence"))
-        if (const models::InputProblem p = models::disputeform::problem(fields, attached, submit);
+        if (const models::InputProblem p = models::disputeform::problem(fields, files, submit);
             !p.ok())
             return staff.usage(p.message);
     const OutboxAction a = verb == QLatin1String("accept")
@@ -1403,7 +1402,7 @@ int runDisputeCommand(const QCommandLineParser &parser)
         : models::staffactions::disputeEvidence(id, fields, submit);
     const QStringList intent {verb == QLatin1String("accept")
                                   ? u"dispute accept "_s + id
-                                  : models::disputeform::intentOf(id, fields, attached, submit)};
+                                  : models::disputeform::intentOf(id, fields, files, submit)};
     if (!files.isEmpty())
         return run(staff, [&staff, id, fields, files, intent, submit] {
             staff.openAndResume([&staff, id, fields, files, intent, submit] {

@@ -995,6 +995,17 @@ private:
         m_store.events.finish();
     }
 
+    // An event of the last 30 days (Stripe's retention) with an id of `ids`; older or later
+    // ones are not kept.
+    void recentEvent(IdGenerator &ids, const QString &type, const QJsonObject &object, qint64 at)
+    {
+        if (at < m_now - 30 * kDay || at > m_now)
+            return;
+        const QString id = ids.next("evt");
+        m_store.events.appendUnsorted(eventJson(id, at, type, toCompactJson(object)), id.toLatin1(),
+                                      at, {}, type.toLatin1());
+    }
+
     // Two years of daily automatic payouts to the merchant's bank account, one of which the bank
     // refused 45 days ago. Ids of their own, so that every other object of a seed stays as it was.
     void payouts()
@@ -1002,15 +1013,10 @@ private:
         IdGenerator ids(m_seed * 130363 + 11);
         const QString bank = ids.next("ba");
         m_store.bankAccounts.appendUnsorted(demoBankAccount(bank));
-        const qint64 since = m_now - 30 * kDay; // Stripe keeps 30 days of events.
         PayoutAnnounce announce;
         announce.generating = true;
         announce.event = [&](const QString &type, const QJsonObject &payout, qint64 at) {
-            if (at < since || at > m_now)
-                return;
-            const QString id = ids.next("evt");
-            m_store.events.appendUnsorted(eventJson(id, at, type, toCompactJson(payout)),
-                                          id.toLatin1(), at, {}, type.toLatin1());
+            recentEvent(ids, type, payout, at);
         };
         runPayoutSchedule(m_store, ids, m_now, announce, m_now / kDay - 45);
     }
@@ -1024,7 +1030,6 @@ private:
     {
         IdGenerator ids(m_seed * 7919 + 23);
         const qint64 from = m_now - 120 * kDay;
-        const qint64 eventsSince = m_now - 30 * kDay; // Stripe keeps 30 days of events.
         QList<QByteArray> reviewed, warned;
         m_store.charges.forEachCreated(from, m_now + 1, [&](const Collection::Entry &e) {
             const QByteArray json = e.json();
@@ -1037,11 +1042,7 @@ private:
                 warned.append(e.id);
         });
         auto event = [&](const QString &type, const QJsonObject &object, qint64 at) {
-            if (at < eventsSince || at > m_now)
-                return;
-            const QString id = ids.next("evt");
-            m_store.events.appendUnsorted(eventJson(id, at, type, toCompactJson(object)),
-                                          id.toLatin1(), at, {}, type.toLatin1());
+            recentEvent(ids, type, object, at);
         };
         for (const QByteArray &chargeId : std::as_const(reviewed)) {
             QJsonObject charge = *m_store.charges.get(chargeId);
@@ -1055,27 +1056,15 @@ private:
             else if (m_now - created > 5 * kDay)
                 reason = L("approved");
             const bool open = reason == QLatin1String("rule");
-            QJsonObject review {
-                {L("id"), id},
-                {L("object"), L("review")},
-                {L("billing_zip"), QJsonValue::Null},
-                {L("charge"), QString::fromLatin1(chargeId)},
-                {L("closed_reason"), open ? QJsonValue(QJsonValue::Null) : QJsonValue(reason)},
-                {L("created"), created},
-                {L("ip_address"), L("203.0.113.%1").arg(qHash(chargeId) % 250 + 1)},
-                {L("ip_address_location"), QJsonValue::Null},
-                {L("livemode"), false},
-                {L("open"), open},
-                {L("opened_reason"), L("rule")},
-                {L("payment_intent"), charge.value(L("payment_intent"))},
-                {L("reason"), reason},
-                {L("session"), QJsonValue::Null},
-            };
-            QJsonObject opened = review;
-            opened.insert(L("open"), true);
-            opened.insert(L("reason"), L("rule"));
-            opened.insert(L("closed_reason"), QJsonValue::Null);
-            event(L("review.opened"), opened, created);
+            const QJsonObject review
+                = reviewObject(id, created, QString::fromLatin1(chargeId),
+                               charge.value(L("payment_intent")).toString(), reason,
+                               L("203.0.113.%1").arg(qHash(chargeId) % 250 + 1));
+            event(L("review.opened"),
+                  reviewObject(id, created, QString::fromLatin1(chargeId),
+                               charge.value(L("payment_intent")).toString(), L("rule"),
+                               review.value(L("ip_address")).toString()),
+                  created);
             if (!open)
                 event(L("review.closed"), review, std::min(created + kDay, m_now));
             m_store.reviews.appendUnsorted(

@@ -493,6 +493,29 @@ QByteArray disputeJson(const QString &id, qint64 created, const QString &charge,
     return w.take();
 }
 
+QJsonObject reviewObject(const QString &id, qint64 created, const QString &charge,
+                         const QString &paymentIntent, const QString &reason,
+                         const QString &ipAddress)
+{
+    const bool open = reason == QLatin1String("rule");
+    return {
+        {QStringLiteral("id"), id},
+        {QStringLiteral("object"), QStringLiteral("review")},
+        {QStringLiteral("billing_zip"), QJsonValue::Null},
+        {QStringLiteral("charge"), charge},
+        {QStringLiteral("closed_reason"), open ? QJsonValue(QJsonValue::Null) : QJsonValue(reason)},
+        {QStringLiteral("created"), created},
+        {QStringLiteral("ip_address"), ipAddress},
+        {QStringLiteral("ip_address_location"), QJsonValue::Null},
+        {QStringLiteral("livemode"), false},
+        {QStringLiteral("open"), open},
+        {QStringLiteral("opened_reason"), QStringLiteral("rule")},
+        {QStringLiteral("payment_intent"), paymentIntent},
+        {QStringLiteral("reason"), reason},
+        {QStringLiteral("session"), QJsonValue::Null},
+    };
+}
+
 QByteArray balanceTransactionJson(const QString &id, qint64 created, const QString &source,
                                   const QString &type, qint64 amount, qint64 fee,
                                   const QString &currency, double exchangeRate,

@@ -103,6 +103,11 @@ QByteArray disputeJson(const QString &id, qint64 created, const QString &charge,
                        const QString &paymentIntent, qint64 amount, const QString &currency,
                        const QString &reason, const QString &status,
                        const QByteArray &balanceTransactions);
+// A Radar review of `charge` opened by a rule at `created`; `reason` "rule" while it is open,
+// else why it closed (approved, refunded, refunded_as_fraud, disputed).
+QJsonObject reviewObject(const QString &id, qint64 created, const QString &charge,
+                         const QString &paymentIntent, const QString &reason,
+                         const QString &ipAddress);
 QByteArray balanceTransactionJson(const QString &id, qint64 created, const QString &source,
                                   const QString &type, qint64 amount, qint64 fee,
                                   const QString &currency, double exchangeRate,

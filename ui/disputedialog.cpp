@@ -218,10 +218,6 @@ DisputeResponseDialog::DisputeResponseDialog(const QJsonObject &dispute,
         refresh();
     });
     connect(m_once, &QCheckBox::toggled, this, [this] { formChanged(); });
-    // Evidence submitted before: what the bank has is shown and nothing more goes.
-    const QJsonObject details = dispute.value(QStringLiteral("evidence_details")).toObject();
-    if (const qint64 n = details.value(QStringLiteral("submission_count")).toInteger(); n > 0)
-        setToolTip(tr("Evidence submitted %n time(s)", nullptr, int(n)));
     fillFiles();
     refresh();
     blockUnlessAllowed(models::StaffAction::DisputeEvidence, dispute);
@@ -306,9 +302,7 @@ QString DisputeResponseDialog::attachFile(const QString &field, const QString &f
         return message;
     }
     // One file per field: a new one replaces the one attached before.
-    for (qsizetype i = 0; i < m_attached.size(); ++i)
-        if (m_attached.at(i).field == field)
-            m_attached.removeAt(i--);
+    m_attached.removeIf([&field](const df::EvidenceFile &f) { return f.field == field; });
     m_attached.append({field, fileName, content});
     fillFiles();
     formChanged();
@@ -348,9 +342,7 @@ void DisputeResponseDialog::removeFile()
     const bool attachedHere = m_files->item(row, 0)->data(Qt::UserRole + 1).toBool();
     if (!attachedHere)
         return; // On the dispute already: Stripe keeps it.
-    for (qsizetype i = 0; i < m_attached.size(); ++i)
-        if (m_attached.at(i).field == field)
-            m_attached.removeAt(i--);
+    m_attached.removeIf([&field](const df::EvidenceFile &f) { return f.field == field; });
     fillFiles();
     formChanged();
 }

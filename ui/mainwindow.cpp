@@ -508,15 +508,17 @@ void MainWindow::countDisputes()
     QListWidgetItem *item = m_navigation->item(navigationRow(Page::Disputes));
     if (!item)
         return;
-    const qint64 n = models::ListTableModel::disputesNeedingResponse(m_reader->database());
+    // One read: the count and the notifications are of the same disputes.
+    const QList<models::OpenDispute> open = models::DisputeWatch::read(m_reader->database());
+    const qint64 n = open.size();
     item->setText(n > 0 ? tr("%1 (%2)").arg(pageTitle(Page::Disputes)).arg(n)
                         : pageTitle(Page::Disputes));
     item->setToolTip(n == 1      ? tr("Disputes: 1 needs a response")
                          : n > 1 ? tr("Disputes: %1 need a response").arg(n)
                                  : tr("Disputes (Ctrl+%1)").arg(shortcutNumber(Page::Disputes)));
     item->setData(Qt::AccessibleTextRole, item->toolTip());
-    for (const models::DisputeAlert &alert : m_disputeWatch.update(
-             models::DisputeWatch::read(m_reader->database()), QDateTime::currentSecsSinceEpoch()))
+    for (const models::DisputeAlert &alert :
+         m_disputeWatch.update(open, QDateTime::currentSecsSinceEpoch()))
         notify(alert);
 }
 

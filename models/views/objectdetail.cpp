@@ -717,18 +717,10 @@ void loadDispute(sql::Database &db, ObjectDetail &d, const QJsonObject &raw)
     d.statusText = ListTableModel::statusLabel(status);
     DetailSection summary {tr("Summary"), {}};
     addIf(summary, tr("Reason"), guidance.title);
-    const QString code = raw.value(u"payment_method_details"_s)
-                             .toObject()
-                             .value(u"card"_s)
-                             .toObject()
-                             .value(u"network_reason_code"_s)
-                             .toString();
-    const QString brand = raw.value(u"payment_method_details"_s)
-                              .toObject()
-                              .value(u"card"_s)
-                              .toObject()
-                              .value(u"brand"_s)
-                              .toString();
+    const QJsonObject card
+        = raw.value(u"payment_method_details"_s).toObject().value(u"card"_s).toObject();
+    const QString code = card.value(u"network_reason_code"_s).toString();
+    const QString brand = card.value(u"brand"_s).toString();
     addIf(summary, tr("Network reason code"),
           brand.isEmpty() || code.isEmpty() ? code : u"%1 %2"_s.arg(capitalised(brand), code));
     addIf(summary, tr("Payment"), r.text(4), QStringLiteral("charges/") + r.text(4));

@@ -3,6 +3,7 @@
 // dispute of their payment does to them.
 
 #include "sandbox/formparams.h"
+#include "sandbox/objects.h"
 #include "sandbox/sandboxinternal.h"
 #include "sandbox/stripesandbox.h"
 
@@ -71,22 +72,9 @@ void StripeSandbox::openReview(const QJsonObject &charge)
 {
     const QString id = m_ids.next("prv");
     const qint64 t = now();
-    const QJsonObject review {
-        {L("id"), id},
-        {L("object"), L("review")},
-        {L("billing_zip"), QJsonValue::Null},
-        {L("charge"), charge.value(L("id"))},
-        {L("closed_reason"), QJsonValue::Null},
-        {L("created"), t},
-        {L("ip_address"), L("203.0.113.7")},
-        {L("ip_address_location"), QJsonValue::Null},
-        {L("livemode"), false},
-        {L("open"), true},
-        {L("opened_reason"), L("rule")},
-        {L("payment_intent"), charge.value(L("payment_intent"))},
-        {L("reason"), L("rule")},
-        {L("session"), QJsonValue::Null},
-    };
+    const QJsonObject review
+        = reviewObject(id, t, charge.value(L("id")).toString(),
+                       charge.value(L("payment_intent")).toString(), L("rule"), L("203.0.113.7"));
     m_store.reviews.insert(review, charge.value(L("id")).toString().toLatin1(),
                            QByteArrayLiteral("open"));
     QJsonObject held = charge;
