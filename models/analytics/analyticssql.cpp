@@ -104,6 +104,16 @@ bool hasRollups(sql::Database &db)
         > 0;
 }
 
+bool rollupsCurrent(sql::Database &db, const QString &table)
+{
+    if (!hasRollups(db))
+        return false;
+    sql::Statement s = db.prepare(QStringLiteral("SELECT EXISTS (SELECT 1 FROM sync_state WHERE "
+                                                 "key = 'rollups_deferred:' || ?1)"));
+    s.bind(1, table);
+    return s.step() && s.int64(0) == 0;
+}
+
 // The rollups hold whole hours and days: a range on those boundaries is answered from them.
 bool onDays(const Range &r)
 {

@@ -26,6 +26,10 @@ void customersFromRows(sql::Database &db, const Range &range, PaymentStats *p);
 
 // Whether the cache has the rollups of schema 6.
 bool hasRollups(sql::Database &db);
+// Whether the rollups of schema 6 kept from `table` ("charges", "balance_transactions") answer
+// for its rows: they exist and a first backfill is not filling that table with them paused
+// (Cache::deferRollups()), when the rows themselves are read.
+bool rollupsCurrent(sql::Database &db, const QString &table);
 // The rollups hold whole hours and days: a range on those boundaries is answered from them.
 bool onDays(const Range &r);
 // Whether the hourly rollup answers for the range in its zone.

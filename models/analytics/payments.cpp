@@ -67,7 +67,7 @@ PaymentStats paymentsFromRows(sql::Database &db, const Range &range)
 
 PaymentStats payments(sql::Database &db, const Range &range, bool withCustomers)
 {
-    if (!onHours(range) || !hasRollups(db))
+    if (!onHours(range) || !rollupsCurrent(db, u"charges"_s))
         return paymentsFromRows(db, range);
     PaymentStats p;
     const QString cur = currencySql(range);

@@ -44,7 +44,7 @@ QList<std::pair<QString, Ratio>> disputeRates(sql::Database &db, const Range &ra
     for (const QString &b : buckets(range))
         by.insert(b, {});
     const QString b = bucketSql(range);
-    const bool rollup = onHours(range) && hasRollups(db);
+    const bool rollup = onHours(range) && rollupsCurrent(db, u"charges"_s);
     sql::Statement s = db.prepare(
         rollup ? u"SELECT %1, sum(n) FROM charge_hours WHERE status = 'succeeded' AND hour >= ?1 "
                  u"/ 3600 AND hour < ?2 / 3600%2 GROUP BY 1"_s.arg(bucketSql(range, "hour * 3600"),

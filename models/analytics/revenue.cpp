@@ -91,7 +91,7 @@ QList<SettlementRow> settlementFromRows(sql::Database &db, const Range &range,
 
 QList<RevenueRow> revenue(sql::Database &db, const Range &range)
 {
-    if (!onHours(range) || !hasRollups(db))
+    if (!onHours(range) || !rollupsCurrent(db, u"charges"_s))
         return revenueFromRows(db, range);
     QList<RevenueRow> rows = revenueFromRows(db, range, false);
     QMap<std::pair<QString, QString>, RevenueRow> by;
@@ -114,7 +114,7 @@ QList<RevenueRow> revenue(sql::Database &db, const Range &range)
 
 QList<SettlementRow> settlement(sql::Database &db, const Range &range)
 {
-    if (!onDays(range) || !hasRollups(db))
+    if (!onDays(range) || !rollupsCurrent(db, u"balance_transactions"_s))
         return settlementFromRows(db, range);
     return settlementFromRows(db, range, u"bt_days"_s);
 }

@@ -103,6 +103,90 @@ QString lineMrr(const char *r)
         .arg(R, net, monthlyAmountSql(net, interval, count));
 }
 
+QString fillSql(const QString &table, const QString &source)
+{
+    if (table == QLatin1String("balance_transactions"))
+        return QStringLiteral(
+                   "INSERT INTO bt_days (day, currency, category, amount, fee, net) SELECT "
+                   "coalesce(created, 0) / 86400, coalesce(currency, ''), "
+                   "coalesce(reporting_category, "
+                   "type, ''), sum(coalesce(amount, 0)), sum(coalesce(fee, 0)), sum(coalesce(net, "
+                   "0)) "
+                   "FROM %1 WHERE deleted = 0 GROUP BY 1, 2, 3;\n")
+            .arg(source.isEmpty() ? table : source);
+    if (table != QLatin1String("charges"))
+        return {};
+    const QString from = source.isEmpty() ? table : source;
+    QString sql
+        = QStringLiteral(
+              "INSERT INTO charge_hours (hour, currency, status, n, amount, refunded) SELECT "
+              "coalesce(created, 0) / 3600, coalesce(currency, ''), coalesce(status, ''), "
+              "count(*), "
+              "sum(coalesce(amount_captured, amount, 0)), sum(coalesce(amount_refunded, 0) > 0) "
+              "FROM "
+              "%1 WHERE deleted = 0 GROUP BY 1, 2, 3;\n")
+              .arg(from);
+    const char *const keys[][2] = {
+        {"brand", "coalesce(card_brand, pm_type, 'unknown')"},
+        {"country", "coalesce(card_country, 'unknown')"},
+        {"funding", "coalesce(card_funding, 'unknown')"},
+        {"method", "coalesce(pm_type, 'unknown')"},
+        {"risk", "coalesce(risk_level, 'unknown')"},
+        {"decline", "coalesce(nullif(outcome_reason, ''), failure_code, 'unknown')"},
+    };
+    for (const auto &[dim, key] : keys)
+        sql += QStringLiteral(
+                   "INSERT INTO charge_dims (day, currency, dim, key, succeeded, failed) SELECT "
+                   "coalesce(created, 0) / 86400, coalesce(currency, ''), '%1', %2, sum(status = "
+                   "'succeeded'), sum(status = 'failed') FROM %4 WHERE deleted = 0 AND status "
+                   "IN ('succeeded', 'failed')%3 GROUP BY 1, 2, 4;\n")
+                   .arg(QString::fromLatin1(dim), QString::fromLatin1(key),
+                        QLatin1String(dim) == QLatin1String("decline")
+                            ? QStringLiteral(" AND status = 'failed'")
+                            : QString(),
+                        from);
+    return sql
+        + QStringLiteral(
+              "INSERT INTO customer_payers (customer, currency, first, last) SELECT customer, "
+              "currency, min(coalesce(created, 0)), max(coalesce(created, 0)) FROM %1 "
+              "WHERE deleted = 0 AND status = 'succeeded' AND customer IS NOT NULL AND currency "
+              "IS NOT NULL GROUP BY customer, currency;\n")
+              .arg(from);
+}
+
+QString fillColumns(const QString &table)
+{
+    if (table == QLatin1String("balance_transactions"))
+        return QStringLiteral("deleted, created, currency, reporting_category, type, amount, fee, "
+                              "net");
+    if (table == QLatin1String("charges"))
+        return QStringLiteral("deleted, created, currency, status, amount_captured, amount, "
+                              "amount_refunded, card_brand, pm_type, card_country, card_funding, "
+                              "risk_level, outcome_reason, failure_code, customer");
+    return {};
+}
+
+QString clearSql(const QString &table)
+{
+    if (table == QLatin1String("balance_transactions"))
+        return QStringLiteral("DELETE FROM bt_days;\n");
+    if (table == QLatin1String("charges"))
+        return QStringLiteral(
+            "DELETE FROM charge_hours;\nDELETE FROM charge_dims;\nDELETE FROM customer_payers;\n");
+    return {};
+}
+
+QStringList triggersOf(const QString &table)
+{
+    if (table == QLatin1String("balance_transactions"))
+        return {QStringLiteral("bt_stats_ins"), QStringLiteral("bt_stats_del"),
+                QStringLiteral("bt_stats_upd")};
+    if (table == QLatin1String("charges"))
+        return {QStringLiteral("charges_stats_ins"), QStringLiteral("charges_stats_del"),
+                QStringLiteral("charges_stats_upd")};
+    return {};
+}
+
 QString migration6()
 {
     QString sql = QStringLiteral(
@@ -145,43 +229,7 @@ QString migration6()
         sql += fill;
     }
     // What is cached already.
-    sql += QStringLiteral(
-        "INSERT INTO charge_hours (hour, currency, status, n, amount, refunded) SELECT "
-        "coalesce(created, 0) / 3600, coalesce(currency, ''), coalesce(status, ''), count(*), "
-        "sum(coalesce(amount_captured, "
-        "amount, 0)), sum(coalesce(amount_refunded, 0) > 0) FROM charges WHERE deleted = 0 GROUP "
-        "BY 1, 2, 3;\n");
-    const char *const keys[][2] = {
-        {"brand", "coalesce(card_brand, pm_type, 'unknown')"},
-        {"country", "coalesce(card_country, 'unknown')"},
-        {"funding", "coalesce(card_funding, 'unknown')"},
-        {"method", "coalesce(pm_type, 'unknown')"},
-        {"risk", "coalesce(risk_level, 'unknown')"},
-        {"decline", "coalesce(nullif(outcome_reason, ''), failure_code, 'unknown')"},
-    };
-    for (const auto &[dim, key] : keys)
-        sql += QStringLiteral(
-                   "INSERT INTO charge_dims (day, currency, dim, key, succeeded, failed) SELECT "
-                   "coalesce(created, 0) / 86400, coalesce(currency, ''), '%1', %2, sum(status = "
-                   "'succeeded'), "
-                   "sum(status = 'failed') FROM charges WHERE deleted = 0 AND status IN "
-                   "('succeeded', 'failed')%3 GROUP BY 1, 2, 4;\n")
-                   .arg(QString::fromLatin1(dim), QString::fromLatin1(key),
-                        QLatin1String(dim) == QLatin1String("decline")
-                            ? QStringLiteral(" AND status = 'failed'")
-                            : QString());
-    sql += QStringLiteral(
-        "INSERT INTO bt_days (day, currency, category, amount, fee, net) SELECT coalesce(created, "
-        "0) / "
-        "86400, coalesce(currency, ''), coalesce(reporting_category, type, ''), "
-        "sum(coalesce(amount, 0)), "
-        "sum(coalesce(fee, 0)), sum(coalesce(net, 0)) FROM balance_transactions WHERE deleted = "
-        "0 GROUP BY 1, 2, 3;\n"
-        "INSERT INTO customer_payers (customer, currency, first, last) SELECT customer, "
-        "currency, min(coalesce(created, 0)), max(coalesce(created, 0)) FROM charges WHERE deleted "
-        "= 0 AND status = "
-        "'succeeded' AND customer IS NOT NULL AND currency IS NOT NULL GROUP BY customer, "
-        "currency;\n");
+    sql += fillSql(QStringLiteral("charges")) + fillSql(QStringLiteral("balance_transactions"));
     // Kept up to date from here on.
     sql += QStringLiteral("CREATE TRIGGER charges_stats_ins AFTER INSERT ON charges BEGIN\n")
         + chargeStatsSql("new", "1", "new.deleted = 0")

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace paydesk::models::rollups {
 
@@ -21,5 +22,16 @@ QString migration9();
 // later migration that recreates a charges trigger (schema 10) runs the same ones.
 QString chargeStatsSql(const char *r, const char *s, const char *when);
 QString payersOfSql(const char *r);
+
+// The rollups kept from one table's rows (charges: charge_hours, charge_dims, customer_payers;
+// balance_transactions: bt_days), for a first backfill that fills them once from the whole
+// table instead of row by row (Cache::deferRollups()): the statements that fill them from the
+// rows (of `source` if given: a table of the same columns), those that empty them, and the
+// triggers that keep them. Empty for any other table.
+QString fillSql(const QString &table, const QString &source = {});
+// The columns of `table` that fillSql() reads.
+QString fillColumns(const QString &table);
+QString clearSql(const QString &table);
+QStringList triggersOf(const QString &table);
 
 } // namespace paydesk::models::rollups

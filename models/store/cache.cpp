@@ -2,6 +2,7 @@
 
 #include "models/modelslogging.h"
 #include "models/rollups/fold.h"
+#include "models/rollups/schema.h"
 #include "models/store/cacheschema.h"
 
 #include <QDir>
@@ -505,27 +506,36 @@ bool Cache::rebuildFullText(const QString &table)
         && removeState(QStringLiteral("fts_deferred:") + table);
 }
 
-bool Cache::deferIndexes(const QString &table)
+bool Cache::pauseSchema(const QString &table, const char *type, const QStringList &names,
+                        const QString &key)
 {
-    const QStringList names = deferrableIndexes(table);
-    const QString key = QStringLiteral("indexes_deferred:") + table;
     if (names.isEmpty() || !state(key).isEmpty())
         return true;
     if (m_db.scalar(QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1)").arg(table), 1) != 0)
         return true;
+    const QString kind = QString::fromLatin1(type);
     QJsonArray definitions;
     for (const QString &name : names) {
         sql::Statement s = m_db.prepare(
-            QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1"));
-        s.bind(1, name);
+            QStringLiteral("SELECT sql FROM sqlite_master WHERE type = ?1 AND name = ?2"));
+        s.bind(1, kind);
+        s.bind(2, name);
         if (!s.step())
             continue;
         definitions.append(s.text(0));
         s.reset();
-        if (!m_db.exec(QStringLiteral("DROP INDEX ") + name))
+        if (!m_db.exec(QStringLiteral("DROP %1 %2").arg(kind.toUpper(), name)))
             return false;
     }
+    if (definitions.isEmpty())
+        return true;
     return setState(key, QJsonDocument(definitions).toJson(QJsonDocument::Compact));
+}
+
+bool Cache::deferIndexes(const QString &table)
+{
+    return pauseSchema(table, "index", deferrableIndexes(table),
+                       QStringLiteral("indexes_deferred:") + table);
 }
 
 bool Cache::rebuildIndexes(const QString &table)
@@ -541,6 +551,34 @@ bool Cache::rebuildIndexes(const QString &table)
     for (const QJsonValue &v : QJsonDocument::fromJson(saved).array())
         ok = ok && m_db.exec(v.toString());
     m_db.exec(QStringLiteral("PRAGMA mmap_size = 0"));
+    return ok && removeState(key);
+}
+
+bool Cache::deferRollups(const QString &table)
+{
+    return pauseSchema(table, "trigger", rollups::triggersOf(table),
+                       QStringLiteral("rollups_deferred:") + table);
+}
+
+bool Cache::rebuildRollups(const QString &table)
+{
+    const QString key = QStringLiteral("rollups_deferred:") + table;
+    const QByteArray saved = state(key);
+    if (saved.isEmpty())
+        return true;
+    // Whatever the rollups held is replaced by the sums of the whole table, then the triggers
+    // keep them from here on. The table is read once (through memory-mapped pages), its few
+    // columns copied aside, and each rollup summed from that copy.
+    m_db.exec(QStringLiteral("PRAGMA mmap_size = 2147483648"));
+    bool ok = m_db.exec(QStringLiteral("CREATE TEMP TABLE rollup_source AS SELECT %1 FROM %2 "
+                                       "WHERE deleted = 0")
+                            .arg(rollups::fillColumns(table), table));
+    m_db.exec(QStringLiteral("PRAGMA mmap_size = 0"));
+    ok = ok && m_db.exec(rollups::clearSql(table))
+        && m_db.exec(rollups::fillSql(table, QStringLiteral("temp.rollup_source")));
+    m_db.exec(QStringLiteral("DROP TABLE IF EXISTS temp.rollup_source"));
+    for (const QJsonValue &v : QJsonDocument::fromJson(saved).array())
+        ok = ok && m_db.exec(v.toString());
     return ok && removeState(key);
 }
 

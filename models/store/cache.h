@@ -100,9 +100,19 @@ public:
     // A table that holds rows already keeps its indexes (the window is reading it).
     bool deferIndexes(const QString &table);
     bool rebuildIndexes(const QString &table);
+    // Bulk loading into an empty table: stops its rollup triggers (rollups::triggersOf(), 70 us
+    // a charge row by row) until rebuildRollups() fills the rollups once from the whole table
+    // and puts the triggers back. Kept in sync_state in the caller's transaction like the
+    // indexes; while it is set, rollupsCurrent() is false and the analytics read the rows.
+    bool deferRollups(const QString &table);
+    bool rebuildRollups(const QString &table);
 
 private:
     bool foldPending();
+    // Drops the `type` ("index", "trigger") objects `names` of an empty `table`, keeping their
+    // definitions in sync_state under `key` (at most once, until they are put back).
+    bool pauseSchema(const QString &table, const char *type, const QStringList &names,
+                     const QString &key);
     struct Prepared
     {
         const CacheTable *table = nullptr;

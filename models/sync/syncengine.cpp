@@ -424,6 +424,7 @@ void SyncEngine::markListed(const QString &table)
     // What the listing deferred is built once, from the whole table.
     m_cache->rebuildFullText(table);
     m_cache->rebuildIndexes(table);
+    m_cache->rebuildRollups(table);
     m_cache->setState(u"backfill:"_s + table, compact({{u"done"_s, true}}));
 }
 
@@ -545,6 +546,7 @@ bool SyncEngine::listTable(const QString &table, int attempt)
     beginWrite();
     m_cache->deferFullText(table);
     m_cache->deferIndexes(table);
+    m_cache->deferRollups(table);
     if (!commitWrite())
         return false;
     reportProgress(table, m_doneOf.value(table), -1, false, true);

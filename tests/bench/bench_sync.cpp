@@ -24,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -69,6 +70,8 @@ struct IngestResult
 {
     double total = 0, parse = 0, store = 0, rebuild = 0; // Seconds.
     qint64 objects = 0;
+    // --breakdown: storing time and objects per type (the first object of each page names it).
+    QMap<QString, std::pair<double, qint64>> byType;
 };
 
 // The sync engine commits every 10,000 objects (or second): 100 pages of 100.
@@ -93,17 +96,27 @@ IngestResult ingest(const QList<QByteArray> &pages, const QString &file)
     for (const char *table : kTables) {
         cache.deferFullText(QString::fromLatin1(table));
         cache.deferIndexes(QString::fromLatin1(table));
+        cache.deferRollups(QString::fromLatin1(table));
     }
     cache.commit();
     if (g_withoutIndexes) { // --breakdown: what the secondary indexes cost.
         models::sql::Statement s = cache.database().prepare(QStringLiteral(
-            "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE 'idx_%'"));
+            "SELECT name FROM sqlite_master WHERE type='index' AND name LIKE 'idx_%' AND "
+            "tbl_name IN (SELECT value FROM json_each(?1))"));
+        QJsonArray tables;
+        for (const char *table : kTables)
+            tables.append(QString::fromLatin1(table));
+        s.bindText(1, QJsonDocument(tables).toJson(QJsonDocument::Compact));
         QStringList names;
         while (s.step())
             names.append(s.text(0));
         for (const QString &n : names)
             cache.database().exec(QStringLiteral("DROP INDEX ") + n);
     }
+    for (const QString &name : qEnvironmentVariable("BENCH_DROP").split(u',', Qt::SkipEmptyParts))
+        cache.database().exec(name.startsWith(QLatin1String("idx"))
+                                  ? QStringLiteral("DROP INDEX ") + name
+                                  : QStringLiteral("DROP TRIGGER ") + name);
     IngestResult r;
     QElapsedTimer total, part;
     total.start();
@@ -124,7 +137,13 @@ IngestResult ingest(const QList<QByteArray> &pages, const QString &file)
             cache.commit();
             inTransaction = 0;
         }
-        r.store += double(part.nsecsElapsed()) / 1e9;
+        const double stored = double(part.nsecsElapsed()) / 1e9;
+        r.store += stored;
+        if (!data.isEmpty()) {
+            auto &[seconds, n] = r.byType[data.at(0)[QStringLiteral("object")].toString()];
+            seconds += stored;
+            n += data.size();
+        }
         r.objects += data.size();
     }
     if (inTransaction > 0)
@@ -132,8 +151,18 @@ IngestResult ingest(const QList<QByteArray> &pages, const QString &file)
     part.start();
     cache.begin();
     for (const char *table : kTables) {
+        QElapsedTimer step;
+        step.start();
         cache.rebuildFullText(QString::fromLatin1(table));
+        const qint64 fullText = step.nsecsElapsed();
         cache.rebuildIndexes(QString::fromLatin1(table));
+        const qint64 indexes = step.nsecsElapsed() - fullText;
+        cache.rebuildRollups(QString::fromLatin1(table));
+        const qint64 rollups = step.nsecsElapsed() - fullText - indexes;
+        if (g_breakdown && step.nsecsElapsed() > 100'000'000)
+            std::printf("  rebuilding %s: full text %.2f s, indexes %.2f s, rollups %.2f s\n",
+                        table, double(fullText) / 1e9, double(indexes) / 1e9,
+                        double(rollups) / 1e9);
     }
     cache.commit();
     r.rebuild = double(part.nsecsElapsed()) / 1e9;
@@ -199,6 +228,11 @@ void benchIngest(qint64 scale, int runs, const QString &dir)
                     double(bytes) / double(std::max<qint64>(1, objects)), median(parseUs),
                     median(storeUs), median(rebuildUs));
         if (g_breakdown) {
+            const IngestResult typed = ingest(pages, dir + QStringLiteral("/ingest.sqlite"));
+            for (auto it = typed.byType.cbegin(); it != typed.byType.cend(); ++it)
+                std::printf("  %s: %-22s %8lld objects, %.1f us storing each\n", name,
+                            qPrintable(it.key()), static_cast<long long>(it->second),
+                            it->first * 1e6 / double(std::max<qint64>(1, it->second)));
             g_withoutIndexes = true;
             const IngestResult r = ingest(pages, dir + QStringLiteral("/ingest.sqlite"));
             g_withoutIndexes = false;

@@ -1,3 +1,4 @@
+#include "models/analytics/analyticssql.h"
 #include "models/store/cache.h"
 #include "models/store/cacheschema.h"
 #include "models/store/sqlitedb.h"
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 
 using namespace paydesk::models;
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -71,6 +74,7 @@ private Q_SLOTS:
     void fullTextSearch();
     void deferredFullTextIsRebuiltConsistent();
     void deferredSortIndexesAreBuiltAsTheSchemaDefinesThem();
+    void deferredRollupsEqualThoseKeptRowByRow();
     void invalidObjectsAreSkipped();
     void eventsAreAppliedOnce();
     void quotesAndWildcardsAreData();
@@ -488,7 +492,7 @@ void TestCache::deferredSortIndexesAreBuiltAsTheSchemaDefinesThem()
         schema = indexes(fresh);
     }
     const QStringList deferred = deferrableIndexes(QStringLiteral("charges"));
-    QCOMPARE(deferred.size(), 6);
+    QCOMPARE(deferred.size(), 14);
     for (const QString &name : deferred)
         QVERIFY2(schema.contains(name), qPrintable(name));
     QVERIFY(deferrableIndexes(QStringLiteral("customers")).isEmpty());
@@ -534,6 +538,135 @@ void TestCache::deferredSortIndexesAreBuiltAsTheSchemaDefinesThem()
     sql::Statement check = cache.database().prepare(QStringLiteral("PRAGMA integrity_check"));
     QVERIFY(check.step());
     QCOMPARE(check.text(0), QStringLiteral("ok"));
+}
+
+void TestCache::deferredRollupsEqualThoseKeptRowByRow()
+{
+    // Charges of several hours, days, statuses, currencies, brands and customers, and their
+    // balance transactions; one charge written twice (a later version), one deleted.
+    auto charges = [] {
+        QList<QJsonObject> out;
+        const char *const statuses[] = {"succeeded", "failed", "pending", "succeeded"};
+        const char *const brands[] = {"visa", "mastercard", "amex"};
+        for (int i = 0; i < 60; ++i) {
+            QJsonObject c = parse(kCharge);
+            c.insert(QStringLiteral("id"), QStringLiteral("ch_%1").arg(i));
+            c.insert(QStringLiteral("created"), 1700000000 + i * 5000);
+            c.insert(QStringLiteral("amount"), 100 + i * 37);
+            c.insert(QStringLiteral("currency"), i % 3 == 0 ? u"usd"_s : u"eur"_s);
+            c.insert(QStringLiteral("status"), QString::fromLatin1(statuses[i % 4]));
+            c.insert(QStringLiteral("customer"), QStringLiteral("cus_%1").arg(i % 7));
+            c.insert(QStringLiteral("amount_refunded"), i % 5 == 0 ? 50 : 0);
+            QJsonObject pmd = c.value(QStringLiteral("payment_method_details")).toObject();
+            QJsonObject card = pmd.value(QStringLiteral("card")).toObject();
+            card.insert(QStringLiteral("brand"), QString::fromLatin1(brands[i % 3]));
+            pmd.insert(QStringLiteral("card"), card);
+            c.insert(QStringLiteral("payment_method_details"), pmd);
+            out.append(c);
+        }
+        QJsonObject later = out.at(4);
+        later.insert(QStringLiteral("amount_refunded"), later.value(u"amount"_s));
+        out.append(later);
+        return out;
+    };
+    auto transactions = [] {
+        QList<QJsonObject> out;
+        for (int i = 0; i < 40; ++i)
+            out.append(
+                QJsonObject {{u"id"_s, QStringLiteral("txn_%1").arg(i)},
+                             {u"object"_s, u"balance_transaction"_s},
+                             {u"created"_s, 1700000000 + i * 9000},
+                             {u"currency"_s, u"usd"_s},
+                             {u"type"_s, i % 4 == 0 ? u"refund"_s : u"charge"_s},
+                             {u"reporting_category"_s, i % 4 == 0 ? u"refund"_s : u"charge"_s},
+                             {u"amount"_s, i % 4 == 0 ? -200 : 1000 + i},
+                             {u"fee"_s, i % 4 == 0 ? 0 : 59},
+                             {u"net"_s, i % 4 == 0 ? -200 : 941 + i}});
+        return out;
+    };
+    auto fill = [&](Cache &cache) {
+        for (const QJsonObject &t : transactions())
+            QCOMPARE(cache.upsert(t, 1), Cache::Write::Written);
+        qint64 asOf = 1;
+        for (const QJsonObject &c : charges())
+            QVERIFY(cache.upsert(c, ++asOf) != Cache::Write::Invalid);
+        QCOMPARE(cache.markDeleted(u"charges"_s, u"ch_9"_s, 1000), Cache::Write::Written);
+    };
+    auto rollups = [](Cache &cache) {
+        QStringList rows;
+        // A row a deletion brought back to zero is the same as no row.
+        for (const char *sql :
+             {"SELECT * FROM charge_hours WHERE n != 0 OR amount != 0 OR refunded != 0 ORDER BY "
+              "1, 2, 3",
+              "SELECT * FROM charge_dims WHERE succeeded != 0 OR failed != 0 ORDER BY 1, 2, 3, 4",
+              "SELECT * FROM customer_payers ORDER BY 1, 2",
+              "SELECT * FROM bt_days WHERE amount != 0 OR fee != 0 OR net != 0 ORDER BY 1, 2, 3"}) {
+            sql::Statement s = cache.database().prepare(QString::fromLatin1(sql));
+            while (s.step()) {
+                QStringList row {QString::fromLatin1(sql).section(u' ', 3, 3)};
+                for (int i = 0; i < s.columnCount(); ++i)
+                    row.append(s.text(i));
+                rows.append(row.join(u'|'));
+            }
+        }
+        return rows;
+    };
+    QStringList rowByRow;
+    {
+        Cache cache;
+        QVERIFY(cache.open(path(QStringLiteral("rollups-rows.sqlite"))));
+        QVERIFY(cache.begin());
+        fill(cache);
+        QVERIFY(cache.commit());
+        rowByRow = rollups(cache);
+    }
+    QVERIFY(rowByRow.size() > 40);
+    const QString file = path(QStringLiteral("rollups-deferred.sqlite"));
+    {
+        Cache cache;
+        QVERIFY(cache.open(file));
+        QVERIFY(analytics::detail::rollupsCurrent(cache.database(), u"charges"_s));
+        QVERIFY(cache.begin());
+        QVERIFY(cache.deferRollups(u"charges"_s));
+        QVERIFY(cache.deferRollups(u"balance_transactions"_s));
+        fill(cache);
+        QVERIFY(cache.commit());
+        // Paused: nothing summed, and the analytics read the rows meanwhile.
+        QVERIFY(rollups(cache).isEmpty());
+        QVERIFY(!analytics::detail::rollupsCurrent(cache.database(), u"charges"_s));
+        QVERIFY(!analytics::detail::rollupsCurrent(cache.database(), u"balance_transactions"_s));
+        analytics::Range all;
+        all.from = 1689998400; // Whole hours: the rollups would answer, were they current.
+        all.to = 1710000000;
+        all.currency = u"eur"_s;
+        QCOMPARE(analytics::payments(cache.database(), all).succeeded,
+                 analytics::paymentsFromRows(cache.database(), all).succeeded);
+        QVERIFY(analytics::payments(cache.database(), all).succeeded > 0);
+        QCOMPARE(cache.database().scalar(QStringLiteral("SELECT count(*) FROM sqlite_master "
+                                                        "WHERE name LIKE 'charges_stats_%'")),
+                 0);
+    } // The process ends here, as a killed backfill would.
+    Cache cache;
+    QVERIFY(cache.open(file));
+    QVERIFY(cache.begin());
+    QVERIFY(cache.deferRollups(u"charges"_s)); // Rows already: nothing more is paused.
+    QVERIFY(cache.rebuildRollups(u"charges"_s));
+    QVERIFY(cache.rebuildRollups(u"balance_transactions"_s));
+    QVERIFY(cache.commit());
+    QCOMPARE(rollups(cache), rowByRow);
+    QVERIFY(analytics::detail::rollupsCurrent(cache.database(), u"charges"_s));
+    QVERIFY(cache.rebuildRollups(u"charges"_s)); // Nothing deferred: nothing to do.
+    // The triggers are back: a later change is summed as it is written.
+    QCOMPARE(cache.database().scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE "
+                                                    "name LIKE 'charges_stats_%'")),
+             3);
+    const qint64 before = cache.database().scalar(QStringLiteral("SELECT sum(n) FROM "
+                                                                 "charge_hours"));
+    QJsonObject one = parse(kCharge);
+    one.insert(QStringLiteral("id"), QStringLiteral("ch_new"));
+    QCOMPARE(cache.upsert(one, 5000), Cache::Write::Written);
+    QCOMPARE(cache.database().scalar(QStringLiteral("SELECT sum(n) FROM charge_hours")),
+             before + 1);
 }
 
 void TestCache::invalidObjectsAreSkipped()
